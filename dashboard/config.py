@@ -1,0 +1,88 @@
+"""Settings, read once from the environment with sensible defaults.
+
+Every setting has an environment variable so that operators configure the app without editing code.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = ROOT / "data" / "ntbcare_demo.sqlite"
+WITA = ZoneInfo("Asia/Makassar")
+
+CLASSIFICATIONS = ("aspirasi", "pengaduan", "pengaduan_pengawasan", "informasi")
+PRIORITIES = ("mendesak", "penting", "biasa")
+STATUSES = ("diterima", "ditunda", "diarsipkan", "terdisposisi", "diproses", "selesai")
+OPEN_STATUSES = ("diterima", "terdisposisi", "diproses", "ditunda")
+EVENT_KINDS = (
+    "diterima", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi",
+    "diselesaikan", "ditunda", "diarsipkan", "dibuka_kembali", "catatan",
+)
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the complaint database: ``DATABASE_URL`` or the embedded SQLite demo file."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} harus berupa bilangan bulat, bukan {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class SlaRules:
+    """Deadlines in working days (hari kerja). Defaults follow SP4N-LAPOR! SOP and PermenPAN-RB 62/2018."""
+
+    dispatch_days: int = 3  # verification and dispatch, counted from receipt
+    response_days: int = 5  # first OPD follow-up, counted from dispatch
+    completion_days: dict[str, int] = field(default_factory=lambda: {
+        "aspirasi": 5, "informasi": 5, "pengaduan": 14, "pengaduan_pengawasan": 60,
+    })
+    completion_anchor: str = "dispatched"  # "dispatched" or "received"
+    at_risk_days: int = 1  # an open stage is at risk when this many working days or fewer remain
+
+    @classmethod
+    def from_env(cls) -> "SlaRules":
+        base = cls()
+        completion = {
+            k: _int_env(f"NTBCARE_SLA_COMPLETION_{k.upper()}", v) for k, v in base.completion_days.items()
+        }
+        anchor = os.environ.get("NTBCARE_SLA_COMPLETION_ANCHOR", base.completion_anchor).strip().lower()
+        if anchor not in ("dispatched", "received"):
+            raise ValueError("NTBCARE_SLA_COMPLETION_ANCHOR harus 'dispatched' atau 'received'")
+        return cls(
+            dispatch_days=_int_env("NTBCARE_SLA_DISPATCH_DAYS", base.dispatch_days),
+            response_days=_int_env("NTBCARE_SLA_RESPONSE_DAYS", base.response_days),
+            completion_days=completion,
+            completion_anchor=anchor,
+            at_risk_days=_int_env("NTBCARE_SLA_AT_RISK_DAYS", base.at_risk_days),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings of the app."""
+
+    feed_interval_s: int = 2
+    panel_interval_s: int = 15
+    feed_rows: int = 12
+    holiday_overrides: str = ""
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            feed_interval_s=max(1, _int_env("NTBCARE_FEED_INTERVAL", 2)),
+            panel_interval_s=max(2, _int_env("NTBCARE_PANEL_INTERVAL", 15)),
+            feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 12)),
+            holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
+        )

@@ -1,0 +1,140 @@
+"""The working-day calendar and the plain-Python reference implementation of the SLA clock.
+
+Working days are Monday to Friday minus Indonesian national holidays and cuti bersama (package
+``holidays``, country ID, categories public + government), adjusted by a local override list.
+
+The database computes the same rules with the ``work_calendar`` table (see ``queries/sla_sql.py``);
+``tests/test_sla_parity.py`` proves the two agree. Definitions, shared by both:
+
+- ``wd_cum(d)``: number of working days from the calendar's first day up to and including ``d``.
+- working days elapsed from ``a`` to ``b`` (WITA dates): ``wd_cum(b) - wd_cum(a)``.
+- the deadline of a stage of N working days that starts on ``a``: the N-th working day after ``a``.
+- a closed stage is *met* when the elapsed working days are at most N, otherwise *late* by the excess.
+- an open stage is *breached* when today's elapsed working days exceed N, *at risk* when at most
+  ``at_risk_days`` remain, otherwise *on track*.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import holidays
+
+from dashboard.config import WITA
+
+CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
+DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
+
+STATE_ON_TRACK, STATE_AT_RISK, STATE_BREACHED = "on_track", "at_risk", "breached"
+STATE_MET, STATE_LATE = "met", "late"
+
+
+def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
+    """Read the local override list: ``date,libur,name`` rows. ``libur`` 1 adds a holiday, 0 removes one.
+
+    Returns ``{date: name}`` for added holidays and ``{date: None}`` for removed ones.
+    """
+    path = Path(path) if path else DEFAULT_OVERRIDES
+    if not path.exists():
+        return {}
+    out: dict[dt.date, str | None] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.lstrip().startswith("#")):
+            day = dt.date.fromisoformat(row["date"].strip())
+            out[day] = (row.get("name") or "Libur lokal").strip() if row["libur"].strip() == "1" else None
+    return out
+
+
+@lru_cache(maxsize=8)
+def holiday_map(first_year: int, last_year: int, overrides_path: str = "") -> dict[dt.date, str]:
+    """National holidays and cuti bersama for the years, with the local overrides applied."""
+    years = range(first_year, last_year + 1)
+    hol = holidays.country_holidays("ID", years=years, categories=("public", "government"), language="id")
+    result = {day: name for day, name in hol.items()}
+    for day, name in load_overrides(overrides_path or None).items():
+        if name is None:
+            result.pop(day, None)
+        else:
+            result[day] = name
+    return result
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    is_workday: bool
+    wd_cum: int
+    holiday_name: str | None
+
+
+def build_calendar(first: dt.date = CALENDAR_FIRST_DAY, last: dt.date | None = None,
+                   overrides_path: str = "") -> list[CalendarDay]:
+    """Every day from ``first`` to ``last`` (default: end of next-but-one year) with its working-day index."""
+    last = last or dt.date(dt.date.today().year + 2, 12, 31)
+    hol = holiday_map(first.year, last.year, overrides_path)
+    rows, cum, day = [], 0, first
+    while day <= last:
+        name = hol.get(day)
+        work = day.weekday() < 5 and name is None
+        cum += int(work)
+        rows.append(CalendarDay(day, work, cum, name))
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def wita_date(ts: dt.datetime) -> dt.date:
+    """The WITA calendar date of an aware timestamp."""
+    if ts.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return ts.astimezone(WITA).date()
+
+
+class ReferenceClock:
+    """Plain, deliberately naive SLA arithmetic (day by day), the yardstick for the SQL version."""
+
+    def __init__(self, overrides_path: str = ""):
+        self._overrides_path = overrides_path
+
+    def is_workday(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in holiday_map(day.year, day.year, self._overrides_path)
+
+    def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``start`` (3 working days after 17 Mar 2026 is 27 Mar 2026)."""
+        day, left = start, n
+        while left > 0:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                left -= 1
+        return day
+
+    def elapsed(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def stage(self, start: dt.datetime | None, end: dt.datetime | None, days: int,
+              now: dt.datetime, at_risk_days: int = 1) -> dict | None:
+        """State of one stage: None when it has not started, else state, deadline and working days."""
+        if start is None:
+            return None
+        start_day = wita_date(start)
+        deadline = self.add_workdays(start_day, days)
+        if end is not None:
+            used = self.elapsed(start_day, wita_date(end))
+            return {"state": STATE_MET if used <= days else STATE_LATE, "deadline": deadline,
+                    "elapsed": used, "late_by": max(0, used - days)}
+        used = self.elapsed(start_day, wita_date(now))
+        remaining = days - used
+        if remaining < 0:
+            state = STATE_BREACHED
+        elif remaining <= at_risk_days:
+            state = STATE_AT_RISK
+        else:
+            state = STATE_ON_TRACK
+        return {"state": state, "deadline": deadline, "elapsed": used, "late_by": max(0, -remaining)}

@@ -1,0 +1,5 @@
+import sys
+
+from data_seed.cli import main
+
+sys.exit(main())

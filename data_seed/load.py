@@ -1,0 +1,91 @@
+"""Creating the schema and bulk-loading DataFrames (COPY on PostgreSQL, executemany on SQLite)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from sqlalchemy import Table, delete, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.sla import build_calendar
+from queries import schema
+
+
+class SeedError(Exception):
+    """A refusal or failure of data_seed, with a one-line message for the user."""
+
+
+SEED_MARK = "data_seed"
+
+
+def created_by_seed(conn: Connection) -> bool:
+    """True when the database carries the mark of `python -m data_seed init`."""
+    if not inspect(conn).has_table("seed_meta"):
+        return False
+    row = conn.execute(select(schema.seed_meta.c.value).where(schema.seed_meta.c.key == "created_by")).first()
+    return bool(row and row[0] == SEED_MARK)
+
+
+def prepare_empty_database(engine: Engine, reset: bool) -> None:
+    """Refuse a non-empty database unless --reset and it was created by data_seed; then drop our tables."""
+    with engine.begin() as conn:
+        existing = set(inspect(conn).get_table_names())
+        ours = {t.name for t in schema.metadata.sorted_tables}
+        if not existing:
+            return
+        if not reset:
+            raise SeedError("Basis data tidak kosong; gunakan --reset untuk membuat ulang data demo.")
+        if not created_by_seed(conn):
+            raise SeedError("Basis data ini tidak dibuat oleh data_seed; --reset menolak menghapusnya.")
+        foreign = existing - ours
+        if foreign:
+            raise SeedError(f"Basis data berisi tabel lain ({', '.join(sorted(foreign))}); tidak ada yang dihapus.")
+        schema.metadata.drop_all(conn)
+
+
+def create_schema(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+def write_calendar(conn: Connection, last: dt.date | None = None, overrides_path: str = "") -> int:
+    """(Re)write the working-day calendar table; returns the number of days."""
+    rows = [
+        {"day": d.day, "is_workday": d.is_workday, "wd_cum": d.wd_cum, "holiday_name": d.holiday_name}
+        for d in build_calendar(last=last, overrides_path=overrides_path)
+    ]
+    conn.execute(delete(schema.work_calendar))
+    conn.execute(schema.work_calendar.insert(), rows)
+    return len(rows)
+
+
+def bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> None:
+    """Insert every row of ``df`` (columns named as the table's) as fast as the backend allows."""
+    if df.empty:
+        return
+    if conn.dialect.name == "postgresql":
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, header=False, na_rep="\\N")
+        buf.seek(0)
+        cols = ", ".join(df.columns)
+        cur = conn.connection.dbapi_connection.cursor()
+        try:
+            cur.copy_expert(f"COPY {table.name} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
+        finally:
+            cur.close()
+    else:
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
+        for rec in records:
+            for k, v in rec.items():
+                if isinstance(v, pd.Timestamp):
+                    rec[k] = v.to_pydatetime()
+        conn.execute(table.insert(), records)
+
+
+def reset_sequences(conn: Connection) -> None:
+    """After loading explicit ids on PostgreSQL, move the id sequences past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in ("opd", "region", "sector", "channel", "complaint", "complaint_event"):
+        conn.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"))

@@ -1,0 +1,124 @@
+"""Small SQL helpers that compile to the same meaning on PostgreSQL and SQLite."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Date, String, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from queries.schema import opd
+
+WITA_OFFSET_HOURS = 8  # Asia/Makassar has no daylight saving time
+
+
+class wita_date(FunctionElement):
+    """The WITA calendar date of a UTC timestamp column."""
+
+    type = Date()
+    inherit_cache = True
+    name = "wita_date"
+
+
+@compiles(wita_date, "postgresql")
+def _wita_date_pg(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"CAST(({compiler.process(arg, **kw)} AT TIME ZONE 'Asia/Makassar') AS DATE)"
+
+
+@compiles(wita_date, "sqlite")
+def _wita_date_sqlite(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"date({compiler.process(arg, **kw)}, '+{WITA_OFFSET_HOURS} hours')"
+
+
+class wita_period(FunctionElement):
+    """A WITA period label of a timestamp: 'YYYY-MM-DD' for day and week (Monday), 'YYYY-MM' for month."""
+
+    type = String()
+    inherit_cache = True
+    name = "wita_period"
+
+    def __init__(self, col, grain: str):
+        if grain not in ("day", "week", "month"):
+            raise ValueError(f"unknown grain {grain!r}")
+        self.grain = grain
+        super().__init__(col)
+
+
+@compiles(wita_period, "postgresql")
+def _wita_period_pg(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    local = f"({compiler.process(arg, **kw)} AT TIME ZONE 'Asia/Makassar')"
+    if element.grain == "month":
+        return f"to_char({local}, 'YYYY-MM')"
+    if element.grain == "week":
+        return f"to_char(date_trunc('week', {local}), 'YYYY-MM-DD')"
+    return f"to_char({local}, 'YYYY-MM-DD')"
+
+
+@compiles(wita_period, "sqlite")
+def _wita_period_sqlite(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    col = compiler.process(arg, **kw)
+    shift = f"'+{WITA_OFFSET_HOURS} hours'"
+    if element.grain == "month":
+        return f"strftime('%Y-%m', {col}, {shift})"
+    if element.grain == "week":
+        return f"date({col}, {shift}, 'weekday 0', '-6 days')"
+    return f"date({col}, {shift})"
+
+
+def nonneg(expr: ColumnElement) -> ColumnElement:
+    """``max(expr, 0)`` in portable SQL."""
+    return case((expr < 0, 0), else_=expr)
+
+
+def opd_rollup(rollup: bool = True):
+    """OPD id -> the unit it is reported under: its successor when merged (rollup) or itself."""
+    own = opd.alias("own")
+    succ = opd.alias("succ")
+    if rollup:
+        eff_id = func.coalesce(succ.c.id, own.c.id)
+        eff_code = func.coalesce(succ.c.code, own.c.code)
+        eff_short = func.coalesce(succ.c.short_name, own.c.short_name)
+        eff_name = func.coalesce(succ.c.name, own.c.name)
+        src = own.outerjoin(succ, succ.c.id == own.c.successor_id)
+    else:
+        eff_id, eff_code, eff_short, eff_name = own.c.id, own.c.code, own.c.short_name, own.c.name
+        src = own
+    return select(
+        own.c.id.label("opd_id"), eff_id.label("eff_id"), eff_code.label("eff_code"),
+        eff_short.label("eff_short_name"), eff_name.label("eff_name"),
+    ).select_from(src).subquery("opd_eff")
+
+
+def utc(ts: dt.datetime) -> dt.datetime:
+    """A timezone-aware timestamp converted to UTC (naive input is rejected)."""
+    if ts.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return ts.astimezone(dt.timezone.utc)
+
+
+def read_frame(conn, stmt, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run a statement and return a DataFrame; ``*_at`` columns become UTC-aware timestamps."""
+    result = conn.execute(stmt, params or {})
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for col in df.columns:
+        if col.endswith("_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
+        elif col.endswith("_day") or col == "deadline" or col.endswith("_deadline"):
+            df[col] = df[col].map(_as_date)
+    return df
+
+
+def _as_date(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
