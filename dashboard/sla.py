@@ -138,3 +138,36 @@ class ReferenceClock:
         else:
             state = STATE_ON_TRACK
         return {"state": state, "deadline": deadline, "elapsed": used, "late_by": max(0, -remaining)}
+
+
+ACTIVE_STATUSES = ("diterima", "terdisposisi", "diproses")
+_OVERALL_ORDER = (STATE_BREACHED, STATE_AT_RISK, STATE_ON_TRACK, "ditunda", STATE_LATE, STATE_MET)
+
+
+def reference_complaint_sla(c: dict, rules, now: dt.datetime, clock: ReferenceClock | None = None) -> dict:
+    """The three stages and the overall state of one complaint, by the reference clock.
+
+    ``c`` has status, classification, received_at, dispatched_at, first_response_at, resolved_at.
+    Open stages of a postponed (ditunda) complaint are "ditunda"; of an archived or closed one, None.
+    """
+    clock = clock or ReferenceClock()
+    comp_days = rules.completion_days.get(c["classification"], rules.completion_days.get("pengaduan", 14))
+    comp_start = c["received_at"] if rules.completion_anchor == "received" else c["dispatched_at"]
+    out: dict = {}
+    for name, start, end, days in (
+        ("dispatch", c["received_at"], c["dispatched_at"], rules.dispatch_days),
+        ("response", c["dispatched_at"], c["first_response_at"], rules.response_days),
+        ("completion", comp_start, c["resolved_at"], comp_days),
+    ):
+        st = clock.stage(start, end, days, now, rules.at_risk_days)
+        if st is not None and end is None and c["status"] not in ACTIVE_STATUSES:
+            st = {**st, "state": "ditunda", "late_by": None} if c["status"] == "ditunda" else None
+        out[f"{name}_state"] = st["state"] if st else None
+        out[f"{name}_deadline"] = st["deadline"] if st else None
+        out[f"{name}_late_by"] = st["late_by"] if st else None
+    states = {out["dispatch_state"], out["response_state"], out["completion_state"]}
+    overall = next((s for s in _OVERALL_ORDER if s in states), None)
+    if overall in (STATE_LATE, STATE_MET) and c["status"] == "ditunda":
+        overall = "ditunda"
+    out["sla_state"] = overall
+    return out

@@ -211,8 +211,12 @@ class Generator:
             self.ticket_seq[y] = self.ticket_seq.get(y, 0) + 1
             tickets[k] = f"NTB-{y}-{self.ticket_seq[y]:06d}"
 
-        kec_names = self._kecamatan_names()
-        kec = rng.integers(0, len(kec_names), n)
+        kec_names, kec_region = self._kecamatan()
+        kec = np.empty(n, dtype=np.int64)
+        for rid in np.unique(region_id):
+            mask = region_id == rid
+            pool = np.flatnonzero(kec_region == rid)
+            kec[mask] = pool[rng.integers(0, len(pool), mask.sum())]
         tpl = rng.random(n)
         t_open, t_det, t_det2, t_close = (rng.integers(0, len(x), n) for x in (
             texts.BODY_OPENERS, texts.BODY_DETAILS, texts.BODY_DETAILS, texts.BODY_CLOSERS))
@@ -273,8 +277,12 @@ class Generator:
         self.next_event_id += len(ev)
         return ev.reset_index(drop=True)
 
-    def _kecamatan_names(self) -> list[str]:
+    def _kecamatan(self) -> tuple[list[str], np.ndarray]:
+        """Kecamatan names and the region id each belongs to (titles name a place in the right region)."""
         if not hasattr(self, "_kec"):
             from data_seed.reference import REF
-            self._kec = pd.read_csv(REF / "kecamatan.csv")["nama_kecamatan"].tolist()
+            kec = pd.read_csv(REF / "kecamatan.csv", dtype=str)
+            by_code = {r["code"]: r["id"] for r in self.ref.region}
+            region_of = kec["kode_kab"].str.replace(".", "", regex=False).map(by_code)
+            self._kec = (kec["nama_kecamatan"].tolist(), region_of.to_numpy(dtype=np.int64))
         return self._kec

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, String, case, func, select
+from sqlalchemy import Date, String, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -111,6 +111,8 @@ def read_frame(conn, stmt, params: dict[str, Any] | None = None) -> pd.DataFrame
             df[col] = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
         elif col.endswith("_day") or col == "deadline" or col.endswith("_deadline"):
             df[col] = df[col].map(_as_date)
+        elif col == "id" or col.endswith(("_id", "_wd", "_elapsed", "_late_by", "_days")):
+            df[col] = pd.array(pd.to_numeric(df[col], errors="coerce"), dtype="Int64")
     return df
 
 
@@ -122,3 +124,40 @@ def _as_date(value):
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def count_if(cond) -> ColumnElement:
+    """Number of rows where ``cond`` holds (portable ``COUNT(*) FILTER (WHERE ...)``)."""
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def median_select(source, value_name: str, group_names: tuple[str, ...] = ()):
+    """SELECT group columns and the median of ``value_name`` over a subquery, in portable SQL.
+
+    Uses row_number/count windows (PostgreSQL and SQLite agree; SQLite has no percentile function).
+    """
+    value = source.c[value_name]
+    groups = [source.c[g] for g in group_names]
+    ranked = select(
+        *groups, value.label("v"),
+        func.row_number().over(partition_by=groups or None, order_by=value).label("rn"),
+        func.count().over(partition_by=groups or None).label("n"),
+    ).where(value.is_not(None)).subquery("ranked")
+    mid = or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    rgroups = [ranked.c[g] for g in group_names]
+    return select(*rgroups, func.avg(ranked.c.v * 1.0).label("median")).where(mid).group_by(*rgroups)
+
+
+def _wita_local(now: dt.datetime) -> dt.datetime:
+    return utc(now).astimezone(dt.timezone(dt.timedelta(hours=WITA_OFFSET_HOURS)))
+
+
+def day_start_utc(now: dt.datetime) -> dt.datetime:
+    """Midnight WITA of the day of ``now``, in UTC."""
+    return _wita_local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.timezone.utc)
+
+
+def month_start_utc(now: dt.datetime) -> dt.datetime:
+    """Midnight WITA of the first day of the month of ``now``, in UTC."""
+    return (_wita_local(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            .astimezone(dt.timezone.utc))

@@ -46,8 +46,8 @@ def _stage(start_cum, end_cum, start_col, end_col, days, today_cum, at_risk_days
         (elapsed_open >= days - at_risk_days, "at_risk"),
         else_="on_track",
     )
-    late_by = case((start_col.is_(None), None), else_=nonneg(elapsed - days))
-    return state, case((start_col.is_(None), None), else_=elapsed), late_by
+    late_by = case((state.is_(None), None), (state == "ditunda", None), else_=nonneg(elapsed - days))
+    return state, case((state.is_(None), None), else_=elapsed), late_by
 
 
 def complaint_sla(rules, now: dt.datetime, *, rollup: bool = True, with_deadlines: bool = False):

@@ -1,0 +1,52 @@
+"""Live feeds for the wall: newest complaints and the newest OPD actions. No personal data."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from queries._sql import opd_rollup, read_frame
+from queries.schema import channel, complaint, complaint_event, region, sector
+
+OPD_ACTIVITY_KINDS = ("didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
+
+
+def new_complaints(conn, limit: int = 15, rollup: bool = True) -> pd.DataFrame:
+    """The ``limit`` newest complaints: ticket, times, title, channel, sector, region, OPD, priority, status."""
+    eff = opd_rollup(rollup)
+    stmt = (
+        select(
+            complaint.c.id, complaint.c.ticket, complaint.c.received_at, complaint.c.title,
+            channel.c.name.label("channel"), sector.c.name.label("sector"), region.c.name.label("region"),
+            eff.c.eff_short_name.label("opd"), complaint.c.classification, complaint.c.priority,
+            complaint.c.status,
+        )
+        .select_from(
+            complaint.outerjoin(channel, channel.c.id == complaint.c.channel_id)
+            .outerjoin(sector, sector.c.id == complaint.c.sector_id)
+            .outerjoin(region, region.c.id == complaint.c.region_id)
+            .outerjoin(eff, eff.c.opd_id == complaint.c.opd_id)
+        )
+        .order_by(complaint.c.received_at.desc(), complaint.c.id.desc())
+        .limit(int(limit))
+    )
+    return read_frame(conn, stmt)
+
+
+def recent_events(conn, limit: int = 15, kinds: tuple[str, ...] = OPD_ACTIVITY_KINDS,
+                  rollup: bool = True) -> pd.DataFrame:
+    """The ``limit`` newest timeline events of the given kinds, with ticket and OPD."""
+    eff = opd_rollup(rollup)
+    stmt = (
+        select(
+            complaint_event.c.id, complaint_event.c.occurred_at, complaint_event.c.kind,
+            complaint.c.ticket, complaint.c.title, eff.c.eff_short_name.label("opd"),
+        )
+        .select_from(
+            complaint_event.join(complaint, complaint.c.id == complaint_event.c.complaint_id)
+            .outerjoin(eff, eff.c.opd_id == complaint_event.c.opd_id)
+        )
+        .where(complaint_event.c.kind.in_(kinds))
+        .order_by(complaint_event.c.occurred_at.desc(), complaint_event.c.id.desc())
+        .limit(int(limit))
+    )
+    return read_frame(conn, stmt)

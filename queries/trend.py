@@ -1,0 +1,26 @@
+"""Trends: complaints received and completed per day, week (Monday) or month, in WITA."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from queries._sql import read_frame, utc, wita_period
+from queries.schema import complaint
+
+
+def received_vs_completed(conn, start: dt.datetime, end: dt.datetime, grain: str = "day") -> pd.DataFrame:
+    """Per period label in [start, end): received and completed counts (periods with neither are absent)."""
+    start, end = utc(start), utc(end)
+    rec_p = wita_period(complaint.c.received_at, grain)
+    res_p = wita_period(complaint.c.resolved_at, grain)
+    rec = read_frame(conn, select(rec_p.label("period"), func.count().label("received"))
+                     .where(complaint.c.received_at >= start, complaint.c.received_at < end).group_by(rec_p))
+    res = read_frame(conn, select(res_p.label("period"), func.count().label("completed"))
+                     .where(complaint.c.resolved_at >= start, complaint.c.resolved_at < end,
+                            complaint.c.status == "selesai").group_by(res_p))
+    df = rec.merge(res, on="period", how="outer").fillna(0)
+    df[["received", "completed"]] = df[["received", "completed"]].astype("int64")
+    df["period"] = df["period"].astype(str)
+    return df.sort_values("period").reset_index(drop=True)
