@@ -34,21 +34,45 @@ def _wita_date_sqlite(element, compiler, **kw):
     return f"date({compiler.process(arg, **kw)}, '+{WITA_OFFSET_HOURS} hours')"
 
 
-class wita_period(FunctionElement):
-    """A WITA period label of a timestamp: 'YYYY-MM-DD' for day and week (Monday), 'YYYY-MM' for month."""
+class _WitaPeriod(FunctionElement):
+    """A WITA period label of a timestamp: 'YYYY-MM-DD' for day and week (Monday), 'YYYY-MM' for month.
+
+    One subclass per grain, so that SQLAlchemy's statement cache never mixes two grains up.
+    """
 
     type = String()
     inherit_cache = True
-    name = "wita_period"
-
-    def __init__(self, col, grain: str):
-        if grain not in ("day", "week", "month"):
-            raise ValueError(f"unknown grain {grain!r}")
-        self.grain = grain
-        super().__init__(col)
+    grain = "day"
 
 
-@compiles(wita_period, "postgresql")
+class wita_day(_WitaPeriod):
+    inherit_cache = True
+    name = "wita_day"
+    grain = "day"
+
+
+class wita_week(_WitaPeriod):
+    inherit_cache = True
+    name = "wita_week"
+    grain = "week"
+
+
+class wita_month(_WitaPeriod):
+    inherit_cache = True
+    name = "wita_month"
+    grain = "month"
+
+
+_PERIODS = {"day": wita_day, "week": wita_week, "month": wita_month}
+
+
+def wita_period(col, grain: str) -> _WitaPeriod:
+    if grain not in _PERIODS:
+        raise ValueError(f"unknown grain {grain!r}")
+    return _PERIODS[grain](col)
+
+
+@compiles(_WitaPeriod, "postgresql")
 def _wita_period_pg(element, compiler, **kw):
     (arg,) = list(element.clauses)
     local = f"({compiler.process(arg, **kw)} AT TIME ZONE 'Asia/Makassar')"
@@ -59,7 +83,7 @@ def _wita_period_pg(element, compiler, **kw):
     return f"to_char({local}, 'YYYY-MM-DD')"
 
 
-@compiles(wita_period, "sqlite")
+@compiles(_WitaPeriod, "sqlite")
 def _wita_period_sqlite(element, compiler, **kw):
     (arg,) = list(element.clauses)
     col = compiler.process(arg, **kw)

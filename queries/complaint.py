@@ -15,7 +15,7 @@ PERSONAL_COLUMNS = ("reporter_name", "reporter_contact")
 
 def complaint_detail(conn, ticket: str, now: dt.datetime, rules, include_personal: bool = False) -> pd.DataFrame:
     """The complaint with ``ticket`` (0 or 1 row). Reporter fields only when ``include_personal``."""
-    sla = complaint_sla(rules, now, with_deadlines=True).where(complaint.c.ticket == str(ticket)).subquery()
+    sla = complaint_sla(rules, now, [complaint.c.ticket == str(ticket)], with_deadlines=True).subquery()
     cols = [
         sla, complaint.c.title, complaint.c.body, complaint.c.updated_at,
         channel.c.name.label("channel"), sector.c.name.label("sector"), region.c.name.label("region"),

@@ -22,26 +22,26 @@ def headline_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = N
     end = utc(end) if end else now
     today = day_start_utc(now)
     rec = conn.execute(select(
-        count_if(complaint.c.received_at >= today).label("received_today"),
+        count_if(and_(complaint.c.received_at >= today, complaint.c.received_at <= now)).label("received_today"),
         count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
     ).where(complaint.c.received_at >= min(today, start))).one()
 
-    sla = complaint_sla(rules, now).where(complaint.c.status.in_(OPEN_STATUSES)).subquery()
+    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)]).subquery()
     live = conn.execute(select(
         func.count().label("open"),
         count_if(sla.c.sla_state == "breached").label("breached"),
         count_if(sla.c.sla_state == "at_risk").label("at_risk"),
     )).one()
 
-    done = complaint_sla(rules, now).where(
-        complaint.c.resolved_at >= start, complaint.c.resolved_at < end).subquery()
+    done = complaint_sla(rules, now, [complaint.c.resolved_at >= start,
+                                      complaint.c.resolved_at < end]).subquery()
     comp = conn.execute(select(
         func.count().label("completed"),
         count_if(done.c.completion_state == "met").label("completed_on_time"),
     )).one()
 
-    resp = complaint_sla(rules, now).where(
-        complaint.c.first_response_at >= start, complaint.c.first_response_at < end).subquery()
+    resp = complaint_sla(rules, now, [complaint.c.first_response_at >= start,
+                                      complaint.c.first_response_at < end]).subquery()
     med = conn.execute(median_select(resp, "response_elapsed")).first()
 
     completed = int(comp.completed)

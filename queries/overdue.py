@@ -17,7 +17,7 @@ def overdue_by_opd(conn, now: dt.datetime, rules, rollup: bool = True, limit: in
     Complaints not yet dispatched have no OPD: they form one row with ``opd_id`` NULL.
     Sorted worst first (breached, then at risk).
     """
-    sla = complaint_sla(rules, now, rollup=rollup).where(complaint.c.status.in_(OPEN_STATUSES)).subquery()
+    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=rollup).subquery()
     stmt = (
         select(
             sla.c.eff_id.label("opd_id"), sla.c.eff_code.label("opd_code"),

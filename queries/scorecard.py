@@ -20,8 +20,8 @@ def opd_scorecard(conn, start: dt.datetime, end: dt.datetime, now: dt.datetime, 
     completed, completed_on_time, completion_on_time_pct, median_response_wd, open, breached, at_risk,
     oldest_breached_wd. Sorted worst first (breached now, then lowest completion on time).
     """
-    base = complaint_sla(rules, now, rollup=rollup).where(
-        complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)).subquery()
+    base = complaint_sla(rules, now, [complaint.c.dispatched_at >= utc(start),
+                                      complaint.c.dispatched_at < utc(end)], rollup=rollup).subquery()
     period = read_frame(conn, select(
         base.c.eff_id.label("opd_id"), base.c.eff_code.label("opd_code"), base.c.eff_short_name.label("opd"),
         func.count().label("dispatched"),

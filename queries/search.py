@@ -37,7 +37,6 @@ def _escape_like(text: str) -> str:
 
 
 def _filtered(f: ComplaintFilter, now: dt.datetime, rules, rollup: bool):
-    sla = complaint_sla(rules, now, rollup=rollup)
     conds = []
     if f.start is not None:
         conds.append(complaint.c.received_at >= utc(f.start))
@@ -57,7 +56,7 @@ def _filtered(f: ComplaintFilter, now: dt.datetime, rules, rollup: bool):
         pattern = f"%{_escape_like(f.text.strip().lower())}%"
         conds.append(or_(func.lower(complaint.c.title).like(pattern, escape="\\"),
                          func.lower(complaint.c.body).like(pattern, escape="\\")))
-    sub = sla.where(*conds).subquery()
+    sub = complaint_sla(rules, now, conds, rollup=rollup).subquery()
     outer = []
     if f.opd_ids:
         outer.append(sub.c.eff_id.in_([int(i) for i in f.opd_ids]))
