@@ -1,0 +1,114 @@
+"""Cached, outage-proof access to the queries for pages (the only module pages call for data).
+
+- One engine per process (``st.cache_resource``); every query runs in ``with engine.connect()``.
+- Results are cached globally with a ttl (``st.cache_data``), so ten walls cost the database the same
+  as one; the cache refreshes in the background, so viewers never wait on a spinner.
+- When the database fails, the last good result is served with its age and the error, and the next
+  call tries again: the wall never blanks and recovers by itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.config import SlaRules, Settings, database_url
+from dashboard.engine import DatabaseConfigError, make_engine
+from dashboard.timefmt import now_utc
+
+log = logging.getLogger("ntbcare.data")
+SETTINGS = Settings.from_env()
+_LAST_GOOD: OrderedDict[tuple, "Fetched"] = OrderedDict()
+_LAST_GOOD_MAX = 256
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A query result with the moment it was read; ``error`` is set when it is stale or missing."""
+
+    data: Any
+    fetched_at: dt.datetime | None
+    error: str | None = None
+    config_error: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def has_data(self) -> bool:
+        return self.data is not None
+
+
+@st.cache_resource(show_spinner=False)
+def get_engine():
+    return make_engine(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def sla_rules() -> SlaRules:
+    return SlaRules.from_env()
+
+
+def _resolve(name: str) -> Callable:
+    module, _, attr = name.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _run(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+    query = _resolve(name)
+    params = dict(kwargs)
+    sig = inspect.signature(query).parameters
+    now = now_utc()
+    if "now" in sig:
+        params["now"] = now
+    if "rules" in sig:
+        params["rules"] = sla_rules()
+    with get_engine().connect() as conn:
+        return query(conn, **params), now
+
+
+@st.cache_data(ttl=SETTINGS.feed_interval_s, max_entries=64, show_spinner=False, refresh_mode="background")
+def _run_fast(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+    return _run(name, kwargs)
+
+
+@st.cache_data(ttl=SETTINGS.panel_interval_s, max_entries=256, show_spinner=False, refresh_mode="background")
+def _run_slow(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+    return _run(name, kwargs)
+
+
+def fetch(query: Callable, *, fast: bool = False, **kwargs) -> Fetched:
+    """Run ``query(conn, **kwargs)`` through the shared cache; never raises for database trouble.
+
+    ``now`` and ``rules`` are supplied when the query takes them. Keyword values must be hashable.
+    """
+    name = f"{query.__module__}.{query.__qualname__}"
+    key = (name, tuple(sorted(kwargs.items())))
+    runner = _run_fast if fast else _run_slow
+    try:
+        data, at = runner(name, key[1])
+    except DatabaseConfigError as exc:
+        return Fetched(None, None, str(exc), config_error=True)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("query %s failed: %s", query.__qualname__, str(exc).splitlines()[0] if str(exc) else exc)
+        with _LOCK:
+            last = _LAST_GOOD.get(key)
+        msg = exc.__class__.__name__
+        return Fetched(last.data, last.fetched_at, msg) if last else Fetched(None, None, msg)
+    result = Fetched(data, at)
+    with _LOCK:
+        _LAST_GOOD[key] = result
+        _LAST_GOOD.move_to_end(key)
+        while len(_LAST_GOOD) > _LAST_GOOD_MAX:
+            _LAST_GOOD.popitem(last=False)
+    return result

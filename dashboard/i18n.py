@@ -1,0 +1,82 @@
+"""All interface text in one catalogue: Bahasa Indonesia by default, English with ``?lang=en``."""
+from __future__ import annotations
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app.title": {"id": "NTB Care Monitor", "en": "NTB Care Monitor"},
+    "nav.monitor": {"id": "Monitor", "en": "Monitor"},
+    "nav.kepatuhan": {"id": "Kepatuhan OPD", "en": "OPD compliance"},
+    "nav.ringkasan": {"id": "Ringkasan", "en": "Summary"},
+    "nav.aduan": {"id": "Aduan", "en": "Complaints"},
+    "kpi.received_today": {"id": "Masuk hari ini", "en": "In today"},
+    "kpi.received_month": {"id": "Masuk bulan ini", "en": "In this month"},
+    "kpi.open": {"id": "Belum selesai", "en": "Open"},
+    "kpi.breached": {"id": "Terlambat", "en": "Overdue"},
+    "kpi.at_risk": {"id": "Hampir jatuh tempo", "en": "At risk"},
+    "kpi.on_time": {"id": "Selesai tepat waktu (bulan ini)", "en": "Completed on time (month)"},
+    "kpi.median_response": {"id": "Median tanggapan pertama", "en": "Median first response"},
+    "unit.workdays": {"id": "{n} hari kerja", "en": "{n} working days"},
+    "unit.none": {"id": "–", "en": "–"},
+    "data.as_of": {"id": "data per {time} WITA", "en": "data as of {time} WITA"},
+    "data.stale": {
+        "id": "Basis data tidak dapat dihubungi. Menampilkan data terakhir per {time} WITA ({age} lalu). "
+              "Mencoba lagi otomatis.",
+        "en": "The database cannot be reached. Showing the last data as of {time} WITA ({age} ago). "
+              "Retrying automatically.",
+    },
+    "data.unavailable": {
+        "id": "Data belum tersedia: basis data tidak dapat dihubungi. Mencoba lagi otomatis.",
+        "en": "No data yet: the database cannot be reached. Retrying automatically.",
+    },
+    "data.config_error": {"id": "Konfigurasi basis data salah: {detail}", "en": "Database configuration error: {detail}"},
+    "sla.rules": {
+        "id": "Aturan tenggat (hari kerja, Senin–Jumat di luar libur nasional dan cuti bersama): verifikasi dan "
+              "disposisi {dispatch} hari sejak diterima; tanggapan pertama OPD {response} hari sejak disposisi; "
+              "penyelesaian {aspirasi} (aspirasi, informasi), {pengaduan} (pengaduan) atau {pengawasan} "
+              "(pengaduan berkadar pengawasan) hari sejak {anchor}. \"Hampir jatuh tempo\": sisa {at_risk} hari kerja "
+              "atau kurang.",
+        "en": "Deadline rules (working days, Monday–Friday except national holidays and cuti bersama): verification "
+              "and dispatch {dispatch} days after receipt; first OPD response {response} days after dispatch; "
+              "completion {aspirasi} (aspirasi, information), {pengaduan} (complaint) or {pengawasan} (complaint "
+              "needing investigation) days after {anchor}. \"At risk\": {at_risk} working days or fewer left.",
+    },
+    "sla.anchor.dispatched": {"id": "disposisi", "en": "dispatch"},
+    "sla.anchor.received": {"id": "diterima", "en": "receipt"},
+    "ago.seconds": {"id": "{n} dtk", "en": "{n} s"},
+    "ago.minutes": {"id": "{n} mnt", "en": "{n} min"},
+    "ago.hours": {"id": "{n} jam", "en": "{n} h"},
+    "ago.days": {"id": "{n} hari", "en": "{n} d"},
+    "status.diterima": {"id": "Diterima", "en": "Received"},
+    "status.terdisposisi": {"id": "Terdisposisi", "en": "Dispatched"},
+    "status.diproses": {"id": "Diproses", "en": "In progress"},
+    "status.selesai": {"id": "Selesai", "en": "Completed"},
+    "status.ditunda": {"id": "Ditunda", "en": "Postponed"},
+    "status.diarsipkan": {"id": "Diarsipkan", "en": "Archived"},
+    "sla.on_track": {"id": "Sesuai jadwal", "en": "On track"},
+    "sla.at_risk": {"id": "Hampir jatuh tempo", "en": "At risk"},
+    "sla.breached": {"id": "Terlambat", "en": "Breached"},
+    "sla.met": {"id": "Tepat waktu", "en": "Met"},
+    "sla.late": {"id": "Terlambat selesai", "en": "Late"},
+    "sla.ditunda": {"id": "Ditunda", "en": "Postponed"},
+    "priority.mendesak": {"id": "Mendesak", "en": "Urgent"},
+    "priority.penting": {"id": "Penting", "en": "Important"},
+    "priority.biasa": {"id": "Biasa", "en": "Normal"},
+    "opd.unassigned": {"id": "(belum didisposisikan)", "en": "(not dispatched yet)"},
+    "monitor.title": {"id": "NTB Care — Monitor Aduan", "en": "NTB Care — Complaint Monitor"},
+}
+
+
+def normalise_lang(value: str | None) -> str:
+    value = (value or "").strip().lower()
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
+    """The text for ``key`` in ``lang`` (falling back to Indonesian, then to the key itself)."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**kwargs) if kwargs else text
