@@ -6,16 +6,18 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from queries._sql import count_if, day_start_utc, median_select, month_start_utc, read_frame, utc
-from queries.schema import complaint
-from queries.sla_sql import OPEN_STATUSES, complaint_sla
+from queries._sql import count_if, day_start_utc, median_select, month_start_utc, nonneg, utc, wita_date
+from queries.overdue import open_state_counts
+from queries.schema import complaint, work_calendar
+from queries.sla_sql import completion_days_expr, open_sla
 
 
-def headline_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
-                    end: dt.datetime | None = None) -> pd.DataFrame:
-    """One row: received today and in the period, open / breached / at risk now, completions in the period.
+def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
+                  end: dt.datetime | None = None) -> dict:
+    """Received today and in the period; completed (and on time) in the period; median first response.
 
-    The period defaults to the current WITA month up to ``now``.
+    The period defaults to the current WITA month up to ``now``. Completion and response use the same
+    working-day arithmetic as ``complaint_sla`` (met when the elapsed working days are within the limit).
     """
     now = utc(now)
     start = utc(start) if start else month_start_utc(now)
@@ -26,29 +28,47 @@ def headline_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = N
         count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
     ).where(complaint.c.received_at >= min(today, start))).one()
 
-    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)]).subquery()
-    live = conn.execute(select(
-        func.count().label("open"),
-        count_if(sla.c.sla_state == "breached").label("breached"),
-        count_if(sla.c.sla_state == "at_risk").label("at_risk"),
-    )).one()
+    cal_start, cal_s = work_calendar.alias("cal_start"), work_calendar.alias("cal_s")
+    start_col = complaint.c.received_at if rules.completion_anchor == "received" else complaint.c.dispatched_at
+    started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
+    met = cal_s.c.wd_cum - cal_start.c.wd_cum <= completion_days_expr(rules)
+    comp = conn.execute(
+        select(count_if(started).label("completed"), count_if(and_(started, met)).label("on_time"))
+        .select_from(complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
+                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at)))
+        .where(complaint.c.resolved_at >= start, complaint.c.resolved_at < end)
+    ).one()
 
-    done = complaint_sla(rules, now, [complaint.c.resolved_at >= start,
-                                      complaint.c.resolved_at < end]).subquery()
-    comp = conn.execute(select(
-        func.count().label("completed"),
-        count_if(done.c.completion_state == "met").label("completed_on_time"),
-    )).one()
-
-    resp = complaint_sla(rules, now, [complaint.c.first_response_at >= start,
-                                      complaint.c.first_response_at < end]).subquery()
-    med = conn.execute(median_select(resp, "response_elapsed")).first()
-
+    cal_d, cal_f = work_calendar.alias("cal_d"), work_calendar.alias("cal_f")
+    resp = (
+        select(nonneg(cal_f.c.wd_cum - cal_d.c.wd_cum).label("elapsed"))
+        .select_from(complaint.join(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
+                     .join(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at)))
+        .where(complaint.c.first_response_at >= start, complaint.c.first_response_at < end)
+        .subquery()
+    )
+    med = conn.execute(median_select(resp, "elapsed")).first()
     completed = int(comp.completed)
-    return pd.DataFrame([{
+    return {
         "received_today": int(rec.received_today), "received_period": int(rec.received_period),
-        "open": int(live.open), "breached": int(live.breached), "at_risk": int(live.at_risk),
-        "completed": completed, "completed_on_time": int(comp.completed_on_time),
-        "on_time_share": (int(comp.completed_on_time) / completed) if completed else None,
+        "completed": completed, "completed_on_time": int(comp.on_time),
+        "on_time_share": (int(comp.on_time) / completed) if completed else None,
         "median_response_wd": float(med.median) if med and med.median is not None else None,
-    }])
+    }
+
+
+def open_counts(conn, now: dt.datetime, rules) -> dict:
+    """Open complaints now, and how many of them are breached or at risk."""
+    live = conn.execute(select(*open_state_counts(open_sla(rules, now, grouped=True).subquery(), rules))).one()
+    return {"open": int(live.open), "breached": int(live.breached), "at_risk": int(live.at_risk)}
+
+
+def headline_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
+                    end: dt.datetime | None = None) -> pd.DataFrame:
+    """One row: ``period_counts`` plus ``open_counts``."""
+    period = period_counts(conn, now, rules, start, end)
+    live = open_counts(conn, now, rules)
+    order = ["received_today", "received_period", "open", "breached", "at_risk", "completed",
+             "completed_on_time", "on_time_share", "median_response_wd"]
+    merged = {**period, **live}
+    return pd.DataFrame([{k: merged[k] for k in order}])

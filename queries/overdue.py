@@ -4,11 +4,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
-from queries._sql import count_if, read_frame
+from queries._sql import opd_rollup, read_frame
 from queries.schema import complaint, opd
-from queries.sla_sql import OPEN_STATUSES, complaint_sla
+from queries.sla_sql import open_sla
+
+
+def open_state_counts(o, rules):
+    """Aggregates over a grouped ``open_sla`` subquery: open, breached, at-risk counts, breached extremes."""
+    breached = o.c.remaining_wd < 0
+    at_risk = and_(o.c.remaining_wd >= 0, o.c.remaining_wd <= int(rules.at_risk_days))
+    return [
+        func.coalesce(func.sum(o.c.n), 0).label("open"),
+        func.coalesce(func.sum(case((breached, o.c.n), else_=0)), 0).label("breached"),
+        func.coalesce(func.sum(case((at_risk, o.c.n), else_=0)), 0).label("at_risk"),
+        func.max(case((breached, o.c.age_wd), else_=None)).label("oldest_breached_wd"),
+        func.max(case((breached, -o.c.remaining_wd), else_=None)).label("max_overdue_wd"),
+    ]
 
 
 def overdue_by_opd(conn, now: dt.datetime, rules, rollup: bool = True, limit: int | None = None) -> pd.DataFrame:
@@ -17,18 +30,13 @@ def overdue_by_opd(conn, now: dt.datetime, rules, rollup: bool = True, limit: in
     Complaints not yet dispatched have no OPD: they form one row with ``opd_id`` NULL.
     Sorted worst first (breached, then at risk).
     """
-    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=rollup).subquery()
+    o = open_sla(rules, now, grouped=True).subquery()
+    eff = opd_rollup(rollup)
     stmt = (
-        select(
-            sla.c.eff_id.label("opd_id"), sla.c.eff_code.label("opd_code"),
-            sla.c.eff_short_name.label("opd"),
-            func.count().label("open"),
-            count_if(sla.c.sla_state == "breached").label("breached"),
-            count_if(sla.c.sla_state == "at_risk").label("at_risk"),
-            func.max(case((sla.c.sla_state == "breached", sla.c.age_wd), else_=None)).label("oldest_breached_wd"),
-            func.max(sla.c.overdue_wd).label("max_overdue_wd"),
-        )
-        .group_by(sla.c.eff_id, sla.c.eff_code, sla.c.eff_short_name)
+        select(eff.c.eff_id.label("opd_id"), eff.c.eff_code.label("opd_code"), eff.c.eff_short_name.label("opd"),
+               *open_state_counts(o, rules))
+        .select_from(o.outerjoin(eff, eff.c.opd_id == o.c.opd_id))
+        .group_by(eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name)
     )
     df = read_frame(conn, stmt)
     for col in ("open", "breached", "at_risk"):

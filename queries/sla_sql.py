@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, bindparam, case, literal, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.expression import ColumnElement
 
 from queries._sql import nonneg, opd_rollup, utc, wita_date
@@ -33,27 +35,36 @@ def completion_days_expr(rules) -> ColumnElement:
     return case(*whens, else_=literal(int(rules.completion_days.get("pengaduan", DEFAULT_COMPLETION_DAYS))))
 
 
-def _stage(b, start: str, end: str, days, at_risk_days: int):
-    """(state, elapsed working days, working days late) of one stage, from the inner layer ``b``."""
+# Stage states as integer codes, ordered by severity, so the overall state is a maximum.
+STATE_CODES = {"met": 1, "late": 2, "ditunda": 3, "on_track": 4, "at_risk": 5, "breached": 6}
+
+
+def _stage_code(b, start: str, end: str, days, at_risk_days: int):
+    """(state code, elapsed working days) of one stage, from the inner layer ``b``."""
     start_cum, end_cum = b.c[f"{start}_cum"], b.c[f"{end}_cum"]
     start_col, end_col = b.c[f"{start}_at"], b.c[f"{end}_at"]
-    elapsed_closed = nonneg(end_cum - start_cum)
+    not_started = or_(start_col.is_(None), start_cum.is_(None))
     elapsed_open = nonneg(b.c.today_cum - start_cum)
-    state = case(
-        (or_(start_col.is_(None), start_cum.is_(None)), None),
-        (end_col.is_not(None), case((elapsed_closed <= days, "met"), else_="late")),
-        (b.c.status == "ditunda", "ditunda"),
+    code = case(
+        (not_started, None),
+        (end_col.is_not(None), case((end_cum - start_cum <= days, 1), else_=2)),
+        (b.c.status == "ditunda", 3),
         (b.c.status.not_in(ACTIVE_STATUSES), None),
-        (elapsed_open > days, "breached"),
-        (elapsed_open >= days - at_risk_days, "at_risk"),
-        else_="on_track",
+        (b.c.today_cum - start_cum > days, 6),
+        (elapsed_open >= days - at_risk_days, 5),
+        else_=4,
     )
-    elapsed = case((end_col.is_not(None), elapsed_closed), else_=elapsed_open)
-    elapsed = case((or_(start_col.is_(None), start_cum.is_(None)), None), else_=elapsed)
-    late_by = case((b.c.status == "ditunda", case((end_col.is_not(None), nonneg(elapsed - days)), else_=None)),
-                   else_=nonneg(elapsed - days))
-    late_by = case((state.is_(None), None), else_=late_by)
-    return state, elapsed, late_by
+    elapsed = case((not_started, None), (end_col.is_not(None), nonneg(end_cum - start_cum)), else_=elapsed_open)
+    return code, elapsed
+
+
+def _max3(a, b, c):
+    a, b, c = (func.coalesce(x, 0) for x in (a, b, c))
+    return case((and_(a >= b, a >= c), a), (b >= c, b), else_=c)
+
+
+def _label(code):
+    return case(*((code == v, literal(k)) for k, v in STATE_CODES.items()), else_=None)
 
 
 def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, with_deadlines: bool = False):
@@ -95,42 +106,119 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     b = inner
     at_risk = int(rules.at_risk_days)
     comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
-    disp = _stage(b, "received", "dispatched", int(rules.dispatch_days), at_risk)
-    resp = _stage(b, "dispatched", "first_response", int(rules.response_days), at_risk)
-    comp = _stage(b, comp_start, "resolved", b.c.completion_days, at_risk)
-    states = (disp[0], resp[0], comp[0])
-
-    def any_is(value):
-        return or_(*(s == value for s in states))
-
-    overall = case(
-        (any_is("breached"), "breached"), (any_is("at_risk"), "at_risk"), (any_is("on_track"), "on_track"),
-        (b.c.status == "ditunda", "ditunda"), (any_is("late"), "late"), (any_is("met"), "met"), else_=None)
-    open_late = [case((st == "breached", lt), else_=0) for st, _, lt in (disp, resp, comp)]
-    overdue_wd = case(
-        (open_late[0] >= open_late[1], case((open_late[0] >= open_late[2], open_late[0]), else_=open_late[2])),
-        else_=case((open_late[1] >= open_late[2], open_late[1]), else_=open_late[2]))
+    days = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
+    stage_defs = {
+        "dispatch": _stage_code(b, "received", "dispatched", days["dispatch"], at_risk),
+        "response": _stage_code(b, "dispatched", "first_response", days["response"], at_risk),
+        "completion": _stage_code(b, comp_start, "resolved", b.c.completion_days, at_risk),
+    }
+    # Middle layer: each stage as an integer code (severity order) and its elapsed working days.
+    m = (
+        select(b, *(expr.label(f"{name}_{part}") for name, pair in stage_defs.items()
+                    for part, expr in zip(("code", "elapsed"), pair)))
+        .subquery("sla_stages")
+    )
+    days["completion"] = m.c.completion_days
+    late_by = {n: case((or_(m.c[f"{n}_code"].is_(None), m.c[f"{n}_code"] == 3), None),
+                       else_=nonneg(m.c[f"{n}_elapsed"] - days[n])) for n in stage_defs}
+    worst = case((m.c.status == "ditunda", 3),
+                 else_=_max3(m.c.dispatch_code, m.c.response_code, m.c.completion_code))
+    overdue = [case((m.c[f"{n}_code"] == 6, m.c[f"{n}_elapsed"] - days[n]), else_=0) for n in stage_defs]
     cols = [
-        b.c.id, b.c.ticket, b.c.opd_id, b.c.eff_id, b.c.eff_code, b.c.eff_short_name, b.c.classification,
-        b.c.priority, b.c.status, b.c.received_at, b.c.dispatched_at, b.c.first_response_at, b.c.resolved_at,
-        *(expr.label(f"{name}_{part}") for name, stage in (("dispatch", disp), ("response", resp),
-                                                          ("completion", comp))
-          for part, expr in zip(("state", "elapsed", "late_by"), stage)),
-        b.c.completion_days, overall.label("sla_state"), overdue_wd.label("overdue_wd"),
-        nonneg(b.c.today_cum - b.c.received_cum).label("age_wd"),
+        m.c.id, m.c.ticket, m.c.opd_id, m.c.eff_id, m.c.eff_code, m.c.eff_short_name, m.c.classification,
+        m.c.priority, m.c.status, m.c.received_at, m.c.dispatched_at, m.c.first_response_at, m.c.resolved_at,
     ]
-    src = b
+    for n in stage_defs:
+        cols += [_label(m.c[f"{n}_code"]).label(f"{n}_state"), m.c[f"{n}_elapsed"],
+                 late_by[n].label(f"{n}_late_by")]
+    cols += [
+        m.c.completion_days, _label(worst).label("sla_state"), _max3(*overdue).label("overdue_wd"),
+        nonneg(m.c.today_cum - m.c.received_cum).label("age_wd"),
+    ]
+    src = m
     if with_deadlines:
         dl_d, dl_r, dl_c = (work_calendar.alias(n) for n in ("dl_d", "dl_r", "dl_c"))
-        comp_start_cum = b.c[f"{comp_start}_cum"]
+        comp_start_cum = m.c[f"{comp_start}_cum"]
         src = (
-            b.outerjoin(dl_d, and_(dl_d.c.wd_cum == b.c.received_cum + int(rules.dispatch_days),
+            m.outerjoin(dl_d, and_(dl_d.c.wd_cum == m.c.received_cum + int(rules.dispatch_days),
                                    dl_d.c.is_workday.is_(True)))
-            .outerjoin(dl_r, and_(dl_r.c.wd_cum == b.c.dispatched_cum + int(rules.response_days),
+            .outerjoin(dl_r, and_(dl_r.c.wd_cum == m.c.dispatched_cum + int(rules.response_days),
                                   dl_r.c.is_workday.is_(True)))
-            .outerjoin(dl_c, and_(dl_c.c.wd_cum == comp_start_cum + b.c.completion_days,
+            .outerjoin(dl_c, and_(dl_c.c.wd_cum == comp_start_cum + m.c.completion_days,
                                   dl_c.c.is_workday.is_(True)))
         )
         cols += [dl_d.c.day.label("dispatch_deadline"), dl_r.c.day.label("response_deadline"),
                  dl_c.c.day.label("completion_deadline")]
     return select(*cols).select_from(src)
+
+
+class least_of(FunctionElement):
+    """The smallest non-NULL argument (NULL when all are NULL), on PostgreSQL and SQLite."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "least_of"
+
+
+@compiles(least_of, "postgresql")
+def _least_pg(element, compiler, **kw):
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least_of, "sqlite")
+def _least_sqlite(element, compiler, **kw):
+    # SQLite's scalar min() is NULL as soon as one argument is NULL: push NULLs out of the way.
+    args = [f"COALESCE({compiler.process(c, **kw)}, {_NO_STAGE})" for c in element.clauses]
+    return f"NULLIF(min({', '.join(args)}), {_NO_STAGE})"
+
+
+_NO_STAGE = 1_000_000_000
+
+
+def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped: bool = False):
+    """A lean SELECT for open complaints: per complaint the working days left on its tightest open stage.
+
+    Columns: id, eff_id, eff_code, eff_short_name, status, priority, age_wd, remaining_wd. ``remaining_wd``
+    is negative when breached (minus the working days late), 0..at_risk_days when at risk, NULL when
+    no stage is running (postponed, closed, or dates outside the calendar). Agrees with
+    ``complaint_sla``'s overall state for every open complaint (tests prove it); much cheaper, which
+    matters for the wall at a million complaints.
+
+    ``grouped``: one row per (opd_id, remaining_wd) with ``n`` complaints and their ``age_wd`` maximum,
+    which callers roll up to OPDs; this evaluates the SLA expression once per complaint.
+    """
+    cal_r, cal_d = work_calendar.alias("cal_r"), work_calendar.alias("cal_d")
+    today = (select(work_calendar.c.wd_cum.label("today_cum"))
+             .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
+             .subquery("today"))
+    eff = opd_rollup(rollup)
+    active = complaint.c.status.in_(ACTIVE_STATUSES)
+
+    def remaining(start_col, start_cum, end_col, days):
+        return case((and_(active, start_col.is_not(None), end_col.is_(None), start_cum.is_not(None)),
+                     days - nonneg(today.c.today_cum - start_cum)), else_=None)
+
+    comp_start_col, comp_start_cum = ((complaint.c.received_at, cal_r.c.wd_cum)
+                                      if rules.completion_anchor == "received"
+                                      else (complaint.c.dispatched_at, cal_d.c.wd_cum))
+    rem = least_of(
+        remaining(complaint.c.received_at, cal_r.c.wd_cum, complaint.c.dispatched_at, int(rules.dispatch_days)),
+        remaining(complaint.c.dispatched_at, cal_d.c.wd_cum, complaint.c.first_response_at,
+                  int(rules.response_days)),
+        remaining(comp_start_col, comp_start_cum, complaint.c.resolved_at, completion_days_expr(rules)),
+    )
+    src = (complaint.join(today, true(), isouter=True)
+           .outerjoin(cal_r, cal_r.c.day == wita_date(complaint.c.received_at))
+           .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at)))
+    age = nonneg(today.c.today_cum - cal_r.c.wd_cum)
+    conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
+    if grouped:
+        return (select(complaint.c.opd_id, rem.label("remaining_wd"), func.count().label("n"),
+                       func.max(age).label("age_wd"))
+                .select_from(src).where(*conds).group_by(complaint.c.opd_id, rem))
+    return (
+        select(complaint.c.id, eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name, complaint.c.status,
+               complaint.c.priority, age.label("age_wd"), rem.label("remaining_wd"))
+        .select_from(src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
+        .where(*conds)
+    )

@@ -11,7 +11,10 @@ from queries.schema import complaint
 
 
 def received_vs_completed(conn, start: dt.datetime, end: dt.datetime, grain: str = "day") -> pd.DataFrame:
-    """Per period label in [start, end): received and completed counts (periods with neither are absent)."""
+    """Per period in [start, end): received and completed counts (periods with neither are absent).
+
+    ``period`` is 'YYYY-MM-DD' (the day, or the Monday of the week) or 'YYYY-MM' for months, in WITA.
+    """
     start, end = utc(start), utc(end)
     rec_p = wita_period(complaint.c.received_at, grain)
     res_p = wita_period(complaint.c.resolved_at, grain)
@@ -22,5 +25,5 @@ def received_vs_completed(conn, start: dt.datetime, end: dt.datetime, grain: str
                             complaint.c.status == "selesai").group_by(res_p))
     df = rec.merge(res, on="period", how="outer").fillna(0)
     df[["received", "completed"]] = df[["received", "completed"]].astype("int64")
-    df["period"] = df["period"].astype(str)
+    df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
     return df.sort_values("period").reset_index(drop=True)

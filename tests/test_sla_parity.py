@@ -95,3 +95,29 @@ def test_sql_matches_reference(random_db, anchor, now_day):
     assert mismatches == []
     # the random cases exercise every state that exists at this moment
     assert {"met", "late", "breached", "ditunda"} <= states_seen
+
+
+@pytest.mark.parametrize("now_day", [dt.date(2026, 1, 2), dt.date(2026, 3, 25), dt.date(2026, 6, 1)])
+def test_lean_open_state_agrees_with_full_sla(random_db, now_day):
+    """open_sla (used by the wall) gives the same state as complaint_sla for every open complaint."""
+    from queries.sla_sql import OPEN_STATUSES, open_sla
+    engine, _ = random_db
+    rules = SlaRules()
+    now = dt.datetime.combine(now_day, dt.time(11, 30), dataset.WITA)
+    with engine.connect() as conn:
+        full = read_frame(conn, complaint_sla(rules, now, [schema.complaint.c.status.in_(OPEN_STATUSES)]))
+        lean = read_frame(conn, open_sla(rules, now))
+    merged = full.merge(lean, on="id", validate="one_to_one")
+    assert len(merged) == len(full) == len(lean) > 50
+
+    def lean_state(rem):
+        if pd.isna(rem):
+            return None
+        return "breached" if rem < 0 else "at_risk" if rem <= rules.at_risk_days else "on_track"
+
+    got = merged["remaining_wd"].map(lean_state)
+    want = merged["sla_state"].where(merged["sla_state"].isin(["breached", "at_risk", "on_track"]), None)
+    assert got.tolist() == want.tolist()
+    breached = merged[merged["sla_state"] == "breached"]
+    assert (-breached["remaining_wd"]).astype(int).tolist() == breached["overdue_wd"].astype(int).tolist()
+    assert set(got.dropna()) == {"breached", "at_risk", "on_track"}
