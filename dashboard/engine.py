@@ -4,11 +4,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-from sqlalchemy import create_engine
 
 
 class DatabaseConfigError(Exception):
@@ -32,6 +30,8 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
     backend = parsed.get_backend_name()
     if backend not in ("postgresql", "sqlite"):
         raise DatabaseConfigError(f"Basis data '{backend}' tidak didukung (gunakan postgresql atau sqlite)")
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
     timeout = statement_timeout_ms or int(os.environ.get("NTBCARE_STATEMENT_TIMEOUT_MS", "15000"))
     try:
         if backend == "sqlite":
@@ -47,7 +47,7 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
                 connect_args={"connect_timeout": 5, "options": f"-c statement_timeout={timeout}",
                               "application_name": "ntbcare-monitor"},
             )
-    except NoSuchModuleError as exc:
+    except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseConfigError(f"Driver basis data tidak tersedia: {exc}") from None
     return engine
 
