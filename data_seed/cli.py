@@ -14,7 +14,8 @@ from dashboard.config import database_url
 from dashboard.engine import DatabaseConfigError, make_engine, redact
 from data_seed.generator import Generator
 from data_seed.load import (
-    SEED_MARK, SeedError, bulk_insert, create_schema, prepare_empty_database, reset_sequences, write_calendar,
+    SEED_MARK, SeedError, bulk_insert, copy_csv, create_schema, prepare_empty_database, reset_sequences,
+    to_csv_buffer, write_calendar,
 )
 from data_seed.reference import load_reference
 from queries import schema
@@ -99,12 +100,15 @@ def cmd_init(url: str, args) -> int:
         ])
     total_events = 0
     with tqdm(total=gen.total, unit="aduan", desc="Memuat aduan", disable=args.quiet, file=sys.stderr) as bar:
-        for chunk in gen.chunks():
-            with engine.begin() as conn:
-                bulk_insert(conn, schema.complaint, chunk.complaints)
-                bulk_insert(conn, schema.complaint_event, chunk.events)
-            total_events += len(chunk.events)
-            bar.update(len(chunk.complaints))
+        if engine.dialect.name == "postgresql":
+            total_events = _pipelined_copy(engine, gen, bar)
+        else:
+            for chunk in gen.chunks():
+                with engine.begin() as conn:
+                    bulk_insert(conn, schema.complaint, chunk.complaints)
+                    bulk_insert(conn, schema.complaint_event, chunk.events)
+                total_events += len(chunk.events)
+                bar.update(len(chunk.complaints))
     with engine.begin() as conn:
         if not args.quiet:
             print("Membuat indeks ...", file=sys.stderr)
@@ -118,6 +122,39 @@ def cmd_init(url: str, args) -> int:
     print(f"Selesai: {gen.total} aduan, {total_events} kejadian, {days} hari kalender "
           f"di {redact(url)} dalam {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _pipelined_copy(engine, gen: Generator, bar) -> int:
+    """Generate and format the next chunk in a thread while PostgreSQL ingests the current one."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def produce():
+        try:
+            for chunk in gen.chunks():
+                q.put((len(chunk.complaints), len(chunk.events),
+                       (list(chunk.complaints.columns), to_csv_buffer(chunk.complaints)),
+                       (list(chunk.events.columns), to_csv_buffer(chunk.events))))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            failure.append(exc)
+        finally:
+            q.put(None)
+
+    threading.Thread(target=produce, daemon=True, name="seed-producer").start()
+    events = 0
+    while (item := q.get()) is not None:
+        n_complaints, n_events, (c_cols, c_buf), (e_cols, e_buf) = item
+        with engine.begin() as conn:
+            copy_csv(conn, schema.complaint, c_cols, c_buf)
+            copy_csv(conn, schema.complaint_event, e_cols, e_buf)
+        events += n_events
+        bar.update(n_complaints)
+    if failure:
+        raise failure[0]
+    return events
 
 
 def cmd_calendar(url: str, args) -> int:

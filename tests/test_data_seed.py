@@ -1,0 +1,153 @@
+"""`python -m data_seed`: realistic, reproducible data; refusals that protect databases; clear errors."""
+import datetime as dt
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select, text
+
+from dashboard.engine import make_engine
+from data_seed.cli import main
+from data_seed.generator import Generator
+from data_seed.reference import load_reference
+from queries import schema
+from tests.browser_support import ROOT
+
+UNTIL = "2026-11-20T04:00:00+00:00"
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "data_seed", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A demo-volume database made by the real CLI (SQLite)."""
+    path = tmp_path_factory.mktemp("seed") / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    assert main(["init", "--database-url", url, "--seed", "3", "--until", UNTIL, "--quiet"]) == 0
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+
+
+def test_reference_data_has_the_2026_reorganisation():
+    ref = load_reference()
+    assert len([o for o in ref.opd if o["code"][0] != "N"]) == 49
+    active = [o for o in ref.opd if o["successor_id"] is None]
+    kinds = pd.Series([o["kind"] for o in active]).value_counts().to_dict()
+    assert kinds["dinas"] + kinds["dinas-setara"] == 19 and kinds["biro"] == 7 and kinds["badan"] == 9
+    by_code = {o["code"]: o for o in ref.opd}
+    pupr, perkim = by_code["D03"], by_code["D04"]
+    assert pupr["successor_id"] == perkim["successor_id"] == by_code["N02"]["id"]
+    assert pupr["valid_to"] == dt.date(2026, 1, 1) and by_code["N02"]["valid_from"] == dt.date(2026, 1, 2)
+    assert len(ref.region) == 10 and {r["code"] for r in ref.region} >= {"5201", "5271", "5272"}
+
+
+def test_demo_volume_and_mix_look_like_ntb_care(seeded):
+    _, engine = seeded
+    with engine.connect() as conn:
+        df = pd.read_sql(select(schema.complaint), conn)
+        channels = dict(conn.execute(select(schema.channel.c.id, schema.channel.c.code)).all())
+    received = pd.to_datetime(df["received_at"], utc=True)
+    months = received.dt.tz_convert("Asia/Makassar").dt.tz_localize(None).dt.to_period("M").value_counts()
+    assert received.min() >= pd.Timestamp("2018-10-15T16:00Z")
+    assert 40 <= months.median() <= 70  # about 45 to 70 a month
+    fb = df[df["channel_id"].map(channels) == "facebook"]
+    assert len(fb) > 100 and pd.to_datetime(fb["received_at"], utc=True).min() >= pd.Timestamp("2020-11-30T16:00Z")
+    status = df["status"].value_counts(normalize=True)
+    assert status["selesai"] > 0.7 and 0.03 < status["diarsipkan"] < 0.12
+    assert 0 < status.get("terdisposisi", 0) + status.get("diproses", 0) < 0.1
+    assert df["ticket"].is_unique and df["reporter_contact"].str.match(r"^08\d{9,11}$").all()
+    assert df["region_id"].isna().mean() < 0.05 and df["opd_id"].notna().mean() > 0.85
+
+
+def test_delays_are_long_tailed_and_some_opds_are_chronically_late(seeded):
+    _, engine = seeded
+    with engine.connect() as conn:
+        df = pd.read_sql(select(schema.complaint.c.opd_id, schema.complaint.c.dispatched_at,
+                                schema.complaint.c.first_response_at), conn)
+    df = df.dropna()
+    days = (pd.to_datetime(df["first_response_at"], utc=True) - pd.to_datetime(df["dispatched_at"], utc=True)
+            ).dt.total_seconds() / 86400
+    assert days.min() < 0.1 and days.max() > 60 and days.median() < 6
+    by_opd = days.groupby(df["opd_id"]).median()
+    assert by_opd.max() > 2 * by_opd.median()
+
+
+def test_redispatch_events_point_to_the_current_opd(seeded):
+    _, engine = seeded
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.complaint_event.c.opd_id, schema.complaint.c.opd_id)
+                            .join(schema.complaint, schema.complaint.c.id == schema.complaint_event.c.complaint_id)
+                            .where(schema.complaint_event.c.kind == "dialihkan")).all()
+    assert len(rows) > 50 and all(ev == cur for ev, cur in rows)
+
+
+def test_same_seed_same_data():
+    ref = load_reference()
+    until = dt.datetime.fromisoformat(UNTIL)
+    a = next(Generator(ref, seed=9, until=until, complaints=3000).chunks())
+    b = next(Generator(ref, seed=9, until=until, complaints=3000).chunks())
+    c = next(Generator(ref, seed=10, until=until, complaints=3000).chunks())
+    pd.testing.assert_frame_equal(a.complaints, b.complaints)
+    pd.testing.assert_frame_equal(a.events, b.events)
+    assert not a.complaints["title"].equals(c.complaints["title"])
+
+
+def test_init_refuses_non_empty_and_foreign_databases(seeded, tmp_path):
+    url, _ = seeded
+    res = run_cli("init", "--database-url", url, "--quiet")
+    assert res.returncode == 2 and "tidak kosong" in res.stderr and "Traceback" not in res.stderr
+    foreign = tmp_path / "foreign.sqlite"
+    eng = make_engine(f"sqlite:///{foreign}", must_exist=False)
+    with eng.begin() as conn:
+        conn.execute(text("CREATE TABLE complaint (id INTEGER PRIMARY KEY, note TEXT)"))
+        conn.execute(text("INSERT INTO complaint (note) VALUES ('milik orang lain')"))
+    res = run_cli("init", "--database-url", f"sqlite:///{foreign}", "--reset", "--quiet")
+    assert res.returncode == 2 and "tidak dibuat oleh data_seed" in res.stderr
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT note FROM complaint")).scalar_one() == "milik orang lain"
+    res = run_cli("live", "--database-url", f"sqlite:///{foreign}", "--duration", "1")
+    assert res.returncode == 2 and "menolak" in res.stderr
+
+
+def test_reset_recreates_a_seeded_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    assert main(["init", "--database-url", url, "--complaints", "200", "--until", UNTIL, "--quiet"]) == 0
+    assert main(["init", "--database-url", url, "--complaints", "300", "--until", UNTIL, "--quiet", "--reset"]) == 0
+    with make_engine(url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.complaint)).scalar_one() == 300
+
+
+@pytest.mark.parametrize("url,needle", [
+    ("bogus://x", "tidak didukung"),
+    ("::::", "tidak valid"),
+    ("postgresql://postgres@127.0.0.1:1/x", "tidak dapat dipakai"),
+    ("sqlite:////nonexistent/dir/x.sqlite", "tidak ditemukan"),
+])
+def test_bad_database_url_gives_one_clear_line(url, needle):
+    cmd = "live" if url.startswith("sqlite") else "init"
+    res = run_cli(cmd, "--database-url", url, "--duration", "1") if cmd == "live" else run_cli(cmd, "--database-url", url)
+    assert res.returncode == 2
+    assert needle in res.stderr and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_live_simulator_adds_and_moves_complaints(tmp_path):
+    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    assert main(["init", "--database-url", url, "--complaints", "300", "--quiet"]) == 0
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(schema.complaint)).scalar_one()
+        events_before = conn.execute(select(func.count()).select_from(schema.complaint_event)).scalar_one()
+    res = run_cli("live", "--database-url", url, "--rate", "240", "--duration", "4", "--seed", "1")
+    assert res.returncode == 0, res.stderr
+    with engine.connect() as conn:
+        after = conn.execute(select(func.count()).select_from(schema.complaint)).scalar_one()
+        newest = conn.execute(select(schema.complaint.c.ticket, schema.complaint.c.status)
+                              .order_by(schema.complaint.c.id.desc()).limit(1)).one()
+        events_after = conn.execute(select(func.count()).select_from(schema.complaint_event)).scalar_one()
+    assert after > before and events_after > events_before + (after - before)
+    assert newest.ticket.startswith(f"NTB-{dt.datetime.now(dt.timezone.utc).year}-")
