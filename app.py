@@ -1,20 +1,28 @@
 """NTB Care Monitor entrypoint: sets the frame and routes the pages with st.navigation.
 
-Page files are named differently from their URL paths (pages/wall.py is served at /monitor) on purpose:
-before the first st.navigation call of a server's life, Streamlit's automatic pages/ discovery would
-otherwise serve /monitor straight from pages/monitor.py, skipping this entrypoint.
+- Every page has its own URL path (monitor, kepatuhan, ...). The bare address "/" is a hidden default
+  page that forwards to `monitor` with the query parameters kept, so `/monitor?kiosk=1` is a real page
+  and never a "page not found".
+- Page files are named differently from their URL paths (pages/wall.py is served at /monitor) on purpose:
+  before the first st.navigation call of a server's life, Streamlit's automatic pages/ discovery would
+  otherwise serve /monitor straight from pages/monitor.py, skipping this entrypoint.
 """
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.pagectx import page_context
 
-st.set_page_config(page_title="NTB Care Monitor", page_icon="📣", layout="wide")
+st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:", layout="wide")
 ctx = page_context()
 
-pages = [
-    st.Page("pages/wall.py", title=t("nav.monitor", ctx.lang), icon=":material/monitor:",
-            url_path="monitor", default=True),
-]
-nav = st.navigation(pages, position="hidden" if ctx.kiosk else "sidebar")
+monitor = st.Page("pages/wall.py", title=t("nav.monitor", ctx.lang), icon=":material/monitor:", url_path="monitor")
+
+
+def _forward_to_monitor():
+    st.switch_page(monitor, query_params=st.query_params.to_dict())
+
+
+home = st.Page(_forward_to_monitor, title=t("nav.monitor", ctx.lang), url_path="home", default=True,
+               visibility="hidden")
+nav = st.navigation([home, monitor], position="hidden" if ctx.kiosk else "sidebar")
 nav.run()

@@ -53,7 +53,7 @@ def cmd_app(args: list[str]) -> int:
     if env.get("NTBCARE_SIMULATOR", "1") != "0":
         sim = subprocess.Popen([str(PY), "-m", "data_seed", "live"], cwd=ROOT)
     try:
-        return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *args], cwd=ROOT)
+        return subprocess.call([str(PY), "-m", "dashboard.serve", *args], cwd=ROOT)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.data import Fetched
 from dashboard.i18n import t
 from dashboard.timefmt import ago, fmt_wita
+from dashboard.wall_html import esc  # noqa: F401 - re-exported for pages
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
@@ -25,13 +26,13 @@ def stale_warning(results: Iterable[Fetched], lang: str) -> None:
     with st.container(key="stale-warning"):
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
-            st.error(t("data.config_error", lang, detail=config.error), icon="🛑")
+            st.error(t("data.config_error", lang, detail=config.error), icon=":material/error:")
             return
         since = oldest_fetch(r for r in failed if r.has_data)
         if since is None:
-            st.warning(t("data.unavailable", lang), icon="⚠️")
+            st.warning(t("data.unavailable", lang), icon=":material/warning:")
         else:
-            st.warning(t("data.stale", lang, time=fmt_wita(since, "%H:%M:%S"), age=ago(since, lang=lang)), icon="⚠️")
+            st.warning(t("data.stale", lang, time=fmt_wita(since, "%H:%M:%S"), age=ago(since, lang=lang)), icon=":material/warning:")
 
 
 def data_age(results: Iterable[Fetched], lang: str) -> None:

@@ -75,7 +75,7 @@ class Settings:
 
     feed_interval_s: int = 2
     panel_interval_s: int = 15
-    feed_rows: int = 12
+    feed_rows: int = 8
     holiday_overrides: str = ""
 
     @classmethod
@@ -83,6 +83,6 @@ class Settings:
         return cls(
             feed_interval_s=max(1, _int_env("NTBCARE_FEED_INTERVAL", 2)),
             panel_interval_s=max(2, _int_env("NTBCARE_PANEL_INTERVAL", 15)),
-            feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 12)),
+            feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 8)),
             holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
         )

@@ -65,6 +65,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "priority.biasa": {"id": "Biasa", "en": "Normal"},
     "opd.unassigned": {"id": "(belum didisposisikan)", "en": "(not dispatched yet)"},
     "monitor.title": {"id": "NTB Care — Monitor Aduan", "en": "NTB Care — Complaint Monitor"},
+    "unit.wd_short": {"id": "{n} hk", "en": "{n} wd"},
+    "wall.feed_title": {"id": "Aduan masuk", "en": "Incoming complaints"},
+    "wall.activity_title": {"id": "Aktivitas OPD", "en": "OPD activity"},
+    "wall.late_title": {"id": "OPD terlambat", "en": "Late OPDs"},
+    "wall.feed_empty": {"id": "Belum ada aduan.", "en": "No complaints yet."},
+    "wall.activity_empty": {"id": "Belum ada aktivitas OPD.", "en": "No OPD activity yet."},
+    "wall.no_overdue": {"id": "Tidak ada aduan terlambat.", "en": "No overdue complaints."},
+    "wall.new": {"id": "BARU", "en": "NEW"},
+    "wall.col_opd": {"id": "OPD", "en": "OPD"},
+    "wall.col_at_risk": {"id": "Hampir", "en": "At risk"},
+    "wall.col_oldest": {"id": "Tertua", "en": "Oldest"},
+    "wall.date": {"id": "{date}", "en": "{date}"},
+    "wall.sector_title": {"id": "Sektor — {period}", "en": "Sectors — {period}"},
+    "wall.channel_title": {"id": "Kanal — 30 hari", "en": "Channels — 30 days"},
+    "wall.region_title": {"id": "Aduan belum selesai per kab/kota", "en": "Open complaints by regency/city"},
+    "wall.trend_title": {"id": "Masuk vs selesai — 30 hari", "en": "In vs completed — 30 days"},
+    "period.today": {"id": "hari ini", "en": "today"},
+    "period.7": {"id": "7 hari", "en": "7 days"},
+    "period.30": {"id": "30 hari", "en": "30 days"},
+    "chart.received": {"id": "Masuk", "en": "In"},
+    "chart.completed": {"id": "Selesai", "en": "Completed"},
+    "chart.count": {"id": "Jumlah", "en": "Count"},
+    "chart.open": {"id": "Belum selesai", "en": "Open"},
+    "chart.none": {"id": "(tanpa data)", "en": "(no data)"},
+    "event.didisposisikan": {"id": "Didisposisikan ke", "en": "Dispatched to"},
+    "event.dialihkan": {"id": "Dialihkan ke", "en": "Re-dispatched to"},
+    "event.ditanggapi": {"id": "Ditanggapi oleh", "en": "Responded by"},
+    "event.diselesaikan": {"id": "Diselesaikan oleh", "en": "Completed by"},
+    "wall.view_compliance": {"id": "Kepatuhan OPD saat ini", "en": "OPD compliance now"},
 }
 
 
@@ -80,3 +109,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
         return key
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**kwargs) if kwargs else text
+
+
+def label(prefix: str, value, lang: str = DEFAULT_LANG) -> str:
+    """The catalogue label of a code (``status``, ``priority``, ``sla``...), or the code itself if unknown."""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in STRINGS else ("–" if value is None else str(value))

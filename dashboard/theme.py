@@ -13,9 +13,12 @@ STATE_COLOUR = {
     "breached": "#D55E00", "at_risk": "#E69F00", "on_track": "#56B4E9",
     "met": "#009E73", "late": "#CC79A7", "ditunda": "#999999",
 }
+# Icons are Material Symbols ligature names: the font ships inside Streamlit (no emoji font needed).
 STATE_ICON = {
-    "breached": "⛔", "at_risk": "⚠️", "on_track": "🕒", "met": "✅", "late": "⌛", "ditunda": "⏸️",
+    "breached": "block", "at_risk": "warning", "on_track": "schedule", "met": "check_circle",
+    "late": "hourglass_bottom", "ditunda": "pause_circle",
 }
-PRIORITY_ICON = {"mendesak": "🚨", "penting": "❗", "biasa": ""}
+PRIORITY_ICON = {"mendesak": "campaign", "penting": "priority_high", "biasa": ""}
+EVENT_ICON = {"didisposisikan": "send", "dialihkan": "sync_alt", "ditanggapi": "chat", "diselesaikan": "task_alt"}
 RECEIVED_COLOUR = "#56B4E9"
 COMPLETED_COLOUR = "#009E73"

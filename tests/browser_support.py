@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on a free port with the given environment; stopped on exit."""
+    """The app (`python -m dashboard.serve`, i.e. `streamlit run app.py`) on a free port; stopped on exit."""
 
     def __init__(self, database_url: str, extra_env: dict[str, str] | None = None, log_path: Path | None = None):
         self.port = free_port()
@@ -35,7 +35,7 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "dashboard.serve", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)

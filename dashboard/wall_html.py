@@ -1,0 +1,115 @@
+"""Pure HTML builders for the wall's text panels (feed, OPD activity, late OPDs, header).
+
+Every value is escaped with ``html.escape`` before it is placed in markup: complaint titles come from
+citizens and social media, so ``<img src=x onerror=...>`` or ``**bold**`` must show as literal text.
+Nothing here selects or receives reporter names or contacts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Iterable
+
+import pandas as pd
+
+from dashboard.i18n import label, t
+from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
+from dashboard.timefmt import ago, fmt_wita, to_wita
+
+
+def icon(name: str) -> str:
+    """A Material Symbols icon (a fixed name from dashboard.theme, never data); decorative for readers."""
+    return f'<span class="w-icon" aria-hidden="true">{html.escape(name)}</span>' if name else ""
+
+
+def esc(value) -> str:
+    """Text for HTML: None/NaN as a dash, everything else escaped (quotes too)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return "–"
+    return html.escape(str(value), quote=True)
+
+
+def _rows(df: pd.DataFrame) -> Iterable[dict]:
+    return (r._asdict() for r in df.itertuples(index=False))
+
+
+def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120) -> str:
+    """The live feed of new complaints, newest first: one row per complaint."""
+    if df is None or df.empty:
+        return f'<div class="w-empty">{esc(t("wall.feed_empty", lang))}</div>'
+    out = ['<table class="w-feed"><tbody>']
+    for r in _rows(df):
+        received = to_wita(r["received_at"])
+        is_new = received is not None and (now - received).total_seconds() <= new_seconds
+        urgent = r.get("priority") == "mendesak"
+        classes = " ".join(c for c in ("w-row", "w-new" if is_new else "", "w-urgent" if urgent else "") if c)
+        badges = []
+        if is_new:
+            badges.append(f'<span class="w-badge w-badge-new">{esc(t("wall.new", lang))}</span>')
+        if r.get("priority") in ("mendesak", "penting"):
+            badges.append(f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
+                          f'{esc(label("priority", r["priority"], lang))}</span>')
+        meta = " · ".join(esc(x) for x in (r.get("sector"), r.get("region"), r.get("channel")))
+        opd = esc(r.get("opd")) if r.get("opd") and not pd.isna(r.get("opd")) else esc(t("opd.unassigned", lang))
+        out.append(
+            f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
+            f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
+            f'<div class="w-ago">{esc(ago(r["received_at"], now, lang))}</div></td>'
+            f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
+            f'{esc(r["title"])}</span></div>'
+            f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · {meta}</div></td>'
+            f'<td class="w-opd"><div>{opd}</div>'
+            f'<div class="w-status">{esc(label("status", r.get("status"), lang))}</div></td>'
+            "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def activity_html(df: pd.DataFrame, now: dt.datetime, lang: str) -> str:
+    """The OPD activity feed: dispatched, re-dispatched, responded, completed."""
+    if df is None or df.empty:
+        return f'<div class="w-empty">{esc(t("wall.activity_empty", lang))}</div>'
+    out = ['<table class="w-act"><tbody>']
+    for r in _rows(df):
+        kind = str(r["kind"])
+        out.append(
+            f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
+            f'<td><div class="w-act-what">{esc(label("event", kind, lang))} · <b>{esc(r.get("opd"))}</b></div>'
+            f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
+            f'{esc(ago(r["occurred_at"], now, lang))}</div></td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8) -> str:
+    """OPDs with the most breached complaints: counts with icon and label, never colour alone."""
+    rows = df[(df["breached"] > 0) | (df["at_risk"] > 0)].head(limit) if df is not None else df
+    if rows is None or rows.empty:
+        return f'<div class="w-empty">{icon(STATE_ICON["met"])} {esc(t("wall.no_overdue", lang))}</div>'
+    head = (f'<tr><th>{esc(t("wall.col_opd", lang))}</th>'
+            f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(t("sla.breached", lang))}</th>'
+            f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(t("wall.col_at_risk", lang))}</th>'
+            f'<th class="w-num">{esc(t("wall.col_oldest", lang))}</th></tr>')
+    out = [f'<table class="w-late"><thead>{head}</thead><tbody>']
+    for r in _rows(rows):
+        name = r["opd"] if isinstance(r["opd"], str) else t("opd.unassigned", lang)
+        oldest = r.get("oldest_breached_wd")
+        oldest = "–" if oldest is None or pd.isna(oldest) else t("unit.wd_short", lang, n=int(oldest))
+        out.append(
+            f'<tr><td class="w-late-opd">{esc(name)}</td>'
+            f'<td class="w-num w-breached">{int(r["breached"])}</td>'
+            f'<td class="w-num w-atrisk">{int(r["at_risk"])}</td>'
+            f'<td class="w-num">{esc(oldest)}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def header_html(now: dt.datetime, data_at: dt.datetime | None, lang: str) -> str:
+    """Title, the data age and a clock in WITA."""
+    local = to_wita(now)
+    age = (f'{esc(t("data.as_of", lang, time=fmt_wita(data_at, "%H:%M:%S")))}' if data_at else "")
+    return (f'<div class="w-header"><div class="w-brand">{esc(t("monitor.title", lang))}</div>'
+            f'<div class="w-age">{age}</div>'
+            f'<div class="w-now"><span class="w-date">{esc(t("wall.date", lang, date=local.strftime("%d-%m-%Y")))}</span>'
+            f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
+            f'<span class="w-tz">WITA</span></div></div>')
