@@ -22,6 +22,15 @@ def safe_text(values) -> list[str]:
 FONT = dict(family="Source Sans Pro, sans-serif", color=theme.TEXT, size=16)
 
 
+def _empty(fig: go.Figure, lang: str) -> go.Figure:
+    """An empty chart says so in words instead of showing bare axes."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=t("chart.empty", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=18, color=theme.MUTED))
+    return fig
+
+
 def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=8, r=8, t=40 if title else 8, b=8),
@@ -39,10 +48,12 @@ def sector_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: 
     d = d.head(top).iloc[::-1]
     fig = go.Figure(go.Bar(
         x=d["count"], y=safe_text(d["label"]), orientation="h", marker_color=theme.OKABE_ITO[0],
-        text=d["count"], textposition="auto", textfont=dict(size=16), cliponaxis=False,
+        text=d["count"], textposition="outside", textangle=0, textfont=dict(size=16), cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_xaxes(visible=False)
+    fig.update_xaxes(visible=False, range=[0, max(1, float(d["count"].max()) if len(d) else 1) * 1.15])
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
+    if d.empty:
+        _empty(fig, lang)
     return _base(fig, height, title)
 
 
@@ -55,10 +66,17 @@ def channel_donut(df: pd.DataFrame, title: str, lang: str, height: int = 300) ->
         marker=dict(colors=theme.OKABE_ITO * 2, line=dict(color=theme.PANEL, width=2)),
         textinfo="percent", textposition="inside", insidetextorientation="horizontal",
         textfont=dict(size=15), hovertemplate="%{label}: %{value}<extra></extra>"))
-    fig.update_layout(showlegend=True)
     fig = _base(fig, height, title)
     fig.update_layout(showlegend=True, legend=dict(font=dict(size=13), x=1.0, y=0.5, xanchor="left"))
+    if d.empty:
+        _empty(fig, lang)
     return fig
+
+
+# Where each region's label goes, so the five Lombok labels do not pile up on each other.
+LABEL_POSITION = {"5271": "top left", "5201": "bottom left", "5202": "bottom center", "5203": "middle right",
+                  "5208": "top center", "5207": "bottom center", "5204": "top center", "5205": "bottom left",
+                  "5206": "bottom right", "5272": "top right"}
 
 
 def region_map(regions: pd.DataFrame, backdrop: pd.DataFrame, title: str, lang: str, height: int = 300,
@@ -74,12 +92,12 @@ def region_map(regions: pd.DataFrame, backdrop: pd.DataFrame, title: str, lang: 
         x=d["lon"], y=d["lat"], mode="markers+text",
         text=[f"{name}<br><b>{c}</b>" for name, c in zip(safe_text(d["label"].str.replace("Kab. ", "", regex=False)),
                                                         d["count"])],
-        textposition="top center", textfont=dict(size=13, color=theme.TEXT),
+        textposition=[LABEL_POSITION.get(k, "top center") for k in d["key"]], textfont=dict(size=13, color=theme.TEXT),
         marker=dict(size=[12 + 34 * (c / peak) ** 0.5 for c in d["count"]], color=theme.OKABE_ITO[1],
                     opacity=0.85, line=dict(color=theme.TEXT, width=1)),
-        customdata=d["key"], hovertemplate="%{text}<extra></extra>"))
-    fig.update_xaxes(visible=False, range=[115.7, 119.2])
-    fig.update_yaxes(visible=False, range=[-9.2, -8.0], scaleanchor="x", scaleratio=1)
+        customdata=d["key"], hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+    fig.update_xaxes(visible=False, range=[114.9, 119.6])
+    fig.update_yaxes(visible=False, range=[-9.15, -8.0], scaleanchor="x", scaleratio=1)
     return _base(fig, height, title)
 
 
@@ -99,4 +117,6 @@ def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, lang
                                                    font=dict(size=14)))
     fig.update_xaxes(tickfont=dict(size=13), gridcolor=theme.GRID, nticks=6)
     fig.update_yaxes(tickfont=dict(size=13), gridcolor=theme.GRID, rangemode="tozero")
+    if int(d["received"].sum()) == 0 and int(d["completed"].sum()) == 0:
+        _empty(fig, lang)
     return fig

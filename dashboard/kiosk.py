@@ -7,8 +7,9 @@ from dashboard import theme
 
 WALL_CSS = f"""
 <style>
-/* Compact frame for the wall; at 4K the whole page is zoomed 2x so the 1080p layout keeps its proportions. */
-@media (min-width: 3000px) {{ html {{ zoom: 2; }} }}
+/* Compact frame for the wall. A 4K wall should run its browser at device scale factor 2 (see README), which
+   shows exactly the 1080p layout at double resolution. Without it, text sized in rem still doubles. */
+@media (min-width: 3000px) and (min-height: 1700px) {{ html {{ font-size: 32px !important; }} }}
 [data-testid="stMainBlockContainer"] {{ padding: 0.6rem 1.2rem 0.4rem 1.2rem; max-width: 100%; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.5rem; }}
 [data-testid="stMetric"] {{ padding: 0.35rem 0.8rem; }}
@@ -26,7 +27,8 @@ WALL_CSS = f"""
 .w-feed td, .w-act td, .w-late td, .w-late th {{ padding: 0.12rem 0.4rem; border-bottom: 1px solid {theme.GRID};
   vertical-align: top; }}
 .w-feed .w-time {{ width: 5.2rem; }}
-.w-feed .w-opd {{ width: 9.5rem; text-align: right; font-size: 1.02rem; }}
+.w-feed .w-opd {{ width: 10rem; text-align: right; font-size: 1.02rem; }}
+.w-feed .w-opd div {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .w-clock {{ font-size: 1.2rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
 .w-ago, .w-meta, .w-status {{ font-size: 0.92rem; color: {theme.MUTED}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
@@ -51,6 +53,8 @@ WALL_CSS = f"""
 .w-icon {{ font-family: "Material Symbols Rounded"; font-weight: normal; font-style: normal; font-size: 1.25em;
   line-height: 1; vertical-align: -0.22em; letter-spacing: normal; text-transform: none; white-space: nowrap;
   font-feature-settings: "liga"; -webkit-font-smoothing: antialiased; }}
+/* The outage warning floats over the header instead of pushing the wall below the screen's edge. */
+.st-key-stale-warning {{ position: fixed; top: 0.4rem; left: 26rem; right: 20rem; z-index: 1000; }}
 .w-empty {{ font-size: 1.1rem; color: {theme.MUTED}; padding: 0.5rem; }}
 </style>
 """

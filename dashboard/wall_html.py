@@ -24,13 +24,22 @@ def icon(name: str) -> str:
 
 def esc(value) -> str:
     """Text for HTML: None/NaN as a dash, everything else escaped (quotes too)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+    if _missing(value):
         return "–"
     return html.escape(str(value), quote=True)
 
 
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _rows(df: pd.DataFrame) -> Iterable[dict]:
-    return (r._asdict() for r in df.itertuples(index=False))
+    """Rows as dicts with every missing value (None, NaN, NA, NaT) turned into None."""
+    for r in df.to_dict("records"):
+        yield {k: (None if _missing(v) else v) for k, v in r.items()}
 
 
 def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120) -> str:
@@ -50,7 +59,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
             badges.append(f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
                           f'{esc(label("priority", r["priority"], lang))}</span>')
         meta = " · ".join(esc(x) for x in (r.get("sector"), r.get("region"), r.get("channel")))
-        opd = esc(r.get("opd")) if r.get("opd") and not pd.isna(r.get("opd")) else esc(t("opd.unassigned", lang))
+        opd = esc(r["opd"]) if r.get("opd") else esc(t("opd.unassigned_short", lang))
         out.append(
             f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
@@ -92,9 +101,9 @@ def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8) -> str:
             f'<th class="w-num">{esc(t("wall.col_oldest", lang))}</th></tr>')
     out = [f'<table class="w-late"><thead>{head}</thead><tbody>']
     for r in _rows(rows):
-        name = r["opd"] if isinstance(r["opd"], str) else t("opd.unassigned", lang)
+        name = r["opd"] if r.get("opd") else t("opd.unassigned_short", lang)
         oldest = r.get("oldest_breached_wd")
-        oldest = "–" if oldest is None or pd.isna(oldest) else t("unit.wd_short", lang, n=int(oldest))
+        oldest = "–" if oldest is None else t("unit.wd_short", lang, n=int(oldest))
         out.append(
             f'<tr><td class="w-late-opd">{esc(name)}</td>'
             f'<td class="w-num w-breached">{int(r["breached"])}</td>'

@@ -110,7 +110,7 @@ if view == 0:
         late_panel(limit=9)
     with main[2]:
         activity_panel()
-    charts_panel(height=270)
+    charts_panel(height=320)
 else:
     main = st.columns([1.3, 1])
     with main[0]:

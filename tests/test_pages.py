@@ -45,14 +45,18 @@ def test_monitor_shows_headline_counts_from_the_database(app_env):
     assert got["Belum selesai"] == str(n_open) == "8"
     assert got["Terlambat"] == str(n_breached)
     assert got["Hampir jatuh tempo"] == str(n_at_risk)
-    assert any("data per" in c.value for c in at.caption)
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "data per" in html and "WITA" in html
+    for secret in ("Baiq Rahasia", "081200000000"):  # reporter data is never even sent to the wall
+        assert secret not in html and secret not in str(at.main)
 
 
 def test_english_with_lang_en(app_env):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.query_params["lang"] = "en"
     at.run()
-    assert "Open" in metrics(at) and at.title[0].value.startswith("NTB Care")
+    assert "Open" in metrics(at) and "Overdue" in metrics(at)
+    assert "NTB Care — Complaint Monitor" in " ".join(h.proto.body for h in at.get("html"))
 
 
 def test_bad_database_url_gives_a_friendly_message(monkeypatch):
@@ -74,3 +78,15 @@ def test_unreachable_database_says_so_without_traceback(monkeypatch):
     assert not at.exception
     assert any("tidak dapat dihubungi" in w.value for w in at.warning)
     st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("query", [{"kiosk": "1", "rotate": "20"}, {"rotate": "abc", "sektor": "bogus"},
+                                   {"sektor": "30", "lang": "xx"}])
+def test_wall_url_options_never_crash(app_env, query):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "w-feed" in html and "w-late" in html

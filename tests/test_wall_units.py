@@ -1,0 +1,112 @@
+"""The wall's pure pieces: HTML builders (escaping, badges), chart builders, headline sums."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, wall_data
+from dashboard.config import WITA
+from dashboard.data import Fetched
+from dashboard.geo import kecamatan_points
+from dashboard.wall_html import activity_html, esc, feed_html, overdue_html
+
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=WITA)
+HOSTILE = ["<img src=x onerror=alert(1)>", "**bold**", "<script>alert('x')</script>", "a & b \"quoted\" 'single'",
+           "=HYPERLINK(\"http://x\")", "😀 ᬅᬓ᭄ᬱᬭ 中文"]
+
+
+def feed_frame(titles, minutes_ago=(1, 30, 300), **extra):
+    rows = []
+    for i, title in enumerate(titles):
+        rows.append({
+            "id": i, "ticket": f"NTB-2026-{i:06d}", "title": title,
+            "received_at": pd.Timestamp(NOW - dt.timedelta(minutes=minutes_ago[i % len(minutes_ago)])).tz_convert("UTC"),
+            "channel": "Aplikasi NTB Care", "sector": "Lingkungan", "region": "Kota Mataram", "opd": "DLHK",
+            "classification": "pengaduan", "priority": "biasa", "status": "terdisposisi", **extra})
+    return pd.DataFrame(rows)
+
+
+def test_hostile_titles_are_escaped_never_markup():
+    out = feed_html(feed_frame(HOSTILE), NOW, "id")
+    assert "<img" not in out and "<script" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in out
+    assert "**bold**" in out and "<b>bold</b>" not in out and "<strong>" not in out
+    assert "a &amp; b &quot;quoted&quot; &#x27;single&#x27;" in out
+    assert "😀 ᬅᬓ᭄ᬱᬭ 中文" in out
+
+
+def test_new_and_urgent_items_stand_out():
+    df = feed_frame(["baru", "lama"], minutes_ago=(1, 300))
+    df.loc[0, "priority"] = "mendesak"
+    out = feed_html(df, NOW, "id")
+    first, second = out.split('data-ticket="NTB-2026-000000"')[1], out.split('data-ticket="NTB-2026-000001"')[1]
+    assert out.count('class="w-row w-new w-urgent"') == 1 and "BARU" in first.split("</tr>")[0]
+    assert "Mendesak" in first.split("</tr>")[0] and "BARU" not in second.split("</tr>")[0]
+    assert feed_html(df, NOW, "en").count("NEW") == 1
+
+
+def test_missing_values_do_not_crash_and_show_placeholders():
+    df = feed_frame(["tanpa data"], sector=None, region=None, opd=None, channel=None)
+    df["opd"] = pd.array([pd.NA], dtype="string")
+    out = feed_html(df, NOW, "id")
+    assert "Belum ke OPD" in out and "–" in out
+    assert "Belum ada" in feed_html(df.iloc[0:0], NOW, "id")
+
+
+def test_activity_and_overdue_tables():
+    ev = pd.DataFrame([{"id": 1, "occurred_at": pd.Timestamp("2026-11-22T01:00Z"), "kind": "ditanggapi",
+                        "ticket": "NTB-1", "title": "<b>x</b>", "opd": "<i>Dinsos</i>"}])
+    out = activity_html(ev, NOW, "id")
+    assert "Ditanggapi oleh" in out and "&lt;i&gt;Dinsos&lt;/i&gt;" in out and "<i>" not in out
+    od = pd.DataFrame([
+        {"opd_id": 1, "opd_code": "N02", "opd": "PUPR-PKP", "open": 5, "breached": 3, "at_risk": 1, "oldest_breached_wd": 40},
+        {"opd_id": None, "opd_code": None, "opd": None, "open": 2, "breached": 1, "at_risk": 0, "oldest_breached_wd": 4},
+        {"opd_id": 2, "opd_code": "D02", "opd": "Dinkes", "open": 4, "breached": 0, "at_risk": 0, "oldest_breached_wd": None},
+    ])
+    html_out = overdue_html(od, "id")
+    assert html_out.index("PUPR-PKP") < html_out.index("Belum ke OPD")
+    assert "Dinkes" not in html_out  # nothing late: not listed
+    assert "40 hk" in html_out and "Terlambat" in html_out and "Hampir" in html_out
+    assert "Tidak ada aduan terlambat" in overdue_html(od.iloc[2:], "id")
+
+
+@pytest.mark.parametrize("value,expected", [(None, "–"), (float("nan"), "–"), (pd.NA, "–"), (3, "3"), ("<", "&lt;")])
+def test_esc(value, expected):
+    assert esc(value) == expected
+
+
+def test_headline_figures_sum_the_per_opd_table():
+    late = Fetched(pd.DataFrame({"open": [4, 1, 3], "breached": [1, 1, 0], "at_risk": [1, 0, 2]}), NOW)
+    period = Fetched({"received_today": 2, "received_period": 40, "completed": 10, "completed_on_time": 7,
+                      "on_time_share": 0.7, "median_response_wd": 2.0}, NOW)
+    h = wall_data.headline_figures(late, period)
+    assert (h["open"], h["breached"], h["at_risk"], h["received_today"]) == (8, 2, 3, 2)
+    assert wall_data.headline_figures(Fetched(None, None, "x"), Fetched(None, None, "x")) is None
+
+
+def test_chart_builders_carry_the_data():
+    sectors = pd.DataFrame({"key": ["a", "b", None], "label": ["Infrastruktur", "<b>Sosial</b>", None],
+                            "count": [9, 4, 1]})
+    fig = charts.sector_bar(sectors, "Sektor", "id")
+    assert list(fig.data[0].x) == [1, 4, 9] and list(fig.data[0].y) == ["(tanpa data)", "&lt;b&gt;Sosial&lt;/b&gt;",
+                                                                          "Infrastruktur"]
+    donut = charts.channel_donut(sectors.rename(columns={}), "Kanal", "id")
+    assert list(donut.data[0].values) == [9, 4, 1]
+    regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
+                            "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
+    m = charts.region_map(regions, kecamatan_points(), "Peta", "id")
+    assert len(m.data[0].x) == 117 and list(m.data[1].customdata) == ["5271", "5204"]
+    assert m.data[1].text[1] == "Sumbawa<br><b>2</b>"
+    assert m.layout.xaxis.visible is False and "mapbox" not in m.layout and "geo" not in m.to_dict()["layout"]
+    tr = pd.DataFrame({"period": ["2026-11-20", "2026-11-22"], "received": [3, 5], "completed": [1, 0]})
+    t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", "id")
+    assert list(t.data[0].y) == [3, 0, 5] and list(t.data[1].y) == [1, 0, 0]
+
+
+def test_empty_charts_say_so():
+    empty = pd.DataFrame({"key": [], "label": [], "count": []})
+    for fig in (charts.sector_bar(empty, "S", "id"), charts.channel_donut(empty, "K", "id"),
+                charts.trend_lines(pd.DataFrame({"period": [], "received": [], "completed": []}),
+                                   dt.date(2026, 11, 1), dt.date(2026, 11, 3), "T", "id")):
+        assert [a.text for a in fig.layout.annotations] == ["Belum ada data untuk periode ini"]
