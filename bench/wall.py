@@ -1,0 +1,169 @@
+"""Wall benchmark on PostgreSQL with 1,000,000 complaints (the database of `python -m bench.queries`).
+
+    python -m bench.wall [--admin-url URL] [--database ntbcare_bench] [--inserts 30] [--cpu-seconds 60]
+                         [--refreshes 2000]
+
+Reports:
+- INSERT-to-visible latency in chromium, p50 and p95 over --inserts inserts (target p95 <= feed interval + 1 s);
+- server CPU seconds per minute and database transactions per minute, for 1 wall and for 10 walls
+  (the shared cache must keep the database load flat);
+- server memory (RSS) after 100 and after --refreshes feed refreshes (target: growth under 10%).
+Results are printed and written to bench/results/wall.json.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from sqlalchemy import create_engine, delete, insert, select, text
+
+from bench.queries import ensure_database
+from dashboard.engine import make_engine
+from queries import schema
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+ROOT = Path(__file__).resolve().parent.parent
+FEED_INTERVAL = 2
+
+
+def proc_tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            children = []
+        todo.extend(int(c) for c in children)
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in proc_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, clock ticks
+        except (OSError, IndexError):
+            pass
+    return total
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def db_transactions(admin, name: str) -> int:
+    with admin.connect() as c:
+        return int(c.execute(text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :n"),
+                             {"n": name}).scalar_one())
+
+
+def open_walls(browser, url: str, n: int):
+    pages = []
+    for _ in range(n):
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{url}/monitor?kiosk=1")
+        page.wait_for_selector(".w-feed", timeout=120000)
+        pages.append(page)
+    return pages
+
+
+def measure_latency(engine, page, inserts: int) -> list[float]:
+    with engine.connect() as c:
+        ref = c.execute(select(schema.sector.c.id).limit(1)).scalar_one(), \
+            c.execute(select(schema.channel.c.id).limit(1)).scalar_one()
+    samples, tickets = [], []
+    for i in range(inserts):
+        time.sleep(random.uniform(0.3, FEED_INTERVAL + 0.3))  # sample every phase of the refresh cycle
+        ticket = f"BENCH-{uuid.uuid4().hex[:12]}"
+        with engine.begin() as c:
+            c.execute(insert(schema.complaint).values(
+                ticket=ticket, title=f"Uji latensi {i}", body="bench", sector_id=ref[0], channel_id=ref[1],
+                classification="pengaduan", priority="biasa", status="diterima",
+                received_at=dt.datetime.now(dt.timezone.utc)))
+        committed = time.monotonic()
+        page.wait_for_selector(f".w-feed tr[data-ticket='{ticket}']", timeout=30000)
+        samples.append(time.monotonic() - committed)
+        tickets.append(ticket)
+    with engine.begin() as c:
+        c.execute(delete(schema.complaint).where(schema.complaint.c.ticket.in_(tickets)))
+    return samples
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+    p.add_argument("--database", default="ntbcare_bench")
+    p.add_argument("--complaints", type=int, default=1_000_000)
+    p.add_argument("--inserts", type=int, default=30)
+    p.add_argument("--cpu-seconds", type=float, default=60)
+    p.add_argument("--refreshes", type=int, default=2000)
+    args = p.parse_args(argv)
+    url, _ = ensure_database(args.admin_url, args.database, args.complaints, False)
+    admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
+    engine = make_engine(url)
+    results: dict = {"feed_interval_s": FEED_INTERVAL}
+    env = {"NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL), "NTBCARE_PANEL_INTERVAL": "15"}
+    with StreamlitServer(url, env, ROOT / "bench" / "results" / "wall-server.log") as server, sync_playwright() as pw:
+        # every wall is a visible screen: no background-tab throttling
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + [
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows"])
+        walls = open_walls(browser, server.url, 1)
+        lat = measure_latency(engine, walls[0], args.inserts)
+        results["latency_s"] = {"p50": statistics.median(lat), "p95": pct(lat, 0.95), "max": max(lat), "n": len(lat)}
+        print(f"INSERT -> visible: p50 {results['latency_s']['p50']:.2f} s, p95 {results['latency_s']['p95']:.2f} s "
+              f"(target p95 <= {FEED_INTERVAL + 1} s), n={len(lat)}")
+
+        for n in (1, 10):
+            walls += open_walls(browser, server.url, n - len(walls)) if n > len(walls) else []
+            time.sleep(5)
+            cpu0, tx0, t0 = cpu_seconds(server.proc.pid), db_transactions(admin, args.database), time.monotonic()
+            time.sleep(args.cpu_seconds)
+            cpu1, tx1, t1 = cpu_seconds(server.proc.pid), db_transactions(admin, args.database), time.monotonic()
+            minutes = (t1 - t0) / 60
+            results[f"walls_{n}"] = {"server_cpu_s_per_min": (cpu1 - cpu0) / minutes,
+                                     "db_transactions_per_min": (tx1 - tx0) / minutes}
+            print(f"{n:2d} wall(s): server CPU {results[f'walls_{n}']['server_cpu_s_per_min']:.1f} s/min, "
+                  f"database {results[f'walls_{n}']['db_transactions_per_min']:.0f} transactions/min")
+
+        # memory: feed refreshes = walls x elapsed / interval (each wall reruns its feed fragment every interval)
+        per_second = len(walls) / FEED_INTERVAL
+        start = time.monotonic()
+        time.sleep(max(0.0, 100 / per_second - (time.monotonic() - start)))
+        rss_100 = rss_mb(server.proc.pid)
+        time.sleep(max(0.0, args.refreshes / per_second - (time.monotonic() - start)))
+        rss_n = rss_mb(server.proc.pid)
+        results["memory_mb"] = {"after_100": rss_100, f"after_{args.refreshes}": rss_n,
+                                "growth_pct": 100 * (rss_n - rss_100) / rss_100, "walls": len(walls)}
+        print(f"server RSS after 100 refreshes {rss_100:.0f} MB, after {args.refreshes} {rss_n:.0f} MB "
+              f"({results['memory_mb']['growth_pct']:+.1f}%, target < 10%)")
+        browser.close()
+    out = ROOT / "bench" / "results" / "wall.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
