@@ -16,6 +16,12 @@ st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:
 ctx = page_context()
 
 monitor = st.Page("pages/wall.py", title=t("nav.monitor", ctx.lang), icon=":material/monitor:", url_path="monitor")
+pages = [
+    monitor,
+    st.Page("pages/compliance.py", title=t("nav.kepatuhan", ctx.lang), icon=":material/fact_check:",
+            url_path="kepatuhan"),
+    st.Page("pages/complaint.py", title=t("nav.aduan", ctx.lang), icon=":material/search:", url_path="aduan"),
+]
 
 
 def _forward_to_monitor():
@@ -24,5 +30,5 @@ def _forward_to_monitor():
 
 home = st.Page(_forward_to_monitor, title=t("nav.monitor", ctx.lang), url_path="home", default=True,
                visibility="hidden")
-nav = st.navigation([home, monitor], position="hidden" if ctx.kiosk else "sidebar")
+nav = st.navigation([home, *pages], position="hidden" if ctx.kiosk else "sidebar")
 nav.run()

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, select
 
 from queries._sql import opd_rollup, read_frame
 from queries.schema import complaint, opd
-from queries.sla_sql import open_sla
+from queries.sla_sql import OPEN_STATUSES, complaint_sla, open_sla
 
 
 def open_state_counts(o, rules):
@@ -52,3 +52,40 @@ def opd_names(conn, rollup: bool = True) -> pd.DataFrame:
     if rollup:
         stmt = stmt.where(opd.c.successor_id.is_(None))
     return read_frame(conn, stmt.order_by(opd.c.short_name))
+
+
+def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, rollup: bool = True,
+                    only_late: bool = False, limit: int = 5000) -> pd.DataFrame:
+    """Open complaints (of one reporting OPD, or of all when ``opd_id`` is None) with their deadlines.
+
+    Columns: ticket, title, opd, received_at, dispatched_at, status, sla_state, deadline (of the tightest
+    open stage), overdue_wd (working days late), age_wd. Worst first. No reporter data.
+    """
+    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=rollup,
+                        with_deadlines=True).subquery()
+    conds = []
+    if opd_id is not None:
+        conds.append(sla.c.eff_id == int(opd_id))
+    if only_late:
+        conds.append(sla.c.sla_state.in_(("breached", "at_risk")))
+    stmt = (select(sla.c.id, sla.c.ticket, complaint.c.title, sla.c.eff_id.label("opd_id"),
+                   sla.c.eff_short_name.label("opd"), sla.c.classification, sla.c.priority,
+                   sla.c.received_at, sla.c.dispatched_at, sla.c.status, sla.c.sla_state,
+                   sla.c.dispatch_state, sla.c.response_state, sla.c.completion_state,
+                   sla.c.dispatch_deadline, sla.c.response_deadline, sla.c.completion_deadline,
+                   sla.c.overdue_wd, sla.c.age_wd)
+            .select_from(sla.join(complaint, complaint.c.id == sla.c.id))
+            .where(*conds).limit(int(limit)))
+    df = read_frame(conn, stmt)
+    # the deadline that matters now: the earliest deadline of a stage that is still open
+    open_deadlines = []
+    for _, r in df.iterrows():
+        candidates = [r[f"{s}_deadline"] for s in ("dispatch", "response", "completion")
+                      if r[f"{s}_state"] in ("breached", "at_risk", "on_track") and r[f"{s}_deadline"] is not None]
+        open_deadlines.append(min(candidates) if candidates else None)
+    df["deadline"] = open_deadlines
+    order = {"breached": 0, "at_risk": 1, "on_track": 2, "ditunda": 3}
+    df["_rank"] = df["sla_state"].map(order).fillna(4)
+    df = df.sort_values(["_rank", "overdue_wd", "age_wd", "ticket"], ascending=[True, False, False, True],
+                        kind="stable").drop(columns="_rank").reset_index(drop=True)
+    return df

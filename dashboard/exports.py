@@ -1,0 +1,129 @@
+"""Exports that are safe to open in Excel: CSV, XLSX and the printable PDF "Rapor OPD".
+
+- No reporter names or contacts: callers pass frames built without them, and ``drop_personal`` removes
+  those columns anyway.
+- Spreadsheet formula injection: text that starts with =, +, -, @, tab or carriage return is prefixed
+  with an apostrophe, so Excel shows it as text instead of running it.
+- Times are written in WITA.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from dashboard.config import WITA
+
+PERSONAL = ("reporter_name", "reporter_contact")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FONT_CANDIDATES = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+]
+
+
+def neutralise(value):
+    """A cell value that a spreadsheet will never evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def drop_personal(df: pd.DataFrame) -> pd.DataFrame:
+    return df.drop(columns=[c for c in PERSONAL if c in df.columns])
+
+
+def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Personal columns dropped, timestamps as WITA text, every text cell neutralised."""
+    out = drop_personal(df).copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert(WITA).dt.strftime("%Y-%m-%d %H:%M").where(out[col].notna(), None)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark (Excel then reads Indonesian and other scripts correctly)."""
+    return spreadsheet_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            spreadsheet_frame(df).to_excel(writer, sheet_name=name[:31], index=False)
+            ws = writer.sheets[name[:31]]
+            for i, col in enumerate(ws.columns, start=1):
+                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
+    return buf.getvalue()
+
+
+def _font_path() -> Path | None:
+    return next((p for p in FONT_CANDIDATES if p.exists()), None)
+
+
+def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generated_at: dt.datetime,
+              labels: dict[str, str], progress: Callable[[float], None] | None = None) -> bytes:
+    """The printable "Rapor OPD": one section (page) per OPD.
+
+    Each section: {"opd": name, "figures": [(label, value), ...], "breached": DataFrame with ticket, title,
+    received_at, deadline, overdue_wd, status}. ``labels`` holds the headings (from the i18n catalogue).
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    font = _font_path()
+    if font:
+        pdf.add_font("Body", "", str(font))
+        family = "Body"
+    else:
+        family = "Helvetica"
+
+    def text(value) -> str:
+        s = "–" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return s if font else s.encode("latin-1", "replace").decode("latin-1")
+
+    stamp = generated_at.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")
+    for n, sec in enumerate(sections, start=1):
+        pdf.add_page()
+        pdf.set_font(family, size=16)
+        pdf.multi_cell(0, 8, text(f"{labels['title']} — {sec['opd']}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=10)
+        pdf.multi_cell(0, 5, text(f"{labels['period']}: {period_label}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, text(f"{labels['generated']}: {stamp}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_font(family, size=11)
+        for label, value in sec["figures"]:
+            pdf.cell(95, 6, text(label), border="B")
+            pdf.cell(0, 6, text(value), border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        breached: pd.DataFrame = sec["breached"]
+        pdf.set_font(family, size=12)
+        pdf.multi_cell(0, 6, text(f"{labels['breached_list']} ({len(breached)})"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=8)
+        widths = (30, 88, 24, 22, 16)
+        for head, w in zip(labels["columns"], widths):
+            pdf.cell(w, 5, text(head), border=1)
+        pdf.ln()
+        for r in breached.itertuples(index=False):
+            received = pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
+            deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
+            title = text(r.title)
+            title = title if len(title) <= 70 else title[:67] + "..."
+            for value, w in zip((r.ticket, title, received, deadline, r.overdue_wd), widths):
+                pdf.cell(w, 5, text(value), border=1)
+            pdf.ln()
+        pdf.ln(4)
+        pdf.set_font(family, size=8)
+        pdf.multi_cell(0, 4, text(rules_text), new_x="LMARGIN", new_y="NEXT")
+        if progress:
+            progress(n / len(sections))
+    return bytes(pdf.output())

@@ -1,0 +1,72 @@
+"""Page `aduan`: one complaint by ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
+
+Citizen text is shown through non-HTML elements (st.text, dataframes), never as markdown.
+"""
+import pandas as pd
+import streamlit as st
+
+from dashboard import components
+from dashboard.data import fetch
+from dashboard.i18n import label, t
+from dashboard.pagectx import page_context
+from dashboard.timefmt import fmt_wita
+from queries import complaint
+
+ctx = page_context()
+lang = ctx.lang
+ticket = (st.query_params.get("tiket") or "").strip()[:60]
+ticket = st.text_input(t("aduan.ask_ticket", lang), value=ticket, key="aduan-ticket").strip()[:60]
+if not ticket:
+    st.stop()
+st.query_params["tiket"] = ticket
+
+detail = fetch(complaint.complaint_detail, ticket=ticket)
+components.stale_warning([detail], lang)
+if not detail.has_data:
+    st.stop()
+if detail.data.empty:
+    st.info(t("aduan.not_found", lang, ticket=ticket))
+    st.stop()
+c = detail.data.iloc[0]
+st.subheader(t("aduan.title", lang, ticket=c["ticket"]))
+st.text(str(c["title"]))
+
+fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
+                                                  "rapor.opd", "rapor.col_sla")],
+                       " ": [label("status", c["status"], lang), fmt_wita(c["received_at"]),
+                             fmt_wita(c["dispatched_at"]), c["opd_own"] if isinstance(c["opd_own"], str) else "–",
+                             label("sla", c["sla_state"], lang)]})
+extra = pd.DataFrame({"": ["Kanal", "Sektor", "Kab/Kota", "Klasifikasi", "Prioritas"],
+                      " ": [c["channel"], c["sector"], c["region"], c["classification"],
+                            label("priority", c["priority"], lang)]})
+left, right = st.columns(2)
+left.dataframe(fields, hide_index=True, width="stretch")
+right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
+st.caption(t("aduan.body", lang))
+st.text(str(c["body"]) if isinstance(c["body"], str) else "–")
+
+st.subheader(t("aduan.stages", lang))
+stages = []
+for stage in ("dispatch", "response", "completion"):
+    deadline = c[f"{stage}_deadline"]
+    late = c[f"{stage}_late_by"]
+    stages.append({
+        t("aduan.stages", lang): t(f"aduan.stage.{stage}", lang),
+        t("rapor.col_deadline", lang): deadline.strftime("%d-%m-%Y") if deadline else "–",
+        t("rapor.col_sla", lang): label("sla", c[f"{stage}_state"], lang) if isinstance(c[f"{stage}_state"], str) else "–",
+        t("rapor.col_late", lang): "–" if pd.isna(late) else int(late),
+    })
+st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
+
+timeline = fetch(complaint.complaint_timeline, complaint_id=int(c["id"]))
+if timeline.has_data:
+    st.subheader(t("aduan.timeline", lang))
+    tl = timeline.data
+    st.dataframe(pd.DataFrame({
+        "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
+        t("rapor.col_status", lang): tl["kind"],
+        t("rapor.opd", lang): tl["opd"].fillna("–"),
+        "Catatan": tl["note"].fillna(""),
+    }), hide_index=True, width="stretch")
+    passed = [o for o in tl["opd"].dropna().tolist()]
+    st.caption(t("aduan.opds", lang) + ": " + (" → ".join(dict.fromkeys(passed)) if passed else "–"))
