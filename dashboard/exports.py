@@ -123,7 +123,7 @@ def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generate
             pdf.ln()
         pdf.ln(4)
         pdf.set_font(family, size=8)
-        pdf.multi_cell(0, 4, text(rules_text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, text(rules_text), align="L", new_x="LMARGIN", new_y="NEXT")
         if progress:
             progress(n / len(sections))
     return bytes(pdf.output())

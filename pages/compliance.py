@@ -107,7 +107,7 @@ if row is not None:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
     st.subheader(t("kep.drill_title", lang, opd=names[current]))
-    drill = fetch(overdue.open_complaints, opd_id=opd_id, rollup=rollup)
+    drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
     if drill.has_data:
         d = drill.data
         table = pd.DataFrame({
@@ -129,7 +129,11 @@ st.subheader(t("kep.export", lang))
 stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 rapor_export = rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
 late_all = late_res.data if late_res.has_data else pd.DataFrame()
-late_export = late_all[late_all["opd_id"] == row["opd_id"]] if row is not None and len(late_all) else late_all
+if row is not None and len(late_all):
+    same_opd = late_all["opd_id"].isna() if pd.isna(row["opd_id"]) else late_all["opd_id"] == row["opd_id"]
+    late_export = late_all[same_opd]
+else:
+    late_export = late_all
 late_export = late_export.drop(columns=[c for c in ("id", "opd_id") if c in late_export.columns])
 e1, e2, e3, e4 = st.columns(4)
 e1.download_button(t("kep.export_rapor_xlsx", lang), exports.to_xlsx_bytes({"rapor": rapor_export}),

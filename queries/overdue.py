@@ -55,8 +55,8 @@ def opd_names(conn, rollup: bool = True) -> pd.DataFrame:
 
 
 def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, rollup: bool = True,
-                    only_late: bool = False, limit: int = 5000) -> pd.DataFrame:
-    """Open complaints (of one reporting OPD, or of all when ``opd_id`` is None) with their deadlines.
+                    only_late: bool = False, unassigned: bool = False, limit: int = 5000) -> pd.DataFrame:
+    """Open complaints with their deadlines: of one reporting OPD, of none yet (``unassigned``), or of all.
 
     Columns: ticket, title, opd, received_at, dispatched_at, status, sla_state, deadline (of the tightest
     open stage), overdue_wd (working days late), age_wd. Worst first. No reporter data.
@@ -64,7 +64,9 @@ def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, ro
     sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=rollup,
                         with_deadlines=True).subquery()
     conds = []
-    if opd_id is not None:
+    if unassigned:
+        conds.append(sla.c.eff_id.is_(None))
+    elif opd_id is not None:
         conds.append(sla.c.eff_id == int(opd_id))
     if only_late:
         conds.append(sla.c.sla_state.in_(("breached", "at_risk")))

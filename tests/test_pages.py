@@ -90,3 +90,77 @@ def test_wall_url_options_never_crash(app_env, query):
     assert not at.exception
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "w-feed" in html and "w-late" in html
+
+
+def kepatuhan(query: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/compliance.py")
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env):
+    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"})
+    assert not at.exception
+    rapor = at.dataframe[0].value.set_index("OPD")
+    assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
+    assert int(rapor.loc["ESDM", "Ditanggapi tepat waktu"]) == 0
+    assert rapor.loc["DPMPTSP", "% tanggapan tepat waktu"] == 100.0
+    assert int(rapor.loc["PUPR-PKP", "Terlambat (kini)"]) == 1 and "PUPR" not in rapor.index
+    # worst first: the 4 complaints never dispatched are all late by now, then PUPR-PKP (1 breached)
+    assert rapor.index[0] == "(belum didisposisikan)" and int(rapor.iloc[0]["Terlambat (kini)"]) == 4
+    breached = rapor["Terlambat (kini)"].tolist()
+    assert breached == sorted(breached, reverse=True)
+    assert "01-03-2026 s.d. 31-03-2026" in " ".join(c.value for c in at.caption)
+    # drill-down: the worst row is preselected, its open complaints listed with a link to the detail page
+    assert sorted(at.dataframe[1].value["Tiket"]) == ["T01", "T02", "T12", "T13"]
+    at.selectbox(key="kep-opd").set_value("N02").run()
+    drill = at.dataframe[1].value
+    assert drill["Tiket"].tolist() == ["T06"] and drill["Tenggat"].tolist() == ["21-01-2026"]
+    assert drill["Rincian"].tolist() == ["aduan?tiket=T06"]
+    at.selectbox(key="kep-opd").set_value("D11").run()
+    assert at.dataframe[1].value["Tiket"].tolist() == ["T03"]
+    assert at.query_params["opd"] == ["D11"] or at.query_params["opd"] == "D11"
+
+
+def test_kepatuhan_history_switch_shows_the_old_units(app_env):
+    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "historis": "1"})
+    rapor = at.dataframe[0].value.set_index("OPD")
+    assert "PUPR" in rapor.index and "PUPR-PKP" not in rapor.index
+
+
+@pytest.mark.parametrize("query", [{"periode": "zzz"}, {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
+                                   {"opd": "'; DROP TABLE opd; --"}])
+def test_kepatuhan_bad_url_values_are_ignored_with_a_note(app_env, query):
+    at = kepatuhan(query)
+    assert not at.exception
+    assert len(at.dataframe) >= 1
+    if "periode" in query:
+        assert any("diabaikan" in c.value for c in at.caption)
+
+
+def test_pdf_button_builds_a_pdf(app_env):
+    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"})
+    at.button(key="btn-kep.pdf_all").click().run()
+    assert not at.exception
+    assert any(b.label == "Unduh PDF" for b in at.get("download_button"))
+
+
+def test_complaint_detail_page(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/complaint.py")
+    at.query_params["tiket"] = "T05"
+    at.run()
+    assert not at.exception
+    texts = [t_.value for t_ in at.text]
+    assert "Tambang ilegal di sungai" in texts
+    stages = at.dataframe[2].value
+    assert stages.iloc[1].tolist()[1:] == ["10-03-2026", "Terlambat selesai", 2]
+    timeline = at.dataframe[3].value
+    assert timeline["OPD"].tolist() == ["DLHK", "ESDM", "ESDM", "ESDM"]
+    assert any("DLHK → ESDM" in c.value for c in at.caption)
+    assert "Baiq Rahasia" not in str(at.main)
+    at.query_params["tiket"] = "NOPE"
+    at.text_input(key="aduan-ticket").set_value("NOPE").run()
+    assert any("tidak ditemukan" in i.value for i in at.info)
