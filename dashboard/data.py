@@ -115,3 +115,11 @@ def fetch(query: Callable, *, fast: bool = False, **kwargs) -> Fetched:
         while len(_LAST_GOOD) > _LAST_GOOD_MAX:
             _LAST_GOOD.popitem(last=False)
     return result
+
+
+def reset() -> None:
+    """Forget every cached result, the last good results and the engine (tests; a changed DATABASE_URL)."""
+    with _LOCK:
+        _LAST_GOOD.clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
