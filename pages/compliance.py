@@ -61,10 +61,9 @@ with st.expander(t("kep.grade_help", lang)[:60] + "…"):
     st.write(compliance.rules_text(rules, lang))
 
 # --- the rapor table ------------------------------------------------------------------------------
-GRADE_ICON = {"A": "🟢 A", "B": "🔵 B", "C": "🟠 C", "D": "🔴 D"}
 view = pd.DataFrame({
     t("rapor.opd", lang): rapor["opd"].fillna(t("opd.unassigned", lang)),
-    t("rapor.grade", lang): rapor["grade"].map(lambda g: GRADE_ICON.get(g, "–")),
+    t("rapor.grade", lang): rapor["grade"].map(lambda g: t(f"grade.{g}", lang) if g else "–"),
     t("rapor.dispatched", lang): rapor["dispatched"],
     t("rapor.responded_on_time", lang): rapor["responded_on_time"],
     t("rapor.response_pct", lang): rapor["response_on_time_pct"],
