@@ -50,8 +50,7 @@ rollup = not history
 
 rules = sla_rules()
 rapor_res = fetch(scorecard.opd_scorecard, start=start, end=end, rollup=rollup)
-late_res = fetch(overdue.open_complaints, rollup=rollup, only_late=True)
-components.stale_warning([rapor_res, late_res], lang)
+components.stale_warning([rapor_res], lang)
 if not rapor_res.has_data:
     st.stop()
 rapor = compliance.with_grades(rapor_res.data)
@@ -123,25 +122,22 @@ if row is not None:
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             t("rapor.col_detail", lang): st.column_config.LinkColumn(display_text=t("rapor.col_detail", lang))})
 
-# --- exports --------------------------------------------------------------------------------------
+# --- exports (files are built only when a button is clicked) ----------------------------------------
 st.subheader(t("kep.export", lang))
 stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 rapor_export = rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
-late_all = late_res.data if late_res.has_data else pd.DataFrame()
-if row is not None and len(late_all):
-    same_opd = late_all["opd_id"].isna() if pd.isna(row["opd_id"]) else late_all["opd_id"] == row["opd_id"]
-    late_export = late_all[same_opd]
-else:
-    late_export = late_all
+mine = drill.data if row is not None and drill.has_data else pd.DataFrame(
+    columns=["opd_id", "sla_state", "ticket", "title", "received_at", "deadline", "overdue_wd", "status"])
+late_export = mine[mine["sla_state"].isin(["breached", "at_risk"])]
 late_export = late_export.drop(columns=[c for c in ("id", "opd_id") if c in late_export.columns])
 e1, e2, e3, e4 = st.columns(4)
-e1.download_button(t("kep.export_rapor_xlsx", lang), exports.to_xlsx_bytes({"rapor": rapor_export}),
+e1.download_button(t("kep.export_rapor_xlsx", lang), lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
                    file_name=f"rapor-opd-{stamp}.xlsx", on_click="ignore")
-e2.download_button(t("kep.export_rapor_csv", lang), exports.to_csv_bytes(rapor_export),
+e2.download_button(t("kep.export_rapor_csv", lang), lambda: exports.to_csv_bytes(rapor_export),
                    file_name=f"rapor-opd-{stamp}.csv", on_click="ignore")
-e3.download_button(t("kep.export_list_xlsx", lang), exports.to_xlsx_bytes({"terlambat": late_export}),
+e3.download_button(t("kep.export_list_xlsx", lang), lambda: exports.to_xlsx_bytes({"terlambat": late_export}),
                    file_name=f"terlambat-{current}-{stamp}.xlsx", on_click="ignore")
-e4.download_button(t("kep.export_list_csv", lang), exports.to_csv_bytes(late_export),
+e4.download_button(t("kep.export_list_csv", lang), lambda: exports.to_csv_bytes(late_export),
                    file_name=f"terlambat-{current}-{stamp}.csv", on_click="ignore")
 
 pdf_labels = {"title": t("rapor.title", lang), "period": t("rapor.period", lang),
@@ -154,6 +150,11 @@ for col, scope, key in ((p1, [row["opd_id"]] if row is not None else [], "kep.pd
         continue
     if col.button(t(key, lang), key=f"btn-{key}"):
         bar = col.progress(0.0, text=t("kep.pdf_progress", lang))
+        if scope is None:  # every OPD: the late complaints of all of them, read now
+            everyone = fetch(overdue.open_complaints, rollup=rollup, only_late=True)
+            late_all = everyone.data if everyone.has_data else mine.iloc[0:0]
+        else:
+            late_all = mine
         sections = compliance.pdf_sections(rapor, late_all, lang, scope)
         pdf = exports.rapor_pdf(sections, period.label(), compliance.rules_text(rules, lang), now_utc(), pdf_labels,
                                 progress=lambda f: bar.progress(f, text=t("kep.pdf_progress", lang)))

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, String, case, func, or_, select
+from sqlalchemy import Date, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -124,6 +124,23 @@ def opd_rollup(rollup: bool = True):
         own.c.id.label("opd_id"), eff_id.label("eff_id"), eff_code.label("eff_code"),
         eff_short.label("eff_short_name"), eff_name.label("eff_name"),
     ).select_from(src).subquery("opd_eff")
+
+
+def reported_as(opd_id: int | None, rollup: bool = True):
+    """A condition on ``complaint.opd_id``: the complaint is reported under OPD ``opd_id`` (its own units
+    merged into it too, when ``rollup``), or has no OPD when ``opd_id`` is None. Filtering on the raw
+    column lets the database use its index instead of computing every complaint's reporting OPD first."""
+    from queries.schema import complaint
+
+    if opd_id is None:
+        return complaint.c.opd_id.is_(None)
+    if not rollup:
+        return complaint.c.opd_id == int(opd_id)
+    members = select(opd.c.id).where(or_(opd.c.id == int(opd_id), opd.c.successor_id == int(opd_id)))
+    # a unit merged into another is reported under its successor, never under itself
+    return and_(complaint.c.opd_id.in_(members),
+                ~complaint.c.opd_id.in_(select(opd.c.id).where(opd.c.id == int(opd_id),
+                                                              opd.c.successor_id.is_not(None))))
 
 
 def utc(ts: dt.datetime) -> dt.datetime:

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 
-from queries._sql import opd_rollup, read_frame
+from queries._sql import opd_rollup, read_frame, reported_as
 from queries.schema import complaint, opd
 from queries.sla_sql import OPEN_STATUSES, complaint_sla, open_sla
 
@@ -61,13 +61,11 @@ def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, ro
     Columns: ticket, title, opd, received_at, dispatched_at, status, sla_state, deadline (of the tightest
     open stage), overdue_wd (working days late), age_wd. Worst first. No reporter data.
     """
-    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=rollup,
-                        with_deadlines=True).subquery()
+    inner = [complaint.c.status.in_(OPEN_STATUSES)]
+    if unassigned or opd_id is not None:
+        inner.append(reported_as(None if unassigned else opd_id, rollup))
+    sla = complaint_sla(rules, now, inner, rollup=rollup, with_deadlines=True).subquery()
     conds = []
-    if unassigned:
-        conds.append(sla.c.eff_id.is_(None))
-    elif opd_id is not None:
-        conds.append(sla.c.eff_id == int(opd_id))
     if only_late:
         conds.append(sla.c.sla_state.in_(("breached", "at_risk")))
     stmt = (select(sla.c.id, sla.c.ticket, complaint.c.title, sla.c.eff_id.label("opd_id"),
@@ -80,12 +78,12 @@ def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, ro
             .where(*conds).limit(int(limit)))
     df = read_frame(conn, stmt)
     # the deadline that matters now: the earliest deadline of a stage that is still open
-    open_deadlines = []
-    for _, r in df.iterrows():
-        candidates = [r[f"{s}_deadline"] for s in ("dispatch", "response", "completion")
-                      if r[f"{s}_state"] in ("breached", "at_risk", "on_track") and r[f"{s}_deadline"] is not None]
-        open_deadlines.append(min(candidates) if candidates else None)
-    df["deadline"] = open_deadlines
+    running = ("breached", "at_risk", "on_track")
+    stage_deadlines = pd.concat(
+        [pd.to_datetime(df[f"{s}_deadline"]).where(df[f"{s}_state"].isin(running))
+         for s in ("dispatch", "response", "completion")], axis=1)
+    earliest = stage_deadlines.min(axis=1)
+    df["deadline"] = [d.date() if not pd.isna(d) else None for d in earliest]
     order = {"breached": 0, "at_risk": 1, "on_track": 2, "ditunda": 3}
     df["_rank"] = df["sla_state"].map(order).fillna(4)
     df = df.sort_values(["_rank", "overdue_wd", "age_wd", "ticket"], ascending=[True, False, False, True],

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select
 
-from queries._sql import count_if, median_select, read_frame, utc, wita_period
+from queries._sql import count_if, median_select, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
 from queries.sla_sql import complaint_sla
@@ -58,16 +58,15 @@ def opd_monthly(conn, opd_id: int | None, start: dt.datetime, end: dt.datetime, 
                 rollup: bool = True) -> pd.DataFrame:
     """Month by month (WITA, by dispatch month) for one reporting OPD: dispatched, completed on time,
     completed late, and how many of those complaints are breached now."""
-    base = complaint_sla(rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)],
-                         rollup=rollup).subquery()
+    base = complaint_sla(rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end),
+                                      reported_as(opd_id, rollup)], rollup=rollup).subquery()
     month = wita_period(base.c.dispatched_at, "month")
-    cond = base.c.eff_id.is_(None) if opd_id is None else base.c.eff_id == int(opd_id)
     df = read_frame(conn, select(
         month.label("period"), func.count().label("dispatched"),
         count_if(base.c.completion_state == "met").label("completed_on_time"),
         count_if(base.c.completion_state == "late").label("completed_late"),
         count_if(base.c.sla_state == "breached").label("breached_now"),
-    ).where(cond).group_by(month))
+    ).group_by(month))
     df["period"] = df["period"].map(lambda d: str(d)[:7])
     for c in ("dispatched", "completed_on_time", "completed_late", "breached_now"):
         df[c] = df[c].astype("int64")

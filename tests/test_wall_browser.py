@@ -167,3 +167,26 @@ def test_outage_keeps_last_data_warns_and_recovers(browser, tmp_path):
             assert page.locator(".w-feed tr").count() == rows_before
             page.screenshot(path=str(ARTIFACTS / "wall-recovered.png"))
             page.close()
+
+
+def test_panels_refresh_in_place_without_blanking(browser, wall):
+    """Over several refresh cycles no panel disappears, no skeleton shows, the data age keeps moving."""
+    _, _, server = wall
+    page = open_wall(browser, server, query="")  # with Streamlit's chrome, so its status widget is visible
+    ages, samples = set(), 0
+    deadline = time.monotonic() + 4 * FEED_INTERVAL
+    while time.monotonic() < deadline:
+        state = page.evaluate("""() => ({
+            feed: document.querySelectorAll('.w-feed tr').length,
+            charts: document.querySelectorAll('[data-testid=stPlotlyChart]').length,
+            metrics: document.querySelectorAll('[data-testid=stMetric]').length,
+            skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
+            running: [...document.querySelectorAll('[data-testid=stStatusWidget]')].some(e => e.offsetParent !== null),
+            age: (document.querySelector('.w-age') || {}).textContent || ''})""")
+        assert state["feed"] > 0 and state["charts"] == 4 and state["metrics"] == 7, state
+        assert state["skeletons"] == 0 and not state["running"], state
+        ages.add(state["age"])
+        samples += 1
+        time.sleep(0.1)
+    assert samples > 20 and len(ages) >= 2  # the feed refreshed at least once while we watched
+    page.close()
