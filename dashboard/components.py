@@ -66,3 +66,16 @@ def kpi_row(head: dict | None, lang: str) -> None:
     cols = st.columns(len(items))
     for col, (key, value) in zip(cols, items):
         col.metric(t(key, lang), value, border=True)
+
+
+CALENDAR_WARN_DAYS = 60
+
+
+def calendar_warning(coverage: Fetched, today, lang: str) -> None:
+    """Warn operators when the working-day calendar ends within two months (deadlines would stop)."""
+    if not coverage.has_data or coverage.data.empty:
+        return
+    last = coverage.data.iloc[0]["last_day"]
+    if last is None or (last - today).days <= CALENDAR_WARN_DAYS:
+        st.warning(t("calendar.ending", lang, day=last.strftime("%d-%m-%Y") if last else "–"),
+                   icon=":material/event_busy:")

@@ -67,6 +67,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "opd.unassigned_short": {"id": "Belum ke OPD", "en": "No OPD yet"},
     "monitor.title": {"id": "NTB Care — Monitor Aduan", "en": "NTB Care — Complaint Monitor"},
     "unit.wd_short": {"id": "{n} hk", "en": "{n} wd"},
+    "calendar.ending": {
+        "id": "Kalender hari kerja di basis data berakhir {day}: tenggat sesudah tanggal itu tidak dihitung. "
+              "Jalankan: python -m data_seed calendar",
+        "en": "The working-day calendar in the database ends on {day}: deadlines after that day are not computed. "
+              "Run: python -m data_seed calendar",
+    },
     "wall.feed_title": {"id": "Aduan masuk", "en": "Incoming complaints"},
     "wall.activity_title": {"id": "Aktivitas OPD", "en": "OPD activity"},
     "wall.late_title": {"id": "OPD terlambat", "en": "Late OPDs"},

@@ -51,6 +51,7 @@ rollup = not history
 rules = sla_rules()
 rapor_res = fetch(scorecard.opd_scorecard, start=start, end=end, rollup=rollup)
 components.stale_warning([rapor_res], lang)
+components.calendar_warning(fetch(overdue.calendar_coverage), today, lang)
 if not rapor_res.has_data:
     st.stop()
 rapor = compliance.with_grades(rapor_res.data)

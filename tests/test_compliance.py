@@ -133,3 +133,11 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
     assert len(reader.pages) == len(rapor)
     first = reader.pages[0].extract_text()
     assert "Rapor OPD — PUPR-PKP" in first
+
+
+def test_calendar_coverage_and_warning(conn):
+    from dashboard.components import CALENDAR_WARN_DAYS
+    cov = overdue.calendar_coverage(conn).iloc[0]
+    assert (cov["first_day"], cov["last_day"]) == (dt.date(2018, 1, 1), dt.date(2027, 12, 31))
+    assert (cov["last_day"] - dt.date(2027, 11, 30)).days <= CALENDAR_WARN_DAYS  # warned in Nov 2027
+    assert (cov["last_day"] - dt.date(2026, 3, 30)).days > CALENDAR_WARN_DAYS  # quiet in 2026

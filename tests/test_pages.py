@@ -119,6 +119,7 @@ def test_kepatuhan_history_switch_shows_the_old_units(app_env):
     at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "historis": "1"})
     rapor = at.dataframe[0].value.set_index("OPD")
     assert "PUPR" in rapor.index and "PUPR-PKP" not in rapor.index
+    assert not at.warning  # the calendar reaches far enough: no warning
 
 
 @pytest.mark.parametrize("query", [{"periode": "zzz"}, {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
@@ -155,3 +156,14 @@ def test_complaint_detail_page(app_env):
     at.query_params["tiket"] = "NOPE"
     at.text_input(key="aduan-ticket").set_value("NOPE").run()
     assert any("tidak ditemukan" in i.value for i in at.info)
+
+
+def test_kepatuhan_warns_when_the_calendar_runs_out(app_env):
+    from sqlalchemy import delete
+
+    from dashboard.engine import make_engine
+    from queries.schema import work_calendar
+    with make_engine(app_env).begin() as conn:  # the calendar ends tomorrow-ish: operators must refresh it
+        conn.execute(delete(work_calendar).where(work_calendar.c.day > dt.date.today() + dt.timedelta(days=10)))
+    at = kepatuhan({})
+    assert any("python -m data_seed calendar" in w.value for w in at.warning)
