@@ -12,7 +12,6 @@ Results are printed and written to bench/results/pages.json.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from bench.common import database_parser
 from bench.queries import ensure_database
 from tests.browser_support import StreamlitServer, launch_browser
 
@@ -73,10 +73,7 @@ def time_script(url: str, start: dt.date, end: dt.date) -> float:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    p.add_argument("--database", default="ntbcare_bench")
-    p.add_argument("--complaints", type=int, default=1_000_000)
+    p = database_parser(__doc__)
     p.add_argument("--runs", type=int, default=5)
     args = p.parse_args(argv)
     url, _ = ensure_database(args.admin_url, args.database, args.complaints, False)

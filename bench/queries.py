@@ -8,7 +8,6 @@ seeding 1M complaints <= 3 minutes. Results are printed and written to bench/res
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
@@ -20,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from bench.common import database_parser
 from dashboard.config import SlaRules
 from dashboard.engine import make_engine
 from queries import breakdown, complaint, feed, headline, overdue, scorecard, search, trend
@@ -97,10 +97,7 @@ def time_queries(engine, queries: dict, runs: int) -> dict[str, float]:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    p.add_argument("--database", default="ntbcare_bench")
-    p.add_argument("--complaints", type=int, default=1_000_000)
+    p = database_parser(__doc__)
     p.add_argument("--runs", type=int, default=9)
     p.add_argument("--reseed", action="store_true")
     args = p.parse_args(argv)

@@ -12,7 +12,6 @@ Results are printed and written to bench/results/wall.json.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import random
@@ -25,6 +24,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, delete, insert, select, text
 
+from bench.common import database_parser
 from bench.queries import ensure_database
 from dashboard.engine import make_engine
 from queries import schema
@@ -110,10 +110,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    p.add_argument("--database", default="ntbcare_bench")
-    p.add_argument("--complaints", type=int, default=1_000_000)
+    p = database_parser(__doc__)
     p.add_argument("--inserts", type=int, default=30)
     p.add_argument("--cpu-seconds", type=float, default=60)
     p.add_argument("--refreshes", type=int, default=2000)

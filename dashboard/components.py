@@ -9,7 +9,6 @@ import streamlit as st
 from dashboard.data import Fetched
 from dashboard.i18n import t
 from dashboard.timefmt import ago, fmt_wita
-from dashboard.wall_html import esc  # noqa: F401 - re-exported for pages
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:

@@ -145,6 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Angka periode: aduan yang didisposisikan pada {period}. Angka \"kini\": semua aduan yang belum selesai, per {now} WITA.",
         "en": "Period figures: complaints dispatched {period}. \"Now\" figures: all open complaints, as of {now} WITA.",
     },
+    "kep.grade_title": {"id": "Cara menilai dan aturan tenggat", "en": "How grades and deadlines work"},
     "kep.grade_help": {
         "id": "Nilai: A bila ≥ 90% aduan yang didisposisikan ditanggapi tepat waktu, B ≥ 75%, C ≥ 50%, selain itu D; "
               "turun satu tingkat bila ada aduan terlambat kini, dua tingkat bila 5 atau lebih.",

@@ -62,6 +62,3 @@ def trend_30d() -> Fetched:
     return fetch(trend.received_vs_completed, start=_wita_midnight(29),
                  end=_wita_midnight(-1), grain="day")
 
-
-def calendar_coverage() -> Fetched:
-    return fetch(overdue.calendar_coverage)

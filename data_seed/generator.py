@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data_seed import texts
-from data_seed.reference import REORG_DAY, Reference
+from data_seed.reference import REORG_DAY, Reference, kecamatan_table
 
 START = dt.datetime(2018, 10, 16, tzinfo=dt.timezone.utc)
 WITA_OFFSET = 8 * 3600
@@ -280,9 +280,6 @@ class Generator:
     def _kecamatan(self) -> tuple[list[str], np.ndarray]:
         """Kecamatan names and the region id each belongs to (titles name a place in the right region)."""
         if not hasattr(self, "_kec"):
-            from data_seed.reference import REF
-            kec = pd.read_csv(REF / "kecamatan.csv", dtype=str)
-            by_code = {r["code"]: r["id"] for r in self.ref.region}
-            region_of = kec["kode_kab"].str.replace(".", "", regex=False).map(by_code)
-            self._kec = (kec["nama_kecamatan"].tolist(), region_of.to_numpy(dtype=np.int64))
+            names, regions = kecamatan_table(self.ref)
+            self._kec = (names, np.array(regions, dtype=np.int64))
         return self._kec

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, update
 from dashboard.engine import make_engine, redact
 from data_seed import texts
 from data_seed.load import SeedError, created_by_seed
-from data_seed.reference import REORG_DAY, load_reference
+from data_seed.reference import REORG_DAY, kecamatan_table, load_reference
 from queries import schema
 
 C, E = schema.complaint, schema.complaint_event
@@ -35,12 +35,11 @@ class Simulator:
             self.ids = {t: dict(conn.execute(select(getattr(schema, t).c.code, getattr(schema, t).c.id)).all())
                         for t in ("opd", "sector", "channel", "region")}
             self.successor = dict(conn.execute(select(schema.opd.c.id, schema.opd.c.successor_id)).all())
-            self.kec = self._kecamatan()
-
-    def _kecamatan(self) -> list[str]:
-        import pandas as pd
-        from data_seed.reference import REF
-        return pd.read_csv(REF / "kecamatan.csv")["nama_kecamatan"].tolist()
+        names, region_ids = kecamatan_table(self.ref)
+        code_of = {r["id"]: r["code"] for r in self.ref.region}
+        self.kec: dict[str, list[str]] = {}
+        for name, rid in zip(names, region_ids):
+            self.kec.setdefault(code_of[rid], []).append(name)
 
     def _route(self, sector_code: str, now: dt.datetime) -> int | None:
         codes = self.ref.sector_opd_codes[sector_code]
@@ -65,7 +64,8 @@ class Simulator:
         channel = channels[int(rng.choice(len(channels), p=cw / cw.sum()))]
         pop = np.array([r["population"] for r in self.ref.region], float)
         region = self.ref.region[int(rng.choice(len(pop), p=pop / pop.sum()))]["code"]
-        place = self.kec[int(rng.integers(0, len(self.kec)))]
+        places = self.kec[region]
+        place = places[int(rng.integers(0, len(places)))]
         options = texts.TITLES[sector]
         title = options[int(rng.integers(0, len(options)))].format(kec=place)
         body = " ".join([texts.BODY_OPENERS[int(rng.integers(0, len(texts.BODY_OPENERS)))].format(kec=place),

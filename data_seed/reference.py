@@ -69,3 +69,10 @@ def load_reference() -> Reference:
         channel_from={r["code"]: dt.date.fromisoformat(r["available_from"]) for r in channels},
         channel_weight={r["code"]: float(r["weight"]) for r in channels},
     )
+
+
+def kecamatan_table(ref: Reference) -> tuple[list[str], list[int]]:
+    """Names of the 117 kecamatan and the id of the region each belongs to (titles name a real place)."""
+    by_code = {r["code"]: r["id"] for r in ref.region}
+    rows = _rows("kecamatan.csv")
+    return [r["nama_kecamatan"] for r in rows], [by_code[r["kode_kab"].replace(".", "")] for r in rows]

@@ -9,7 +9,7 @@ from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
-from queries import overdue, scorecard
+from queries import calendar, overdue, scorecard
 
 ctx = page_context()
 lang = ctx.lang
@@ -51,12 +51,12 @@ rollup = not history
 rules = sla_rules()
 rapor_res = fetch(scorecard.opd_scorecard, start=start, end=end, rollup=rollup)
 components.stale_warning([rapor_res], lang)
-components.calendar_warning(fetch(overdue.calendar_coverage), today, lang)
+components.calendar_warning(fetch(calendar.calendar_coverage), today, lang)
 if not rapor_res.has_data:
     st.stop()
 rapor = compliance.with_grades(rapor_res.data)
 st.caption(t("kep.scope", lang, period=period.label(), now=fmt_wita(rapor_res.fetched_at, "%d-%m-%Y %H:%M")))
-with st.expander(t("kep.grade_help", lang)[:60] + "…"):
+with st.expander(t("kep.grade_title", lang)):
     st.write(t("kep.grade_help", lang))
     st.write(compliance.rules_text(rules, lang))
 

@@ -15,7 +15,7 @@ from dashboard.i18n import t
 from dashboard.kiosk import apply_wall_style
 from dashboard.pagectx import page_context
 from dashboard.timefmt import now_utc, to_wita
-from dashboard.wall_html import activity_html, feed_html, header_html, overdue_html
+from dashboard.wall_html import activity_html, esc, feed_html, header_html, overdue_html
 
 ctx = page_context()
 lang = ctx.lang
@@ -38,7 +38,7 @@ sector_period = sector_period if sector_period in wall_data.SECTOR_PERIODS else 
 
 
 def panel_title(key: str, **kw) -> None:
-    st.html(f'<div class="w-panel-title">{components.esc(t(key, lang, **kw))}</div>')
+    st.html(f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>')
 
 
 @st.fragment(run_every=SETTINGS.feed_interval_s)

@@ -90,10 +90,3 @@ def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, ro
                         kind="stable").drop(columns="_rank").reset_index(drop=True)
     return df
 
-
-def calendar_coverage(conn) -> pd.DataFrame:
-    """First and last day of the working-day calendar (one row; NULLs when the table is empty)."""
-    from queries.schema import work_calendar
-
-    return read_frame(conn, select(func.min(work_calendar.c.day).label("first_day"),
-                                   func.max(work_calendar.c.day).label("last_day")))

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from dashboard import compliance, exports
 from dashboard.config import SlaRules
-from queries import overdue, scorecard
+from queries import calendar, overdue, scorecard
 from tests.dataset import NOW, wita
 
 MARCH = compliance.resolve_period("rentang", dt.date(2026, 3, 30), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
@@ -137,7 +137,7 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
 
 def test_calendar_coverage_and_warning(conn):
     from dashboard.components import CALENDAR_WARN_DAYS
-    cov = overdue.calendar_coverage(conn).iloc[0]
+    cov = calendar.calendar_coverage(conn).iloc[0]
     assert (cov["first_day"], cov["last_day"]) == (dt.date(2018, 1, 1), dt.date(2027, 12, 31))
     assert (cov["last_day"] - dt.date(2027, 11, 30)).days <= CALENDAR_WARN_DAYS  # warned in Nov 2027
     assert (cov["last_day"] - dt.date(2026, 3, 30)).days > CALENDAR_WARN_DAYS  # quiet in 2026
