@@ -20,6 +20,8 @@ pages = [
     monitor,
     st.Page("pages/compliance.py", title=t("nav.kepatuhan", ctx.lang), icon=":material/fact_check:",
             url_path="kepatuhan"),
+    st.Page("pages/summary.py", title=t("nav.ringkasan", ctx.lang), icon=":material/insights:",
+            url_path="ringkasan"),
     st.Page("pages/complaint.py", title=t("nav.aduan", ctx.lang), icon=":material/search:", url_path="aduan"),
 ]
 
