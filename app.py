@@ -1,4 +1,4 @@
-"""NTB Care Monitor entrypoint: sets the frame and routes the pages with st.navigation.
+"""NTB Care Monitor entrypoint: sets the frame, works out who is looking, and routes with st.navigation.
 
 - Every page has its own URL path (monitor, kepatuhan, ...). The bare address "/" is a hidden default
   page that forwards to `monitor` with the query parameters kept, so `/monitor?kiosk=1` is a real page
@@ -6,24 +6,43 @@
 - Page files are named differently from their URL paths (pages/wall.py is served at /monitor) on purpose:
   before the first st.navigation call of a server's life, Streamlit's automatic pages/ discovery would
   otherwise serve /monitor straight from pages/monitor.py, skipping this entrypoint.
+- Access (dashboard/access.py): only the pages the viewer's role may open are registered with their
+  files. Every other URL path gets a hidden stand-in that says "Silakan masuk" (or that the role may not
+  open it), so a URL typed by hand never runs a page the viewer may not see. The kiosk needs no login.
 """
+from pathlib import Path
+
 import streamlit as st
 
+from dashboard import access, access_ui
 from dashboard.i18n import t
 from dashboard.pagectx import page_context
 
+ROOT = Path(__file__).resolve().parent
+
 st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:", layout="wide")
 ctx = page_context()
+viewer, access_error = access.current_viewer()
 
-monitor = st.Page("pages/wall.py", title=t("nav.monitor", ctx.lang), icon=":material/monitor:", url_path="monitor")
-pages = [
-    monitor,
-    st.Page("pages/compliance.py", title=t("nav.kepatuhan", ctx.lang), icon=":material/fact_check:",
-            url_path="kepatuhan"),
-    st.Page("pages/summary.py", title=t("nav.ringkasan", ctx.lang), icon=":material/insights:",
-            url_path="ringkasan"),
-    st.Page("pages/complaint.py", title=t("nav.aduan", ctx.lang), icon=":material/search:", url_path="aduan"),
-]
+# URL path -> (page file, title key, icon). Who may open each one is decided in dashboard/access.py.
+PAGES = {
+    "monitor": ("pages/wall.py", "nav.monitor", ":material/monitor:"),
+    "kepatuhan": ("pages/compliance.py", "nav.kepatuhan", ":material/fact_check:"),
+    "ringkasan": ("pages/summary.py", "nav.ringkasan", ":material/insights:"),
+    "aduan": ("pages/complaint.py", "nav.aduan", ":material/search:"),
+    "kualitas-data": ("pages/data_quality.py", "nav.kualitas_data", ":material/rule:"),
+}
+
+pages = {}
+for url_path, (path, title_key, icon) in PAGES.items():
+    if not (ROOT / path).exists():
+        continue
+    if viewer.may_open(url_path):
+        pages[url_path] = st.Page(path, title=t(title_key, ctx.lang), icon=icon, url_path=url_path)
+    else:
+        pages[url_path] = st.Page(access_ui.refused_page(viewer, ctx.lang), title=t(title_key, ctx.lang),
+                                  icon=icon, url_path=url_path, visibility="hidden")
+monitor = pages["monitor"]
 
 
 def _forward_to_monitor():
@@ -32,5 +51,7 @@ def _forward_to_monitor():
 
 home = st.Page(_forward_to_monitor, title=t("nav.monitor", ctx.lang), url_path="home", default=True,
                visibility="hidden")
-nav = st.navigation([home, *pages], position="hidden" if ctx.kiosk else "sidebar")
+nav = st.navigation([home, *pages.values()], position="hidden" if ctx.kiosk else "sidebar")
+if not ctx.kiosk:
+    access_ui.account_box(viewer, access_error, ctx.lang)
 nav.run()

@@ -182,6 +182,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "aduan.opds": {"id": "OPD yang menangani", "en": "OPDs it passed through"},
     "aduan.body": {"id": "Isi aduan", "en": "Complaint text"},
     "aduan.fields": {"id": "Data aduan", "en": "Complaint data"},
+    "aduan.reporter": {"id": "Pelapor", "en": "Reporter"},
+    "aduan.reporter_name": {"id": "Nama", "en": "Name"},
+    "aduan.reporter_contact": {"id": "Kontak", "en": "Contact"},
+    "nav.kualitas_data": {"id": "Kualitas data", "en": "Data quality"},
+    "role.wall": {"id": "tanpa peran (hanya monitor)", "en": "no role (monitor only)"},
+    "role.leader": {"id": "pimpinan", "en": "leader"},
+    "role.adviser": {"id": "staf ahli", "en": "adviser"},
+    "role.admin": {"id": "admin", "en": "admin"},
+    "auth.login": {"id": "Masuk", "en": "Log in"},
+    "auth.logout": {"id": "Keluar", "en": "Log out"},
+    "auth.role": {"id": "Peran: {role}", "en": "Role: {role}"},
+    "auth.please_login": {
+        "id": "Silakan masuk untuk membuka halaman ini. Tanpa masuk hanya monitor yang dapat dibuka.",
+        "en": "Please log in to open this page. Without logging in only the monitor is available.",
+    },
+    "auth.no_role": {
+        "id": "Akun Anda belum diberi peran di NTB Care Monitor, jadi hanya monitor yang dapat dibuka. "
+              "Hubungi admin NTB Care.",
+        "en": "Your account has no role in NTB Care Monitor yet, so only the monitor is available. "
+              "Contact the NTB Care admin.",
+    },
+    "auth.forbidden": {
+        "id": "Halaman ini tidak tersedia untuk peran Anda ({role}).",
+        "en": "This page is not available to your role ({role}).",
+    },
+    "auth.not_configured": {
+        "id": "Login belum dikonfigurasi (bagian [auth] di .streamlit/secrets.toml).",
+        "en": "Login is not configured yet ([auth] in .streamlit/secrets.toml).",
+    },
+    "auth.config_error": {
+        "id": "Konfigurasi peran salah, semua pengguna hanya dapat membuka monitor: {detail}",
+        "en": "Role configuration error, every user can open the monitor only: {detail}",
+    },
 }
 
 

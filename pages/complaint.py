@@ -5,7 +5,7 @@ Citizen text is shown through non-HTML elements (st.text, dataframes), never as 
 import pandas as pd
 import streamlit as st
 
-from dashboard import components
+from dashboard import access, access_ui, components
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
@@ -20,7 +20,8 @@ if not ticket:
     st.stop()
 st.query_params["tiket"] = ticket
 
-detail = fetch(complaint.complaint_detail, ticket=ticket)
+viewer, _ = access.current_viewer()  # reporter name/contact only for roles that may see them (access.py)
+detail = fetch(complaint.complaint_detail, ticket=ticket, include_personal=viewer.may_see_personal)
 components.stale_warning([detail], lang)
 if not detail.has_data:
     st.stop()
@@ -44,6 +45,7 @@ left.dataframe(fields, hide_index=True, width="stretch")
 right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
 st.caption(t("aduan.body", lang))
 st.text(str(c["body"]) if isinstance(c["body"], str) else "–")
+access_ui.reporter_block(c, viewer, lang)
 
 st.subheader(t("aduan.stages", lang))
 stages = []

@@ -27,8 +27,9 @@ def free_port() -> int:
 class StreamlitServer:
     """The app (`python -m dashboard.serve`, i.e. `streamlit run app.py`) on a free port; stopped on exit."""
 
-    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None, log_path: Path | None = None):
-        self.port = free_port()
+    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None, log_path: Path | None = None,
+                 port: int | None = None, args: list[str] | tuple[str, ...] = ()):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
         self.log_path = log_path or (ARTIFACTS / f"streamlit-{self.port}.log")
@@ -37,7 +38,7 @@ class StreamlitServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "dashboard.serve", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_healthy()
 

@@ -1,0 +1,72 @@
+"""Streamlit pieces of access control: the account box in the sidebar, the stand-in for a page the viewer
+may not open, and the reporter block of the complaint detail. Decisions come from dashboard.access.
+
+Names and e-mail addresses come from the identity provider or the database: they are shown with st.text
+or in dataframes, never as markdown.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access
+from dashboard.i18n import t
+
+
+def _login_button(lang: str, key: str) -> None:
+    if not access.login_configured():
+        st.caption(t("auth.not_configured", lang))
+        return
+    if st.button(t("auth.login", lang), key=key, icon=":material/login:", type="primary"):
+        st.login()
+
+
+def account_box(viewer: access.Viewer, config_error: str | None, lang: str) -> None:
+    """Sidebar: who is logged in and with which role, log out; or the login button."""
+    with st.sidebar:
+        if config_error:
+            st.error(t("auth.config_error", lang, detail=config_error), icon=":material/error:")
+        if viewer.logged_in:
+            st.text(viewer.name or viewer.email or "–", help=viewer.email)
+            st.caption(t("auth.role", lang, role=t(f"role.{viewer.role}", lang)))
+            if viewer.unmapped:
+                st.warning(t("auth.no_role", lang), icon=":material/no_accounts:")
+            if st.button(t("auth.logout", lang), key="auth-logout", icon=":material/logout:"):
+                st.logout()
+        else:
+            _login_button(lang, "auth-login-sidebar")
+
+
+def refused_page(viewer: access.Viewer, lang: str) -> Callable[[], None]:
+    """The stand-in served under the URL path of a page that ``viewer`` may not open: a message, no data."""
+
+    def refused() -> None:
+        if not viewer.logged_in:
+            st.info(t("auth.please_login", lang), icon=":material/lock:")
+            _login_button(lang, "auth-login-page")
+        elif viewer.unmapped:
+            st.warning(t("auth.no_role", lang), icon=":material/no_accounts:")
+        else:
+            st.warning(t("auth.forbidden", lang, role=t(f"role.{viewer.role}", lang)), icon=":material/block:")
+
+    return refused
+
+
+def reporter_block(row, viewer: access.Viewer, lang: str) -> None:
+    """The reporter's name and contact on the complaint detail, for roles that may see personal data.
+
+    ``row`` is the complaint row fetched with ``include_personal=viewer.may_see_personal``.
+    """
+    if not viewer.may_see_personal:
+        return
+    st.subheader(t("aduan.reporter", lang))
+
+    def text(key):
+        value = row.get(key) if hasattr(row, "get") else None
+        return value if isinstance(value, str) and value.strip() else "–"
+
+    st.dataframe(pd.DataFrame({"": [t("aduan.reporter_name", lang), t("aduan.reporter_contact", lang)],
+                               " ": [text("reporter_name"), text("reporter_contact")]}),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,90 @@
+"""Real logins for browser tests: a local OpenID Connect provider (oidc-provider-mock) and the app wired to it.
+
+`LoginApp` starts the provider in a thread on a free port, writes a temporary secrets.toml with `[auth]`
+(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url) and the role mapping
+`[ntbcare_access]`, and starts the app with `--secrets.files` pointing at it (the repository's .streamlit/
+is left alone). `login(page, ...)` goes through the app's "Masuk" button and the provider's form.
+"""
+from __future__ import annotations
+
+import contextlib
+import secrets
+import tempfile
+from pathlib import Path
+
+from oidc_provider_mock import User, run_server_in_thread
+
+from tests.browser_support import ARTIFACTS, StreamlitServer, free_port, wait_ready
+
+# Identity-provider accounts used by the tests, with the claims the provider puts in the ID token.
+ACCOUNTS = {
+    "admin": {"sub": "admin@ntbprov.go.id", "email": "admin@ntbprov.go.id", "name": "Admin NTB Care"},
+    "adviser": {"sub": "staf.ahli@ntbprov.go.id", "email": "staf.ahli@ntbprov.go.id", "name": "Staf Ahli Gubernur",
+                "groups": ["pegawai", "ntbcare-staf-ahli"]},
+    "leader": {"sub": "kepala.biro@ntbprov.go.id", "email": "kepala.biro@ntbprov.go.id", "name": "Kepala Biro"},
+    "unmapped": {"sub": "warga@contoh.id", "email": "warga@contoh.id", "name": "Warga Biasa"},
+}
+# The mapping exercises all three rules: an exact e-mail (admin), a group claim (adviser, whose domain alone
+# would make them a leader: the claim wins over the domain rule), and the domain (leader).
+ACCESS = {
+    "users": {"admin@ntbprov.go.id": "admin"},
+    "claim": "groups",
+    "claim_roles": {"ntbcare-staf-ahli": "adviser"},
+    "domains": {"ntbprov.go.id": "leader"},
+}
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def secrets_toml(app_url: str, idp_url: str, access: dict) -> str:
+    auth = {
+        "redirect_uri": f"{app_url}/oauth2callback",
+        "cookie_secret": secrets.token_hex(32),
+        "client_id": "ntbcare-monitor",
+        "client_secret": secrets.token_hex(16),
+        "server_metadata_url": f"{idp_url}/.well-known/openid-configuration",
+    }
+    lines = ["[auth]", *(f"{k} = {_toml_value(v)}" for k, v in auth.items()), "", "[ntbcare_access]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in access.items()]
+    return "\n".join(lines) + "\n"
+
+
+class LoginApp(contextlib.ExitStack):
+    """The app on a free port, logging in through a local OIDC provider; both stopped on exit."""
+
+    def __init__(self, database_url: str, log_name: str = "login", access: dict | None = None,
+                 accounts: dict | None = None):
+        super().__init__()
+        try:
+            users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
+                     for a in (accounts or ACCOUNTS).values()]
+            idp = self.enter_context(run_server_in_thread(port=free_port(), user_claims=users))
+            self.idp_url = f"http://localhost:{idp.server_port}"
+            port = free_port()
+            tmp = Path(self.enter_context(tempfile.TemporaryDirectory(prefix="ntbcare-secrets-")))
+            secrets_file = tmp / "secrets.toml"
+            secrets_file.write_text(secrets_toml(f"http://127.0.0.1:{port}", self.idp_url, access or ACCESS))
+            self.server = self.enter_context(StreamlitServer(
+                database_url, {}, ARTIFACTS / f"{log_name}.log", port=port,
+                args=["--secrets.files", str(secrets_file)]))
+        except BaseException:
+            self.close()
+            raise
+        self.url = self.server.url
+
+
+def login(page, app: LoginApp, account: str, timeout_ms: int = 30000) -> None:
+    """Log in as ``ACCOUNTS[account]`` through the app's login button and the provider's form."""
+    page.goto(f"{app.url}/monitor")
+    wait_ready(page, timeout_ms)
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{app.idp_url}/**", timeout=timeout_ms)
+    page.get_by_role("button", name=ACCOUNTS[account]["sub"], exact=True).click()
+    page.wait_for_url(f"{app.url}/**", timeout=timeout_ms)
+    wait_ready(page, timeout_ms)
