@@ -6,9 +6,10 @@
 - Page files are named differently from their URL paths (pages/wall.py is served at /monitor) on purpose:
   before the first st.navigation call of a server's life, Streamlit's automatic pages/ discovery would
   otherwise serve /monitor straight from pages/monitor.py, skipping this entrypoint.
-- Access (dashboard/access.py): only the pages the viewer's role may open are registered with their
-  files. Every other URL path gets a hidden stand-in that says "Silakan masuk" (or that the role may not
-  open it), so a URL typed by hand never runs a page the viewer may not see. The kiosk needs no login.
+- Access (dashboard/access.py decides): only the pages the viewer's role may open are registered with
+  their scripts. Every other URL path gets a hidden stand-in that says "Silakan masuk" (or that the role
+  may not open it), so a URL typed by hand never runs a page the viewer may not see. The kiosk
+  (`?kiosk=1`) shows no login and no sidebar.
 """
 from pathlib import Path
 
@@ -19,29 +20,29 @@ from dashboard.i18n import t
 from dashboard.pagectx import page_context
 
 ROOT = Path(__file__).resolve().parent
+# URL path -> (title key, icon). Which script serves it and who may open it: access.PAGES.
+NAV = {
+    "monitor": ("nav.monitor", ":material/monitor:"),
+    "kepatuhan": ("nav.kepatuhan", ":material/fact_check:"),
+    "ringkasan": ("nav.ringkasan", ":material/insights:"),
+    "aduan": ("nav.aduan", ":material/search:"),
+    "kualitas-data": ("nav.kualitas_data", ":material/rule:"),
+}
 
 st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:", layout="wide")
 ctx = page_context()
 viewer, access_error = access.current_viewer()
 
-# URL path -> (page file, title key, icon). Who may open each one is decided in dashboard/access.py.
-PAGES = {
-    "monitor": ("pages/wall.py", "nav.monitor", ":material/monitor:"),
-    "kepatuhan": ("pages/compliance.py", "nav.kepatuhan", ":material/fact_check:"),
-    "ringkasan": ("pages/summary.py", "nav.ringkasan", ":material/insights:"),
-    "aduan": ("pages/complaint.py", "nav.aduan", ":material/search:"),
-    "kualitas-data": ("pages/data_quality.py", "nav.kualitas_data", ":material/rule:"),
-}
-
 pages = {}
-for url_path, (path, title_key, icon) in PAGES.items():
-    if not (ROOT / path).exists():
+for spec in access.PAGES:
+    if not (ROOT / spec.file).exists():  # a page still being built elsewhere
         continue
-    if viewer.may_open(url_path):
-        pages[url_path] = st.Page(path, title=t(title_key, ctx.lang), icon=icon, url_path=url_path)
+    title_key, icon = NAV[spec.url_path]
+    if viewer.may_open(spec.url_path):
+        pages[spec.url_path] = st.Page(spec.file, title=t(title_key, ctx.lang), icon=icon, url_path=spec.url_path)
     else:
-        pages[url_path] = st.Page(access_ui.refused_page(viewer, ctx.lang), title=t(title_key, ctx.lang),
-                                  icon=icon, url_path=url_path, visibility="hidden")
+        pages[spec.url_path] = st.Page(access_ui.refused_page(viewer, ctx.lang), title=t(title_key, ctx.lang),
+                                       icon=icon, url_path=spec.url_path, visibility="hidden")
 monitor = pages["monitor"]
 
 
@@ -53,5 +54,6 @@ home = st.Page(_forward_to_monitor, title=t("nav.monitor", ctx.lang), url_path="
                visibility="hidden")
 nav = st.navigation([home, *pages.values()], position="hidden" if ctx.kiosk else "sidebar")
 if not ctx.kiosk:
-    access_ui.account_box(viewer, access_error, ctx.lang)
+    access_ui.account_box(viewer, access_error, ctx.lang,
+                           page_says_why=nav.url_path in access.PAGE_ROLES and not viewer.may_open(nav.url_path))
 nav.run()

@@ -14,7 +14,10 @@ plain Python, tested on its own.
   3. ``domains``: the e-mail's domain -> role.
   E-mail rules are skipped when the identity provider says ``email_verified = false``.
   A logged-in user with no role sees only the wall, with a message that says so.
-- A page that the role may not open is never run: ``app.py`` registers a stand-in under its URL path.
+- A page that the role may not open is never run: ``app.py`` registers a stand-in under its URL path, and
+  each page script checks again on its first line (``access_ui.require``), so that even a page script run
+  without the entrypoint (plain ``streamlit run app.py`` serves ``/compliance`` from ``pages/compliance.py``
+  directly to the first visitor after a server start) shows nothing to a viewer who may not open it.
 """
 from __future__ import annotations
 
@@ -25,14 +28,23 @@ from typing import Any, Mapping
 WALL, LEADER, ADVISER, ADMIN = "wall", "leader", "adviser", "admin"
 ROLES = (WALL, LEADER, ADVISER, ADMIN)  # weakest first: with several roles, the last one listed wins
 
-# URL path -> the roles that may open it. A page missing here is open to nobody.
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "monitor": frozenset({WALL, LEADER, ADVISER, ADMIN}),
-    "kepatuhan": frozenset({ADVISER, ADMIN}),
-    "ringkasan": frozenset({LEADER, ADVISER, ADMIN}),
-    "aduan": frozenset({LEADER, ADVISER, ADMIN}),
-    "kualitas-data": frozenset({ADMIN}),
-}
+@dataclass(frozen=True)
+class PageAccess:
+    url_path: str  # the page's URL path (what a viewer types)
+    file: str  # the page script, relative to app.py
+    roles: frozenset[str]  # the roles that may open it
+
+
+# Every page of the app and who may open it. A URL path missing here is open to nobody. Each page script
+# except the wall starts with `access_ui.require("<url_path>", lang)` (checked by tests/test_access.py).
+PAGES: tuple[PageAccess, ...] = (
+    PageAccess("monitor", "pages/wall.py", frozenset({WALL, LEADER, ADVISER, ADMIN})),
+    PageAccess("kepatuhan", "pages/compliance.py", frozenset({ADVISER, ADMIN})),
+    PageAccess("ringkasan", "pages/summary.py", frozenset({LEADER, ADVISER, ADMIN})),
+    PageAccess("aduan", "pages/complaint.py", frozenset({LEADER, ADVISER, ADMIN})),
+    PageAccess("kualitas-data", "pages/data_quality.py", frozenset({ADMIN})),
+)
+PAGE_ROLES: dict[str, frozenset[str]] = {p.url_path: p.roles for p in PAGES}
 
 # The roles that see the reporter's name and contact (only ever on the complaint detail, `aduan?tiket=`).
 PERSONAL_DATA_ROLES: frozenset[str] = frozenset({ADVISER, ADMIN})

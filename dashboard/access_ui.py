@@ -23,19 +23,22 @@ def _login_button(lang: str, key: str) -> None:
         st.login()
 
 
-def account_box(viewer: access.Viewer, config_error: str | None, lang: str) -> None:
-    """Sidebar: who is logged in and with which role, log out; or the login button."""
+def account_box(viewer: access.Viewer, config_error: str | None, lang: str, page_says_why: bool = False) -> None:
+    """Sidebar: who is logged in and with which role, log out; or the login button.
+
+    ``page_says_why``: the page is a stand-in that explains itself (the sidebar then does not repeat it).
+    """
     with st.sidebar:
         if config_error:
             st.error(t("auth.config_error", lang, detail=config_error), icon=":material/error:")
         if viewer.logged_in:
             st.text(viewer.name or viewer.email or "–", help=viewer.email)
             st.caption(t("auth.role", lang, role=t(f"role.{viewer.role}", lang)))
-            if viewer.unmapped:
+            if viewer.unmapped and not page_says_why:
                 st.warning(t("auth.no_role", lang), icon=":material/no_accounts:")
             if st.button(t("auth.logout", lang), key="auth-logout", icon=":material/logout:"):
                 st.logout()
-        else:
+        elif not page_says_why:
             _login_button(lang, "auth-login-sidebar")
 
 
@@ -52,6 +55,19 @@ def refused_page(viewer: access.Viewer, lang: str) -> Callable[[], None]:
             st.warning(t("auth.forbidden", lang, role=t(f"role.{viewer.role}", lang)), icon=":material/block:")
 
     return refused
+
+
+def require(url_path: str, lang: str) -> access.Viewer:
+    """First line of every page script but the wall: the viewer, or a message and ``st.stop()``.
+
+    app.py already routes a viewer who may not open ``url_path`` to a stand-in; this second check covers a
+    page script that runs without the entrypoint (see dashboard/access.py).
+    """
+    viewer, _ = access.current_viewer()
+    if not viewer.may_open(url_path):
+        refused_page(viewer, lang)()
+        st.stop()
+    return viewer
 
 
 def reporter_block(row, viewer: access.Viewer, lang: str) -> None:

@@ -5,7 +5,7 @@ Citizen text is shown through non-HTML elements (st.text, dataframes), never as 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, access_ui, components
+from dashboard import access_ui, components
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
@@ -14,13 +14,13 @@ from queries import complaint
 
 ctx = page_context()
 lang = ctx.lang
+viewer = access_ui.require("aduan", lang)  # who may open it, who sees the reporter: dashboard/access.py
 ticket = (st.query_params.get("tiket") or "").strip()[:60]
 ticket = st.text_input(t("aduan.ask_ticket", lang), value=ticket, key="aduan-ticket").strip()[:60]
 if not ticket:
     st.stop()
 st.query_params["tiket"] = ticket
 
-viewer, _ = access.current_viewer()  # reporter name/contact only for roles that may see them (access.py)
 detail = fetch(complaint.complaint_detail, ticket=ticket, include_personal=viewer.may_see_personal)
 components.stale_warning([detail], lang)
 if not detail.has_data:

@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, compliance, components, exports
+from dashboard import access_ui, charts, compliance, components, exports
 from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
@@ -13,6 +13,7 @@ from queries import calendar, overdue, scorecard
 
 ctx = page_context()
 lang = ctx.lang
+access_ui.require("kepatuhan", lang)  # who may open it: dashboard/access.py
 qp = st.query_params
 st.title(t("kep.title", lang))
 
