@@ -9,6 +9,7 @@ from dashboard.config import SlaRules
 from dashboard.engine import make_engine
 from dashboard.sla import reference_complaint_sla
 from tests import dataset
+from tests.access_users import USERS, set_access_env
 from tests.browser_support import ROOT
 
 
@@ -17,6 +18,7 @@ def app_env(monkeypatch, db_factory):
     url = db_factory.url("sqlite")
     dataset.build(make_engine(url, must_exist=False))
     monkeypatch.setenv("DATABASE_URL", url)
+    set_access_env(monkeypatch)
     data.reset()
     yield url
     data.reset()
@@ -85,6 +87,8 @@ def test_wall_url_options_never_crash(app_env, query):
 
 def kepatuhan(query: dict) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["adviser"]
+    at.run()
     at.switch_page("pages/compliance.py")
     for k, v in query.items():
         at.query_params[k] = v
@@ -141,6 +145,8 @@ def test_pdf_button_builds_a_pdf(app_env):
 
 def test_complaint_detail_page(app_env):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["leader"]  # the detail without the reporter (tests/test_access.py: who sees it)
+    at.run()
     at.switch_page("pages/complaint.py")
     at.query_params["tiket"] = "T05"
     at.run()
