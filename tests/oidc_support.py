@@ -59,7 +59,7 @@ class LoginApp(contextlib.ExitStack):
     """The app on a free port, logging in through a local OIDC provider; both stopped on exit."""
 
     def __init__(self, database_url: str, log_name: str = "login", access: dict | None = None,
-                 accounts: dict | None = None):
+                 accounts: dict | None = None, log_path: Path | None = None):
         super().__init__()
         try:
             users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
@@ -71,7 +71,7 @@ class LoginApp(contextlib.ExitStack):
             secrets_file = tmp / "secrets.toml"
             secrets_file.write_text(secrets_toml(f"http://127.0.0.1:{port}", self.idp_url, access or ACCESS))
             self.server = self.enter_context(StreamlitServer(
-                database_url, {}, ARTIFACTS / f"{log_name}.log", port=port,
+                database_url, {}, log_path or ARTIFACTS / f"{log_name}.log", port=port,
                 args=["--secrets.files", str(secrets_file)]))
         except BaseException:
             self.close()
@@ -80,11 +80,12 @@ class LoginApp(contextlib.ExitStack):
 
 
 def login(page, app: LoginApp, account: str, timeout_ms: int = 30000) -> None:
-    """Log in as ``ACCOUNTS[account]`` through the app's login button and the provider's form."""
-    page.goto(f"{app.url}/monitor")
+    """Log in as ``ACCOUNTS[account]``: the "Masuk" button of a page that needs login, the provider's form,
+    and back in the app (on the wall, logged in)."""
+    page.goto(f"{app.url}/kepatuhan")  # a light page: "Silakan masuk" and the button, no data
     wait_ready(page, timeout_ms)
-    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Masuk").click()
+    page.locator("[data-testid='stMain']").get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{app.idp_url}/**", timeout=timeout_ms)
     page.get_by_role("button", name=ACCOUNTS[account]["sub"], exact=True).click()
     page.wait_for_url(f"{app.url}/**", timeout=timeout_ms)
-    wait_ready(page, timeout_ms)
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Keluar").wait_for(timeout=timeout_ms)
