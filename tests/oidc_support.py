@@ -4,6 +4,9 @@
 (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url) and the role mapping
 `[ntbcare_access]`, and starts the app with `--secrets.files` pointing at it (the repository's .streamlit/
 is left alone). `login(page, ...)` goes through the app's "Masuk" button and the provider's form.
+
+`python -m tests.oidc_support` runs the same for a person: the app on http://127.0.0.1:8501 with the demo
+database (or DATABASE_URL), logging in through the local provider with the test accounts (one per role).
 """
 from __future__ import annotations
 
@@ -59,14 +62,15 @@ class LoginApp(contextlib.ExitStack):
     """The app on a free port, logging in through a local OIDC provider; both stopped on exit."""
 
     def __init__(self, database_url: str, log_name: str = "login", access: dict | None = None,
-                 accounts: dict | None = None, log_path: Path | None = None):
+                 accounts: dict | None = None, log_path: Path | None = None, port: int | None = None,
+                 idp_port: int | None = None):
         super().__init__()
         try:
             users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
                      for a in (accounts or ACCOUNTS).values()]
-            idp = self.enter_context(run_server_in_thread(port=free_port(), user_claims=users))
+            idp = self.enter_context(run_server_in_thread(port=idp_port or free_port(), user_claims=users))
             self.idp_url = f"http://localhost:{idp.server_port}"
-            port = free_port()
+            port = port or free_port()
             tmp = Path(self.enter_context(tempfile.TemporaryDirectory(prefix="ntbcare-secrets-")))
             secrets_file = tmp / "secrets.toml"
             secrets_file.write_text(secrets_toml(f"http://127.0.0.1:{port}", self.idp_url, access or ACCESS))
@@ -89,3 +93,30 @@ def login(page, app: LoginApp, account: str, timeout_ms: int = 30000) -> None:
     page.get_by_role("button", name=ACCOUNTS[account]["sub"], exact=True).click()
     page.wait_for_url(f"{app.url}/**", timeout=timeout_ms)
     page.locator("[data-testid='stSidebar']").get_by_role("button", name="Keluar").wait_for(timeout=timeout_ms)
+
+
+if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every role by hand
+    import signal
+    import sys
+    import time
+
+    from dashboard.config import database_url
+
+    def _stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # stop the app too when this is terminated
+
+    app_port = int(sys.argv[1]) if len(sys.argv) > 1 else 8501
+    with LoginApp(database_url(), "demo-login", port=app_port) as demo:
+        print(f"NTB Care Monitor: {demo.url}  (this address exactly: the login returns to it; "
+              "log: test-artifacts/demo-login.log)")
+        print("Masuk, then choose an account on the provider's page:")
+        for name, account in ACCOUNTS.items():
+            print(f"  {account['sub']:28} -> {name}")
+        print("Ctrl-C stops.", flush=True)
+        try:
+            while demo.server.proc.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass

@@ -205,6 +205,22 @@ def test_each_role_sees_exactly_its_pages_and_fields(app_env, who, url_path):
         assert not any(s in main for s in SECRET)
 
 
+@pytest.mark.parametrize("who", ["anonymous", "unmapped", "leader", "adviser"])
+def test_no_restricted_page_script_runs_for_a_role_without_it(app_env, who):
+    """Every restricted page there is (kualitas-data too, once its script exists), opened by its URL path."""
+    role = WALL if who in ("anonymous", "unmapped") else who
+    refused = [s for s in access.PAGES if (ROOT / s.file).exists() and not access.may_open(role, s.url_path)]
+    assert refused or who == "adviser"  # the others lack kepatuhan at least; an adviser only kualitas-data
+    for spec in refused:
+        at = open_as(who, spec.url_path)
+        assert not at.exception
+        messages = [m.value for m in [*at.main.info, *at.main.warning]]
+        assert len(messages) == 1 and REFUSAL.get(who, "tidak tersedia untuk peran") in messages[0], spec.url_path
+        assert len(at.main.children) <= 2  # the message (and the login button): nothing of the page
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(spec.file)
+
+
 def test_a_page_script_run_without_the_entrypoint_still_refuses(app_env):
     for who in ("anonymous", "leader"):
         at = AppTest.from_file(str(ROOT / "pages" / "compliance.py"), default_timeout=60)
