@@ -9,7 +9,7 @@ from playwright.sync_api import expect, sync_playwright
 from dashboard import access
 from dashboard.engine import make_engine
 from tests import dataset
-from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
+from tests.browser_support import ARTIFACTS, ROOT, StreamlitServer, launch_browser, wait_ready
 from tests.oidc_support import ACCOUNTS, LoginApp, login
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,6 @@ def nav_paths(page) -> list[str]:
 
 
 def _exists(url_path: str) -> bool:
-    from tests.browser_support import ROOT
     spec = next(s for s in access.PAGES if s.url_path == url_path)
     return (ROOT / spec.file).exists()
 
