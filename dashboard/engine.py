@@ -32,7 +32,8 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
         raise DatabaseConfigError(f"Basis data '{backend}' tidak didukung (gunakan postgresql atau sqlite)")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg2")  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
-    timeout = statement_timeout_ms or int(os.environ.get("NTBCARE_STATEMENT_TIMEOUT_MS", "15000"))
+    timeout = (int(os.environ.get("NTBCARE_STATEMENT_TIMEOUT_MS", "15000")) if statement_timeout_ms is None
+               else int(statement_timeout_ms))  # 0: no limit (bulk loads)
     try:
         if backend == "sqlite":
             path = parsed.database
