@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
+from dashboard.explorer import explorer_link
 from dashboard.i18n import t
 
 def safe_text(values) -> list[str]:
@@ -122,14 +123,17 @@ def region_map(regions: pd.DataFrame, backdrop: pd.DataFrame, title: str, lang: 
 
 
 def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, lang: str,
-                height: int = 300) -> go.Figure:
-    """Daily received vs completed between ``start`` and ``end`` (inclusive), missing days as zero."""
+                height: int = 300, links: bool = False) -> go.Figure:
+    """Daily received vs completed between ``start`` and ``end`` (inclusive), missing days as zero.
+
+    ``links``: each point of the received line carries the explorer link of that day's complaints."""
     days = pd.date_range(start, end, freq="D").strftime("%Y-%m-%d")
     d = df.set_index("period").reindex(days, fill_value=0) if len(df) else pd.DataFrame(
         {"received": 0, "completed": 0}, index=days)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=list(d.index), y=d["received"], name=t("chart.received", lang), mode="lines",
-                             line=dict(color=theme.RECEIVED_COLOUR, width=3)))
+                             line=dict(color=theme.RECEIVED_COLOUR, width=3),
+                             customdata=[explorer_link(dari=x, sampai=x) for x in d.index] if links else None))
     fig.add_trace(go.Scatter(x=list(d.index), y=d["completed"], name=t("chart.completed", lang), mode="lines",
                              line=dict(color=theme.COMPLETED_COLOUR, width=3, dash="dash")))
     fig = _base(fig, height, title)

@@ -259,6 +259,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.region_bar_title": {"id": "Per 100.000 penduduk, diurutkan", "en": "Per 100,000 inhabitants, sorted"},
     "sum.on_time_title": {"id": "Penyelesaian tepat waktu per {grain}", "en": "Completed on time per {grain}"},
     "sum.open_list": {"id": "Lihat semua aduan periode ini", "en": "See every complaint of this period"},
+    "kep.see_breached": {"id": "{n} terlambat kini → penjelajah aduan", "en": "{n} breached now → explorer"},
+    "kep.see_at_risk": {"id": "{n} hampir jatuh tempo → penjelajah aduan", "en": "{n} at risk → explorer"},
+    "kep.see_open": {"id": "{n} belum selesai → penjelajah aduan", "en": "{n} open → explorer"},
     "exp.drill_hint": {"id": "Klik batang, wilayah atau baris untuk melihat aduannya.",
                        "en": "Click a bar, region or row to see its complaints."},
 }
