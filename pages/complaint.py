@@ -49,13 +49,14 @@ st.text(str(c["body"]) if isinstance(c["body"], str) else "–")
 st.subheader(t("aduan.stages", lang))
 stages = []
 for stage in ("dispatch", "response", "completion"):
-    deadline = c[f"{stage}_deadline"]
+    state = c[f"{stage}_state"] if isinstance(c[f"{stage}_state"], str) else None
+    deadline = c[f"{stage}_deadline"] if state else None  # no deadline for a stage that does not apply
     late = c[f"{stage}_late_by"]
     stages.append({
         t("aduan.stages", lang): t(f"aduan.stage.{stage}", lang),
         t("rapor.col_deadline", lang): deadline.strftime("%d-%m-%Y") if deadline else "–",
-        t("rapor.col_sla", lang): label("sla", c[f"{stage}_state"], lang) if isinstance(c[f"{stage}_state"], str) else "–",
-        t("rapor.col_late", lang): "–" if pd.isna(late) else int(late),
+        t("rapor.col_sla", lang): label("sla", state, lang) if state else "–",
+        t("rapor.col_late", lang): "–" if pd.isna(late) else str(int(late)),
     })
 st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
 

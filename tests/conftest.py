@@ -80,3 +80,16 @@ def empty_db_url(request, db_factory):
 @pytest.fixture
 def rules():
     return SlaRules()
+
+
+@pytest.fixture
+def app_env(monkeypatch, db_factory):
+    """The hand-built dataset on SQLite as the app's DATABASE_URL, with the app's caches reset."""
+    from dashboard import data
+
+    url = db_factory.url("sqlite")
+    dataset.build(make_engine(url, must_exist=False))
+    monkeypatch.setenv("DATABASE_URL", url)
+    data.reset()
+    yield url
+    data.reset()

@@ -12,16 +12,6 @@ from tests import dataset
 from tests.browser_support import ROOT
 
 
-@pytest.fixture
-def app_env(monkeypatch, db_factory):
-    url = db_factory.url("sqlite")
-    dataset.build(make_engine(url, must_exist=False))
-    monkeypatch.setenv("DATABASE_URL", url)
-    data.reset()
-    yield url
-    data.reset()
-
-
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -148,7 +138,7 @@ def test_complaint_detail_page(app_env):
     texts = [t_.value for t_ in at.text]
     assert "Tambang ilegal di sungai" in texts
     stages = at.dataframe[2].value
-    assert stages.iloc[1].tolist()[1:] == ["10-03-2026", "Terlambat selesai", 2]
+    assert stages.iloc[1].tolist()[1:] == ["10-03-2026", "Terlambat selesai", "2"]
     timeline = at.dataframe[3].value
     assert timeline["OPD"].tolist() == ["DLHK", "ESDM", "ESDM", "ESDM"]
     assert any("DLHK → ESDM" in c.value for c in at.caption)
