@@ -7,12 +7,16 @@
   before the first st.navigation call of a server's life, Streamlit's automatic pages/ discovery would
   otherwise serve /monitor straight from pages/monitor.py, skipping this entrypoint.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.pagectx import page_context
 
-st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:", layout="wide")
+# A local favicon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com (no internet here).
+st.set_page_config(page_title="NTB Care Monitor", page_icon=str(Path(__file__).parent / "dashboard" / "assets" / "favicon.png"),
+                   layout="wide")
 ctx = page_context()
 
 monitor = st.Page("pages/wall.py", title=t("nav.monitor", ctx.lang), icon=":material/monitor:", url_path="monitor")

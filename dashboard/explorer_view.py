@@ -38,30 +38,31 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
     def names(mapping):
         return lambda c: none if c == NONE_CODE else mapping.get(c, c)
 
+    pick = dict(placeholder=t("exp.pick", lang))
     with st.form(f"exp-form-{sig}", border=True):
         c = st.columns(4)
         dari = c[0].date_input(t("exp.from", lang), value=sel.dari, format="DD-MM-YYYY", key=f"exp-dari-{sig}")
         sampai = c[1].date_input(t("exp.to", lang), value=sel.sampai, format="DD-MM-YYYY", key=f"exp-sampai-{sig}")
         q = c[2].text_input(t("exp.text", lang), value=sel.q, max_chars=search.MAX_TEXT, key=f"exp-q-{sig}")
         sla = c[3].multiselect(t("exp.sla", lang), search.SLA_STATES, default=list(sel.sla),
-                               format_func=lambda s: label("sla", s, lang), key=f"exp-sla-{sig}")
+                               format_func=lambda s: label("sla", s, lang), key=f"exp-sla-{sig}", **pick)
         c = st.columns(4)
         status = c[0].multiselect(t("exp.status", lang), STATUSES, default=list(sel.status),
-                                  format_func=lambda s: label("status", s, lang), key=f"exp-status-{sig}")
+                                  format_func=lambda s: label("status", s, lang), key=f"exp-status-{sig}", **pick)
         opd = c[1].multiselect(t("exp.opd", lang), opd_options, default=[o for o in sel.opd if o in opd_options],
                                format_func=lambda o: none if o == NONE_CODE else opd_table.get(o, (0, o))[1],
-                               key=f"exp-opd-{sig}")
+                               key=f"exp-opd-{sig}", **pick)
         sektor = c[2].multiselect(t("exp.sector", lang), [NONE_CODE, *lookups.sektor], default=list(sel.sektor),
-                                  format_func=names(lookups.sektor), key=f"exp-sektor-{sig}")
+                                  format_func=names(lookups.sektor), key=f"exp-sektor-{sig}", **pick)
         wilayah = c[3].multiselect(t("exp.region", lang), [NONE_CODE, *lookups.wilayah], default=list(sel.wilayah),
-                                   format_func=names(lookups.wilayah), key=f"exp-wilayah-{sig}")
+                                   format_func=names(lookups.wilayah), key=f"exp-wilayah-{sig}", **pick)
         c = st.columns(4)
         kanal = c[0].multiselect(t("exp.channel", lang), [NONE_CODE, *lookups.kanal], default=list(sel.kanal),
-                                 format_func=names(lookups.kanal), key=f"exp-kanal-{sig}")
+                                 format_func=names(lookups.kanal), key=f"exp-kanal-{sig}", **pick)
         prioritas = c[1].multiselect(t("exp.priority", lang), PRIORITIES, default=list(sel.prioritas),
-                                     format_func=lambda p: label("priority", p, lang), key=f"exp-prio-{sig}")
+                                     format_func=lambda p: label("priority", p, lang), key=f"exp-prio-{sig}", **pick)
         klas = c[2].multiselect(t("exp.classification", lang), CLASSIFICATIONS, default=list(sel.klasifikasi),
-                                format_func=lambda k: label("class", k, lang), key=f"exp-klas-{sig}")
+                                format_func=lambda k: label("class", k, lang), key=f"exp-klas-{sig}", **pick)
         urut = c[3].selectbox(t("exp.sort", lang), search.SORTABLE, index=search.SORTABLE.index(sel.urut),
                               format_func=lambda s: t(f"exp.sort.{s}", lang), key=f"exp-urut-{sig}")
         c = st.columns(4)

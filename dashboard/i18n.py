@@ -205,6 +205,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.sort": {"id": "Urutkan", "en": "Sort by"},
     "exp.ascending": {"id": "Urutan naik", "en": "Ascending"},
     "exp.history": {"id": "OPD lama terpisah", "en": "Merged OPDs separately"},
+    "exp.pick": {"id": "Semua", "en": "All"},
     "exp.none": {"id": "(tidak ada)", "en": "(none)"},
     "exp.count": {"id": "{n} aduan cocok", "en": "{n} matching complaints"},
     "exp.page": {"id": "Halaman {page} dari {pages}", "en": "Page {page} of {pages}"},
