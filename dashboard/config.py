@@ -77,6 +77,7 @@ class Settings:
     panel_interval_s: int = 15
     feed_rows: int = 8
     holiday_overrides: str = ""
+    retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -85,4 +86,5 @@ class Settings:
             panel_interval_s=max(2, _int_env("NTBCARE_PANEL_INTERVAL", 15)),
             feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 8)),
             holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
+            retry_interval_s=max(1, _int_env("NTBCARE_RETRY_INTERVAL", 5)),
         )
