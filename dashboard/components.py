@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from typing import Iterable
+from urllib.parse import parse_qsl
 
 import streamlit as st
 
@@ -122,3 +123,37 @@ def calendar_warning(coverage: Fetched, today, lang: str) -> None:
     if last is None or (last - today).days <= CALENDAR_WARN_DAYS:
         st.warning(t("calendar.ending", lang, day=last.strftime("%d-%m-%Y") if last else "–"),
                    icon=":material/event_busy:")
+
+
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def first_link(points) -> str | None:
+    """The drill-down link carried in ``customdata`` by the first clicked point that has one."""
+    for point in points or []:
+        link = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(link, (list, tuple)):
+            link = link[0] if link else None
+        if isinstance(link, str) and link.startswith(EXPLORER_PREFIX):
+            return link
+    return None
+
+
+EXPLORER_PREFIX = "aduan"
+
+
+def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
+    """A plotly chart whose bars/bubbles open the explorer on the complaints behind them when clicked.
+
+    The figure carries the links in ``customdata`` (see dashboard.charts); ``clickable=False`` (the kiosk
+    wall, nobody clicks there) draws it without selection handling.
+    """
+    target = container if container is not None else st
+    event = target.plotly_chart(fig, key=key, config=CHART_CONFIG, on_select="rerun" if clickable else "ignore",
+                                selection_mode="points")
+    if not clickable or not event:
+        return
+    link = first_link(event.get("selection", {}).get("points"))
+    if link:
+        query = link.split("?", 1)[1] if "?" in link else ""
+        st.switch_page("pages/complaint.py", query_params=dict(parse_qsl(query)))

@@ -33,8 +33,9 @@ def _setting(name: str, default: int, minimum: int) -> int:
 
 
 def default_statement_timeout_ms() -> int:
-    """NTBCARE_STATEMENT_TIMEOUT_MS: the longest a PostgreSQL statement of the app may run (default 15 s)."""
-    return _setting("NTBCARE_STATEMENT_TIMEOUT_MS", 15000, 1)
+    """NTBCARE_STATEMENT_TIMEOUT_MS: the longest a PostgreSQL statement of the app may run (default 15 s;
+    0: no limit)."""
+    return _setting("NTBCARE_STATEMENT_TIMEOUT_MS", 15000, 0)
 
 
 def pool_settings() -> dict[str, int]:
@@ -62,7 +63,8 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
         raise DatabaseConfigError(f"Basis data '{backend}' tidak didukung (gunakan postgresql atau sqlite)")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg2")  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
-    timeout = statement_timeout_ms or default_statement_timeout_ms()
+    # 0: no limit (bulk loads)
+    timeout = default_statement_timeout_ms() if statement_timeout_ms is None else int(statement_timeout_ms)
     try:
         if backend == "sqlite":
             path = parsed.database

@@ -1,11 +1,12 @@
-"""Page `aduan`: one complaint by ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
+"""Page `aduan`: the complaint explorer (`aduan?status=...`, see dashboard.explorer) and one complaint by
+ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
 
 Citizen text is shown through non-HTML elements (st.text, dataframes), never as markdown.
 """
 import pandas as pd
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, explorer_view
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
@@ -15,10 +16,10 @@ from queries import complaint
 ctx = page_context()
 lang = ctx.lang
 ticket = (st.query_params.get("tiket") or "").strip()[:60]
-ticket = st.text_input(t("aduan.ask_ticket", lang), value=ticket, key="aduan-ticket").strip()[:60]
-if not ticket:
+if not ticket:  # no ticket asked: the explorer
+    explorer_view.render(lang)
     st.stop()
-st.query_params["tiket"] = ticket
+st.page_link("pages/complaint.py", label=t("exp.back", lang), query_params={})
 
 detail = fetch(complaint.complaint_detail, ticket=ticket)
 components.stale_warning([detail], lang)

@@ -154,8 +154,18 @@ def test_complaint_detail_page(app_env):
     assert any("DLHK → ESDM" in c.value for c in at.caption)
     assert "Baiq Rahasia" not in str(at.main)
     at.query_params["tiket"] = "NOPE"
-    at.text_input(key="aduan-ticket").set_value("NOPE").run()
+    at.run()
     assert any("tidak ditemukan" in i.value for i in at.info)
+
+
+def test_explorer_ticket_box_opens_the_detail(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/complaint.py")
+    at.run()
+    at.text_input(key="aduan-ticket").set_value(" T05 ").run()
+    assert not at.exception
+    assert at.query_params["tiket"] == "T05"
+    assert "Tambang ilegal di sungai" in [t_.value for t_ in at.text]
 
 
 def test_kepatuhan_warns_when_the_calendar_runs_out(app_env):
