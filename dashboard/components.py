@@ -7,6 +7,7 @@ from typing import Iterable
 from urllib.parse import parse_qsl
 
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard.data import CAUSES, SETTINGS, Fetched
 from dashboard.engine import DatabaseConfigError, default_statement_timeout_ms
@@ -25,13 +26,18 @@ def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) 
 
     With ``retry`` (pages without timers of their own) the page also reruns itself every
     NTBCARE_RETRY_INTERVAL seconds while the warning shows, so that it recovers without anyone clicking.
-    The wall passes ``retry=False``: its panels are fragments that rerun on their own.
+    The wall passes ``retry=False``: its panels are fragments that rerun on their own. A page may call
+    this more than once per run: only the first warning shows.
     """
     results = list(results)
     failed = [r for r in results if not r.ok]
     if not failed:
         return
-    with st.container(key="stale-warning"):
+    try:
+        box = st.container(key="stale-warning")
+    except StreamlitDuplicateElementKey:  # a page that checks in several places: one warning per run is enough
+        return
+    with box:
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
             st.error(t("data.config_error", lang, detail=config.error), icon=":material/error:")

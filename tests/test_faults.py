@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from dashboard.timefmt import to_wita
+from tests import dataset
 from tests.browser_support import ROOT
 from tests.readonly import fingerprint, readonly_db  # noqa: F401
 
@@ -188,3 +189,26 @@ def test_english_messages(app_as_role):
     at.run()
     assert_no_traceback(at)
     assert warnings(at) == ["The database cannot be reached. No data yet; retrying automatically."]
+
+
+def test_explorer_down_mid_session_keeps_its_list(app_as_role):
+    """The explorer (aduan) reads three results with two warnings' worth of places: one message, no crash."""
+    pg = app_as_role()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/complaint.py")
+    at.run()
+    assert_no_traceback(at)
+    assert not warnings(at)
+    listed = at.dataframe[0].value
+    assert len(listed) == len(dataset.CASES)
+    pg.stop()
+    expire_cache()
+    at.run()
+    assert_no_traceback(at)
+    assert len([w for w in warnings(at) if w.startswith("Basis data tidak dapat dihubungi.")]) == 1
+    pd.testing.assert_frame_equal(at.dataframe[0].value, listed)
+    pg.start()
+    expire_cache()
+    at.run()
+    assert_no_traceback(at)
+    assert not warnings(at)

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data
 from dashboard.config import SlaRules
 from dashboard.engine import make_engine
+from dashboard.i18n import t
 from dashboard.sla import reference_complaint_sla
 from queries import schema
 from tests import dataset
@@ -148,9 +149,19 @@ def test_aduan_works_as_the_role(as_role):
     assert at.dataframe[3].value["OPD"].tolist() == ["DLHK", "ESDM", "ESDM", "ESDM"]
 
 
-def test_ringkasan_works_as_the_role(as_role):
-    at = app("pages/summary.py")
+def test_explorer_works_as_the_role(as_role):
+    at = app("pages/complaint.py")
     assert_clean(at)
+    assert sorted(at.dataframe[0].value["Tiket"]) == [f"aduan?tiket={k}" for k in sorted(dataset.CASES)]
+
+
+def test_ringkasan_works_as_the_role(as_role):
+    at = app("pages/summary.py", periode="rentang", dari="2026-03-01", sampai="2026-03-31")
+    assert_clean(at)
+    got = {m.label: m.value for m in at.metric}
+    march = [c for c in dataset.CASES.values() if (c["received_at"].year, c["received_at"].month) == (2026, 3)]
+    assert got[t("sum.received")] == str(len(march))
+    assert got[t("sum.open_now")] == "8"
 
 
 def test_a_missing_grant_gets_its_own_message(readonly_db, as_role):
