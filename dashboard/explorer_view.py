@@ -130,19 +130,19 @@ def render(lang: str) -> None:
                      query_params={})
 
     flt = sel.to_filter(lookups)
-    count = fetch(search.count_complaints, f=flt)
     sort = dict(sort=sel.urut, descending=not sel.naik)
-    rows = fetch(search.search_complaints, f=flt, page=sel.hal, page_size=PAGE_SIZE, **sort)
-    components.stale_warning([count, rows], lang)
-    if not (count.has_data and rows.has_data):
+    result = fetch(search.search_page, f=flt, page=sel.hal, page_size=PAGE_SIZE, **sort)
+    components.stale_warning([result], lang)
+    if not result.has_data:
         st.stop()
-    n = int(count.data)
+    n, page_rows = result.data
+    n = int(n)
     pages = max(1, math.ceil(n / PAGE_SIZE))
     st.subheader(t("exp.count", lang, n=f"{n:,}".replace(",", ".")))
     if n == 0:
         st.info(t("exp.no_match", lang))
         return
-    st.dataframe(_table(rows.data, lang), hide_index=True, width="stretch", key="exp-table", column_config={
+    st.dataframe(_table(page_rows, lang), hide_index=True, width="stretch", key="exp-table", column_config={
         t("rapor.col_ticket", lang): st.column_config.LinkColumn(display_text=r"tiket=(.*)$"),
         t("rapor.col_title", lang): st.column_config.TextColumn(width="large"),
     })
@@ -155,7 +155,7 @@ def render(lang: str) -> None:
 
     def full_list() -> pd.DataFrame:
         everything = fetch(search.search_complaints, f=flt, page=1, page_size=EXPORT_MAX, **sort)
-        return export_frame(everything.data if everything.has_data else rows.data.iloc[0:0])
+        return export_frame(everything.data if everything.has_data else page_rows.iloc[0:0])
 
     e = st.columns([1, 1, 2])
     e[0].download_button(t("exp.export_csv", lang), lambda: exports.to_csv_bytes(full_list()),

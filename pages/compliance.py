@@ -106,13 +106,9 @@ if row is not None:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
     st.subheader(t("kep.drill_title", lang, opd=names[current]))
-    explorer_opd = {"opd": current if current != UNASSIGNED else "-", **({"historis": "1"} if history else {})}
-    links = st.columns(3)
-    for col, (key, extra, n) in zip(links, (("kep.see_breached", {"sla": "breached"}, row["breached"]),
-                                            ("kep.see_at_risk", {"sla": "at_risk"}, row["at_risk"]),
-                                            ("kep.see_open", {"status": "terbuka"}, row["open"]))):
-        col.page_link("pages/complaint.py", label=t(key, lang, n=int(n)), icon=":material/open_in_new:",
-                      query_params={**explorer_opd, **extra})
+    for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
+        col.page_link("pages/complaint.py", label=t(f"kep.see_{what}", lang, n=int(row[what])),
+                      icon=":material/open_in_new:", query_params=params)
     drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
     if drill.has_data:
         d = drill.data

@@ -125,11 +125,15 @@ def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
 
 
 def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, sort: str, descending: bool,
-              ) -> list[int]:
+              ) -> tuple[list[int], int | None]:
+    """The ids of one page and, when an SLA filter is set, the total count from the same pass (the SLA
+    clock then runs once for both); otherwise the total is None."""
     conds = _conditions(f)
     ids = _state_ids(f, conds, now, rules)
+    total = []
     if ids is not None:
         conds = [complaint.c.id.in_(ids)]
+        total = [func.count().over().label("total")]
     src = complaint
     if sort == "opd":
         eff = opd_rollup(f.rollup)
@@ -142,9 +146,10 @@ def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, s
         key = complaint.c[sort]
     order = key.desc().nulls_last() if descending else key.asc().nulls_last()
     tie = complaint.c.id.desc() if descending else complaint.c.id.asc()
-    stmt = (select(complaint.c.id).select_from(src).where(*conds).order_by(order, tie)
+    stmt = (select(complaint.c.id, *total).select_from(src).where(*conds).order_by(order, tie)
             .limit(page_size).offset((page - 1) * page_size))
-    return [int(r[0]) for r in conn.execute(stmt)]
+    rows = conn.execute(stmt).all()
+    return [int(r[0]) for r in rows], (int(rows[0][1]) if total and rows else None)
 
 
 PAGE_COLUMNS = ["id", "ticket", "received_at", "title", "sector", "region", "opd", "status", "priority",
@@ -157,12 +162,21 @@ def search_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, page: i
 
     Columns: PAGE_COLUMNS (sector, region, channel and opd are names; opd is the reporting OPD).
     """
+    return search_page(conn, f, now, rules, page, page_size, sort, descending)[1]
+
+
+def search_page(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1, page_size: int = 50,
+                sort: str = "received_at", descending: bool = True) -> tuple[int, pd.DataFrame]:
+    """How many complaints match ``f``, and one page of them (see ``search_complaints``): what the explorer
+    shows for a view, with the SLA clock run once when the view filters on SLA states."""
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}")
     page, page_size = max(1, int(page)), max(1, min(50_000, int(page_size)))
-    ids = _page_ids(conn, f, now, rules, page, page_size, sort, descending)
+    ids, total = _page_ids(conn, f, now, rules, page, page_size, sort, descending)
+    if total is None:
+        total = count_complaints(conn, f, now, rules)
     if not ids:
-        return pd.DataFrame(columns=PAGE_COLUMNS)
+        return total, pd.DataFrame(columns=PAGE_COLUMNS)
     sla = complaint_sla(rules, now, [complaint.c.id.in_(ids)], rollup=f.rollup).subquery()
     stmt = (
         select(sla.c.id, sla.c.ticket, sla.c.received_at, complaint.c.title, sector.c.name.label("sector"),
@@ -176,4 +190,4 @@ def search_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, page: i
     df = read_frame(conn, stmt)
     order = {i: n for n, i in enumerate(ids)}
     df = df.assign(_o=df["id"].map(lambda i: order[int(i)])).sort_values("_o").drop(columns="_o")
-    return df[PAGE_COLUMNS].reset_index(drop=True)
+    return total, df[PAGE_COLUMNS].reset_index(drop=True)
