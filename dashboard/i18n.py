@@ -21,15 +21,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit.none": {"id": "–", "en": "–"},
     "data.as_of": {"id": "data per {time} WITA", "en": "data as of {time} WITA"},
     "data.stale": {
-        "id": "Basis data tidak dapat dihubungi. Menampilkan data terakhir per {time} WITA ({age} lalu). "
-              "Mencoba lagi otomatis.",
-        "en": "The database cannot be reached. Showing the last data as of {time} WITA ({age} ago). "
-              "Retrying automatically.",
+        "id": "{cause} Menampilkan data terakhir per {time} WITA ({age} lalu). Mencoba lagi otomatis.",
+        "en": "{cause} Showing the last data as of {time} WITA ({age} ago). Retrying automatically.",
     },
     "data.unavailable": {
-        "id": "Data belum tersedia: basis data tidak dapat dihubungi. Mencoba lagi otomatis.",
-        "en": "No data yet: the database cannot be reached. Retrying automatically.",
+        "id": "{cause} Data belum tersedia; mencoba lagi otomatis.",
+        "en": "{cause} No data yet; retrying automatically.",
     },
+    "fault.down": {"id": "Basis data tidak dapat dihubungi.", "en": "The database cannot be reached."},
+    "fault.timeout": {
+        "id": "Kueri melebihi batas waktu {seconds} detik (basis data lambat atau tabel sedang dikunci).",
+        "en": "A query exceeded the {seconds} s time limit (the database is slow or a table is locked).",
+    },
+    "fault.busy": {
+        "id": "Semua koneksi ke basis data sedang terpakai (server dasbor sibuk).",
+        "en": "All database connections are in use (the dashboard server is busy).",
+    },
+    "fault.denied": {
+        "id": "Peran basis data dasbor tidak berhak membaca data ini (lihat deploy/readonly_role.sql).",
+        "en": "The dashboard's database role may not read this data (see deploy/readonly_role.sql).",
+    },
+    "fault.error": {"id": "Basis data mengembalikan kesalahan.", "en": "The database returned an error."},
     "data.config_error": {"id": "Konfigurasi basis data salah: {detail}", "en": "Database configuration error: {detail}"},
     "sla.rules": {
         "id": "Aturan tenggat (hari kerja, Senin–Jumat di luar libur nasional dan cuti bersama): verifikasi dan "

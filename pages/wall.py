@@ -46,7 +46,7 @@ def header_panel():
     probe = wall_data.new_complaints()  # the feed's own cache entry: no extra query
     panels = st.session_state.get("wall-panel-results", [])
     st.html(header_html(now_utc(), probe.fetched_at, lang))
-    components.stale_warning([probe, *panels], lang)
+    components.stale_warning([probe, *panels], lang, retry=False)  # the fragments retry by themselves
 
 
 @st.fragment(run_every=SETTINGS.panel_interval_s)
