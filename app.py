@@ -29,7 +29,9 @@ NAV = {
     "kualitas-data": ("nav.kualitas_data", ":material/rule:"),
 }
 
-st.set_page_config(page_title="NTB Care Monitor", page_icon=":material/campaign:", layout="wide")
+# A local favicon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com (no internet here).
+st.set_page_config(page_title="NTB Care Monitor", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),
+                   layout="wide")
 ctx = page_context()
 viewer, access_error = access.current_viewer()
 

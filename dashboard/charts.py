@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
+from dashboard.explorer import explorer_link
 from dashboard.i18n import t
 
 def safe_text(values) -> list[str]:
@@ -41,20 +42,38 @@ def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     return fig
 
 
-def sector_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: int = 8) -> go.Figure:
-    """Horizontal bars of the ``top`` sectors (label, count), biggest on top, counts written on the bars."""
+def fmt_count(value) -> str:
+    """1234567 -> '1.234.567' (Indonesian thousands separator)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def category_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: int | None = None,
+                 value: str = "count", links: list[str] | None = None, colour: str | None = None,
+                 text_format=fmt_count) -> go.Figure:
+    """Horizontal bars of ``value`` per ``label`` (frame order, first on top), values written on the bars.
+
+    ``links`` (one per row) go into ``customdata``: a click on a bar opens that link (drill-down).
+    """
     d = df.copy()
     d["label"] = d["label"].fillna(t("chart.none", lang))
-    d = d.head(top).iloc[::-1]
+    d["_link"] = links if links is not None else [None] * len(d)
+    d = d.dropna(subset=[value])
+    d = (d.head(top) if top else d).iloc[::-1]
     fig = go.Figure(go.Bar(
-        x=d["count"], y=safe_text(d["label"]), orientation="h", marker_color=theme.OKABE_ITO[0],
-        text=d["count"], textposition="outside", textangle=0, textfont=dict(size=16), cliponaxis=False,
-        hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_xaxes(visible=False, range=[0, max(1, float(d["count"].max()) if len(d) else 1) * 1.15])
+        x=d[value], y=safe_text(d["label"]), orientation="h", marker_color=colour or theme.OKABE_ITO[0],
+        text=[text_format(v) for v in d[value]], textposition="outside", textangle=0, textfont=dict(size=16),
+        cliponaxis=False, customdata=d["_link"], hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(visible=False, range=[0, max(1, float(d[value].max()) if len(d) else 1) * 1.18])
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
     if d.empty:
         _empty(fig, lang)
-    return _base(fig, height, title)
+    return _base(fig, max(height, 30 * len(d) + 60) if top is None else height, title)
+
+
+def sector_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: int = 8,
+               links: list[str] | None = None) -> go.Figure:
+    """The ``top`` sectors (label, count), biggest on top, counts written on the bars."""
+    return category_bar(df, title, lang, height, top=top, links=links)
 
 
 def channel_donut(df: pd.DataFrame, title: str, lang: str, height: int = 300) -> go.Figure:
@@ -80,36 +99,41 @@ LABEL_POSITION = {"5271": "top left", "5201": "bottom left", "5202": "bottom cen
 
 
 def region_map(regions: pd.DataFrame, backdrop: pd.DataFrame, title: str, lang: str, height: int = 300,
-               value_label: str | None = None) -> go.Figure:
-    """Bubbles at the 10 kabupaten/kota capitals sized by ``count``, over kecamatan dots that sketch
-    Lombok and Sumbawa. Plain lon/lat axes: no web map tiles, nothing fetched."""
-    d = regions.dropna(subset=["lat", "lon"]).copy()
+               value: str = "count", links: list[str] | None = None, text_format=fmt_count) -> go.Figure:
+    """Bubbles at the 10 kabupaten/kota capitals sized by ``value``, over kecamatan dots that sketch
+    Lombok and Sumbawa. Plain lon/lat axes: no web map tiles, nothing fetched. ``customdata`` holds
+    ``links`` (one per row) when given, else the region codes."""
+    d = regions.assign(_link=links if links is not None else regions["key"])
+    d = d.dropna(subset=["lat", "lon", value]).copy()
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=backdrop["lon"], y=backdrop["lat"], mode="markers", hoverinfo="skip",
                              marker=dict(size=7, color=theme.GRID)))
-    peak = max(float(d["count"].max()) if len(d) else 1.0, 1.0)
+    peak = max(float(d[value].max()) if len(d) else 1.0, 1e-9)
     fig.add_trace(go.Scatter(
         x=d["lon"], y=d["lat"], mode="markers+text",
-        text=[f"{name}<br><b>{c}</b>" for name, c in zip(safe_text(d["label"].str.replace("Kab. ", "", regex=False)),
-                                                        d["count"])],
+        text=[f"{name}<br><b>{text_format(c)}</b>"
+              for name, c in zip(safe_text(d["label"].str.replace("Kab. ", "", regex=False)), d[value])],
         textposition=[LABEL_POSITION.get(k, "top center") for k in d["key"]], textfont=dict(size=13, color=theme.TEXT),
-        marker=dict(size=[12 + 34 * (c / peak) ** 0.5 for c in d["count"]], color=theme.OKABE_ITO[1],
+        marker=dict(size=[12 + 34 * (max(c, 0) / peak) ** 0.5 for c in d[value]], color=theme.OKABE_ITO[1],
                     opacity=0.85, line=dict(color=theme.TEXT, width=1)),
-        customdata=d["key"], hovertemplate="%{text}<extra></extra>", cliponaxis=False))
-    fig.update_xaxes(visible=False, range=[114.9, 119.6])
+        customdata=d["_link"], hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+    fig.update_xaxes(visible=False, range=[114.75, 119.75])
     fig.update_yaxes(visible=False, range=[-9.15, -8.0], scaleanchor="x", scaleratio=1)
     return _base(fig, height, title)
 
 
 def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, lang: str,
-                height: int = 300) -> go.Figure:
-    """Daily received vs completed between ``start`` and ``end`` (inclusive), missing days as zero."""
+                height: int = 300, links: bool = False) -> go.Figure:
+    """Daily received vs completed between ``start`` and ``end`` (inclusive), missing days as zero.
+
+    ``links``: each point of the received line carries the explorer link of that day's complaints."""
     days = pd.date_range(start, end, freq="D").strftime("%Y-%m-%d")
     d = df.set_index("period").reindex(days, fill_value=0) if len(df) else pd.DataFrame(
         {"received": 0, "completed": 0}, index=days)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=list(d.index), y=d["received"], name=t("chart.received", lang), mode="lines",
-                             line=dict(color=theme.RECEIVED_COLOUR, width=3)))
+                             line=dict(color=theme.RECEIVED_COLOUR, width=3),
+                             customdata=[explorer_link(dari=x, sampai=x) for x in d.index] if links else None))
     fig.add_trace(go.Scatter(x=list(d.index), y=d["completed"], name=t("chart.completed", lang), mode="lines",
                              line=dict(color=theme.COMPLETED_COLOUR, width=3, dash="dash")))
     fig = _base(fig, height, title)
@@ -152,6 +176,72 @@ def monthly_bars(df: pd.DataFrame, title: str, lang: str, height: int = 320) -> 
     fig.update_layout(barmode="stack", showlegend=True,
                       legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
+    if df.empty:
+        _empty(fig, lang)
+    return fig
+
+
+# Below the plot: on a phone a legend beside the title would cover it.
+BOTTOM_LEGEND = dict(orientation="h", y=-0.12, x=0, xanchor="left", yanchor="top", font=dict(size=14))
+
+
+def flow_bars(df: pd.DataFrame, title: str, lang: str, height: int = 380,
+              links: list[str] | None = None) -> go.Figure:
+    """Per period: received and completed (bars) and the share of that period's complaints completed now
+    (line, right axis). ``links`` (one per period) drill into the complaints received in it."""
+    fig = go.Figure()
+    x = list(df["label"]) if "label" in df.columns else list(df["period"])
+    fig.add_trace(go.Bar(x=x, y=df["received"], name=t("chart.received", lang), marker_color=theme.RECEIVED_COLOUR,
+                         customdata=links if links is not None else [None] * len(df),
+                         hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.add_trace(go.Bar(x=x, y=df["completed"], name=t("chart.completed", lang),
+                         marker_color=theme.COMPLETED_COLOUR, hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=x, y=df["done_pct"], name=t("chart.done_pct", lang), yaxis="y2",
+                             mode="lines+markers", line=dict(color=theme.OKABE_ITO[3], width=3),
+                             hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    fig = _base(fig, height, title)
+    fig.update_layout(barmode="group", showlegend=True, legend=BOTTOM_LEGEND,
+                      yaxis2=dict(overlaying="y", side="right", range=[0, 105], tickvals=[0, 25, 50, 75, 100],
+                                  ticksuffix="%", showgrid=False))
+    fig.update_xaxes(type="category", tickfont=dict(size=13))
+    fig.update_layout(yaxis=dict(gridcolor=theme.GRID, rangemode="tozero"))
+    if df.empty:
+        _empty(fig, lang)
+    return fig
+
+
+MONTHS = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
+
+
+def yoy_lines(wide: pd.DataFrame, year: int, title: str, lang: str, height: int = 340) -> go.Figure:
+    """Received per month of ``year`` against the year before (``summary.year_over_year``)."""
+    fig = go.Figure()
+    months = MONTHS.get(lang, MONTHS["id"])
+    for y, colour, dash in ((year - 1, theme.MUTED, "dash"), (year, theme.RECEIVED_COLOUR, "solid")):
+        fig.add_trace(go.Scatter(x=months, y=wide[y], name=str(y), mode="lines+markers",
+                                 line=dict(color=colour, width=3, dash=dash), connectgaps=False,
+                                 hovertemplate=f"{y} %{{x}}: %{{y}}<extra></extra>"))
+    fig = _base(fig, height, title)
+    fig.update_layout(showlegend=True, legend=BOTTOM_LEGEND)
+    fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
+    if wide[[year - 1, year]].isna().all().all():
+        _empty(fig, lang)
+    return fig
+
+
+def on_time_line(df: pd.DataFrame, target_pct: float, title: str, lang: str, height: int = 340) -> go.Figure:
+    """Share of completions on time per period (``on_time_by_period``) against the target line."""
+    fig = go.Figure(go.Scatter(
+        x=list(df["label"]) if "label" in df.columns else list(df["period"]), y=df["on_time_pct"], mode="lines+markers+text", name=t("chart.on_time_pct", lang),
+        text=[f"{v:.0f}%" if v == v else "" for v in df["on_time_pct"]], textposition="top center",
+        line=dict(color=theme.STATE_COLOUR["met"], width=3), hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    fig.add_hline(y=target_pct, line=dict(color=theme.STATE_COLOUR["breached"], width=2, dash="dash"),
+                  annotation_text=t("chart.target", lang, pct=f"{target_pct:g}"), annotation_position="bottom right",
+                  annotation_font=dict(color=theme.TEXT, size=14))
+    fig = _base(fig, height, title)
+    fig.update_xaxes(type="category", tickfont=dict(size=13))
+    fig.update_yaxes(range=[0, 105], ticksuffix="%", gridcolor=theme.GRID)
     if df.empty:
         _empty(fig, lang)
     return fig

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.config import WITA
+from dashboard.explorer import OPEN_ALIAS, code_or_none
 from dashboard.i18n import t
 
 PERIODS = ("bulan_ini", "bulan_lalu", "tahun_ini", "rentang")
@@ -38,6 +39,14 @@ def resolve_period(choice: str, today: dt.date, start: dt.date | None = None, en
     if choice == "rentang" and start and end:
         return Period(min(start, end), max(start, end))
     return Period(today.replace(day=1), today)
+
+
+def explorer_params(opd_code, history: bool) -> dict[str, dict[str, str]]:
+    """Explorer query parameters behind the rapor's now-figures of one OPD (``opd_code`` None: no OPD yet):
+    the breached, at-risk and open complaints it holds now. Keys are the rapor's column names."""
+    base = {"opd": code_or_none(opd_code), **({"historis": "1"} if history else {})}
+    return {"breached": {**base, "sla": "breached"}, "at_risk": {**base, "sla": "at_risk"},
+            "open": {**base, "status": OPEN_ALIAS}}
 
 
 def grade(response_on_time_pct, breached_now: int) -> str | None:

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Iterable
+from urllib.parse import parse_qsl
 
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard.data import Fetched
+from dashboard.data import CAUSES, SETTINGS, Fetched
+from dashboard.engine import DatabaseConfigError, default_statement_timeout_ms
 from dashboard.i18n import t
 from dashboard.timefmt import ago, fmt_wita
 
@@ -16,22 +20,69 @@ def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
     return min(times) if times else None
 
 
-def stale_warning(results: Iterable[Fetched], lang: str) -> None:
-    """A warning (in a container keyed ``stale-warning``) when any result is stale or missing."""
+def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) -> None:
+    """A warning (in a container keyed ``stale-warning``) when any result is stale or missing: what went
+    wrong (database down, query too slow, all connections busy, ...) and the age of the data shown.
+
+    With ``retry`` (pages without timers of their own) the page also reruns itself every
+    NTBCARE_RETRY_INTERVAL seconds while the warning shows, so that it recovers without anyone clicking.
+    The wall passes ``retry=False``: its panels are fragments that rerun on their own. A page may call
+    this more than once per run: only the first warning shows.
+    """
     results = list(results)
     failed = [r for r in results if not r.ok]
     if not failed:
         return
-    with st.container(key="stale-warning"):
+    try:
+        box = st.container(key="stale-warning")
+    except StreamlitDuplicateElementKey:  # a page that checks in several places: one warning per run is enough
+        return
+    with box:
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
             st.error(t("data.config_error", lang, detail=config.error), icon=":material/error:")
             return
-        since = oldest_fetch(r for r in failed if r.has_data)
-        if since is None:
-            st.warning(t("data.unavailable", lang), icon=":material/warning:")
-        else:
-            st.warning(t("data.stale", lang, time=fmt_wita(since, "%H:%M:%S"), age=ago(since, lang=lang)), icon=":material/warning:")
+        st.warning(stale_message(failed, lang), icon=":material/warning:")
+        if retry:
+            _rerun_later(SETTINGS.retry_interval_s)
+
+
+def stale_message(failed: list[Fetched], lang: str) -> str:
+    """One message for failed results: the most specific cause, then the age of the data kept on screen."""
+    causes = {r.cause or "error" for r in failed}
+    cause = next(c for c in (*CAUSES, *sorted(causes)) if c in causes)
+    try:
+        seconds = f"{default_statement_timeout_ms() / 1000:g}"
+    except DatabaseConfigError:
+        seconds = "?"
+    reason = t(f"fault.{cause}", lang, seconds=seconds.replace(".", ",") if lang == "id" else seconds)
+    since = oldest_fetch(r for r in failed if r.has_data)
+    if since is None:
+        return t("data.unavailable", lang, cause=reason)
+    return t("data.stale", lang, cause=reason, time=fmt_wita(since, "%H:%M:%S"), age=ago(since, lang=lang))
+
+
+_RETRY_ARMED, _RETRY_AT = "ntbcare-retry-armed", "ntbcare-retry-at"
+
+
+def _rerun_later(interval_s: float) -> None:
+    """Rerun the whole page in ``interval_s`` seconds, once per page run, only while this is called.
+
+    A fragment timer (``run_every``) that calls ``st.rerun()``; unlike a client-side interval it never
+    interrupts a run in progress (a slow run is followed by the next retry, not cut short), and it stops
+    as soon as a run no longer calls this (the data is back).
+    """
+    state = st.session_state
+    state[_RETRY_ARMED] = False  # the call below is the inline first run: it must not rerun
+    state[_RETRY_AT] = time.monotonic()
+
+    @st.fragment(run_every=interval_s)
+    def _retry():
+        if state.get(_RETRY_ARMED) and time.monotonic() - state.get(_RETRY_AT, 0.0) >= 0.9 * interval_s:
+            st.rerun(scope="app")
+
+    _retry()
+    state[_RETRY_ARMED] = True
 
 
 def data_age(results: Iterable[Fetched], lang: str) -> None:
@@ -78,3 +129,37 @@ def calendar_warning(coverage: Fetched, today, lang: str) -> None:
     if last is None or (last - today).days <= CALENDAR_WARN_DAYS:
         st.warning(t("calendar.ending", lang, day=last.strftime("%d-%m-%Y") if last else "–"),
                    icon=":material/event_busy:")
+
+
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def first_link(points) -> str | None:
+    """The drill-down link carried in ``customdata`` by the first clicked point that has one."""
+    for point in points or []:
+        link = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(link, (list, tuple)):
+            link = link[0] if link else None
+        if isinstance(link, str) and link.startswith(EXPLORER_PREFIX):
+            return link
+    return None
+
+
+EXPLORER_PREFIX = "aduan"
+
+
+def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
+    """A plotly chart whose bars/bubbles open the explorer on the complaints behind them when clicked.
+
+    The figure carries the links in ``customdata`` (see dashboard.charts); ``clickable=False`` (the kiosk
+    wall, nobody clicks there) draws it without selection handling.
+    """
+    target = container if container is not None else st
+    event = target.plotly_chart(fig, key=key, config=CHART_CONFIG, on_select="rerun" if clickable else "ignore",
+                                selection_mode="points")
+    if not clickable or not event:
+        return
+    link = first_link(event.get("selection", {}).get("points"))
+    if link:
+        query = link.split("?", 1)[1] if "?" in link else ""
+        st.switch_page("pages/complaint.py", query_params=dict(parse_qsl(query)))

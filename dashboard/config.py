@@ -77,6 +77,8 @@ class Settings:
     panel_interval_s: int = 15
     feed_rows: int = 8
     holiday_overrides: str = ""
+    on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
+    retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -85,4 +87,6 @@ class Settings:
             panel_interval_s=max(2, _int_env("NTBCARE_PANEL_INTERVAL", 15)),
             feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 8)),
             holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
+            on_time_target_pct=min(100.0, max(0.0, float(_int_env("NTBCARE_ON_TIME_TARGET", 80)))),
+            retry_interval_s=max(1, _int_env("NTBCARE_RETRY_INTERVAL", 5)),
         )

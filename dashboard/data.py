@@ -3,8 +3,10 @@
 - One engine per process (``st.cache_resource``); every query runs in ``with engine.connect()``.
 - Results are cached globally with a ttl (``st.cache_data``), so ten walls cost the database the same
   as one; slower panels refresh in the background, so viewers never wait on a spinner.
-- When the database fails, the last good result is served with its age and the error, and the next
-  call tries again: the wall never blanks and recovers by itself.
+- When the database fails, the last good result is served with its age and the cause of the failure
+  (``Fetched.cause``: down, timeout, busy, denied, error), and the next call tries again: the wall never
+  blanks and recovers by itself (pages schedule their own retries: ``components.stale_warning``).
+- The engine is read-only (``make_engine(read_only=True)``): the dashboard never writes.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from dashboard.config import SlaRules, Settings, database_url
 from dashboard.engine import DatabaseConfigError, make_engine
@@ -39,6 +42,7 @@ class Fetched:
     fetched_at: dt.datetime | None
     error: str | None = None
     config_error: bool = False
+    cause: str | None = None  # why it is stale or missing: one of CAUSES
 
     @property
     def ok(self) -> bool:
@@ -49,9 +53,35 @@ class Fetched:
         return self.data is not None
 
 
+CAUSES = ("denied", "timeout", "busy", "down", "error")  # most specific first (components.stale_warning)
+_PG_CAUSES = {"57014": "timeout", "55P03": "timeout", "42501": "denied", "25006": "denied"}
+
+
+def failure_cause(exc: BaseException) -> str:
+    """What went wrong, for the message on screen: ``timeout`` (statement timeout or lock wait),
+    ``busy`` (no free connection in the pool, SQLite locked), ``denied`` (the role may not read or
+    write this), ``down`` (no connection: server stopped, network, restart) or ``error`` (anything else)."""
+    if isinstance(exc, PoolTimeoutError):
+        return "busy"
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "pgcode", None)
+        if code in _PG_CAUSES:
+            return _PG_CAUSES[code]
+        if "database is locked" in str(exc.orig):
+            return "busy"
+        if exc.connection_invalidated or (code or "")[:2] in ("08", "57"):  # connection lost, server shut down
+            return "down"
+        if code is None and isinstance(exc, (OperationalError, InterfaceError)):  # could not connect at all
+            return "down"
+        return "error"
+    if isinstance(exc, OSError):
+        return "down"
+    return "error"
+
+
 @st.cache_resource(show_spinner=False)
 def get_engine():
-    return make_engine(database_url())
+    return make_engine(database_url(), read_only=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,11 +133,15 @@ def fetch(query: Callable, *, fast: bool = False, **kwargs) -> Fetched:
     except DatabaseConfigError as exc:
         return Fetched(None, None, str(exc), config_error=True)
     except (SQLAlchemyError, OSError) as exc:
-        log.warning("query %s failed: %s", query.__qualname__, str(exc).splitlines()[0] if str(exc) else exc)
+        cause = failure_cause(exc)
+        log.warning("query %s failed (%s): %s", query.__qualname__, cause,
+                    str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
         with _LOCK:
             last = _LAST_GOOD.get(key)
         msg = exc.__class__.__name__
-        return Fetched(last.data, last.fetched_at, msg) if last else Fetched(None, None, msg)
+        if last:
+            return Fetched(last.data, last.fetched_at, msg, cause=cause)
+        return Fetched(None, None, msg, cause=cause)
     result = Fetched(data, at)
     with _LOCK:
         _LAST_GOOD[key] = result

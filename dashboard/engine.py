@@ -1,12 +1,13 @@
 """Creating SQLAlchemy engines with clear errors; no Streamlit here (the CLI uses it too)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from dashboard.config import _int_env
 
 
 class DatabaseConfigError(Exception):
@@ -21,8 +22,38 @@ def redact(url: str) -> str:
         return "<DATABASE_URL tidak valid>"
 
 
-def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int | None = None) -> Engine:
-    """An engine for ``url`` (PostgreSQL or SQLite). Raises DatabaseConfigError with a one-line message."""
+def _setting(name: str, default: int, minimum: int) -> int:
+    try:
+        value = _int_env(name, default)
+    except ValueError as exc:
+        raise DatabaseConfigError(str(exc)) from None
+    if value < minimum:
+        raise DatabaseConfigError(f"{name} harus {minimum} atau lebih, bukan {value}")
+    return value
+
+
+def default_statement_timeout_ms() -> int:
+    """NTBCARE_STATEMENT_TIMEOUT_MS: the longest a PostgreSQL statement of the app may run (default 15 s;
+    0: no limit)."""
+    return _setting("NTBCARE_STATEMENT_TIMEOUT_MS", 15000, 0)
+
+
+def pool_settings() -> dict[str, int]:
+    """The app's PostgreSQL connection pool, per server process: NTBCARE_DB_POOL_SIZE (5) kept open,
+    NTBCARE_DB_MAX_OVERFLOW (5) more under load, NTBCARE_DB_POOL_TIMEOUT (10 s) to wait for a free one."""
+    return {"pool_size": _setting("NTBCARE_DB_POOL_SIZE", 5, 1),
+            "max_overflow": _setting("NTBCARE_DB_MAX_OVERFLOW", 5, 0),
+            "pool_timeout": _setting("NTBCARE_DB_POOL_TIMEOUT", 10, 1)}
+
+
+def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int | None = None,
+                read_only: bool = False) -> Engine:
+    """An engine for ``url`` (PostgreSQL or SQLite). Raises DatabaseConfigError with a one-line message.
+
+    ``read_only`` (the dashboard's engine): every transaction is read-only (PostgreSQL
+    ``default_transaction_read_only``, SQLite ``PRAGMA query_only``), a second line of defence behind the
+    read-only database role of ``deploy/readonly_role.sql``.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -32,7 +63,8 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
         raise DatabaseConfigError(f"Basis data '{backend}' tidak didukung (gunakan postgresql atau sqlite)")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg2")  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
-    timeout = statement_timeout_ms or int(os.environ.get("NTBCARE_STATEMENT_TIMEOUT_MS", "15000"))
+    # 0: no limit (bulk loads)
+    timeout = default_statement_timeout_ms() if statement_timeout_ms is None else int(statement_timeout_ms)
     try:
         if backend == "sqlite":
             path = parsed.database
@@ -40,12 +72,14 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
                 raise DatabaseConfigError(
                     f"Berkas basis data SQLite tidak ditemukan: {path} (jalankan: python -m data_seed init)")
             engine = create_engine(parsed, connect_args={"timeout": 15})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
         else:
+            options = f"-c statement_timeout={timeout}"
+            if read_only:
+                options += " -c default_transaction_read_only=on"
             engine = create_engine(
-                parsed, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, pool_recycle=1800,
-                connect_args={"connect_timeout": 5, "options": f"-c statement_timeout={timeout}",
-                              "application_name": "ntbcare-monitor"},
+                parsed, pool_pre_ping=True, pool_recycle=1800, **pool_settings(),
+                connect_args={"connect_timeout": 5, "options": options, "application_name": "ntbcare-monitor"},
             )
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseConfigError(f"Driver basis data tidak tersedia: {exc}") from None
@@ -56,4 +90,11 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # the simulator writes while the app reads
     cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+def _sqlite_pragmas_read_only(dbapi_conn, record):
+    _sqlite_pragmas(dbapi_conn, record)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
     cur.close()

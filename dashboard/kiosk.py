@@ -26,6 +26,8 @@ WALL_CSS = f"""
 .w-feed, .w-act, .w-late {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
 .w-feed td, .w-act td, .w-late td, .w-late th {{ padding: 0.12rem 0.4rem; border-bottom: 1px solid {theme.GRID};
   vertical-align: top; }}
+a.w-link, a.w-link:visited {{ color: inherit; text-decoration: none; }}
+a.w-link:hover {{ text-decoration: underline; }}
 .w-feed .w-time {{ width: 5.2rem; }}
 .w-feed .w-opd {{ width: 10rem; text-align: right; font-size: 1.02rem; }}
 .w-feed .w-opd div {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}

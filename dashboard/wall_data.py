@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.data import SETTINGS, Fetched, fetch
+from dashboard.explorer import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
 
 SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
@@ -45,9 +46,32 @@ def headline_figures(late: Fetched, period: Fetched) -> dict | None:
     return out
 
 
+def first_day(days_back: int) -> dt.date:
+    """The WITA date ``days_back`` days ago (the first day the wall's period charts count)."""
+    return (_wita_midnight(days_back) + dt.timedelta(hours=8)).date()
+
+
+def sector_days_back(period: str) -> int:
+    return max(SECTOR_PERIODS.get(period, 7) - 1, 0)
+
+
 def sectors(period: str) -> Fetched:
-    days = SECTOR_PERIODS.get(period, 7)
-    return fetch(breakdown.count_by, dimension="sector", start=_wita_midnight(max(days - 1, 0)))
+    return fetch(breakdown.count_by, dimension="sector", start=_wita_midnight(sector_days_back(period)))
+
+
+def sector_links(df: pd.DataFrame, period: str) -> list[str]:
+    """Drill-down links of the sector bars: that sector, received since the period's first day."""
+    since = first_day(sector_days_back(period))
+    return [explorer_link(dari=since, sektor=code_or_none(k)) for k in df["key"]]
+
+
+def channel_links(df: pd.DataFrame) -> list[str]:
+    return [explorer_link(dari=first_day(29), kanal=code_or_none(k)) for k in df["key"]]
+
+
+def region_links(df: pd.DataFrame) -> list[str]:
+    """Open complaints of each region (what the map's bubbles count)."""
+    return [explorer_link(status=OPEN_ALIAS, wilayah=code_or_none(k)) for k in df["key"]]
 
 
 def channels() -> Fetched:

@@ -12,6 +12,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from dashboard.explorer import OPEN_ALIAS, code_or_none, explorer_link
 from dashboard.i18n import label, t
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
 from dashboard.timefmt import ago, fmt_wita, to_wita
@@ -42,6 +43,11 @@ def _rows(df: pd.DataFrame) -> Iterable[dict]:
         yield {k: (None if _missing(v) else v) for k, v in r.items()}
 
 
+def _link(text, **params) -> str:
+    """``text`` as a link to the explorer filtered by ``params`` (drill-down from the wall's lists)."""
+    return f'<a class="w-link" href="{esc(explorer_link(**params))}" target="_self">{esc(text)}</a>'
+
+
 def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120) -> str:
     """The live feed of new complaints, newest first: one row per complaint."""
     if df is None or df.empty:
@@ -66,7 +72,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
             f'<div class="w-ago">{esc(ago(r["received_at"], now, lang))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
             f'{esc(r["title"])}</span></div>'
-            f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · {meta}</div></td>'
+            f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
             f'<div class="w-status">{esc(label("status", r.get("status"), lang))}</div></td>'
             "</tr>")
@@ -104,10 +110,11 @@ def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8) -> str:
         name = r["opd"] if r.get("opd") else t("opd.unassigned_short", lang)
         oldest = r.get("oldest_breached_wd")
         oldest = "–" if oldest is None else t("unit.wd_short", lang, n=int(oldest))
+        code = code_or_none(r.get("opd_code"))
         out.append(
-            f'<tr><td class="w-late-opd">{esc(name)}</td>'
-            f'<td class="w-num w-breached">{int(r["breached"])}</td>'
-            f'<td class="w-num w-atrisk">{int(r["at_risk"])}</td>'
+            f'<tr><td class="w-late-opd">{_link(name, opd=code, status=OPEN_ALIAS)}</td>'
+            f'<td class="w-num w-breached">{_link(int(r["breached"]), opd=code, sla="breached")}</td>'
+            f'<td class="w-num w-atrisk">{_link(int(r["at_risk"]), opd=code, sla="at_risk")}</td>'
             f'<td class="w-num">{esc(oldest)}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)

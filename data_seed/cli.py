@@ -80,7 +80,7 @@ def cmd_init(url: str, args) -> int:
     if url.startswith("sqlite:///"):
         from pathlib import Path
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, must_exist=False)
+    engine = make_engine(url, must_exist=False, statement_timeout_ms=0)  # bulk load: no query limit
     started = time.monotonic()
     prepare_empty_database(engine, args.reset)
     ref = load_reference()

@@ -1,11 +1,12 @@
-"""Page `aduan`: one complaint by ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
+"""Page `aduan`: the complaint explorer (`aduan?status=...`, see dashboard.explorer) and one complaint by
+ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
 
 Citizen text is shown through non-HTML elements (st.text, dataframes), never as markdown.
 """
 import pandas as pd
 import streamlit as st
 
-from dashboard import access_ui, components
+from dashboard import access_ui, components, explorer_view
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
@@ -16,10 +17,10 @@ ctx = page_context()
 lang = ctx.lang
 viewer = access_ui.require("aduan", lang)  # who may open it, who sees the reporter: dashboard/access.py
 ticket = (st.query_params.get("tiket") or "").strip()[:60]
-ticket = st.text_input(t("aduan.ask_ticket", lang), value=ticket, key="aduan-ticket").strip()[:60]
-if not ticket:
+if not ticket:  # no ticket asked: the explorer
+    explorer_view.render(lang)
     st.stop()
-st.query_params["tiket"] = ticket
+st.page_link("pages/complaint.py", label=t("exp.back", lang), query_params={})
 
 detail = fetch(complaint.complaint_detail, ticket=ticket, include_personal=viewer.may_see_personal)
 components.stale_warning([detail], lang)
@@ -50,13 +51,14 @@ access_ui.reporter_block(c, viewer, lang)
 st.subheader(t("aduan.stages", lang))
 stages = []
 for stage in ("dispatch", "response", "completion"):
-    deadline = c[f"{stage}_deadline"]
+    state = c[f"{stage}_state"] if isinstance(c[f"{stage}_state"], str) else None
+    deadline = c[f"{stage}_deadline"] if state else None  # no deadline for a stage that does not apply
     late = c[f"{stage}_late_by"]
     stages.append({
         t("aduan.stages", lang): t(f"aduan.stage.{stage}", lang),
         t("rapor.col_deadline", lang): deadline.strftime("%d-%m-%Y") if deadline else "–",
-        t("rapor.col_sla", lang): label("sla", c[f"{stage}_state"], lang) if isinstance(c[f"{stage}_state"], str) else "–",
-        t("rapor.col_late", lang): "–" if pd.isna(late) else int(late),
+        t("rapor.col_sla", lang): label("sla", state, lang) if state else "–",
+        t("rapor.col_late", lang): "–" if pd.isna(late) else str(int(late)),
     })
 st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
 

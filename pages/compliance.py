@@ -107,6 +107,9 @@ if row is not None:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
     st.subheader(t("kep.drill_title", lang, opd=names[current]))
+    for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
+        col.page_link("pages/complaint.py", label=t(f"kep.see_{what}", lang, n=int(row[what])),
+                      icon=":material/open_in_new:", query_params=params)
     drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
     if drill.has_data:
         d = drill.data

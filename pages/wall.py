@@ -46,7 +46,7 @@ def header_panel():
     probe = wall_data.new_complaints()  # the feed's own cache entry: no extra query
     panels = st.session_state.get("wall-panel-results", [])
     st.html(header_html(now_utc(), probe.fetched_at, lang))
-    components.stale_warning([probe, *panels], lang)
+    components.stale_warning([probe, *panels], lang, retry=False)  # the fragments retry by themselves
 
 
 @st.fragment(run_every=SETTINGS.panel_interval_s)
@@ -83,22 +83,24 @@ def charts_panel(height: int):
     sec, ch, reg, tr = (wall_data.sectors(sector_period), wall_data.channels(), wall_data.open_by_region(),
                         wall_data.trend_30d())
     cols = st.columns([1.05, 1, 1.15, 1.2])
+    clickable = not ctx.kiosk  # the kiosk has no pointer; elsewhere a click opens the explorer
     if sec.has_data:
-        cols[0].plotly_chart(charts.sector_bar(sec.data, t("wall.sector_title", lang,
-                                                          period=t(f"period.{sector_period}", lang)), lang, height),
-                             config=CHART_CONFIG, key="wall-sector")
+        title = t("wall.sector_title", lang, period=t(f"period.{sector_period}", lang))
+        components.drill_chart(charts.sector_bar(sec.data, title, lang, height,
+                                                 links=wall_data.sector_links(sec.data, sector_period)),
+                               "wall-sector", clickable, container=cols[0])
     if ch.has_data:
         cols[1].plotly_chart(charts.channel_donut(ch.data, t("wall.channel_title", lang), lang, height),
                              config=CHART_CONFIG, key="wall-channel")
     if reg.has_data:
-        cols[2].plotly_chart(charts.region_map(reg.data, kecamatan_points(), t("wall.region_title", lang), lang,
-                                               height), config=CHART_CONFIG, key="wall-region")
+        components.drill_chart(charts.region_map(reg.data, kecamatan_points(), t("wall.region_title", lang), lang,
+                                                 height, links=wall_data.region_links(reg.data)),
+                               "wall-region", clickable, container=cols[2])
     if tr.has_data:
         today = to_wita(now_utc()).date()
         start = today.fromordinal(today.toordinal() - 29)
-        cols[3].plotly_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height),
-                             config=CHART_CONFIG, key="wall-trend")
-
+        components.drill_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height,
+                                                  links=True), "wall-trend", clickable, container=cols[3])
 
 header_panel()
 kpi_panel()

@@ -6,7 +6,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from queries._sql import count_if, day_start_utc, median_select, month_start_utc, nonneg, utc, wita_date
+from queries._sql import (count_if, day_start_utc, median_select, month_start_utc, nonneg, read_frame, utc,
+                          wita_date, wita_period)
 from queries.overdue import open_state_counts
 from queries.schema import complaint, work_calendar
 from queries.sla_sql import completion_days_expr, open_sla
@@ -28,16 +29,7 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
         count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
     ).where(complaint.c.received_at >= min(today, start))).one()
 
-    cal_start, cal_s = work_calendar.alias("cal_start"), work_calendar.alias("cal_s")
-    start_col = complaint.c.received_at if rules.completion_anchor == "received" else complaint.c.dispatched_at
-    started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
-    met = cal_s.c.wd_cum - cal_start.c.wd_cum <= completion_days_expr(rules)
-    comp = conn.execute(
-        select(count_if(started).label("completed"), count_if(and_(started, met)).label("on_time"))
-        .select_from(complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
-                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at)))
-        .where(complaint.c.resolved_at >= start, complaint.c.resolved_at < end)
-    ).one()
+    comp = conn.execute(completion_select(rules, start, end)).one()
 
     cal_d, cal_f = work_calendar.alias("cal_d"), work_calendar.alias("cal_f")
     resp = (
@@ -55,6 +47,35 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
         "on_time_share": (int(comp.on_time) / completed) if completed else None,
         "median_response_wd": float(med.median) if med and med.median is not None else None,
     }
+
+
+def completion_select(rules, start: dt.datetime, end: dt.datetime, grain: str | None = None):
+    """SELECT completed and on-time counts of complaints resolved in [start, end), per WITA ``grain`` if given.
+
+    On time: the working days from the completion anchor to resolution are within the classification's limit
+    (the same arithmetic as ``complaint_sla``). Columns: [period,] completed, on_time.
+    """
+    cal_start, cal_s = work_calendar.alias("cal_start"), work_calendar.alias("cal_s")
+    start_col = complaint.c.received_at if rules.completion_anchor == "received" else complaint.c.dispatched_at
+    started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
+    met = cal_s.c.wd_cum - cal_start.c.wd_cum <= completion_days_expr(rules)
+    period = [wita_period(complaint.c.resolved_at, grain).label("period")] if grain else []
+    stmt = (
+        select(*period, count_if(started).label("completed"), count_if(and_(started, met)).label("on_time"))
+        .select_from(complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
+                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at)))
+        .where(complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end))
+    )
+    return stmt.group_by(period[0]) if grain else stmt
+
+
+def on_time_by_period(conn, start: dt.datetime, end: dt.datetime, rules, grain: str = "month") -> pd.DataFrame:
+    """Per WITA period of resolution in [start, end): completed, on_time, on_time_pct (periods with none absent)."""
+    df = read_frame(conn, completion_select(rules, start, end, grain))
+    df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
+    df[["completed", "on_time"]] = df[["completed", "on_time"]].astype("int64")
+    df["on_time_pct"] = (100.0 * df["on_time"] / df["completed"].where(df["completed"] > 0)).round(1)
+    return df.sort_values("period").reset_index(drop=True)
 
 
 def open_counts(conn, now: dt.datetime, rules) -> dict:

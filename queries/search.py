@@ -1,49 +1,85 @@
-"""Filtered, paged, sorted search over complaints, with the SLA state of each."""
+"""Filtered, paged, sorted search over complaints, with the SLA state of each (the explorer's queries).
+
+Built to stay fast at a million complaints:
+- every filter but the SLA state is a condition on ``complaint`` itself (OPDs through ``reported_as``),
+  so the database uses its indexes; the SLA clock runs only for the complaints that can be in the asked
+  states (open states: the lean ``open_sla`` over open complaints) and, for the rows shown, only for the
+  page's 50 rows;
+- text search is ``lower(col) LIKE '%...%'``, which PostgreSQL answers from the trigram indexes
+  (``queries.schema.TEXT_SEARCH_DDL``) instead of reading every row.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from queries._sql import read_frame, utc
+from queries._sql import opd_rollup, read_frame, reported_as, utc
 from queries.schema import channel, complaint, region, sector
-from queries.sla_sql import complaint_sla
+from queries.sla_sql import ACTIVE_STATUSES, complaint_sla, open_sla
 
-SORTABLE = ("received_at", "ticket", "status", "sla_state", "opd", "sector", "region")
+SORTABLE = ("received_at", "ticket", "status", "opd", "sector", "region")
+SLA_STATES = ("on_track", "at_risk", "breached", "ditunda", "met", "late")
+OPEN_SLA_STATES = ("on_track", "at_risk", "breached")
+MAX_TEXT = 100
 
 
-@dataclass
+@dataclass(frozen=True)
 class ComplaintFilter:
-    """What to match; empty fields match everything. Codes are those of the reference tables."""
+    """What to match; empty fields match everything. Hashable, so results can be cached by filter.
+
+    ``opd_ids`` are reporting OPD ids (successors when ``rollup``); ``None`` in ``opd_ids``, ``sectors``,
+    ``channels`` or ``regions`` matches complaints without one. Codes are those of the reference tables.
+    ``start``/``end`` bound ``received_at`` as [start, end).
+    """
 
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     statuses: tuple[str, ...] = ()
-    opd_ids: tuple[int, ...] = ()  # reporting OPD ids (successors when rolled up)
-    sectors: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
+    opd_ids: tuple[int | None, ...] = ()
+    sectors: tuple[str | None, ...] = ()
+    channels: tuple[str | None, ...] = ()
+    regions: tuple[str | None, ...] = ()
     priorities: tuple[str, ...] = ()
     classifications: tuple[str, ...] = ()
     sla_states: tuple[str, ...] = ()
     text: str = ""
-    extra: dict = field(default_factory=dict)
+    rollup: bool = True
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(f: ComplaintFilter, now: dt.datetime, rules, rollup: bool):
+def _code_in(fk, table, codes):
+    parts = []
+    named = [c for c in codes if c is not None]
+    if named:
+        parts.append(fk.in_(select(table.c.id).where(table.c.code.in_(named))))
+    if None in codes:
+        parts.append(fk.is_(None))
+    return or_(*parts)
+
+
+def _conditions(f: ComplaintFilter) -> list:
+    """Conditions on ``complaint`` for every filter but the SLA state."""
     conds = []
     if f.start is not None:
         conds.append(complaint.c.received_at >= utc(f.start))
     if f.end is not None:
         conds.append(complaint.c.received_at < utc(f.end))
-    if f.statuses:
-        conds.append(complaint.c.status.in_(f.statuses))
+    statuses = set(f.statuses)
+    states = set(f.sla_states)
+    if states and states <= set(OPEN_SLA_STATES):  # only a running stage can be on track, at risk or late
+        statuses = statuses & set(ACTIVE_STATUSES) if statuses else set(ACTIVE_STATUSES)
+        statuses = statuses or {"\x00none"}  # contradictory filters match nothing
+    elif states == {"ditunda"}:
+        statuses = statuses & {"ditunda"} if statuses else {"ditunda"}
+        statuses = statuses or {"\x00none"}
+    if statuses:
+        conds.append(complaint.c.status.in_(sorted(statuses)))
     if f.priorities:
         conds.append(complaint.c.priority.in_(f.priorities))
     if f.classifications:
@@ -51,43 +87,107 @@ def _filtered(f: ComplaintFilter, now: dt.datetime, rules, rollup: bool):
     for codes, table, fk in ((f.sectors, sector, complaint.c.sector_id), (f.channels, channel, complaint.c.channel_id),
                              (f.regions, region, complaint.c.region_id)):
         if codes:
-            conds.append(fk.in_(select(table.c.id).where(table.c.code.in_(codes))))
-    if f.text.strip():
-        pattern = f"%{_escape_like(f.text.strip().lower())}%"
+            conds.append(_code_in(fk, table, codes))
+    if f.opd_ids:
+        conds.append(or_(*(reported_as(None if i is None else int(i), f.rollup) for i in f.opd_ids)))
+    text = f.text.strip().lower()[:MAX_TEXT]
+    if text:
+        pattern = f"%{_escape_like(text)}%"
         conds.append(or_(func.lower(complaint.c.title).like(pattern, escape="\\"),
                          func.lower(complaint.c.body).like(pattern, escape="\\")))
-    sub = complaint_sla(rules, now, conds, rollup=rollup).subquery()
-    outer = []
-    if f.opd_ids:
-        outer.append(sub.c.eff_id.in_([int(i) for i in f.opd_ids]))
-    if f.sla_states:
-        outer.append(sub.c.sla_state.in_(f.sla_states))
-    return sub, outer
+    return conds
 
 
-def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, rollup: bool = True) -> int:
-    sub, outer = _filtered(f, now, rules, rollup)
-    return int(conn.execute(select(func.count()).select_from(sub).where(*outer)).scalar_one())
+def _state_ids(f: ComplaintFilter, conds: list, now: dt.datetime, rules):
+    """A SELECT of the ids of complaints in ``f.sla_states`` (among those matching ``conds``), or None."""
+    states = set(f.sla_states)
+    if not states:
+        return None
+    unknown = states - set(SLA_STATES)
+    if unknown:
+        raise ValueError(f"unknown SLA state(s) {sorted(unknown)}")
+    if states <= set(OPEN_SLA_STATES):
+        sub = open_sla(rules, now, conds, rollup=f.rollup).subquery()
+        rem, risk = sub.c.remaining_wd, int(rules.at_risk_days)
+        by_state = {"breached": rem < 0, "at_risk": and_(rem >= 0, rem <= risk), "on_track": rem > risk}
+        return select(sub.c.id).where(or_(*(by_state[s] for s in sorted(states))))
+    sub = complaint_sla(rules, now, conds, rollup=f.rollup).subquery()
+    return select(sub.c.id).where(sub.c.sla_state.in_(sorted(states)))
+
+
+def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
+    """How many complaints match ``f``."""
+    conds = _conditions(f)
+    ids = _state_ids(f, conds, now, rules)
+    stmt = (select(func.count()).select_from(ids.subquery()) if ids is not None
+            else select(func.count()).select_from(complaint).where(*conds))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, sort: str, descending: bool,
+              ) -> tuple[list[int], int | None]:
+    """The ids of one page and, when an SLA filter is set, the total count from the same pass (the SLA
+    clock then runs once for both); otherwise the total is None."""
+    conds = _conditions(f)
+    ids = _state_ids(f, conds, now, rules)
+    total = []
+    if ids is not None:
+        conds = [complaint.c.id.in_(ids)]
+        total = [func.count().over().label("total")]
+    src = complaint
+    if sort == "opd":
+        eff = opd_rollup(f.rollup)
+        src, key = src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id), eff.c.eff_short_name
+    elif sort == "sector":
+        src, key = src.outerjoin(sector, sector.c.id == complaint.c.sector_id), sector.c.name
+    elif sort == "region":
+        src, key = src.outerjoin(region, region.c.id == complaint.c.region_id), region.c.name
+    else:
+        key = complaint.c[sort]
+    order = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    tie = complaint.c.id.desc() if descending else complaint.c.id.asc()
+    stmt = (select(complaint.c.id, *total).select_from(src).where(*conds).order_by(order, tie)
+            .limit(page_size).offset((page - 1) * page_size))
+    rows = conn.execute(stmt).all()
+    return [int(r[0]) for r in rows], (int(rows[0][1]) if total and rows else None)
+
+
+PAGE_COLUMNS = ["id", "ticket", "received_at", "title", "sector", "region", "opd", "status", "priority",
+                "classification", "channel", "sla_state", "overdue_wd"]
 
 
 def search_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1, page_size: int = 50,
-                      sort: str = "received_at", descending: bool = True, rollup: bool = True) -> pd.DataFrame:
-    """One page (1-based) of matching complaints: ticket, received, title, sector, region, OPD, status, SLA."""
-    sub, outer = _filtered(f, now, rules, rollup)
-    stmt = (
-        select(sub.c.id, sub.c.ticket, sub.c.received_at, complaint.c.title, sector.c.name.label("sector"),
-               region.c.name.label("region"), sub.c.eff_short_name.label("opd"), sub.c.status,
-               sub.c.priority, sub.c.classification, sub.c.sla_state, sub.c.overdue_wd)
-        .select_from(sub.join(complaint, complaint.c.id == sub.c.id)
-                     .outerjoin(sector, sector.c.id == complaint.c.sector_id)
-                     .outerjoin(region, region.c.id == complaint.c.region_id))
-        .where(*outer)
-    )
+                      sort: str = "received_at", descending: bool = True) -> pd.DataFrame:
+    """One page (1-based) of matching complaints in the asked order.
+
+    Columns: PAGE_COLUMNS (sector, region, channel and opd are names; opd is the reporting OPD).
+    """
+    return search_page(conn, f, now, rules, page, page_size, sort, descending)[1]
+
+
+def search_page(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1, page_size: int = 50,
+                sort: str = "received_at", descending: bool = True) -> tuple[int, pd.DataFrame]:
+    """How many complaints match ``f``, and one page of them (see ``search_complaints``): what the explorer
+    shows for a view, with the SLA clock run once when the view filters on SLA states."""
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}")
-    key = {"opd": sub.c.eff_short_name, "sector": sector.c.name, "region": region.c.name}.get(sort, None)
-    key = key if key is not None else sub.c[sort]
-    order = key.desc().nulls_last() if descending else key.asc().nulls_last()
-    stmt = stmt.order_by(order, sub.c.id.desc() if descending else sub.c.id.asc())
-    page, page_size = max(1, int(page)), max(1, min(500, int(page_size)))
-    return read_frame(conn, stmt.limit(page_size).offset((page - 1) * page_size))
+    page, page_size = max(1, int(page)), max(1, min(50_000, int(page_size)))
+    ids, total = _page_ids(conn, f, now, rules, page, page_size, sort, descending)
+    if total is None:
+        total = count_complaints(conn, f, now, rules)
+    if not ids:
+        return total, pd.DataFrame(columns=PAGE_COLUMNS)
+    sla = complaint_sla(rules, now, [complaint.c.id.in_(ids)], rollup=f.rollup).subquery()
+    stmt = (
+        select(sla.c.id, sla.c.ticket, sla.c.received_at, complaint.c.title, sector.c.name.label("sector"),
+               region.c.name.label("region"), sla.c.eff_short_name.label("opd"), sla.c.status, sla.c.priority,
+               sla.c.classification, channel.c.name.label("channel"), sla.c.sla_state, sla.c.overdue_wd)
+        .select_from(sla.join(complaint, complaint.c.id == sla.c.id)
+                     .outerjoin(sector, sector.c.id == complaint.c.sector_id)
+                     .outerjoin(region, region.c.id == complaint.c.region_id)
+                     .outerjoin(channel, channel.c.id == complaint.c.channel_id))
+    )
+    df = read_frame(conn, stmt)
+    order = {i: n for n, i in enumerate(ids)}
+    df = df.assign(_o=df["id"].map(lambda i: order[int(i)])).sort_values("_o").drop(columns="_o")
+    return total, df[PAGE_COLUMNS].reset_index(drop=True)

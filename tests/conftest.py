@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from dashboard.config import SlaRules
 from dashboard.engine import make_engine
 from tests import dataset
+from tests.access_users import set_access_env
 
 PG_ADMIN_URL = os.environ.get("NTBCARE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ("sqlite", "postgresql")
@@ -80,3 +81,23 @@ def empty_db_url(request, db_factory):
 @pytest.fixture
 def rules():
     return SlaRules()
+
+
+@pytest.fixture(autouse=True)
+def access_mapping(monkeypatch):
+    """Every test runs with the role mapping of the test accounts (tests/access_users.py). An AppTest that opens
+    a page other than the wall logs in first: ``at.user = USERS["leader"]`` (who sees what: dashboard/access.py)."""
+    set_access_env(monkeypatch)
+
+
+@pytest.fixture
+def app_env(monkeypatch, db_factory):
+    """The hand-built dataset on SQLite as the app's DATABASE_URL, with the app's caches reset."""
+    from dashboard import data
+
+    url = db_factory.url("sqlite")
+    dataset.build(make_engine(url, must_exist=False))
+    monkeypatch.setenv("DATABASE_URL", url)
+    data.reset()
+    yield url
+    data.reset()

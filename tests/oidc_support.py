@@ -63,7 +63,7 @@ class LoginApp(contextlib.ExitStack):
 
     def __init__(self, database_url: str, log_name: str = "login", access: dict | None = None,
                  accounts: dict | None = None, log_path: Path | None = None, port: int | None = None,
-                 idp_port: int | None = None):
+                 idp_port: int | None = None, extra_env: dict[str, str] | None = None):
         super().__init__()
         try:
             users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
@@ -75,7 +75,7 @@ class LoginApp(contextlib.ExitStack):
             secrets_file = tmp / "secrets.toml"
             secrets_file.write_text(secrets_toml(f"http://127.0.0.1:{port}", self.idp_url, access or ACCESS))
             self.server = self.enter_context(StreamlitServer(
-                database_url, {}, log_path or ARTIFACTS / f"{log_name}.log", port=port,
+                database_url, extra_env or {}, log_path or ARTIFACTS / f"{log_name}.log", port=port,
                 args=["--secrets.files", str(secrets_file)]))
         except BaseException:
             self.close()

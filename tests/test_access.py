@@ -8,11 +8,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access, data
+from dashboard import access
 from dashboard.access import ADMIN, ADVISER, LEADER, WALL, AccessConfig, AccessConfigError, load_config, resolve
-from dashboard.engine import make_engine
-from tests import dataset
-from tests.access_users import USERS, set_access_env
+from tests.access_users import USERS
 from tests.browser_support import ROOT
 
 # --- the policy -----------------------------------------------------------------------------------------
@@ -29,7 +27,7 @@ def test_the_policy_of_the_issue():
 
 def test_readme_role_table_is_the_one_in_access_py():
     readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Roles and login", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### Roles and login", 1)[1].split("\n#", 1)[0]
     rows = [line for line in section.splitlines() if re.match(r"\| `\w+` \|", line)]
     table = {}
     for row in rows:
@@ -123,17 +121,6 @@ def test_viewer_carries_name_and_email():
 
 
 # --- every role on every page, through app.py ----------------------------------------------------------
-
-
-@pytest.fixture
-def app_env(monkeypatch, db_factory):
-    url = db_factory.url("sqlite")
-    dataset.build(make_engine(url, must_exist=False))
-    monkeypatch.setenv("DATABASE_URL", url)
-    set_access_env(monkeypatch)
-    data.reset()
-    yield url
-    data.reset()
 
 
 PAGE_FILES = {spec.url_path: spec.file for spec in access.PAGES}

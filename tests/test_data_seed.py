@@ -2,6 +2,7 @@
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -151,3 +152,53 @@ def test_live_simulator_adds_and_moves_complaints(tmp_path):
         events_after = conn.execute(select(func.count()).select_from(schema.complaint_event)).scalar_one()
     assert after > before and events_after > events_before + (after - before)
     assert newest.ticket.startswith(f"NTB-{dt.datetime.now(dt.timezone.utc).year}-")
+
+
+def _contents(engine) -> dict[str, list]:
+    """Every table and its rows: equal before and after, nothing was written."""
+    from sqlalchemy import inspect
+    with engine.connect() as conn:
+        return {name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
+                for name in sorted(inspect(conn).get_table_names())}
+
+
+def test_data_seed_writes_only_to_databases_it_created(empty_db_url, capsys):
+    """init, init --reset and live refuse a database that init did not create, on both backends, and leave it
+    exactly as it was; calendar (meant for production databases) writes its own table and nothing else."""
+    engine = make_engine(empty_db_url, must_exist=False)
+    with engine.begin() as conn:  # someone else's database, with a table of the same name as ours
+        conn.execute(text("CREATE TABLE complaint (id INTEGER PRIMARY KEY, note VARCHAR(50))"))
+        conn.execute(text("CREATE TABLE warga (nik VARCHAR(16) PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO complaint VALUES (1, 'milik orang lain')"))
+        conn.execute(text("INSERT INTO warga VALUES ('5271000000000001')"))
+    before = _contents(engine)
+    for argv, needle in ((["init"], "tidak kosong"), (["init", "--reset"], "tidak dibuat oleh data_seed"),
+                         (["live", "--duration", "1"], "menolak menulis")):
+        assert main([*argv, "--database-url", empty_db_url, *(["--quiet"] if argv[0] == "init" else [])]) == 2
+        assert needle in capsys.readouterr().err
+        assert _contents(engine) == before
+    assert main(["calendar", "--database-url", empty_db_url]) == 0
+    after = _contents(engine)
+    assert set(after) == set(before) | {"work_calendar"} and len(after["work_calendar"]) > 365
+    assert {k: v for k, v in after.items() if k != "work_calendar"} == before
+    engine.dispose()
+
+
+def test_live_refuses_an_empty_database_and_reset_refuses_foreign_tables(empty_db_url, capsys):
+    if empty_db_url.startswith("sqlite"):  # no file: refused, and no file made
+        path = Path(empty_db_url.removeprefix("sqlite:///"))
+        assert main(["live", "--database-url", empty_db_url, "--duration", "1"]) == 2
+        assert "tidak ditemukan" in capsys.readouterr().err and not path.exists()
+        path.touch()
+    engine = make_engine(empty_db_url, must_exist=False)
+    assert main(["live", "--database-url", empty_db_url, "--duration", "1"]) == 2
+    assert "menolak menulis" in capsys.readouterr().err and _contents(engine) == {}
+    assert main(["init", "--database-url", empty_db_url, "--complaints", "30", "--until", UNTIL, "--quiet"]) == 0
+    with engine.begin() as conn:  # a table of someone else's inside a data_seed database
+        conn.execute(text("CREATE TABLE catatan_lain (id INTEGER PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO catatan_lain VALUES (7)"))
+    before = _contents(engine)
+    assert main(["init", "--database-url", empty_db_url, "--reset", "--quiet"]) == 2
+    assert "tabel lain (catatan_lain)" in capsys.readouterr().err
+    assert _contents(engine) == before
+    engine.dispose()

@@ -9,19 +9,8 @@ from dashboard.config import SlaRules
 from dashboard.engine import make_engine
 from dashboard.sla import reference_complaint_sla
 from tests import dataset
-from tests.access_users import USERS, set_access_env
+from tests.access_users import USERS
 from tests.browser_support import ROOT
-
-
-@pytest.fixture
-def app_env(monkeypatch, db_factory):
-    url = db_factory.url("sqlite")
-    dataset.build(make_engine(url, must_exist=False))
-    monkeypatch.setenv("DATABASE_URL", url)
-    set_access_env(monkeypatch)
-    data.reset()
-    yield url
-    data.reset()
 
 
 def metrics(at) -> dict[str, str]:
@@ -154,14 +143,25 @@ def test_complaint_detail_page(app_env):
     texts = [t_.value for t_ in at.text]
     assert "Tambang ilegal di sungai" in texts
     stages = at.dataframe[2].value
-    assert stages.iloc[1].tolist()[1:] == ["10-03-2026", "Terlambat selesai", 2]
+    assert stages.iloc[1].tolist()[1:] == ["10-03-2026", "Terlambat selesai", "2"]
     timeline = at.dataframe[3].value
     assert timeline["OPD"].tolist() == ["DLHK", "ESDM", "ESDM", "ESDM"]
     assert any("DLHK → ESDM" in c.value for c in at.caption)
     assert "Baiq Rahasia" not in str(at.main)
     at.query_params["tiket"] = "NOPE"
-    at.text_input(key="aduan-ticket").set_value("NOPE").run()
+    at.run()
     assert any("tidak ditemukan" in i.value for i in at.info)
+
+
+def test_explorer_ticket_box_opens_the_detail(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["leader"]
+    at.switch_page("pages/complaint.py")
+    at.run()
+    at.text_input(key="aduan-ticket").set_value(" T05 ").run()
+    assert not at.exception
+    assert at.query_params["tiket"] == "T05"
+    assert "Tambang ilegal di sungai" in [t_.value for t_ in at.text]
 
 
 def test_kepatuhan_warns_when_the_calendar_runs_out(app_env):

@@ -1,0 +1,110 @@
+"""Drill-down in chromium: a click on a ringkasan bar or a wall count opens the explorer on exactly the
+complaints it counted; the summary and the explorer fit a phone (390 px) without horizontal scrolling."""
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from data_seed.cli import main as seed_main
+from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
+from tests.oidc_support import LoginApp, login
+
+pytestmark = pytest.mark.browser
+COUNT = re.compile(r"^([\d.]+) aduan cocok$")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('drill') / 'demo.sqlite'}"
+    assert seed_main(["init", "--database-url", url, "--complaints", "3000", "--seed", "5", "--quiet"]) == 0
+    with LoginApp(url, "explorer") as srv:  # ringkasan, aduan and kepatuhan need a login
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """A browser logged in as an adviser, who may open every page here (new pages share the cookie)."""
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        context = b.new_context()
+        first = context.new_page()
+        login(first, server, "adviser")
+        first.close()
+        yield context
+        b.close()
+
+
+def wait_for_path(page, path: str, needle: str) -> None:
+    """Streamlit switches pages in place (history.pushState): wait for the address, not for a page load."""
+    page.wait_for_function("([p, n]) => location.pathname.endsWith(p) && location.search.includes(n)",
+                           arg=[path, needle], timeout=30000)
+
+
+def explorer_count(page) -> int:
+    heading = page.get_by_text(COUNT)
+    expect(heading).to_be_visible(timeout=30000)
+    return int(COUNT.match(heading.inner_text().strip()).group(1).replace(".", ""))
+
+
+def test_click_on_a_summary_bar_opens_its_complaints(server, browser):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server.url}/ringkasan?periode=12_bulan")
+    wait_ready(page)
+    chart = page.locator(".st-key-sum-sector")
+    expect(chart.locator("g.point").first).to_be_visible(timeout=30000)
+    bars = chart.locator("g.trace.bars g.point")
+    top = bars.count() - 1  # the chart lists the biggest sector on top: the last point drawn
+    shown = int(bars.nth(top).locator("text").text_content().replace(".", ""))
+    label = chart.locator("g.ytick text").nth(top).text_content()
+    bars.nth(top).scroll_into_view_if_needed()
+    box = bars.nth(top).locator("path").bounding_box()  # plotly's drag layer takes the pointer: click there
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_path(page, "/aduan", "sektor=")
+    wait_ready(page)
+    assert explorer_count(page) == shown > 0
+    # the explorer's form shows the filter it was opened with
+    expect(page.locator(".stMultiSelect").filter(has_text=label).first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "explorer-from-sector-bar.png"))
+    page.close()
+
+
+def test_click_on_a_wall_count_opens_its_complaints(server, browser):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/monitor")
+    wait_ready(page)
+    link = page.locator("table.w-late td.w-breached a.w-link").first
+    expect(link).to_be_visible(timeout=30000)
+    shown = int(link.inner_text())
+    link.click()
+    wait_for_path(page, "/aduan", "sla=breached")
+    wait_ready(page)
+    assert explorer_count(page) == shown > 0
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["ringkasan", "aduan", "aduan?sla=breached&urut=opd", "kepatuhan"])
+def test_pages_fit_a_phone_and_a_desktop(server, browser, path):
+    name = re.sub(r"[^a-z0-9]+", "-", path).strip("-")
+    for label, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1920, "height": 1080})):
+        page = browser.new_page()
+        page.set_viewport_size(viewport)
+        outside = []  # no internet at run time: every request stays on the dashboard's own server
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:"))
+                else None)
+        page.goto(f"{server.url}/{path}")
+        wait_ready(page)
+        expect(page.locator("[data-testid='stMain']")).to_be_visible()
+        page.wait_for_timeout(1500)  # charts draw after the script finished
+        widths = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.closest(
+            '[data-testid="stMain"]') && !e.closest('[data-testid="stDataFrame"]')).map(e => e.getBoundingClientRect())
+            .filter(r => r.width > 0).reduce((m, r) => Math.max(m, r.right), 0)""")
+        overflow = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"))
+        assert overflow <= 0, (path, label, overflow)
+        assert widths <= viewport["width"] + 1, (path, label, widths)  # nothing sticks out to the right
+        assert "Traceback" not in page.content()
+        assert outside == [], outside
+        page.close()

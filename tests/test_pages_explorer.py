@@ -1,0 +1,115 @@
+"""AppTest of the explorer, the complaint detail and the leaders' summary on the hand-built dataset."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.config import SlaRules
+from dashboard.sla import reference_complaint_sla
+from tests import dataset
+from tests.access_users import USERS
+from tests.browser_support import ROOT
+
+STAGE_COLUMNS = ["Tahap dan tenggat", "Tenggat", "Keadaan tenggat", "Terlambat (hk)"]
+
+
+def page(script: str, query: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["leader"]  # the explorer, the detail and the summary are all a leader's
+    at.switch_page(script)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def qp(at, key):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_explorer_shows_the_filtered_count_and_rows(app_env):
+    at = page("pages/complaint.py", {"dari": "2026-03-01", "sampai": "2026-03-31"})
+    assert not at.exception
+    assert at.subheader[0].value == "7 aduan cocok"
+    table = at.dataframe[0].value
+    assert table["Tiket"].tolist() == [f"aduan?tiket={t}" for t in ("T12", "T02", "T09", "T08", "T01", "T03", "T05")]
+    # citizen text is a dataframe cell, never markdown
+    assert "<img src=x onerror=alert(1)>" in table["Judul"].tolist()
+
+
+def breached_now(**where) -> list[str]:
+    """Tickets of the hand-built cases that the reference clock says are breached now."""
+    now = dt.datetime.now(dt.timezone.utc)
+    out = []
+    for ticket, c in dataset.CASES.items():
+        case = {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}
+        if all(case.get(k) == v for k, v in where.items()) and \
+                reference_complaint_sla(case, SlaRules(), now)["sla_state"] == "breached":
+            out.append(ticket)
+    return out
+
+
+def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env):
+    at = page("pages/complaint.py", {"sla": "breached"})
+    assert at.subheader[0].value == f"{len(breached_now())} aduan cocok"
+    sla = [m for m in at.multiselect if m.label == "Status tenggat"][0]
+    assert sla.value == ["breached"]
+    [m for m in at.multiselect if m.label == "Sektor"][0].set_value(["infrastruktur"])
+    next(b for b in at.button if b.label == "Terapkan").click()
+    at.run()
+    assert not at.exception
+    assert qp(at, "sektor") == "infrastruktur" and qp(at, "sla") == "breached"
+    expected = breached_now(sector="infrastruktur")
+    assert sorted(expected) == ["T01", "T06"]  # Gerung's road and Praya's bridge
+    assert at.subheader[0].value == "2 aduan cocok"
+    assert sorted(t.split("=")[1] for t in at.dataframe[0].value["Tiket"]) == expected
+
+
+def test_explorer_bad_url_values_get_a_note_not_a_traceback(app_env):
+    at = page("pages/complaint.py", {"opd": "1;DROP TABLE complaint--", "sla": "x' OR '1'='1", "hal": "abc"})
+    assert not at.exception
+    assert any("diabaikan" in w.value and "opd=1;DROP TABLE complaint--" in w.value for w in at.warning)
+    assert at.subheader[0].value == f"{len(dataset.CASES)} aduan cocok"  # every filter ignored, nothing harmed
+
+
+def test_explorer_pages(app_env):
+    at = page("pages/complaint.py", {"hal": "1"})
+    first = at.dataframe[0].value["Tiket"].tolist()
+    assert len(first) == len(dataset.CASES) == 12  # fewer than a page
+    assert any(c.value == "Halaman 1 dari 1" for c in at.caption)
+
+
+@pytest.mark.parametrize("ticket", sorted(dataset.CASES))
+def test_detail_stages_match_the_reference_clock(app_env, ticket):
+    at = page("pages/complaint.py", {"tiket": ticket})
+    assert not at.exception
+    stages = next(d.value for d in at.dataframe if list(d.value.columns) == STAGE_COLUMNS)
+    case = {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **dataset.CASES[ticket]}
+    ref = reference_complaint_sla(case, SlaRules(), dt.datetime.now(dt.timezone.utc))
+    labels = {"on_track": "Sesuai jadwal", "at_risk": "Hampir jatuh tempo", "breached": "Terlambat",
+              "met": "Tepat waktu", "late": "Terlambat selesai", "ditunda": "Ditunda", None: "–"}
+    for (_, row), stage in zip(stages.iterrows(), ("dispatch", "response", "completion")):
+        deadline = ref[f"{stage}_deadline"]
+        assert row["Tenggat"] == (deadline.strftime("%d-%m-%Y") if deadline else "–"), (ticket, stage)
+        assert row["Keadaan tenggat"] == labels[ref[f"{stage}_state"]], (ticket, stage)
+        late = ref[f"{stage}_late_by"]
+        assert row["Terlambat (hk)"] == ("–" if late is None else str(late)), (ticket, stage)
+    assert str(case["title"]) in [t_.value for t_ in at.text]
+
+
+@pytest.mark.parametrize("periode", ["bulan_ini", "tahun_ini", "12_bulan", "rentang", "zzz"])
+def test_summary_renders_every_period(app_env, periode):
+    query = {"periode": periode}
+    if periode == "rentang":
+        query.update(dari="2026-03-01", sampai="2026-03-31")
+    at = page("pages/summary.py", query)
+    assert not at.exception
+    assert len(at.metric) == 6 and len(at.get("plotly_chart")) == 9
+    if periode == "rentang":
+        received = {m.label: m.value for m in at.metric}["Aduan masuk"]
+        in_march = sum(1 for c in dataset.CASES.values()
+                       if dt.date(2026, 3, 1) <= c["received_at"].date() <= dt.date(2026, 3, 31))
+        assert received == str(in_march) == "7"
+    if periode == "zzz":
+        assert any("diabaikan" in c.value for c in at.caption)
