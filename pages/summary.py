@@ -13,6 +13,7 @@ from dashboard.geo import kecamatan_points
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
+from dashboard.textsafe import md_escape
 from queries import breakdown, headline, trend
 
 ctx = page_context()
@@ -24,7 +25,7 @@ st.title(t("sum.title", lang))
 today = to_wita(now_utc()).date()
 choice = qp.get("periode", summary.DEFAULT_PERIOD)
 if choice not in summary.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=f"periode={choice[:40]}"))
+    st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
     choice = summary.DEFAULT_PERIOD
 start_q = end_q = None
 try:
