@@ -77,9 +77,9 @@ items = [
     (t("sum.received", lang), charts.fmt_count(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
     (t("sum.completed", lang), charts.fmt_count(ch["completed"].value), count_delta(ch["completed"]), "normal"),
     (t("sum.on_time", lang), "–" if share.value is None else f"{share.value * 100:.0f}%",
-     None if share.delta is None else f"{share.delta * 100:+.1f} pp", "normal"),
+     None if share.delta is None else summary.signed(share.delta * 100, lang) + " pp", "normal"),
     (t("sum.median_response", lang), components.format_workdays(med.value, lang),
-     None if med.delta is None else f"{med.delta:+.1f}", "inverse"),
+     None if med.delta is None else summary.signed(med.delta, lang), "inverse"),
     (t("sum.open_now", lang), charts.fmt_count(live.data["open"]) if live.has_data else "–", None, "off"),
     (t("sum.breached_now", lang), charts.fmt_count(live.data["breached"]) if live.has_data else "–", None, "off"),
 ]
