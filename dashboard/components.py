@@ -13,6 +13,7 @@ from dashboard.data import CAUSES, SETTINGS, Fetched
 from dashboard.engine import DatabaseConfigError, default_statement_timeout_ms
 from dashboard.i18n import t
 from dashboard.timefmt import ago, fmt_wita
+from dashboard.textsafe import md_escape
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
@@ -40,7 +41,7 @@ def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) 
     with box:
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
-            st.error(t("data.config_error", lang, detail=config.error), icon=":material/error:")
+            st.error(t("data.config_error", lang, detail=md_escape(config.error)), icon=":material/error:")
             return
         st.warning(stale_message(failed, lang), icon=":material/warning:")
         if retry:

@@ -15,6 +15,7 @@ from dashboard.config import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
 from dashboard.explorer import NONE_CODE, Lookups, Selection, explorer_link, parse_params
 from dashboard.i18n import label, t
+from dashboard.textsafe import md_escape
 from dashboard.timefmt import fmt_wita
 from queries import lookup, search
 
@@ -39,7 +40,11 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
         return lambda c: none if c == NONE_CODE else mapping.get(c, c)
 
     pick = dict(placeholder=t("exp.pick", lang))
-    with st.form(f"exp-form-{sig}", border=True):
+    active = describe(sel, lookups, lang)
+    title = t("exp.filters", lang) + (f" — {md_escape(active)}" if active else "")  # labels are markdown
+    # Collapsed when the view already has filters (e.g. opened from a chart): the results come first on a phone.
+    with st.expander(title, expanded=not active, icon=":material/filter_list:"), \
+            st.form(f"exp-form-{sig}", border=False):
         c = st.columns(4)
         dari = c[0].date_input(t("exp.from", lang), value=sel.dari, format="DD-MM-YYYY", key=f"exp-dari-{sig}")
         sampai = c[1].date_input(t("exp.to", lang), value=sel.sampai, format="DD-MM-YYYY", key=f"exp-sampai-{sig}")
@@ -78,6 +83,30 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
                      klasifikasi=tuple(klas), sla=tuple(sla), q=q.strip(), historis=historis, urut=urut, naik=naik)
 
 
+def describe(sel: Selection, lookups: Lookups, lang: str) -> str:
+    """The active filters in words, e.g. 'Sektor: Kesehatan · Status tenggat: Terlambat'."""
+    none = t("exp.none", lang)
+    opd_table = lookups.opd_own if sel.historis else lookups.opd
+    parts = []
+    if sel.dari or sel.sampai:
+        parts.append(f"{sel.dari:%d-%m-%Y}" if sel.dari else "…")
+        parts[-1] += " – " + (f"{sel.sampai:%d-%m-%Y}" if sel.sampai else "…")
+    named = (("exp.status", sel.status, lambda v: label("status", v, lang)),
+             ("exp.opd", sel.opd, lambda v: opd_table.get(v, (0, v))[1]),
+             ("exp.sector", sel.sektor, lambda v: lookups.sektor.get(v, v)),
+             ("exp.region", sel.wilayah, lambda v: lookups.wilayah.get(v, v)),
+             ("exp.channel", sel.kanal, lambda v: lookups.kanal.get(v, v)),
+             ("exp.priority", sel.prioritas, lambda v: label("priority", v, lang)),
+             ("exp.classification", sel.klasifikasi, lambda v: label("class", v, lang)),
+             ("exp.sla", sel.sla, lambda v: label("sla", v, lang)))
+    for key, values, name in named:
+        if values:
+            parts.append(f"{t(key, lang)}: " + ", ".join(none if v == NONE_CODE else name(v) for v in values))
+    if sel.q:
+        parts.append(f"“{sel.q}”")
+    return " · ".join(parts)
+
+
 def _go(sel: Selection) -> None:
     st.query_params.from_dict(sel.to_params())
     st.rerun()
@@ -110,7 +139,7 @@ def render(lang: str) -> None:
     head = st.columns([3, 1], vertical_alignment="bottom")
     head[0].title(t("exp.title", lang))
     ticket = head[1].text_input(t("aduan.ask_ticket", lang), key="aduan-ticket", max_chars=60,
-                                placeholder="NTB-2026-000123").strip()
+                                placeholder=t("exp.ticket_hint", lang)).strip()
     if ticket:
         st.query_params.from_dict({"tiket": ticket})
         st.rerun()
@@ -121,7 +150,7 @@ def render(lang: str) -> None:
     lookups = Lookups.from_frame(ref.data)
     sel, notes = parse_params(st.query_params.to_dict(), lookups)
     if notes:
-        st.warning(t("exp.bad_param", lang, detail=", ".join(notes)), icon=":material/filter_alt_off:")
+        st.warning(t("exp.bad_param", lang, detail=md_escape(", ".join(notes))), icon=":material/filter_alt_off:")
     current_opds = ref.data[(ref.data["kind"] == "opd") & ref.data["current"]]
     picked = _filter_form(sel, lookups, current_opds, lang)
     if picked is not None:

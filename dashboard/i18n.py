@@ -250,6 +250,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.sort": {"id": "Urutkan", "en": "Sort by"},
     "exp.ascending": {"id": "Urutan naik", "en": "Ascending"},
     "exp.history": {"id": "OPD lama terpisah", "en": "Merged OPDs separately"},
+    "exp.ticket_hint": {"id": "mis. NTB-2026-000123", "en": "e.g. NTB-2026-000123"},
     "exp.pick": {"id": "Semua", "en": "All"},
     "exp.none": {"id": "(tidak ada)", "en": "(none)"},
     "exp.count": {"id": "{n} aduan cocok", "en": "{n} matching complaints"},

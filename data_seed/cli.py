@@ -116,6 +116,7 @@ def cmd_init(url: str, args) -> int:
             ix.create(conn)
         reset_sequences(conn)
     if engine.dialect.name == "postgresql":
+        _text_search_indexes(engine, args.quiet)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")  # sets the visibility map: index-only scans
     engine.dispose()
@@ -155,6 +156,20 @@ def _pipelined_copy(engine, gen: Generator, bar) -> int:
     if failure:
         raise failure[0]
     return events
+
+
+def _text_search_indexes(engine, quiet: bool) -> None:
+    """The explorer's trigram indexes (PostgreSQL); a server without pg_trgm gets a warning, not a failure."""
+    if not quiet:
+        print("Membuat indeks pencarian teks (pg_trgm) ...", file=sys.stderr)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            for ddl in schema.TEXT_SEARCH_DDL:
+                conn.exec_driver_sql(ddl)
+    except SQLAlchemyError as exc:
+        print(f"Peringatan: indeks pencarian teks tidak dibuat ({str(exc).splitlines()[0]}); "
+              "pencarian teks tetap berjalan, hanya lebih lambat.", file=sys.stderr)
 
 
 def cmd_calendar(url: str, args) -> int:

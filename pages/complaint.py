@@ -11,6 +11,7 @@ from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita
+from dashboard.textsafe import md_escape
 from queries import complaint
 
 ctx = page_context()
@@ -27,10 +28,10 @@ components.stale_warning([detail], lang)
 if not detail.has_data:
     st.stop()
 if detail.data.empty:
-    st.info(t("aduan.not_found", lang, ticket=ticket))
+    st.info(t("aduan.not_found", lang, ticket=md_escape(ticket)))
     st.stop()
 c = detail.data.iloc[0]
-st.subheader(t("aduan.title", lang, ticket=c["ticket"]))
+st.subheader(t("aduan.title", lang, ticket=md_escape(c["ticket"])))
 st.text(str(c["title"]))
 
 fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
@@ -73,4 +74,4 @@ if timeline.has_data:
         "Catatan": tl["note"].fillna(""),
     }), hide_index=True, width="stretch")
     passed = [o for o in tl["opd"].dropna().tolist()]
-    st.caption(t("aduan.opds", lang) + ": " + (" → ".join(dict.fromkeys(passed)) if passed else "–"))
+    st.caption(t("aduan.opds", lang) + ": " + (md_escape(" → ".join(dict.fromkeys(passed))) if passed else "–"))

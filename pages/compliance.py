@@ -9,6 +9,7 @@ from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
+from dashboard.textsafe import md_escape
 from queries import calendar, overdue, scorecard
 
 ctx = page_context()
@@ -21,7 +22,7 @@ st.title(t("kep.title", lang))
 today = to_wita(now_utc()).date()
 choice = qp.get("periode", "bulan_ini")
 if choice not in compliance.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=f"periode={choice}"))
+    st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
     choice = "bulan_ini"
 start_q = end_q = None
 try:
@@ -106,7 +107,7 @@ if row is not None:
         if monthly.has_data:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
-    st.subheader(t("kep.drill_title", lang, opd=names[current]))
+    st.subheader(t("kep.drill_title", lang, opd=md_escape(names[current])))
     for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
         col.page_link("pages/complaint.py", label=t(f"kep.see_{what}", lang, n=int(row[what])),
                       icon=":material/open_in_new:", query_params=params)

@@ -13,6 +13,7 @@ from dashboard.geo import kecamatan_points
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
+from dashboard.textsafe import md_escape
 from queries import breakdown, headline, trend
 
 ctx = page_context()
@@ -25,7 +26,7 @@ st.title(t("sum.title", lang))
 today = to_wita(now_utc()).date()
 choice = qp.get("periode", summary.DEFAULT_PERIOD)
 if choice not in summary.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=f"periode={choice[:40]}"))
+    st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
     choice = summary.DEFAULT_PERIOD
 start_q = end_q = None
 try:
@@ -77,9 +78,9 @@ items = [
     (t("sum.received", lang), charts.fmt_count(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
     (t("sum.completed", lang), charts.fmt_count(ch["completed"].value), count_delta(ch["completed"]), "normal"),
     (t("sum.on_time", lang), "–" if share.value is None else f"{share.value * 100:.0f}%",
-     None if share.delta is None else f"{share.delta * 100:+.1f} pp", "normal"),
+     None if share.delta is None else summary.signed(share.delta * 100, lang) + " pp", "normal"),
     (t("sum.median_response", lang), components.format_workdays(med.value, lang),
-     None if med.delta is None else f"{med.delta:+.1f}", "inverse"),
+     None if med.delta is None else summary.signed(med.delta, lang), "inverse"),
     (t("sum.open_now", lang), charts.fmt_count(live.data["open"]) if live.has_data else "–", None, "off"),
     (t("sum.breached_now", lang), charts.fmt_count(live.data["breached"]) if live.has_data else "–", None, "off"),
 ]

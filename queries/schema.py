@@ -123,3 +123,12 @@ seed_meta = Table(
 )
 
 CONTRACT_TABLES = ("opd", "region", "sector", "channel", "complaint", "complaint_event")
+
+# PostgreSQL only: trigram indexes that let the explorer's text search (``lower(col) LIKE '%...%'``) use an
+# index instead of reading every complaint. Created by ``data_seed init``; for a production database the same
+# statements are in deploy/text_search_indexes.sql. Without them the search still works, only slower.
+TEXT_SEARCH_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_complaint_title_trgm ON complaint USING gin (lower(title) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS ix_complaint_body_trgm ON complaint USING gin (lower(body) gin_trgm_ops)",
+)

@@ -126,13 +126,14 @@ def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
 
 def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, sort: str, descending: bool,
               ) -> tuple[list[int], int | None]:
-    """The ids of one page and, when an SLA filter is set, the total count from the same pass (the SLA
-    clock then runs once for both); otherwise the total is None."""
+    """The ids of one page and, when an SLA or text filter is set, the total count from the same pass (the
+    SLA clock or the text matching then runs once for both); otherwise the total is None."""
     conds = _conditions(f)
     ids = _state_ids(f, conds, now, rules)
     total = []
     if ids is not None:
         conds = [complaint.c.id.in_(ids)]
+    if ids is not None or f.text.strip():  # expensive matching: count in the same pass as the page
         total = [func.count().over().label("total")]
     src = complaint
     if sort == "opd":
@@ -144,7 +145,15 @@ def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, s
         src, key = src.outerjoin(region, region.c.id == complaint.c.region_id), region.c.name
     else:
         key = complaint.c[sort]
-    order = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    if sort in ("opd", "sector", "region"):  # may be missing: those come last either way
+        order = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    else:  # NOT NULL columns: a plain order lets PostgreSQL read the index backwards instead of sorting
+        if f.text.strip():
+            # ...except for a text search: the planner cannot know how rare the text is and would walk the
+            # whole received_at index looking for 50 matches. Hiding the index makes it collect the matches
+            # from the trigram indexes first, then sort only those.
+            key = func.coalesce(key, key)
+        order = key.desc() if descending else key.asc()
     tie = complaint.c.id.desc() if descending else complaint.c.id.asc()
     stmt = (select(complaint.c.id, *total).select_from(src).where(*conds).order_by(order, tie)
             .limit(page_size).offset((page - 1) * page_size))

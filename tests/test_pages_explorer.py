@@ -69,7 +69,7 @@ def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env):
 def test_explorer_bad_url_values_get_a_note_not_a_traceback(app_env):
     at = page("pages/complaint.py", {"opd": "1;DROP TABLE complaint--", "sla": "x' OR '1'='1", "hal": "abc"})
     assert not at.exception
-    assert any("diabaikan" in w.value and "opd=1;DROP TABLE complaint--" in w.value for w in at.warning)
+    assert any("diabaikan" in w.value and "opd\\=1\\;DROP TABLE complaint\\-\\-" in w.value for w in at.warning)
     assert at.subheader[0].value == f"{len(dataset.CASES)} aduan cocok"  # every filter ignored, nothing harmed
 
 
@@ -113,3 +113,13 @@ def test_summary_renders_every_period(app_env, periode):
         assert received == str(in_march) == "7"
     if periode == "zzz":
         assert any("diabaikan" in c.value for c in at.caption)
+
+
+def test_search_text_in_the_filter_title_is_shown_literally(app_env):
+    hostile = "**tebal** [x](javascript:alert(1)) <b>"
+    at = page("pages/complaint.py", {"q": hostile})
+    assert not at.exception
+    label = at.expander[0].label
+    assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")
+    from dashboard.textsafe import md_escape
+    assert md_escape(hostile).replace("\\", "") == hostile  # nothing lost, only escaped
