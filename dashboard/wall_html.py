@@ -43,12 +43,15 @@ def _rows(df: pd.DataFrame) -> Iterable[dict]:
         yield {k: (None if _missing(v) else v) for k, v in r.items()}
 
 
-def _link(text, **params) -> str:
-    """``text`` as a link to the explorer filtered by ``params`` (drill-down from the wall's lists)."""
+def _link(text, links: bool = True, **params) -> str:
+    """``text`` as a link to the explorer filtered by ``params`` (drill-down from the wall's lists), or plain
+    escaped text when ``links`` is off (kiosk, or a viewer who may not open the explorer)."""
+    if not links:
+        return esc(text)
     return f'<a class="w-link" href="{esc(explorer_link(**params))}" target="_self">{esc(text)}</a>'
 
 
-def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120) -> str:
+def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120, links: bool = True) -> str:
     """The live feed of new complaints, newest first: one row per complaint."""
     if df is None or df.empty:
         return f'<div class="w-empty">{esc(t("wall.feed_empty", lang))}</div>'
@@ -72,7 +75,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
             f'<div class="w-ago">{esc(ago(r["received_at"], now, lang))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
             f'{esc(r["title"])}</span></div>'
-            f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], tiket=r["ticket"])}</span> · {meta}</div></td>'
+            f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
             f'<div class="w-status">{esc(label("status", r.get("status"), lang))}</div></td>'
             "</tr>")
@@ -96,7 +99,7 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, lang: str) -> str:
     return "".join(out)
 
 
-def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8) -> str:
+def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8, links: bool = True) -> str:
     """OPDs with the most breached complaints: counts with icon and label, never colour alone."""
     rows = df[(df["breached"] > 0) | (df["at_risk"] > 0)].head(limit) if df is not None else df
     if rows is None or rows.empty:
@@ -112,9 +115,9 @@ def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8) -> str:
         oldest = "–" if oldest is None else t("unit.wd_short", lang, n=int(oldest))
         code = code_or_none(r.get("opd_code"))
         out.append(
-            f'<tr><td class="w-late-opd">{_link(name, opd=code, status=OPEN_ALIAS)}</td>'
-            f'<td class="w-num w-breached">{_link(int(r["breached"]), opd=code, sla="breached")}</td>'
-            f'<td class="w-num w-atrisk">{_link(int(r["at_risk"]), opd=code, sla="at_risk")}</td>'
+            f'<tr><td class="w-late-opd">{_link(name, links, opd=code, status=OPEN_ALIAS)}</td>'
+            f'<td class="w-num w-breached">{_link(int(r["breached"]), links, opd=code, sla="breached")}</td>'
+            f'<td class="w-num w-atrisk">{_link(int(r["at_risk"]), links, opd=code, sla="at_risk")}</td>'
             f'<td class="w-num">{esc(oldest)}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)

@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from dashboard import charts, components, wall_data
+from dashboard import access, charts, components, wall_data
 from dashboard.data import SETTINGS
 from dashboard.geo import kecamatan_points
 from dashboard.i18n import t
@@ -33,6 +33,8 @@ if rotate_s >= 10:
 
     st_autorefresh(interval=rotate_s * 1000, key="wall-rotate")
     view = int(time.time() // rotate_s) % 2
+# Counts, tickets and chart marks open the explorer, for viewers who may open it; the kiosk has no pointer.
+clickable = not ctx.kiosk and access.current_viewer()[0].may_open("aduan")
 sector_period = st.query_params.get("sektor", "7")
 sector_period = sector_period if sector_period in wall_data.SECTOR_PERIODS else "7"
 
@@ -60,7 +62,7 @@ def kpi_panel():
 def feed_panel():
     panel_title("wall.feed_title")
     res = wall_data.new_complaints()
-    st.html(feed_html(res.data, to_wita(now_utc()), lang))
+    st.html(feed_html(res.data, to_wita(now_utc()), lang, links=clickable))
 
 
 @st.fragment(run_every=SETTINGS.feed_interval_s)
@@ -75,7 +77,7 @@ def late_panel(limit: int):
     panel_title("wall.late_title")
     res = wall_data.late_opds()
     if res.has_data:
-        st.html(overdue_html(res.data, lang, limit=limit))
+        st.html(overdue_html(res.data, lang, limit=limit, links=clickable))
 
 
 @st.fragment(run_every=SETTINGS.panel_interval_s)
@@ -83,7 +85,6 @@ def charts_panel(height: int):
     sec, ch, reg, tr = (wall_data.sectors(sector_period), wall_data.channels(), wall_data.open_by_region(),
                         wall_data.trend_30d())
     cols = st.columns([1.05, 1, 1.15, 1.2])
-    clickable = not ctx.kiosk  # the kiosk has no pointer; elsewhere a click opens the explorer
     if sec.has_data:
         title = t("wall.sector_title", lang, period=t(f"period.{sector_period}", lang))
         components.drill_chart(charts.sector_bar(sec.data, title, lang, height,

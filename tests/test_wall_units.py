@@ -110,3 +110,21 @@ def test_empty_charts_say_so():
                 charts.trend_lines(pd.DataFrame({"period": [], "received": [], "completed": []}),
                                    dt.date(2026, 11, 1), dt.date(2026, 11, 3), "T", "id")):
         assert [a.text for a in fig.layout.annotations] == ["Belum ada data untuk periode ini"]
+
+
+def test_wall_lists_link_to_the_explorer_only_when_asked():
+    import pandas as pd
+
+    from dashboard.wall_html import feed_html, overdue_html
+    late = pd.DataFrame({"opd_id": [3], "opd_code": ["D03"], "opd": ["PUPR"], "open": [5], "breached": [2],
+                         "at_risk": [1], "oldest_breached_wd": [4]})
+    linked = overdue_html(late, "id")
+    assert 'href="aduan?opd=D03&amp;sla=breached"' in linked and 'href="aduan?opd=D03&amp;status=terbuka"' in linked
+    plain = overdue_html(late, "id", links=False)
+    assert "<a " not in plain and ">2<" in plain and "PUPR" in plain
+    feed = pd.DataFrame({"ticket": ["NTB-1<x>"], "title": ["t"], "received_at": [pd.Timestamp.now(tz="UTC")],
+                         "priority": ["biasa"], "status": ["diterima"], "sector": [None], "region": [None],
+                         "channel": [None], "opd": [None]})
+    now = pd.Timestamp.now(tz="Asia/Makassar").to_pydatetime()
+    assert 'href="aduan?tiket=NTB-1%3Cx%3E"' in feed_html(feed, now, "id")
+    assert "<a " not in feed_html(feed, now, "id", links=False) and "NTB-1&lt;x&gt;" in feed_html(feed, now, "id", links=False)
