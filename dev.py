@@ -49,11 +49,13 @@ def cmd_app(args: list[str]) -> int:
     if not env.get("DATABASE_URL") and not DEMO_DB.exists():
         say("creating the demo database (NTB Care history since 16 Oct 2018) ...")
         subprocess.run([str(PY), "-m", "data_seed", "init"], cwd=ROOT, check=True)
+    if not env.get("DATABASE_URL"):  # the sample database: let a newcomer see every page without a login
+        env.setdefault("NTBCARE_DEMO_ROLE", "admin")
     sim = None
     if env.get("NTBCARE_SIMULATOR", "1") != "0":
         sim = subprocess.Popen([str(PY), "-m", "data_seed", "live"], cwd=ROOT)
     try:
-        return subprocess.call([str(PY), "-m", "dashboard.serve", *args], cwd=ROOT)
+        return subprocess.call([str(PY), "-m", "dashboard.serve", *args], cwd=ROOT, env=env)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -194,11 +194,28 @@ def login_configured() -> bool:
     return bool(_secrets_section("auth"))
 
 
+DEMO_ENV = "NTBCARE_DEMO_ROLE"
+
+
+def demo_role(env: Mapping[str, str] | None = None) -> str | None:
+    """The role every logged-out viewer gets in the newcomer's demo (``python3 dev.py app`` sets
+    NTBCARE_DEMO_ROLE=admin), honoured only on the embedded demo database: with a DATABASE_URL set (any real
+    database) it is ignored, so a stray variable can never open a production dashboard."""
+    env = os.environ if env is None else env
+    role = str(env.get(DEMO_ENV, "")).strip().lower()
+    if not role or role not in ROLES or str(env.get("DATABASE_URL", "")).strip():
+        return None
+    return role
+
+
 def current_viewer() -> tuple[Viewer, str | None]:
     """The viewer of this script run, and a configuration error message (then everyone is ``wall``)."""
     import streamlit as st
 
     user = dict(st.user.to_dict())
+    demo = demo_role()
+    if demo and user.get("is_logged_in") is not True:
+        return Viewer(role=demo, name="Demo"), None
     try:
         config = load_config(_secrets_section(SECRETS_SECTION))
     except AccessConfigError as exc:  # fail closed: a logged-in user stays logged in, with no role

@@ -31,7 +31,9 @@ def account_box(viewer: access.Viewer, config_error: str | None, lang: str, page
     with st.sidebar:
         if config_error:
             st.error(t("auth.config_error", lang, detail=config_error), icon=":material/error:")
-        if viewer.logged_in:
+        if not viewer.logged_in and viewer.role != access.WALL:  # the newcomer's demo (access.demo_role)
+            st.warning(t("auth.demo", lang, role=t(f"role.{viewer.role}", lang)), icon=":material/science:")
+        elif viewer.logged_in:
             st.text(viewer.name or viewer.email or "–", help=viewer.email)
             st.caption(t("auth.role", lang, role=t(f"role.{viewer.role}", lang)))
             if viewer.unmapped and not page_says_why:

@@ -250,6 +250,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.sort": {"id": "Urutkan", "en": "Sort by"},
     "exp.ascending": {"id": "Urutan naik", "en": "Ascending"},
     "exp.history": {"id": "OPD lama terpisah", "en": "Merged OPDs separately"},
+    "auth.demo": {"id": "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai {role}.",
+                  "en": "Demo mode (sample database): every page open without login, as {role}."},
     "exp.ticket_hint": {"id": "mis. NTB-2026-000123", "en": "e.g. NTB-2026-000123"},
     "exp.pick": {"id": "Semua", "en": "All"},
     "exp.none": {"id": "(tidak ada)", "en": "(none)"},

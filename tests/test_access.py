@@ -290,3 +290,27 @@ def test_a_malformed_mapping_fails_closed_with_a_message(app_env, monkeypatch):
         "Konfigurasi peran salah, semua pengguna hanya dapat membuka monitor: NTBCARE_ACCESS_USERS: peran "
         "'superadmin' untuk 'admin@ntbprov.go.id' tidak dikenal (pilihan: wall, leader, adviser, admin)"]
     assert [b.label for b in at.sidebar.button] == ["Keluar"]  # still logged in, so they can log out
+
+
+def test_demo_role_only_on_the_embedded_demo_database():
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}) == "admin"
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin", "DATABASE_URL": "postgresql://x/ntbcare"}) is None
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "root"}) is None and access.demo_role({}) is None
+
+
+def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.browser_support import ROOT
+    monkeypatch.delenv("DATABASE_URL")  # the embedded demo database ...
+    monkeypatch.setattr("dashboard.config.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///"):]))
+    monkeypatch.setenv("NTBCARE_DEMO_ROLE", "adviser")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["anonymous"]
+    at.run()  # through app.py first (a switch_page before any run would run the page script alone)
+    at.switch_page("pages/compliance.py")
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.sidebar.warning] == [
+        "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."]
+    assert at.title[0].value == "Kepatuhan OPD"
