@@ -164,3 +164,44 @@ def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
     if link:
         query = link.split("?", 1)[1] if "?" in link else ""
         st.switch_page("pages/complaint.py", query_params=dict(parse_qsl(query)))
+
+
+def period_picker(cols, periods: tuple[str, ...], default: str, label: str, option_key: str, key: str,
+                  today: dt.date, lang: str) -> tuple[str, dt.date | None, dt.date | None]:
+    """The period choice of a page, kept in the URL (``?periode=...&dari=YYYY-MM-DD&sampai=YYYY-MM-DD``).
+
+    Reads the URL (a bad value is noted and replaced by ``default``), shows the choice in ``cols[0]`` and, for
+    ``rentang``, a date range in ``cols[1]``. Returns (choice, first day, last day); the days are None unless
+    given. ``write_period`` puts the resolved period back into the URL.
+    """
+    qp = st.query_params
+    choice = qp.get("periode", default)
+    if choice not in periods:
+        st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
+        choice = default
+    start = end = None
+    try:
+        start = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
+        end = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
+    except ValueError:
+        st.caption(t("kep.bad_param", lang, detail="dari/sampai"))
+    choice = cols[0].selectbox(label, periods, index=periods.index(choice),
+                               format_func=lambda c: t(f"{option_key}.{c}", lang), key=key)
+    if choice == "rentang":
+        picked = cols[1].date_input(t("kep.range", lang), value=(start or today.replace(day=1), end or today),
+                                    max_value=today, format="DD-MM-YYYY", key=f"{key}-range")
+        if isinstance(picked, (list, tuple)) and len(picked) == 2:
+            start, end = picked
+    return choice, start, end
+
+
+def write_period(choice: str, period) -> None:
+    """Keep the page's period in the URL (the range only for ``rentang``)."""
+    qp = st.query_params
+    qp["periode"] = choice
+    if choice == "rentang":
+        qp["dari"], qp["sampai"] = period.start.isoformat(), period.end.isoformat()
+    else:
+        for k in ("dari", "sampai"):
+            if k in qp:
+                del qp[k]

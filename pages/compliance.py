@@ -20,29 +20,12 @@ st.title(t("kep.title", lang))
 
 # --- period (kept in the URL so a view can be shared) -------------------------------------------------
 today = to_wita(now_utc()).date()
-choice = qp.get("periode", "bulan_ini")
-if choice not in compliance.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
-    choice = "bulan_ini"
-start_q = end_q = None
-try:
-    start_q = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
-    end_q = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
-except ValueError:
-    st.caption(t("kep.bad_param", lang, detail="dari/sampai"))
 cols = st.columns([2, 2, 2])
-choice = cols[0].selectbox(t("kep.period", lang), compliance.PERIODS, index=compliance.PERIODS.index(choice),
-                           format_func=lambda c: t(f"kep.period.{c}", lang), key="kep-period")
-if choice == "rentang":
-    default = (start_q or today.replace(day=1), end_q or today)
-    picked = cols[1].date_input(t("kep.range", lang), value=default, max_value=today, format="DD-MM-YYYY")
-    if isinstance(picked, (list, tuple)) and len(picked) == 2:
-        start_q, end_q = picked
+choice, start_q, end_q = components.period_picker(cols, compliance.PERIODS, "bulan_ini", t("kep.period", lang),
+                                                  "kep.period", "kep-period", today, lang)
 history = cols[2].toggle(t("kep.history", lang), value=qp.get("historis") == "1")
 period = compliance.resolve_period(choice, today, start_q, end_q)
-qp["periode"] = choice
-if choice == "rentang":
-    qp["dari"], qp["sampai"] = period.start.isoformat(), period.end.isoformat()
+components.write_period(choice, period)
 if history:
     qp["historis"] = "1"
 elif "historis" in qp:

@@ -13,7 +13,6 @@ from dashboard.geo import kecamatan_points
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
-from dashboard.textsafe import md_escape
 from queries import breakdown, headline, trend
 
 ctx = page_context()
@@ -24,33 +23,11 @@ st.title(t("sum.title", lang))
 
 # --- period (in the URL) -------------------------------------------------------------------------------
 today = to_wita(now_utc()).date()
-choice = qp.get("periode", summary.DEFAULT_PERIOD)
-if choice not in summary.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
-    choice = summary.DEFAULT_PERIOD
-start_q = end_q = None
-try:
-    start_q = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
-    end_q = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
-except ValueError:
-    st.caption(t("kep.bad_param", lang, detail="dari/sampai"))
-cols = st.columns([1, 1, 2])
-choice = cols[0].selectbox(t("sum.period", lang), summary.PERIODS, index=summary.PERIODS.index(choice),
-                           format_func=lambda c: t(f"sum.period.{c}", lang), key="sum-period")
-if choice == "rentang":
-    picked = cols[1].date_input(t("kep.range", lang), value=(start_q or today.replace(day=1), end_q or today),
-                                max_value=today, format="DD-MM-YYYY", key="sum-range")
-    if isinstance(picked, (list, tuple)) and len(picked) == 2:
-        start_q, end_q = picked
+choice, start_q, end_q = components.period_picker(st.columns([1, 1, 2]), summary.PERIODS, summary.DEFAULT_PERIOD,
+                                                  t("sum.period", lang), "sum.period", "sum-period", today, lang)
 period = summary.resolve(choice, today, start_q, end_q)
 before = summary.previous(choice, period)
-qp["periode"] = choice
-if choice == "rentang":
-    qp["dari"], qp["sampai"] = period.start.isoformat(), period.end.isoformat()
-else:
-    for k in ("dari", "sampai"):
-        if k in qp:
-            del qp[k]
+components.write_period(choice, period)
 start, end = period.bounds()
 grain = summary.grain_for(period)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from queries._sql import opd_rollup, read_frame, utc
 from queries.schema import channel, complaint, region, sector

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from queries._sql import (count_if, day_start_utc, median_select, month_start_utc, nonneg, read_frame, utc,
                           wita_date, wita_period)
