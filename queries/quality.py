@@ -1,0 +1,179 @@
+"""Data quality: counts of what looks wrong in the complaint data, for the admins' panel.
+
+One function, ``data_quality``: one row per check with the number of complaints (or events) it finds and
+up to two example tickets (the smallest and the largest ticket found, read in the same pass). Three
+statements, each one pass: complaints joined to their per-complaint event summary and to the calendar,
+duplicate events, and the calendar's coverage of today. Nothing here needs an index of its own.
+
+Timestamps on SQLite are UTC text; comparisons between two columns go through ``julianday`` there so that
+a value written with and one without microseconds still compare as the instants they are.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Float, and_, case, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from dashboard.config import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
+from dashboard.exports import FORMULA_START
+from queries._sql import count_if, utc, wita_date
+from queries.schema import complaint, complaint_event, opd, work_calendar
+from queries.sla_sql import today_wita
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # clocks of the writer and of this server may differ a little
+LARGE_BODY_BYTES = 20 * 1024
+DISPATCHED_STATUSES = ("terdisposisi", "diproses")
+OPD_ACTION_KINDS = ("dialihkan", "ditanggapi", "diselesaikan")
+
+# (check, unit): the order of the rows. unit "aduan" counts complaints, "peristiwa" events, "kalender" days.
+CHECKS = (
+    ("unknown_classification", "aduan"), ("unknown_priority", "aduan"), ("unknown_status", "aduan"),
+    ("no_sector", "aduan"), ("no_region", "aduan"), ("no_channel", "aduan"),
+    ("dispatched_without_opd", "aduan"), ("unknown_opd", "aduan"), ("status_without_time", "aduan"),
+    ("future_time", "aduan"), ("before_receipt", "aduan"), ("response_before_dispatch", "aduan"),
+    ("large_body", "aduan"), ("formula_title", "aduan"), ("empty_title", "aduan"),
+    ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
+    ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
+    ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
+)
+
+
+class ts_num(FunctionElement):
+    """A timestamp column as something that orders like the instant (PostgreSQL: itself; SQLite: julianday)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "ts_num"
+
+
+@compiles(ts_num, "postgresql")
+def _ts_num_pg(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(ts_num, "sqlite")
+def _ts_num_sqlite(element, compiler, **kw):
+    return f"julianday({compiler.process(element.clauses, **kw)})"
+
+
+class byte_length(FunctionElement):
+    """Length of a text in bytes (UTF-8); PostgreSQL reads it from the value's header without detoasting."""
+
+    type = Float()
+    inherit_cache = True
+    name = "byte_length"
+
+
+@compiles(byte_length, "postgresql")
+def _byte_length_pg(element, compiler, **kw):
+    return f"octet_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(byte_length, "sqlite")
+def _byte_length_sqlite(element, compiler, **kw):
+    return f"length(CAST({compiler.process(element.clauses, **kw)} AS BLOB))"
+
+
+def _before(a, b):
+    """Both set and ``a`` earlier than ``b``."""
+    return and_(a.is_not(None), b.is_not(None), ts_num(a) < ts_num(b))
+
+
+def _event_summary(cutoff: dt.datetime):
+    """Per complaint: its number of events, unknown-kind and future events, first event, first dispatch,
+    first OPD action (re-dispatch, response, completion)."""
+    ev = complaint_event.c
+    return (
+        select(
+            ev.complaint_id, func.count().label("n"),
+            count_if(ev.kind.not_in(EVENT_KINDS)).label("unknown_kind"),
+            count_if(ev.occurred_at > cutoff).label("future"),
+            func.min(ts_num(ev.occurred_at)).label("first_at"),
+            func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None)).label("first_dispatch"),
+            func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None)).label("first_action"),
+        )
+        .group_by(ev.complaint_id)
+        .subquery("ev")
+    )
+
+
+def _complaint_checks(now: dt.datetime) -> dict:
+    """check -> (condition on a complaint row, value to add up for it) over complaint ⟕ opd ⟕ ev ⟕ calendars."""
+    c = complaint.c
+    cutoff = utc(now) + FUTURE_TOLERANCE
+    ev = _event_summary(cutoff)
+    known_opd = opd.alias("known_opd")
+    cals = {col: work_calendar.alias(f"cal_{col}") for col in ("received_at", "dispatched_at", "first_response_at",
+                                                              "resolved_at")}
+    src = complaint.outerjoin(known_opd, known_opd.c.id == c.opd_id).outerjoin(ev, ev.c.complaint_id == c.id)
+    for col, cal in cals.items():
+        src = src.outerjoin(cal, cal.c.day == wita_date(c[col]))
+    times = (c.received_at, c.dispatched_at, c.first_response_at, c.resolved_at, c.updated_at)
+    checks = {
+        "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
+        "unknown_priority": c.priority.not_in(PRIORITIES),
+        "unknown_status": c.status.not_in(STATUSES),
+        "no_sector": c.sector_id.is_(None),
+        "no_region": c.region_id.is_(None),
+        "no_channel": c.channel_id.is_(None),
+        "dispatched_without_opd": and_(c.status.in_(DISPATCHED_STATUSES), c.opd_id.is_(None)),
+        "unknown_opd": and_(c.opd_id.is_not(None), known_opd.c.id.is_(None)),
+        "status_without_time": or_(and_(c.status.in_(DISPATCHED_STATUSES), c.dispatched_at.is_(None)),
+                                   and_(c.status == "selesai", c.resolved_at.is_(None))),
+        "future_time": or_(*(t > cutoff for t in times)),
+        "before_receipt": or_(*(_before(t, c.received_at)
+                                for t in (c.dispatched_at, c.first_response_at, c.resolved_at))),
+        "response_before_dispatch": _before(c.first_response_at, c.dispatched_at),
+        "large_body": byte_length(c.body) > LARGE_BODY_BYTES,
+        "formula_title": func.substr(c.title, 1, 1).in_(FORMULA_START),
+        "empty_title": func.trim(c.title) == "",
+        "no_events": ev.c.complaint_id.is_(None),
+        "event_before_receipt": ev.c.first_at < ts_num(c.received_at),
+        "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
+        "event_unknown_kind": ev.c.unknown_kind > 0,
+        "event_future": ev.c.future > 0,
+        "outside_calendar": or_(*(and_(c[col].is_not(None), cal.c.day.is_(None)) for col, cal in cals.items())),
+    }
+    amounts = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future}
+    return src, checks, amounts
+
+
+def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
+    """One row per check (in ``CHECKS`` order): check, unit, count, examples (a list of up to two tickets).
+
+    Complaint checks count complaints; ``event_*`` checks named in unit "peristiwa" count events;
+    ``calendar_missing_today`` is 1 when today (WITA) is not in the working-day calendar.
+    """
+    src, checks, amounts = _complaint_checks(now)
+    cols = []
+    for name, cond in checks.items():
+        amount = amounts.get(name)
+        total = count_if(cond) if amount is None else func.coalesce(func.sum(case((cond, amount), else_=0)), 0)
+        cols += [total.label(f"{name}__n"),
+                 func.min(case((cond, complaint.c.ticket), else_=None)).label(f"{name}__lo"),
+                 func.max(case((cond, complaint.c.ticket), else_=None)).label(f"{name}__hi")]
+    row = conn.execute(select(*cols).select_from(src)).mappings().one()
+    found = {name: (int(row[f"{name}__n"]), row[f"{name}__lo"], row[f"{name}__hi"]) for name in checks}
+
+    ev = complaint_event.c
+    dup = (select(ev.complaint_id, (func.count() - 1).label("extra"))
+           .group_by(ev.complaint_id, ev.kind, ev.occurred_at).having(func.count() > 1).subquery("dup"))
+    d = conn.execute(select(func.coalesce(func.sum(dup.c.extra), 0), func.min(complaint.c.ticket),
+                            func.max(complaint.c.ticket))
+                     .select_from(dup.join(complaint, complaint.c.id == dup.c.complaint_id))).one()
+    found["event_duplicate"] = (int(d[0]), d[1], d[2])
+
+    today = today_wita(now)
+    covered = conn.execute(select(func.count()).select_from(work_calendar)
+                           .where(work_calendar.c.day == literal(today, type_=work_calendar.c.day.type))).scalar_one()
+    found["calendar_missing_today"] = (0 if covered else 1, None, None)
+
+    rows = []
+    for name, unit in CHECKS:
+        n, lo, hi = found[name]
+        rows.append({"check": name, "unit": unit, "count": n,
+                     "examples": [x for x in dict.fromkeys((lo, hi)) if x is not None]})
+    return pd.DataFrame(rows, columns=["check", "unit", "count", "examples"])
