@@ -23,6 +23,8 @@ pages = [
     st.Page("pages/summary.py", title=t("nav.ringkasan", ctx.lang), icon=":material/insights:",
             url_path="ringkasan"),
     st.Page("pages/complaint.py", title=t("nav.aduan", ctx.lang), icon=":material/search:", url_path="aduan"),
+    st.Page("pages/data_quality.py", title=t("nav.kualitas", ctx.lang), icon=":material/rule:",
+            url_path="kualitas-data"),  # admins only (roles: dashboard/access.py)
 ]
 
 

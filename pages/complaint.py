@@ -9,6 +9,7 @@ from dashboard import components
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
+from dashboard.textsafe import md_literal
 from dashboard.timefmt import fmt_wita
 from queries import complaint
 
@@ -25,10 +26,10 @@ components.stale_warning([detail], lang)
 if not detail.has_data:
     st.stop()
 if detail.data.empty:
-    st.info(t("aduan.not_found", lang, ticket=ticket))
+    st.info(t("aduan.not_found", lang, ticket=md_literal(ticket)))
     st.stop()
 c = detail.data.iloc[0]
-st.subheader(t("aduan.title", lang, ticket=c["ticket"]))
+st.subheader(t("aduan.title", lang, ticket=md_literal(c["ticket"])))
 st.text(str(c["title"]))
 
 fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",

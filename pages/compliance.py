@@ -8,6 +8,7 @@ from dashboard import charts, compliance, components, exports
 from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
+from dashboard.textsafe import detail_link, md_literal
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
 from queries import calendar, overdue, scorecard
 
@@ -20,7 +21,7 @@ st.title(t("kep.title", lang))
 today = to_wita(now_utc()).date()
 choice = qp.get("periode", "bulan_ini")
 if choice not in compliance.PERIODS:
-    st.caption(t("kep.bad_param", lang, detail=f"periode={choice}"))
+    st.caption(t("kep.bad_param", lang, detail="periode=" + md_literal(choice, 60)))
     choice = "bulan_ini"
 start_q = end_q = None
 try:
@@ -88,6 +89,8 @@ selected_rows = event.selection.rows if event and event.selection else []
 if selected_rows:
     st.session_state["kep-opd"] = codes[selected_rows[0]]
 elif st.session_state.get("kep-opd") not in codes:
+    if "opd" in qp and qp.get("opd") not in codes:
+        st.caption(t("kep.bad_param", lang, detail="opd=" + md_literal(qp.get("opd"), 60)))
     st.session_state["kep-opd"] = qp.get("opd") if qp.get("opd") in codes else (codes[0] if codes else None)
 current = st.selectbox(t("kep.pick_opd", lang), codes, format_func=lambda c: names.get(c, "–"), key="kep-opd")
 if current is not None:
@@ -105,7 +108,7 @@ if row is not None:
         if monthly.has_data:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
-    st.subheader(t("kep.drill_title", lang, opd=names[current]))
+    st.subheader(t("kep.drill_title", lang, opd=md_literal(names[current])))
     drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
     if drill.has_data:
         d = drill.data
@@ -118,7 +121,7 @@ if row is not None:
             t("rapor.col_late", lang): d["overdue_wd"],
             t("rapor.col_sla", lang): d["sla_state"].map(lambda s: label("sla", s, lang)),
             t("rapor.col_status", lang): d["status"].map(lambda s: label("status", s, lang)),
-            t("rapor.col_detail", lang): "aduan?tiket=" + d["ticket"].astype(str),
+            t("rapor.col_detail", lang): d["ticket"].map(detail_link),
         })
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             t("rapor.col_detail", lang): st.column_config.LinkColumn(display_text=t("rapor.col_detail", lang))})

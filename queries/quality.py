@@ -19,11 +19,10 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from dashboard.config import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
 from dashboard.exports import FORMULA_START
-from queries._sql import count_if, utc, wita_date
+from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc, wita_date
 from queries.schema import complaint, complaint_event, opd, work_calendar
 from queries.sla_sql import today_wita
 
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # clocks of the writer and of this server may differ a little
 LARGE_BODY_BYTES = 20 * 1024
 DISPATCHED_STATUSES = ("terdisposisi", "diproses")
 OPD_ACTION_KINDS = ("dialihkan", "ditanggapi", "diselesaikan")
@@ -177,3 +176,14 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
         rows.append({"check": name, "unit": unit, "count": n,
                      "examples": [x for x in dict.fromkeys((lo, hi)) if x is not None]})
     return pd.DataFrame(rows, columns=["check", "unit", "count", "examples"])
+
+
+def example_complaints(conn, tickets: tuple[str, ...], title_chars: int = 300) -> pd.DataFrame:
+    """The complaints with these tickets: ticket, title (its first ``title_chars`` characters), status,
+    received_at. No reporter data."""
+    if not tickets:
+        return pd.DataFrame(columns=["ticket", "title", "status", "received_at"])
+    stmt = (select(complaint.c.ticket, func.substr(complaint.c.title, 1, int(title_chars)).label("title"),
+                   complaint.c.status, complaint.c.received_at)
+            .where(complaint.c.ticket.in_([str(t) for t in tickets])).order_by(complaint.c.ticket))
+    return read_frame(conn, stmt)
