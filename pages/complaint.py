@@ -44,7 +44,9 @@ left, right = st.columns(2)
 left.dataframe(fields, hide_index=True, width="stretch")
 right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
 st.caption(t("aduan.body", lang))
-st.text(str(c["body"]) if isinstance(c["body"], str) else "–")
+body = str(c["body"]) if isinstance(c["body"], str) else "–"
+with st.container(height=360 if len(body) > 3000 else "content"):  # a very long text scrolls in its own box
+    st.text(body)
 
 st.subheader(t("aduan.stages", lang))
 stages = []

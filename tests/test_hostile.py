@@ -234,6 +234,15 @@ def test_pdf_with_hostile_titles(conn, rules):
     assert "<script>alert('judul')</script>" in text and "@SUM(1+1)" in text and "H-23/#&+ <b>?x=1" in text
 
 
+def test_monthly_chart_of_a_single_month_keeps_month_labels():
+    from dashboard import charts
+
+    one = pd.DataFrame({"period": ["2026-03"], "dispatched": [1], "completed_on_time": [0], "completed_late": [0],
+                        "breached_now": [1]})
+    fig = charts.monthly_bars(one, "Per bulan", "id")
+    assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["2026-03"]
+
+
 # --- text helpers -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", ["' OR '1'='1", "**x** [a](javascript:alert(1)) <b>y</b> $z$ :red[r]",
