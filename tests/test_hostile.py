@@ -24,7 +24,6 @@ from dashboard.sla import reference_complaint_sla
 from dashboard.textsafe import detail_link, md_literal
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t, complaint_event
-from tests import hostile
 from tests.browser_support import ROOT
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
 
@@ -358,6 +357,14 @@ def test_data_quality_page(hostile_app):
     assert examples["Judul"].tolist() == [CASES["H12"]["title"], CASES["H17"]["title"]]
     assert examples["Rincian"].tolist() == ["aduan?tiket=H12", "aduan?tiket=H17"]
     assert_no_raw_citizen_text_in_markdown(at)
+
+
+def test_data_quality_page_in_english(hostile_app):
+    at = run_page("pages/data_quality.py", {"lang": "en"})
+    assert not at.exception and at.title[0].value == "Data quality"
+    table = at.dataframe[0].value.set_index("Check")
+    assert int(table.loc["Duplicate events (same complaint, kind and time)", "Count"]) == 3
+    assert table.loc["Duplicate events (same complaint, kind and time)", "Unit"] == "events"
 
 
 SQL_FRAGMENTS = [
