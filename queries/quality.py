@@ -99,8 +99,9 @@ def _event_summary(cutoff: dt.datetime):
     )
 
 
-def _complaint_checks(now: dt.datetime) -> dict:
-    """check -> (condition on a complaint row, value to add up for it) over complaint ⟕ opd ⟕ ev ⟕ calendars."""
+def _complaint_checks(now: dt.datetime):
+    """(source, {check: condition on a row}, {check: amount to add up instead of 1}), the source being
+    complaint ⟕ opd ⟕ its event summary ⟕ the calendar day of each of its dates."""
     c = complaint.c
     cutoff = utc(now) + FUTURE_TOLERANCE
     ev = _event_summary(cutoff)
