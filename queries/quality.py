@@ -1,9 +1,11 @@
 """Data quality: counts of what looks wrong in the complaint data, for the admins' panel.
 
 One function, ``data_quality``: one row per check with the number of complaints (or events) it finds and
-up to two example tickets (the smallest and the largest ticket found, read in the same pass). Three
-statements, each one pass: complaints joined to their per-complaint event summary and to the calendar,
-duplicate events, and the calendar's coverage of today. Nothing here needs an index of its own.
+up to two example tickets (those of the smallest and the largest complaint id found, read in the same pass).
+Statements: one pass over the complaints (with the calendar day of each date), one over the events (with
+their complaint's receipt), complaints without events (an anti-join on the event index), complaints whose
+OPD acted before the dispatch, duplicate events, today in the calendar, and the example tickets. Nothing
+here needs an index of its own.
 
 Timestamps on SQLite are UTC text; comparisons between two columns go through ``julianday`` there so that
 a value written with and one without microseconds still compare as the instants they are.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, func, literal, or_, select
+from sqlalchemy import Float, and_, case, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -34,7 +36,7 @@ CHECKS = (
     ("dispatched_without_opd", "aduan"), ("unknown_opd", "aduan"), ("status_without_time", "aduan"),
     ("future_time", "aduan"), ("before_receipt", "aduan"), ("response_before_dispatch", "aduan"),
     ("large_body", "aduan"), ("formula_title", "aduan"), ("empty_title", "aduan"),
-    ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
+    ("no_events", "aduan"), ("event_before_receipt", "peristiwa"), ("events_out_of_order", "aduan"),
     ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
     ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
 )
@@ -81,38 +83,18 @@ def _before(a, b):
     return and_(a.is_not(None), b.is_not(None), ts_num(a) < ts_num(b))
 
 
-def _event_summary(cutoff: dt.datetime):
-    """Per complaint: its number of events, unknown-kind and future events, first event, first dispatch,
-    first OPD action (re-dispatch, response, completion)."""
-    ev = complaint_event.c
-    return (
-        select(
-            ev.complaint_id, func.count().label("n"),
-            count_if(ev.kind.not_in(EVENT_KINDS)).label("unknown_kind"),
-            count_if(ev.occurred_at > cutoff).label("future"),
-            func.min(ts_num(ev.occurred_at)).label("first_at"),
-            func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None)).label("first_dispatch"),
-            func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None)).label("first_action"),
-        )
-        .group_by(ev.complaint_id)
-        .subquery("ev")
-    )
-
-
 def _complaint_checks(now: dt.datetime):
-    """(source, {check: condition on a row}, {check: amount to add up instead of 1}), the source being
-    complaint ⟕ opd ⟕ its event summary ⟕ the calendar day of each of its dates."""
+    """(source, {check: condition on a row}) over complaint ⟕ opd ⟕ the calendar day of each of its dates."""
     c = complaint.c
     cutoff = utc(now) + FUTURE_TOLERANCE
-    ev = _event_summary(cutoff)
     known_opd = opd.alias("known_opd")
     cals = {col: work_calendar.alias(f"cal_{col}") for col in ("received_at", "dispatched_at", "first_response_at",
                                                               "resolved_at")}
-    src = complaint.outerjoin(known_opd, known_opd.c.id == c.opd_id).outerjoin(ev, ev.c.complaint_id == c.id)
+    src = complaint.outerjoin(known_opd, known_opd.c.id == c.opd_id)
     for col, cal in cals.items():
         src = src.outerjoin(cal, cal.c.day == wita_date(c[col]))
     times = (c.received_at, c.dispatched_at, c.first_response_at, c.resolved_at, c.updated_at)
-    checks = {
+    return src, {
         "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
         "unknown_priority": c.priority.not_in(PRIORITIES),
         "unknown_status": c.status.not_in(STATUSES),
@@ -130,52 +112,98 @@ def _complaint_checks(now: dt.datetime):
         "large_body": byte_length(c.body) > LARGE_BODY_BYTES,
         "formula_title": func.substr(c.title, 1, 1).in_(FORMULA_START),
         "empty_title": func.trim(c.title) == "",
-        "no_events": ev.c.complaint_id.is_(None),
-        "event_before_receipt": ev.c.first_at < ts_num(c.received_at),
-        "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
-        "event_unknown_kind": ev.c.unknown_kind > 0,
-        "event_future": ev.c.future > 0,
         "outside_calendar": or_(*(and_(c[col].is_not(None), cal.c.day.is_(None)) for col, cal in cals.items())),
     }
-    amounts = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future}
-    return src, checks, amounts
+
+
+def _event_checks(now: dt.datetime):
+    """(source, {check: condition on an event row}) over complaint_event ⋈ complaint."""
+    ev = complaint_event.c
+    src = complaint_event.join(complaint, complaint.c.id == ev.complaint_id)
+    return src, {
+        "event_before_receipt": ts_num(ev.occurred_at) < ts_num(complaint.c.received_at),
+        "event_unknown_kind": ev.kind.not_in(EVENT_KINDS),
+        "event_future": ev.occurred_at > utc(now) + FUTURE_TOLERANCE,
+    }
+
+
+def _counted(conn, src, checks: dict, id_col) -> dict:
+    """One pass over ``src``: per check the number of rows that meet it and the smallest and largest
+    complaint id among them.
+
+    Each row's checks are folded into one number (bit i set when check i holds) and the rows are grouped by
+    it: every condition is evaluated once per row, and only a handful of groups (most rows have none) come
+    back to be added up here."""
+    names = list(checks)
+    mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
+                for i, cond in enumerate(checks.values())), literal_column("0"))
+    stmt = (select(mask.label("mask"), func.count().label("n"), func.min(id_col).label("lo"),
+                   func.max(id_col).label("hi"))
+            .select_from(src).group_by(mask))
+    found = {name: [0, None, None] for name in names}
+    for m, n, lo, hi in conn.execute(stmt):
+        for i, name in enumerate(names):
+            if int(m) >> i & 1:
+                f = found[name]
+                f[0] += int(n)
+                f[1] = lo if f[1] is None else min(f[1], lo)
+                f[2] = hi if f[2] is None else max(f[2], hi)
+    return {name: tuple(v) for name, v in found.items()}
+
+
+def _found(conn, stmt) -> tuple:
+    n, lo, hi = conn.execute(stmt).one()
+    return int(n or 0), lo, hi
 
 
 def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
     """One row per check (in ``CHECKS`` order): check, unit, count, examples (a list of up to two tickets).
 
-    Complaint checks count complaints; ``event_*`` checks named in unit "peristiwa" count events;
+    Complaint checks count complaints; ``event_*`` checks in unit "peristiwa" count events;
     ``calendar_missing_today`` is 1 when today (WITA) is not in the working-day calendar.
     """
-    src, checks, amounts = _complaint_checks(now)
-    cols = []
-    for name, cond in checks.items():
-        amount = amounts.get(name)
-        total = count_if(cond) if amount is None else func.coalesce(func.sum(case((cond, amount), else_=0)), 0)
-        cols += [total.label(f"{name}__n"),
-                 func.min(case((cond, complaint.c.ticket), else_=None)).label(f"{name}__lo"),
-                 func.max(case((cond, complaint.c.ticket), else_=None)).label(f"{name}__hi")]
-    row = conn.execute(select(*cols).select_from(src)).mappings().one()
-    found = {name: (int(row[f"{name}__n"]), row[f"{name}__lo"], row[f"{name}__hi"]) for name in checks}
+    if conn.dialect.name == "postgresql":
+        # these are long scans of simple expressions: compiling them (JIT) costs far more than it saves
+        conn.execute(text("SET LOCAL jit = off"))
+    found = _counted(conn, *_complaint_checks(now), complaint.c.id)
+    found.update(_counted(conn, *_event_checks(now), complaint_event.c.complaint_id))
 
     ev = complaint_event.c
+    with_events = select(ev.complaint_id).where(ev.complaint_id == complaint.c.id).exists()
+    found["no_events"] = _found(conn, select(func.count(), func.min(complaint.c.id), func.max(complaint.c.id))
+                                .where(~with_events))
+
+    dispatch = func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None))
+    action = func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None))
+    disorder = (select(ev.complaint_id).where(ev.kind.in_(("didisposisikan", *OPD_ACTION_KINDS)))
+                .group_by(ev.complaint_id).having(action < dispatch).subquery("disorder"))
+    found["events_out_of_order"] = _found(conn, select(func.count(), func.min(disorder.c.complaint_id),
+                                                       func.max(disorder.c.complaint_id)))
+
+    # duplicates: first the (complaint, time) pairs seen twice, which the index on (complaint_id, occurred_at)
+    # finds without reading the table, then the kinds of just those events
+    twice = (select(ev.complaint_id, ev.occurred_at).group_by(ev.complaint_id, ev.occurred_at)
+             .having(func.count() > 1).subquery("twice"))
     dup = (select(ev.complaint_id, (func.count() - 1).label("extra"))
-           .group_by(ev.complaint_id, ev.kind, ev.occurred_at).having(func.count() > 1).subquery("dup"))
-    d = conn.execute(select(func.coalesce(func.sum(dup.c.extra), 0), func.min(complaint.c.ticket),
-                            func.max(complaint.c.ticket))
-                     .select_from(dup.join(complaint, complaint.c.id == dup.c.complaint_id))).one()
-    found["event_duplicate"] = (int(d[0]), d[1], d[2])
+           .select_from(complaint_event.join(twice, and_(twice.c.complaint_id == ev.complaint_id,
+                                                         twice.c.occurred_at == ev.occurred_at)))
+           .group_by(ev.complaint_id, ev.occurred_at, ev.kind).having(func.count() > 1).subquery("dup"))
+    found["event_duplicate"] = _found(conn, select(func.sum(dup.c.extra), func.min(dup.c.complaint_id),
+                                                   func.max(dup.c.complaint_id)))
 
     today = today_wita(now)
     covered = conn.execute(select(func.count()).select_from(work_calendar)
                            .where(work_calendar.c.day == literal(today, type_=work_calendar.c.day.type))).scalar_one()
     found["calendar_missing_today"] = (0 if covered else 1, None, None)
 
+    ids = sorted({i for _, lo, hi in found.values() for i in (lo, hi) if i is not None})
+    tickets = ({i: t for i, t in conn.execute(select(complaint.c.id, complaint.c.ticket)
+                                             .where(complaint.c.id.in_(ids)))} if ids else {})
     rows = []
     for name, unit in CHECKS:
         n, lo, hi = found[name]
-        rows.append({"check": name, "unit": unit, "count": n,
-                     "examples": [x for x in dict.fromkeys((lo, hi)) if x is not None]})
+        examples = [tickets[i] for i in dict.fromkeys((lo, hi)) if i is not None and i in tickets]
+        rows.append({"check": name, "unit": unit, "count": n, "examples": examples})
     return pd.DataFrame(rows, columns=["check", "unit", "count", "examples"])
 
 

@@ -57,7 +57,7 @@ EXPECTED_QUALITY = {  # check: (count, examples), with the reason
     "formula_title": (6, ["H12", "H17"]),  # = + - @ tab CR; "   " (H20) and "\x07..." are not formulas
     "empty_title": (1, ["H20"]),
     "no_events": (1, ["H18"]),
-    "event_before_receipt": (1, ["H08"]),  # the note of 9 March, received 10 March
+    "event_before_receipt": (1, ["H08"]),  # the note of 9 March (one event), received 10 March
     "events_out_of_order": (1, ["H08"]),  # responded 13 March, dispatched 16 March
     "event_unknown_kind": (1, ["H10"]),  # "dihapus"
     "event_future": (2, ["H09", "H10"]),  # H09's receipt (2030) and H10's completion (2027)
@@ -72,7 +72,34 @@ def test_data_quality_counts_every_oddity_exactly(conn):
     assert df["check"].tolist() == [c for c, _ in quality.CHECKS]
     got = {r.check: (r.count, list(r.examples)) for r in df.itertuples()}
     assert got == EXPECTED_QUALITY
-    assert dict(zip(df["check"], df["unit"]))["event_duplicate"] == "peristiwa"
+    units = dict(zip(df["check"], df["unit"]))
+    assert {c for c, u in units.items() if u == "peristiwa"} == {
+        "event_before_receipt", "event_unknown_kind", "event_future", "event_duplicate"}
+
+
+def test_data_quality_agrees_with_the_hand_built_dataset(small_db):
+    """The other dataset (tests/dataset.py): expectations computed from its case definitions."""
+    from data_seed.reference import load_reference
+    from dashboard.config import CLASSIFICATIONS
+    from queries._sql import FUTURE_TOLERANCE
+    from tests import dataset
+
+    ref = load_reference()
+    sectors, regions = {r["code"] for r in ref.sector}, {r["code"] for r in ref.region}
+    cases = dataset.CASES.values()
+    times = ("received_at", "dispatched_at", "first_response_at", "resolved_at")
+    expected = {
+        "formula_title": sum(c["title"].startswith(exports.FORMULA_START) for c in cases),
+        "no_sector": sum(c.get("sector") not in sectors for c in cases),
+        "no_region": sum(c.get("region") not in regions for c in cases),
+        "unknown_classification": sum(c["classification"] not in CLASSIFICATIONS for c in cases),
+        "future_time": sum(any(c.get(t) and c[t] > dataset.NOW + FUTURE_TOLERANCE for t in times) for c in cases),
+        "no_events": 0, "event_duplicate": 0, "unknown_opd": 0, "calendar_missing_today": 0,
+    }
+    with small_db.connect() as c:
+        got = quality.data_quality(c, dataset.NOW).set_index("check")["count"].to_dict()
+    assert {k: got[k] for k in expected} == expected
+    assert expected["formula_title"] >= 1 and expected["future_time"] >= 1  # the dataset has some of each
 
 
 def test_data_quality_depends_on_now(conn):
