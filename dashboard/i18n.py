@@ -223,7 +223,7 @@ STRINGS: dict[str, dict[str, str]] = {
                               "en": "Title a spreadsheet reads as a formula (starts with = + - @)"},
     "quality.empty_title": {"id": "Judul kosong", "en": "Empty title"},
     "quality.no_events": {"id": "Tanpa riwayat (tidak ada peristiwa)", "en": "No timeline (no events)"},
-    "quality.event_before_receipt": {"id": "Peristiwa sebelum aduan diterima", "en": "Event before the complaint's receipt"},
+    "quality.event_before_receipt": {"id": "Ada peristiwa sebelum aduan diterima", "en": "An event before receipt"},
     "quality.events_out_of_order": {"id": "Riwayat tidak berurutan (tindakan OPD sebelum disposisi)",
                                     "en": "Timeline out of order (OPD action before dispatch)"},
     "quality.event_unknown_kind": {"id": "Jenis peristiwa tidak dikenal", "en": "Unknown event kind"},

@@ -2,10 +2,8 @@
 
 One function, ``data_quality``: one row per check with the number of complaints (or events) it finds and
 up to two example tickets (those of the smallest and the largest complaint id found, read in the same pass).
-Statements: one pass over the complaints (with the calendar day of each date), one over the events (with
-their complaint's receipt), complaints without events (an anti-join on the event index), complaints whose
-OPD acted before the dispatch, duplicate events, today in the calendar, and the example tickets. Nothing
-here needs an index of its own.
+One pass over the complaints and one over the events (see ``data_quality``), plus two tiny look-ups.
+Nothing here needs an index of its own.
 
 Timestamps on SQLite are UTC text; comparisons between two columns go through ``julianday`` there so that
 a value written with and one without microseconds still compare as the instants they are.
@@ -15,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, func, literal, literal_column, or_, select, text
+from sqlalchemy import Float, String, and_, case, cast, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -36,7 +34,7 @@ CHECKS = (
     ("dispatched_without_opd", "aduan"), ("unknown_opd", "aduan"), ("status_without_time", "aduan"),
     ("future_time", "aduan"), ("before_receipt", "aduan"), ("response_before_dispatch", "aduan"),
     ("large_body", "aduan"), ("formula_title", "aduan"), ("empty_title", "aduan"),
-    ("no_events", "aduan"), ("event_before_receipt", "peristiwa"), ("events_out_of_order", "aduan"),
+    ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
     ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
     ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
 )
@@ -116,85 +114,75 @@ def _complaint_checks(now: dt.datetime):
     }
 
 
-def _event_checks(now: dt.datetime):
-    """(source, {check: condition on an event row}) over complaint_event ⋈ complaint."""
+def _event_summary(now: dt.datetime):
+    """Per complaint with events: unknown-kind and future events, first event, first dispatch, first OPD
+    action (re-dispatch, response, completion), and events that repeat another (same kind and time)."""
     ev = complaint_event.c
-    src = complaint_event.join(complaint, complaint.c.id == ev.complaint_id)
-    return src, {
-        "event_before_receipt": ts_num(ev.occurred_at) < ts_num(complaint.c.received_at),
-        "event_unknown_kind": ev.kind.not_in(EVENT_KINDS),
-        "event_future": ev.occurred_at > utc(now) + FUTURE_TOLERANCE,
-    }
-
-
-def _counted(conn, src, checks: dict, id_col) -> dict:
-    """One pass over ``src``: per check the number of rows that meet it and the smallest and largest
-    complaint id among them.
-
-    Each row's checks are folded into one number (bit i set when check i holds) and the rows are grouped by
-    it: every condition is evaluated once per row, and only a handful of groups (most rows have none) come
-    back to be added up here."""
-    names = list(checks)
-    mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
-                for i, cond in enumerate(checks.values())), literal_column("0"))
-    stmt = (select(mask.label("mask"), func.count().label("n"), func.min(id_col).label("lo"),
-                   func.max(id_col).label("hi"))
-            .select_from(src).group_by(mask))
-    found = {name: [0, None, None] for name in names}
-    for m, n, lo, hi in conn.execute(stmt):
-        for i, name in enumerate(names):
-            if int(m) >> i & 1:
-                f = found[name]
-                f[0] += int(n)
-                f[1] = lo if f[1] is None else min(f[1], lo)
-                f[2] = hi if f[2] is None else max(f[2], hi)
-    return {name: tuple(v) for name, v in found.items()}
-
-
-def _found(conn, stmt) -> tuple:
-    n, lo, hi = conn.execute(stmt).one()
-    return int(n or 0), lo, hi
+    same = cast(ev.occurred_at, String) + ev.kind  # one text per (time, kind): distinct ones are not repeats
+    return (
+        select(
+            ev.complaint_id,
+            count_if(ev.kind.not_in(EVENT_KINDS)).label("unknown_kind"),
+            count_if(ev.occurred_at > utc(now) + FUTURE_TOLERANCE).label("future"),
+            func.min(ts_num(ev.occurred_at)).label("first_at"),
+            func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None)).label("first_dispatch"),
+            func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None)).label("first_action"),
+            (func.count() - func.count(same.distinct())).label("repeats"),
+        )
+        .group_by(ev.complaint_id)
+        .subquery("ev")
+    )
 
 
 def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
     """One row per check (in ``CHECKS`` order): check, unit, count, examples (a list of up to two tickets).
 
-    Complaint checks count complaints; ``event_*`` checks in unit "peristiwa" count events;
+    Complaint checks count complaints; the checks in unit "peristiwa" count events;
     ``calendar_missing_today`` is 1 when today (WITA) is not in the working-day calendar.
+
+    One statement reads it all: every complaint (with the calendar day of each of its dates) joined to its
+    event summary. Each complaint's checks are folded into one number (bit i set when check i holds) and the
+    complaints are grouped by it, so every condition is evaluated once per complaint and only a handful of
+    groups (most complaints have no finding) come back to be added up here.
     """
     if conn.dialect.name == "postgresql":
-        # these are long scans of simple expressions: compiling them (JIT) costs far more than it saves
+        # Long scans of simple expressions: compiling them (JIT) costs far more than it saves, and a parallel
+        # plan would build the event summary once per worker. One core, for an admin's page, is enough.
         conn.execute(text("SET LOCAL jit = off"))
-    found = _counted(conn, *_complaint_checks(now), complaint.c.id)
-    found.update(_counted(conn, *_event_checks(now), complaint_event.c.complaint_id))
-
-    ev = complaint_event.c
-    with_events = select(ev.complaint_id).where(ev.complaint_id == complaint.c.id).exists()
-    found["no_events"] = _found(conn, select(func.count(), func.min(complaint.c.id), func.max(complaint.c.id))
-                                .where(~with_events))
-
-    dispatch = func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None))
-    action = func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None))
-    disorder = (select(ev.complaint_id).where(ev.kind.in_(("didisposisikan", *OPD_ACTION_KINDS)))
-                .group_by(ev.complaint_id).having(action < dispatch).subquery("disorder"))
-    found["events_out_of_order"] = _found(conn, select(func.count(), func.min(disorder.c.complaint_id),
-                                                       func.max(disorder.c.complaint_id)))
-
-    # duplicates: first the (complaint, time) pairs seen twice, which the index on (complaint_id, occurred_at)
-    # finds without reading the table, then the kinds of just those events
-    twice = (select(ev.complaint_id, ev.occurred_at).group_by(ev.complaint_id, ev.occurred_at)
-             .having(func.count() > 1).subquery("twice"))
-    dup = (select(ev.complaint_id, (func.count() - 1).label("extra"))
-           .select_from(complaint_event.join(twice, and_(twice.c.complaint_id == ev.complaint_id,
-                                                         twice.c.occurred_at == ev.occurred_at)))
-           .group_by(ev.complaint_id, ev.occurred_at, ev.kind).having(func.count() > 1).subquery("dup"))
-    found["event_duplicate"] = _found(conn, select(func.sum(dup.c.extra), func.min(dup.c.complaint_id),
-                                                   func.max(dup.c.complaint_id)))
+        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    src, checks = _complaint_checks(now)
+    ev = _event_summary(now)
+    src = src.outerjoin(ev, ev.c.complaint_id == complaint.c.id)
+    checks.update({
+        "no_events": ev.c.complaint_id.is_(None),
+        "event_before_receipt": ev.c.first_at < ts_num(complaint.c.received_at),
+        "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
+        "event_unknown_kind": ev.c.unknown_kind > 0,
+        "event_future": ev.c.future > 0,
+        "event_duplicate": ev.c.repeats > 0,
+    })
+    events_counted = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future,
+                      "event_duplicate": ev.c.repeats}  # these count events, the others complaints
+    names = list(checks)
+    mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
+                for i, cond in enumerate(checks.values())), literal_column("0"))
+    sums = [func.coalesce(func.sum(col), 0).label(f"{name}__events") for name, col in events_counted.items()]
+    stmt = (select(mask.label("mask"), func.count().label("n"), func.min(complaint.c.id).label("lo"),
+                   func.max(complaint.c.id).label("hi"), *sums)
+            .select_from(src).group_by(mask))
+    found = {name: [0, None, None] for name in names}
+    for row in conn.execute(stmt).mappings():
+        for i, name in enumerate(names):
+            if int(row["mask"]) >> i & 1:
+                f = found[name]
+                f[0] += int(row[f"{name}__events"] if name in events_counted else row["n"])
+                f[1] = row["lo"] if f[1] is None else min(f[1], row["lo"])
+                f[2] = row["hi"] if f[2] is None else max(f[2], row["hi"])
 
     today = today_wita(now)
     covered = conn.execute(select(func.count()).select_from(work_calendar)
                            .where(work_calendar.c.day == literal(today, type_=work_calendar.c.day.type))).scalar_one()
-    found["calendar_missing_today"] = (0 if covered else 1, None, None)
+    found["calendar_missing_today"] = [0 if covered else 1, None, None]
 
     ids = sorted({i for _, lo, hi in found.values() for i in (lo, hi) if i is not None})
     tickets = ({i: t for i, t in conn.execute(select(complaint.c.id, complaint.c.ticket)
