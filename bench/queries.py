@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from bench.common import database_parser
 from dashboard.config import SlaRules
 from dashboard.engine import make_engine
-from queries import breakdown, complaint, feed, headline, overdue, scorecard, search, trend
+from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,7 @@ def other_queries(now, rules, ticket):
         "search.page1_breached": lambda c: search.search_complaints(
             c, search.ComplaintFilter(sla_states=("breached",)), now, rules, page_size=50),
         "search.count_month": lambda c: search.count_complaints(c, search.ComplaintFilter(start=month), now, rules),
+        "quality.data_quality": lambda c: quality.data_quality(c, now),
     }
 
 

@@ -176,6 +176,7 @@ def monthly_bars(df: pd.DataFrame, title: str, lang: str, height: int = 320) -> 
     fig.update_layout(barmode="stack", showlegend=True,
                       legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
+    fig.update_xaxes(type="category")  # "YYYY-MM" labels; as dates, a single month drew a nanosecond axis
     if df.empty:
         _empty(fig, lang)
     return fig

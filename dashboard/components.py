@@ -13,7 +13,7 @@ from dashboard.data import CAUSES, SETTINGS, Fetched
 from dashboard.engine import DatabaseConfigError, default_statement_timeout_ms
 from dashboard.i18n import t
 from dashboard.timefmt import ago, fmt_wita
-from dashboard.textsafe import md_escape
+from dashboard.textsafe import md_literal
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
@@ -41,7 +41,7 @@ def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) 
     with box:
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
-            st.error(t("data.config_error", lang, detail=md_escape(config.error)), icon=":material/error:")
+            st.error(t("data.config_error", lang, detail=md_literal(config.error)), icon=":material/error:")
             return
         st.warning(stale_message(failed, lang), icon=":material/warning:")
         if retry:
@@ -177,7 +177,7 @@ def period_picker(cols, periods: tuple[str, ...], default: str, label: str, opti
     qp = st.query_params
     choice = qp.get("periode", default)
     if choice not in periods:
-        st.caption(t("kep.bad_param", lang, detail=md_escape(f"periode={choice[:40]}")))
+        st.caption(t("kep.bad_param", lang, detail=md_literal(f"periode={choice[:40]}")))
         choice = default
     start = end = None
     try:

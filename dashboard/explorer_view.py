@@ -15,7 +15,7 @@ from dashboard.config import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
 from dashboard.explorer import NONE_CODE, Lookups, Selection, explorer_link, parse_params
 from dashboard.i18n import label, t
-from dashboard.textsafe import md_escape
+from dashboard.textsafe import md_literal
 from dashboard.timefmt import fmt_wita
 from queries import lookup, search
 
@@ -41,7 +41,7 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
 
     pick = dict(placeholder=t("exp.pick", lang))
     active = describe(sel, lookups, lang)
-    title = t("exp.filters", lang) + (f" — {md_escape(active)}" if active else "")  # labels are markdown
+    title = t("exp.filters", lang) + (f" — {md_literal(active)}" if active else "")  # labels are markdown
     # Collapsed when the view already has filters (e.g. opened from a chart): the results come first on a phone.
     with st.expander(title, expanded=not active, icon=":material/filter_list:"), \
             st.form(f"exp-form-{sig}", border=False):
@@ -150,7 +150,7 @@ def render(lang: str) -> None:
     lookups = Lookups.from_frame(ref.data)
     sel, notes = parse_params(st.query_params.to_dict(), lookups)
     if notes:
-        st.warning(t("exp.bad_param", lang, detail=md_escape(", ".join(notes))), icon=":material/filter_alt_off:")
+        st.warning(t("exp.bad_param", lang, detail=md_literal(", ".join(notes))), icon=":material/filter_alt_off:")
     current_opds = ref.data[(ref.data["kind"] == "opd") & ref.data["current"]]
     picked = _filter_form(sel, lookups, current_opds, lang)
     if picked is not None:

@@ -4,12 +4,16 @@
   those columns anyway.
 - Spreadsheet formula injection: text that starts with =, +, -, @, tab or carriage return is prefixed
   with an apostrophe, so Excel shows it as text instead of running it.
+- XLSX cells: control characters that XML (and so Excel) refuses become U+FFFD, and text longer than
+  Excel's cell limit (32,767 UTF-16 code units) is cut at a character boundary and ends with "…".
+  CSV keeps every character.
 - Times are written in WITA.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +23,9 @@ from dashboard.config import WITA
 
 PERSONAL = ("reporter_name", "reporter_contact")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CELL_MAX = 32_767  # Excel's limit on the length of a cell, in UTF-16 code units
+PDF_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses (IllegalCharacterError)
 FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
@@ -33,34 +40,54 @@ def neutralise(value):
     return value
 
 
+def xlsx_text(value):
+    """A text cell that Excel accepts: no XML-illegal control characters, at most ``XLSX_CELL_MAX`` UTF-16
+    units (cut between characters, never inside an emoji's surrogate pair, "…" at the end)."""
+    if not isinstance(value, str):
+        return value
+    value = XML_ILLEGAL.sub("\ufffd", value)
+    if len(value) + sum(1 for ch in value if ord(ch) > 0xFFFF) <= XLSX_CELL_MAX:
+        return value
+    units, cut = 0, 0
+    for cut, ch in enumerate(value):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > XLSX_CELL_MAX - 1:  # room for the ellipsis
+            break
+    return value[:cut] + "…"
+
+
 def drop_personal(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=[c for c in PERSONAL if c in df.columns])
 
 
-def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Personal columns dropped, timestamps as WITA text, every text cell neutralised."""
+def spreadsheet_frame(df: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
+    """Personal columns dropped, timestamps as WITA text, every text cell neutralised (and, for ``xlsx``,
+    made acceptable to Excel first: see ``xlsx_text``)."""
     out = drop_personal(df).copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_convert(WITA).dt.strftime("%Y-%m-%d %H:%M").where(out[col].notna(), None)
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = out[col].map(lambda v: xlsx_text(neutralise(v))) if xlsx else out[col].map(neutralise)
     return out
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel then reads Indonesian and other scripts correctly)."""
-    return spreadsheet_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a byte-order mark (Excel then reads Indonesian and other scripts correctly).
+
+    Rows end with CRLF (RFC 4180), which also makes every field holding a CR or LF quoted: with pandas'
+    default LF ending, a lone CR in a title stayed unquoted and Excel broke the row there."""
+    return spreadsheet_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            spreadsheet_frame(df).to_excel(writer, sheet_name=name[:31], index=False)
+            spreadsheet_frame(df, xlsx=True).to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             for i, col in enumerate(ws.columns, start=1):
-                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                width = max((min(len(str(c.value)), 60) for c in col if c.value is not None), default=8)
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
     return buf.getvalue()
 
@@ -89,6 +116,7 @@ def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generate
 
     def text(value) -> str:
         s = "–" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        s = PDF_CONTROL.sub(" ", s)  # tabs, CR and other control characters have no glyph
         return s if font else s.encode("latin-1", "replace").decode("latin-1")
 
     stamp = generated_at.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")

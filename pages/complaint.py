@@ -10,8 +10,8 @@ from dashboard import access_ui, components, explorer_view
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
+from dashboard.textsafe import md_literal
 from dashboard.timefmt import fmt_wita
-from dashboard.textsafe import md_escape
 from queries import complaint
 
 ctx = page_context()
@@ -28,10 +28,10 @@ components.stale_warning([detail], lang)
 if not detail.has_data:
     st.stop()
 if detail.data.empty:
-    st.info(t("aduan.not_found", lang, ticket=md_escape(ticket)))
+    st.info(t("aduan.not_found", lang, ticket=md_literal(ticket)))
     st.stop()
 c = detail.data.iloc[0]
-st.subheader(t("aduan.title", lang, ticket=md_escape(c["ticket"])))
+st.subheader(t("aduan.title", lang, ticket=md_literal(c["ticket"])))
 st.text(str(c["title"]))
 
 fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
@@ -46,7 +46,9 @@ left, right = st.columns(2)
 left.dataframe(fields, hide_index=True, width="stretch")
 right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
 st.caption(t("aduan.body", lang))
-st.text(str(c["body"]) if isinstance(c["body"], str) else "–")
+body = str(c["body"]) if isinstance(c["body"], str) else "–"
+with st.container(height=360 if len(body) > 3000 else "content"):  # a very long text scrolls in its own box
+    st.text(body)
 access_ui.reporter_block(c, viewer, lang)
 
 st.subheader(t("aduan.stages", lang))
@@ -74,4 +76,4 @@ if timeline.has_data:
         "Catatan": tl["note"].fillna(""),
     }), hide_index=True, width="stretch")
     passed = [o for o in tl["opd"].dropna().tolist()]
-    st.caption(t("aduan.opds", lang) + ": " + (md_escape(" → ".join(dict.fromkeys(passed))) if passed else "–"))
+    st.caption(t("aduan.opds", lang) + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

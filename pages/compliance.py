@@ -8,8 +8,8 @@ from dashboard import access_ui, charts, compliance, components, exports
 from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
+from dashboard.textsafe import detail_link, md_literal
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
-from dashboard.textsafe import md_escape
 from queries import calendar, overdue, scorecard
 
 ctx = page_context()
@@ -73,6 +73,8 @@ selected_rows = event.selection.rows if event and event.selection else []
 if selected_rows:
     st.session_state["kep-opd"] = codes[selected_rows[0]]
 elif st.session_state.get("kep-opd") not in codes:
+    if "opd" in qp and qp.get("opd") not in codes:
+        st.caption(t("kep.bad_param", lang, detail="opd=" + md_literal(qp.get("opd"), 60)))
     st.session_state["kep-opd"] = qp.get("opd") if qp.get("opd") in codes else (codes[0] if codes else None)
 current = st.selectbox(t("kep.pick_opd", lang), codes, format_func=lambda c: names.get(c, "–"), key="kep-opd")
 if current is not None:
@@ -90,7 +92,7 @@ if row is not None:
         if monthly.has_data:
             st.plotly_chart(charts.monthly_bars(monthly.data, t("kep.trend_title", lang, opd=names[current]), lang),
                             config={"displayModeBar": False})
-    st.subheader(t("kep.drill_title", lang, opd=md_escape(names[current])))
+    st.subheader(t("kep.drill_title", lang, opd=md_literal(names[current])))
     for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
         col.page_link("pages/complaint.py", label=t(f"kep.see_{what}", lang, n=int(row[what])),
                       icon=":material/open_in_new:", query_params=params)
@@ -106,7 +108,7 @@ if row is not None:
             t("rapor.col_late", lang): d["overdue_wd"],
             t("rapor.col_sla", lang): d["sla_state"].map(lambda s: label("sla", s, lang)),
             t("rapor.col_status", lang): d["status"].map(lambda s: label("status", s, lang)),
-            t("rapor.col_detail", lang): "aduan?tiket=" + d["ticket"].astype(str),
+            t("rapor.col_detail", lang): d["ticket"].map(detail_link),
         })
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             t("rapor.col_detail", lang): st.column_config.LinkColumn(display_text=t("rapor.col_detail", lang))})

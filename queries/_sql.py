@@ -12,6 +12,9 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from queries.schema import opd
 
 WITA_OFFSET_HOURS = 8  # Asia/Makassar has no daylight saving time
+# A timestamp later than now by more than this is "in the future" (a wrong clock or date at the writer);
+# the tolerance absorbs small differences between the writer's clock and this server's.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 class wita_date(FunctionElement):

@@ -1,17 +1,22 @@
 """Live feeds for the wall: newest complaints and the newest OPD actions. No personal data."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import select
 
-from queries._sql import opd_rollup, read_frame
+from queries._sql import FUTURE_TOLERANCE, opd_rollup, read_frame, utc
 from queries.schema import channel, complaint, complaint_event, region, sector
 
 OPD_ACTIVITY_KINDS = ("didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
 
 
-def new_complaints(conn, limit: int = 15, rollup: bool = True) -> pd.DataFrame:
-    """The ``limit`` newest complaints: ticket, times, title, channel, sector, region, OPD, priority, status."""
+def new_complaints(conn, limit: int = 15, rollup: bool = True, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The ``limit`` newest complaints: ticket, times, title, channel, sector, region, OPD, priority, status.
+
+    With ``now``, complaints received after it (beyond ``FUTURE_TOLERANCE``, i.e. with a wrong clock or date)
+    are left out, so that they cannot hold the top of the feed; the data-quality page counts them."""
     eff = opd_rollup(rollup)
     stmt = (
         select(
@@ -29,12 +34,15 @@ def new_complaints(conn, limit: int = 15, rollup: bool = True) -> pd.DataFrame:
         .order_by(complaint.c.received_at.desc(), complaint.c.id.desc())
         .limit(int(limit))
     )
+    if now is not None:
+        stmt = stmt.where(complaint.c.received_at <= utc(now) + FUTURE_TOLERANCE)
     return read_frame(conn, stmt)
 
 
 def recent_events(conn, limit: int = 15, kinds: tuple[str, ...] = OPD_ACTIVITY_KINDS,
-                  rollup: bool = True) -> pd.DataFrame:
-    """The ``limit`` newest timeline events of the given kinds, with ticket and OPD."""
+                  rollup: bool = True, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The ``limit`` newest timeline events of the given kinds, with ticket and OPD (with ``now``: none dated
+    after it, as in ``new_complaints``)."""
     eff = opd_rollup(rollup)
     stmt = (
         select(
@@ -49,4 +57,6 @@ def recent_events(conn, limit: int = 15, kinds: tuple[str, ...] = OPD_ACTIVITY_K
         .order_by(complaint_event.c.occurred_at.desc(), complaint_event.c.id.desc())
         .limit(int(limit))
     )
+    if now is not None:
+        stmt = stmt.where(complaint_event.c.occurred_at <= utc(now) + FUTURE_TOLERANCE)
     return read_frame(conn, stmt)

@@ -101,3 +101,15 @@ def app_env(monkeypatch, db_factory):
     data.reset()
     yield url
     data.reset()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def hostile_db(request, db_factory):
+    """The hostile and odd dataset (tests/hostile.py) on each backend: yields an engine."""
+    from tests import hostile
+
+    url = db_factory.url(request.param)
+    engine = make_engine(url, must_exist=False)
+    hostile.build(engine)
+    yield engine
+    engine.dispose()

@@ -121,5 +121,5 @@ def test_search_text_in_the_filter_title_is_shown_literally(app_env):
     assert not at.exception
     label = at.expander[0].label
     assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")
-    from dashboard.textsafe import md_escape
-    assert md_escape(hostile).replace("\\", "") == hostile  # nothing lost, only escaped
+    from dashboard.textsafe import md_literal
+    assert md_literal(hostile).replace("\\", "") == hostile  # nothing lost, only escaped

@@ -1,0 +1,206 @@
+"""Data quality: counts of what looks wrong in the complaint data, for the admins' panel.
+
+One function, ``data_quality``: one row per check with the number of complaints (or events) it finds and
+up to two example tickets (those of the smallest and the largest complaint id found, read in the same pass).
+One pass over the complaints and one over the events (see ``data_quality``), plus two tiny look-ups.
+Nothing here needs an index of its own.
+
+Timestamps on SQLite are UTC text; comparisons between two columns go through ``julianday`` there so that
+a value written with and one without microseconds still compare as the instants they are.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Float, String, and_, case, cast, func, literal, literal_column, or_, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from dashboard.config import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
+from dashboard.exports import FORMULA_START
+from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc, wita_date
+from queries.schema import complaint, complaint_event, opd, work_calendar
+from queries.sla_sql import today_wita
+
+LARGE_BODY_BYTES = 20 * 1024
+DISPATCHED_STATUSES = ("terdisposisi", "diproses")
+OPD_ACTION_KINDS = ("dialihkan", "ditanggapi", "diselesaikan")
+
+# (check, unit): the order of the rows. unit "aduan" counts complaints, "peristiwa" events, "kalender" days.
+CHECKS = (
+    ("unknown_classification", "aduan"), ("unknown_priority", "aduan"), ("unknown_status", "aduan"),
+    ("no_sector", "aduan"), ("no_region", "aduan"), ("no_channel", "aduan"),
+    ("dispatched_without_opd", "aduan"), ("unknown_opd", "aduan"), ("status_without_time", "aduan"),
+    ("future_time", "aduan"), ("before_receipt", "aduan"), ("response_before_dispatch", "aduan"),
+    ("large_body", "aduan"), ("formula_title", "aduan"), ("empty_title", "aduan"),
+    ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
+    ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
+    ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
+)
+
+
+class ts_num(FunctionElement):
+    """A timestamp column as something that orders like the instant (PostgreSQL: itself; SQLite: julianday)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "ts_num"
+
+
+@compiles(ts_num, "postgresql")
+def _ts_num_pg(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(ts_num, "sqlite")
+def _ts_num_sqlite(element, compiler, **kw):
+    return f"julianday({compiler.process(element.clauses, **kw)})"
+
+
+class byte_length(FunctionElement):
+    """Length of a text in bytes (UTF-8); PostgreSQL reads it from the value's header without detoasting."""
+
+    type = Float()
+    inherit_cache = True
+    name = "byte_length"
+
+
+@compiles(byte_length, "postgresql")
+def _byte_length_pg(element, compiler, **kw):
+    return f"octet_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(byte_length, "sqlite")
+def _byte_length_sqlite(element, compiler, **kw):
+    return f"length(CAST({compiler.process(element.clauses, **kw)} AS BLOB))"
+
+
+def _before(a, b):
+    """Both set and ``a`` earlier than ``b``."""
+    return and_(a.is_not(None), b.is_not(None), ts_num(a) < ts_num(b))
+
+
+def _complaint_checks(now: dt.datetime):
+    """(source, {check: condition on a row}) over complaint ⟕ opd ⟕ the calendar day of each of its dates."""
+    c = complaint.c
+    cutoff = utc(now) + FUTURE_TOLERANCE
+    known_opd = opd.alias("known_opd")
+    cals = {col: work_calendar.alias(f"cal_{col}") for col in ("received_at", "dispatched_at", "first_response_at",
+                                                              "resolved_at")}
+    src = complaint.outerjoin(known_opd, known_opd.c.id == c.opd_id)
+    for col, cal in cals.items():
+        src = src.outerjoin(cal, cal.c.day == wita_date(c[col]))
+    times = (c.received_at, c.dispatched_at, c.first_response_at, c.resolved_at, c.updated_at)
+    return src, {
+        "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
+        "unknown_priority": c.priority.not_in(PRIORITIES),
+        "unknown_status": c.status.not_in(STATUSES),
+        "no_sector": c.sector_id.is_(None),
+        "no_region": c.region_id.is_(None),
+        "no_channel": c.channel_id.is_(None),
+        "dispatched_without_opd": and_(c.status.in_(DISPATCHED_STATUSES), c.opd_id.is_(None)),
+        "unknown_opd": and_(c.opd_id.is_not(None), known_opd.c.id.is_(None)),
+        "status_without_time": or_(and_(c.status.in_(DISPATCHED_STATUSES), c.dispatched_at.is_(None)),
+                                   and_(c.status == "selesai", c.resolved_at.is_(None))),
+        "future_time": or_(*(t > cutoff for t in times)),
+        "before_receipt": or_(*(_before(t, c.received_at)
+                                for t in (c.dispatched_at, c.first_response_at, c.resolved_at))),
+        "response_before_dispatch": _before(c.first_response_at, c.dispatched_at),
+        "large_body": byte_length(c.body) > LARGE_BODY_BYTES,
+        "formula_title": func.substr(c.title, 1, 1).in_(FORMULA_START),
+        "empty_title": func.trim(c.title) == "",
+        "outside_calendar": or_(*(and_(c[col].is_not(None), cal.c.day.is_(None)) for col, cal in cals.items())),
+    }
+
+
+def _event_summary(now: dt.datetime):
+    """Per complaint with events: unknown-kind and future events, first event, first dispatch, first OPD
+    action (re-dispatch, response, completion), and events that repeat another (same kind and time)."""
+    ev = complaint_event.c
+    same = cast(ev.occurred_at, String) + ev.kind  # one text per (time, kind): distinct ones are not repeats
+    return (
+        select(
+            ev.complaint_id,
+            count_if(ev.kind.not_in(EVENT_KINDS)).label("unknown_kind"),
+            count_if(ev.occurred_at > utc(now) + FUTURE_TOLERANCE).label("future"),
+            func.min(ts_num(ev.occurred_at)).label("first_at"),
+            func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None)).label("first_dispatch"),
+            func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None)).label("first_action"),
+            (func.count() - func.count(same.distinct())).label("repeats"),
+        )
+        .group_by(ev.complaint_id)
+        .subquery("ev")
+    )
+
+
+def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
+    """One row per check (in ``CHECKS`` order): check, unit, count, examples (a list of up to two tickets).
+
+    Complaint checks count complaints; the checks in unit "peristiwa" count events;
+    ``calendar_missing_today`` is 1 when today (WITA) is not in the working-day calendar.
+
+    One statement reads it all: every complaint (with the calendar day of each of its dates) joined to its
+    event summary. Each complaint's checks are folded into one number (bit i set when check i holds) and the
+    complaints are grouped by it, so every condition is evaluated once per complaint and only a handful of
+    groups (most complaints have no finding) come back to be added up here.
+    """
+    if conn.dialect.name == "postgresql":
+        # Long scans of simple expressions: compiling them (JIT) costs far more than it saves, and a parallel
+        # plan would build the event summary once per worker. One core, for an admin's page, is enough.
+        conn.execute(text("SET LOCAL jit = off"))
+        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    src, checks = _complaint_checks(now)
+    ev = _event_summary(now)
+    src = src.outerjoin(ev, ev.c.complaint_id == complaint.c.id)
+    checks.update({
+        "no_events": ev.c.complaint_id.is_(None),
+        "event_before_receipt": ev.c.first_at < ts_num(complaint.c.received_at),
+        "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
+        "event_unknown_kind": ev.c.unknown_kind > 0,
+        "event_future": ev.c.future > 0,
+        "event_duplicate": ev.c.repeats > 0,
+    })
+    events_counted = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future,
+                      "event_duplicate": ev.c.repeats}  # these count events, the others complaints
+    names = list(checks)
+    mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
+                for i, cond in enumerate(checks.values())), literal_column("0"))
+    sums = [func.coalesce(func.sum(col), 0).label(f"{name}__events") for name, col in events_counted.items()]
+    stmt = (select(mask.label("mask"), func.count().label("n"), func.min(complaint.c.id).label("lo"),
+                   func.max(complaint.c.id).label("hi"), *sums)
+            .select_from(src).group_by(mask))
+    found = {name: [0, None, None] for name in names}
+    for row in conn.execute(stmt).mappings():
+        for i, name in enumerate(names):
+            if int(row["mask"]) >> i & 1:
+                f = found[name]
+                f[0] += int(row[f"{name}__events"] if name in events_counted else row["n"])
+                f[1] = row["lo"] if f[1] is None else min(f[1], row["lo"])
+                f[2] = row["hi"] if f[2] is None else max(f[2], row["hi"])
+
+    today = today_wita(now)
+    covered = conn.execute(select(func.count()).select_from(work_calendar)
+                           .where(work_calendar.c.day == literal(today, type_=work_calendar.c.day.type))).scalar_one()
+    found["calendar_missing_today"] = [0 if covered else 1, None, None]
+
+    ids = sorted({i for _, lo, hi in found.values() for i in (lo, hi) if i is not None})
+    tickets = ({i: t for i, t in conn.execute(select(complaint.c.id, complaint.c.ticket)
+                                             .where(complaint.c.id.in_(ids)))} if ids else {})
+    rows = []
+    for name, unit in CHECKS:
+        n, lo, hi = found[name]
+        examples = [tickets[i] for i in dict.fromkeys((lo, hi)) if i is not None and i in tickets]
+        rows.append({"check": name, "unit": unit, "count": n, "examples": examples})
+    return pd.DataFrame(rows, columns=["check", "unit", "count", "examples"])
+
+
+def example_complaints(conn, tickets: tuple[str, ...], title_chars: int = 300) -> pd.DataFrame:
+    """The complaints with these tickets: ticket, title (its first ``title_chars`` characters), status,
+    received_at. No reporter data."""
+    if not tickets:
+        return pd.DataFrame(columns=["ticket", "title", "status", "received_at"])
+    stmt = (select(complaint.c.ticket, func.substr(complaint.c.title, 1, int(title_chars)).label("title"),
+                   complaint.c.status, complaint.c.received_at)
+            .where(complaint.c.ticket.in_([str(t) for t in tickets])).order_by(complaint.c.ticket))
+    return read_frame(conn, stmt)
