@@ -24,6 +24,7 @@ from dashboard.sla import reference_complaint_sla
 from dashboard.textsafe import detail_link, md_literal
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t, complaint_event
+from tests.access_users import USERS
 from tests.browser_support import ROOT
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
 
@@ -290,7 +291,9 @@ def hostile_app(hostile_db, monkeypatch):
 
 
 def run_page(page: str | None, query: dict | None = None) -> AppTest:
+    """The page as an admin (who may open every page and sees reporter data: the widest view)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["admin"]
     if page:
         at.switch_page(page)
     for k, v in (query or {}).items():
