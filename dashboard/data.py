@@ -120,14 +120,21 @@ def _run_slow(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
     return _run(name, kwargs)
 
 
-def fetch(query: Callable, *, fast: bool = False, **kwargs) -> Fetched:
+# Whole-table audits (the data-quality page): seconds at a million complaints, so read at most every 10 minutes.
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _run_rare(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+    return _run(name, kwargs)
+
+
+def fetch(query: Callable, *, fast: bool = False, rare: bool = False, **kwargs) -> Fetched:
     """Run ``query(conn, **kwargs)`` through the shared cache; never raises for database trouble.
 
     ``now`` and ``rules`` are supplied when the query takes them. Keyword values must be hashable.
+    ``fast``: the live feed's short cache; ``rare``: a 10-minute cache for expensive audits.
     """
     name = f"{query.__module__}.{query.__qualname__}"
     key = (name, tuple(sorted(kwargs.items())))
-    runner = _run_fast if fast else _run_slow
+    runner = _run_fast if fast else _run_rare if rare else _run_slow
     try:
         data, at = runner(name, key[1])
     except DatabaseConfigError as exc:

@@ -316,12 +316,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.kualitas": {"id": "Kualitas data", "en": "Data quality"},
     "quality.title": {"id": "Kualitas data", "en": "Data quality"},
     "quality.intro": {
-        "id": "Hitungan data aduan yang tampak salah atau tidak lengkap, langsung dari basis data. Nol berarti tidak "
-              "ada temuan. Contoh tiket: tiket terkecil dan terbesar yang ditemukan.",
-        "en": "Counts of complaint data that looks wrong or incomplete, straight from the database. Zero means "
-              "nothing found. Example tickets: the smallest and the largest ticket found.",
+        "id": "Hitungan data aduan yang tampak salah atau tidak lengkap, dari seluruh basis data (diperiksa ulang "
+              "paling sering tiap 10 menit). Nol berarti tidak ada temuan. Contoh tiket: aduan pertama dan terakhir "
+              "yang ditemukan.",
+        "en": "Counts of complaint data that looks wrong or incomplete, over the whole database (checked again at "
+              "most every 10 minutes). Zero means nothing found. Example tickets: the first and the last complaint "
+              "found.",
     },
     "quality.found": {"id": "Pemeriksaan dengan temuan", "en": "Checks with findings"},
+    "quality.running": {"id": "Memeriksa seluruh data aduan…", "en": "Checking all complaint data…"},
     "quality.col_check": {"id": "Pemeriksaan", "en": "Check"},
     "quality.col_count": {"id": "Jumlah", "en": "Count"},
     "quality.col_unit": {"id": "Satuan", "en": "Unit"},

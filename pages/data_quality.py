@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import access_ui, components
 from dashboard.data import fetch
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
 from dashboard.textsafe import detail_link
 from dashboard.timefmt import fmt_wita
@@ -19,7 +19,8 @@ access_ui.require("kualitas-data", lang)
 st.title(t("quality.title", lang))
 st.caption(t("quality.intro", lang))
 
-res = fetch(quality.data_quality)
+with st.spinner(t("quality.running", lang)):
+    res = fetch(quality.data_quality, rare=True)
 coverage = fetch(calendar.calendar_coverage)
 components.stale_warning([res, coverage], lang)
 if not res.has_data:
@@ -51,7 +52,7 @@ if not found.empty:
         st.dataframe(pd.DataFrame({
             t("rapor.col_ticket", lang): e["ticket"],
             t("rapor.col_title", lang): e["title"],
-            t("rapor.col_status", lang): e["status"],
+            t("rapor.col_status", lang): e["status"].map(lambda v: label("status", v, lang)),
             t("rapor.col_received", lang): e["received_at"].map(lambda v: fmt_wita(v)),
             t("rapor.col_detail", lang): e["ticket"].map(detail_link),
         }), hide_index=True, width="stretch", key="quality-examples", column_config={
