@@ -46,11 +46,13 @@ RESULTS = ROOT / "bench" / "results"
 WALL_BROWSER_ARGS = CHROMIUM_ARGS + ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                                      "--disable-backgrounding-occluded-windows"]
 STAMP = re.compile(r"(\d{2}):(\d{2}):(\d{2})")
-GROWTH_METRICS = ("server_rss_mb", "js_heap_used_mb", "dom_elements", "dom_nodes", "js_event_listeners",
-                  "chromium_pss_mb", "renderer_pss_mb", "server_threads", "server_fds")
+GROWTH_METRICS = ("server_rss_mb", "js_heap_used_mb", "js_embedder_mb", "js_backing_store_mb", "dom_elements", "dom_nodes", "js_event_listeners",
+                  "chromium_pss_mb", "renderer_pss_mb", "browser_pss_mb", "gpu_pss_mb", "utility_pss_mb",
+                  "server_threads", "server_fds")
 CSV_FIELDS = ["elapsed_min", "utc", "server_rss_mb", "server_threads", "server_fds", "server_cpu_s",
-              "server_cpu_s_per_min", "chromium_pss_mb", "renderer_pss_mb", "chromium_processes", "js_heap_used_mb",
-              "js_heap_total_mb", "dom_elements", "dom_nodes", "js_event_listeners", "documents", "iframes",
+              "server_cpu_s_per_min", "chromium_pss_mb", "renderer_pss_mb", "browser_pss_mb", "gpu_pss_mb",
+              "utility_pss_mb", "chromium_processes", "js_heap_used_mb",
+              "js_heap_total_mb", "js_embedder_mb", "js_backing_store_mb", "layout_objects", "dom_elements", "dom_nodes", "js_event_listeners", "documents", "iframes",
               "exceptions", "feed_rows", "live", "stamp", "stamp_lag_s", "db_connections", "db_xacts",
               "db_xacts_per_min", "load1", "crashes", "page_errors", "console_errors", "navigations"]
 
@@ -102,6 +104,9 @@ def browser_sample(page, cdp) -> dict:
         exceptions: document.querySelectorAll('[data-testid=stException]').length,
         feedRows: document.querySelectorAll('.w-feed tr').length})""")
     return {"js_heap_used_mb": heap["usedSize"] / 2**20, "js_heap_total_mb": heap["totalSize"] / 2**20,
+            "js_embedder_mb": heap.get("embedderHeapUsedSize", 0) / 2**20,
+            "js_backing_store_mb": heap.get("backingStorageSize", 0) / 2**20,
+            "layout_objects": int(metrics.get("LayoutObjects", 0)),
             "dom_elements": dom["elements"], "dom_nodes": int(metrics.get("Nodes", 0)),
             "js_event_listeners": int(metrics.get("JSEventListeners", 0)),
             "documents": int(metrics.get("Documents", 0)), "iframes": dom["iframes"],
@@ -118,6 +123,30 @@ def is_live(page, feed_interval: float) -> tuple[bool, str, float | None]:
         now = page_stamp(page)
     lag = stamp_lag_s(now, dt.datetime.now(dt.timezone.utc))
     return now != first and lag is not None and lag < 3 * feed_interval + 2, now, lag
+
+
+def chromium_memory() -> dict:
+    """PSS of all chromium processes and per kind (renderers, browser, GPU/compositor, utilities)."""
+    chrome = procinfo.chromium_processes()
+    return {"chromium_pss_mb": procinfo.pss_mb([q for g in chrome.values() for q in g]),
+            "renderer_pss_mb": procinfo.pss_mb(chrome.get("renderer", [])),
+            "browser_pss_mb": procinfo.pss_mb(chrome.get("browser", [])),
+            "gpu_pss_mb": procinfo.pss_mb(chrome.get("gpu-process", [])),
+            "utility_pss_mb": procinfo.pss_mb(chrome.get("utility", [])),
+            "chromium_processes": sum(len(g) for g in chrome.values())}
+
+
+def pressure_probe(browser, cdp) -> dict:
+    """Chromium's memory before and after a simulated critical memory-pressure signal: what it gives back
+    is cache (tiles, decoded resources, allocator reserves), what stays is in use."""
+    before = chromium_memory()
+    cdp.send("Memory.simulatePressureNotification", {"level": "critical"})
+    browser.new_browser_cdp_session().send("Memory.simulatePressureNotification", {"level": "critical"})
+    time.sleep(5)
+    cdp.send("HeapProfiler.collectGarbage")
+    time.sleep(5)
+    after = chromium_memory()
+    return {"before": before, "after": after}
 
 
 def _median(rows: list[dict], key: str) -> float | None:
@@ -177,6 +206,7 @@ def main(argv=None) -> int:
     p.add_argument("--warmup-minutes", type=float, default=5)
     p.add_argument("--window-minutes", type=float, default=10)
     p.add_argument("--rate", type=float, default=3.0, help="simulator: new complaints per minute")
+    p.add_argument("--panel-interval", type=int, default=15, help="seconds (15 = the default; less ages the charts faster)")
     p.add_argument("--name", default="soak", help="result file stem in bench/results")
     args = p.parse_args(argv)
     url = database_url(args)
@@ -185,11 +215,11 @@ def main(argv=None) -> int:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     feed_interval = 2
-    env = {"NTBCARE_FEED_INTERVAL": str(feed_interval), "NTBCARE_PANEL_INTERVAL": "15",
+    env = {"NTBCARE_FEED_INTERVAL": str(feed_interval), "NTBCARE_PANEL_INTERVAL": str(args.panel_interval),
            "NTBCARE_KIOSK_RELOAD_AT": ""}  # measure the page itself: the nightly reload backstop is off
     meta = {"minutes": args.minutes, "sample_s": args.sample_s, "warmup_min": args.warmup_minutes,
             "window_min": args.window_minutes, "database": db_name, "simulator_rate_per_min": args.rate,
-            "feed_interval_s": feed_interval, "panel_interval_s": 15, "viewport": "1920x1080",
+            "feed_interval_s": feed_interval, "panel_interval_s": args.panel_interval, "viewport": "1920x1080",
             "started_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "load_average_start": procinfo.load_average(), "cpus": os.cpu_count()}
     csv_path, json_path = RESULTS / f"{args.name}.csv", RESULTS / f"{args.name}.json"
@@ -234,10 +264,7 @@ def main(argv=None) -> int:
                     spid = server.proc.pid
                     row.update(server_rss_mb=procinfo.rss_mb(spid), server_threads=procinfo.threads(spid),
                                server_fds=procinfo.open_fds(spid), server_cpu_s=procinfo.cpu_seconds(spid))
-                    chrome = procinfo.chromium_processes()
-                    row.update(chromium_pss_mb=procinfo.pss_mb([q for g in chrome.values() for q in g]),
-                               renderer_pss_mb=procinfo.pss_mb(chrome.get("renderer", [])),
-                               chromium_processes=sum(len(g) for g in chrome.values()))
+                    row.update(chromium_memory())
                     try:
                         row.update(browser_sample(page, cdp))
                         live, stamp, lag = is_live(page, feed_interval)
@@ -267,6 +294,10 @@ def main(argv=None) -> int:
                                                               {**meta, "finished": False}), indent=2))
                     k += 1
                     time.sleep(max(0.0, started + k * args.sample_s - time.monotonic()))
+            try:
+                events["pressure_probe"] = pressure_probe(browser, cdp)
+            except Exception as exc:  # noqa: BLE001 - the probe is extra information
+                events["pressure_probe"] = f"failed: {exc}"
             browser.close()
     finally:
         sim.terminate()
@@ -281,7 +312,7 @@ def main(argv=None) -> int:
                          "first_console_errors": errors})
     json_path.write_text(json.dumps(summary, indent=2))
     g = summary.get("growth_after_warmup", {})
-    for key in ("server_rss_mb", "js_heap_used_mb", "dom_nodes", "chromium_pss_mb"):
+    for key in ("server_rss_mb", "js_heap_used_mb", "dom_nodes", "chromium_pss_mb", "renderer_pss_mb", "gpu_pss_mb"):
         if key in g and g[key]["growth_pct"] is not None:
             print(f"{key}: {g[key]['first_median']:.1f} -> {g[key]['last_median']:.1f} "
                   f"({g[key]['growth_pct']:+.1f}%, slope {g[key]['slope_per_hour']:+.2f}/h)")
