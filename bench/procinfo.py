@@ -39,18 +39,29 @@ def rss_mb(pid: int, tree: bool = True) -> float:
     return total / 1024
 
 
-def pss_mb(pids: list[int]) -> float:
-    """Proportional set size summed over ``pids`` (shared pages counted once overall): the fair total."""
+def smaps_mb(pids: list[int], field: str) -> float:
+    """A field of /proc/PID/smaps_rollup (``Pss``, ``Private_Dirty``...) summed over ``pids``, in MB."""
     total = 0
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
                     break
         except OSError:
             pass
     return total / 1024
+
+
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size summed over ``pids`` (shared pages counted once overall). Pages of the chromium
+    binary are shared with every other chromium on the machine, so PSS falls when other browsers start."""
+    return smaps_mb(pids, "Pss")
+
+
+def private_dirty_mb(pids: list[int]) -> float:
+    """Memory written by these processes alone (heaps, caches): unaffected by other programs; what a leak grows."""
+    return smaps_mb(pids, "Private_Dirty")
 
 
 def threads(pid: int) -> int:

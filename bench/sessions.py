@@ -11,6 +11,8 @@ other program writes during the bench), server CPU (s per minute, /proc), chromi
 refreshed (an in-page observer records each change of the "data per HH:MM:SS" stamp: updates per wall,
 the interval between updates and how old the data was when it appeared).
 
+Phase 0, for comparison: the --advisers adviser sessions alone for --baseline-s seconds (no walls).
+
 Phase 2, mixed: --sessions sessions, --advisers of them adviser pages (`kepatuhan`) and the rest walls, for
 --mixed-s seconds. Each adviser opens the page for a 30-day range not asked before (so not cached) and then
 chooses another period on the open page, again and again; the p95 of both times is reported with the same
@@ -181,9 +183,9 @@ async def adviser(browser, url: str, session: int, until: float, loads: list, ch
             await page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=180000)
             loads.append(time.monotonic() - t0)
             option, first_day = options[(i + session) % len(options)]
-            await page.locator(".st-key-kep-period").click()
+            await page.locator(".st-key-kep-period").click(timeout=180000)
             t0 = time.monotonic()
-            await page.get_by_role("option", name=option).click()
+            await page.get_by_role("option", name=option).click(timeout=180000)
             await page.get_by_text(f"aduan yang didisposisikan pada {first_day:%d-%m-%Y}").first.wait_for(timeout=180000)
             await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=180000)
             changes.append(time.monotonic() - t0)
@@ -211,6 +213,20 @@ async def run(args, url: str, db: str) -> dict:
         sampler.start()
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=WALL_BROWSER_ARGS)
+            if args.baseline_s > 0:  # the advisers alone first: what the walls add to their page times
+                sampler.phase = "advisers alone"
+                loads, changes, errors = [], [], []
+                until = time.monotonic() + args.baseline_s
+                await asyncio.gather(*[adviser(browser, server.url, args.advisers + i, until, loads, changes, errors)
+                                       for i in range(args.advisers)])
+                results["advisers_alone"] = {
+                    "advisers": args.advisers, "adviser_page_load": timing(loads), "adviser_period_change": timing(changes),
+                    "adviser_errors": errors, "connections": sampler.summary(sampler.phase),
+                    "load_average": procinfo.load_average()}
+                print(f"{args.advisers} advisers alone: page load p95 {pct(loads, 0.95)} s (n={len(loads)}), period "
+                      f"change p95 {pct(changes, 0.95)} s (n={len(changes)}), connections max "
+                      f"{results['advisers_alone']['connections']['open_max']}/{POOL_LIMIT}, load "
+                      f"{procinfo.load_average()}", flush=True)
             walls: list = []
             for n in counts:
                 sampler.phase = f"opening {n}"
@@ -273,6 +289,7 @@ def main(argv=None) -> int:
     p.add_argument("--window-s", type=float, default=30)
     p.add_argument("--windows", type=int, default=3)
     p.add_argument("--mixed-s", type=float, default=180)
+    p.add_argument("--baseline-s", type=float, default=120, help="advisers alone first, for comparison (0: skip)")
     p.add_argument("--name", default="sessions")
     args = p.parse_args(argv)
     if args.database_url:

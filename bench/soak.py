@@ -9,7 +9,8 @@ database of `python -m bench.queries` (or on --database-url, for a quick run on 
 through their lifecycle. One chromium kiosk wall at 1920x1080 (/monitor?kiosk=1) stays open for --minutes.
 
 Every --sample-s seconds it records: the server's RSS (VmRSS, process and children), threads and open files;
-chromium's memory (PSS of all its processes and of the renderer); the page's JS heap after a forced garbage
+chromium's memory (private dirty memory of its renderers, browser and GPU processes, which other chromium
+instances on the machine leave alone, unlike PSS; the PSS total is kept for reference); the page's JS heap after a forced garbage
 collection (CDP HeapProfiler.collectGarbage, then Runtime.getHeapUsage); the DOM (elements in the document,
 and the renderer's node and event-listener counts from CDP Performance.getMetrics, which include detached
 nodes not yet collected); the database connections of the app (pg_stat_activity) and transactions; and whether
@@ -47,11 +48,11 @@ WALL_BROWSER_ARGS = CHROMIUM_ARGS + ["--disable-background-timer-throttling", "-
                                      "--disable-backgrounding-occluded-windows"]
 STAMP = re.compile(r"(\d{2}):(\d{2}):(\d{2})")
 GROWTH_METRICS = ("server_rss_mb", "js_heap_used_mb", "js_embedder_mb", "js_backing_store_mb", "dom_elements", "dom_nodes", "js_event_listeners",
-                  "chromium_pss_mb", "renderer_pss_mb", "browser_pss_mb", "gpu_pss_mb", "utility_pss_mb",
-                  "server_threads", "server_fds")
+                  "chromium_private_mb", "renderer_private_mb", "browser_private_mb", "gpu_private_mb",
+                  "chromium_pss_mb", "server_threads", "server_fds")
 CSV_FIELDS = ["elapsed_min", "utc", "server_rss_mb", "server_threads", "server_fds", "server_cpu_s",
-              "server_cpu_s_per_min", "chromium_pss_mb", "renderer_pss_mb", "browser_pss_mb", "gpu_pss_mb",
-              "utility_pss_mb", "chromium_processes", "js_heap_used_mb",
+              "server_cpu_s_per_min", "chromium_pss_mb", "chromium_private_mb", "renderer_private_mb",
+              "browser_private_mb", "gpu_private_mb", "chromium_processes", "js_heap_used_mb",
               "js_heap_total_mb", "js_embedder_mb", "js_backing_store_mb", "layout_objects", "dom_elements", "dom_nodes", "js_event_listeners", "documents", "iframes",
               "exceptions", "feed_rows", "live", "stamp", "stamp_lag_s", "db_connections", "db_xacts",
               "db_xacts_per_min", "load1", "crashes", "page_errors", "console_errors", "navigations"]
@@ -126,14 +127,15 @@ def is_live(page, feed_interval: float) -> tuple[bool, str, float | None]:
 
 
 def chromium_memory() -> dict:
-    """PSS of all chromium processes and per kind (renderers, browser, GPU/compositor, utilities)."""
+    """Chromium's memory: PSS of all its processes, and per kind (renderers, browser, GPU/compositor) the
+    private dirty memory, which other chromium instances on the machine do not change (PSS does)."""
     chrome = procinfo.chromium_processes()
-    return {"chromium_pss_mb": procinfo.pss_mb([q for g in chrome.values() for q in g]),
-            "renderer_pss_mb": procinfo.pss_mb(chrome.get("renderer", [])),
-            "browser_pss_mb": procinfo.pss_mb(chrome.get("browser", [])),
-            "gpu_pss_mb": procinfo.pss_mb(chrome.get("gpu-process", [])),
-            "utility_pss_mb": procinfo.pss_mb(chrome.get("utility", [])),
-            "chromium_processes": sum(len(g) for g in chrome.values())}
+    every = [q for g in chrome.values() for q in g]
+    return {"chromium_pss_mb": procinfo.pss_mb(every), "chromium_private_mb": procinfo.private_dirty_mb(every),
+            "renderer_private_mb": procinfo.private_dirty_mb(chrome.get("renderer", [])),
+            "browser_private_mb": procinfo.private_dirty_mb(chrome.get("browser", [])),
+            "gpu_private_mb": procinfo.private_dirty_mb(chrome.get("gpu-process", [])),
+            "chromium_processes": len(every)}
 
 
 def pressure_probe(browser, cdp) -> dict:
@@ -288,7 +290,7 @@ def main(argv=None) -> int:
                     print(f"{row['elapsed_min']:6.1f} min  server {row['server_rss_mb']:.0f} MB  "
                           f"heap {row.get('js_heap_used_mb', float('nan')):.1f} MB  "
                           f"DOM {row.get('dom_elements')} el / {row.get('dom_nodes')} nodes  "
-                          f"chromium {row['chromium_pss_mb']:.0f} MB  live {row['live']}  "
+                          f"chromium {row['chromium_private_mb']:.0f} MB private  live {row['live']}  "
                           f"conns {row['db_connections']}", flush=True)
                     json_path.write_text(json.dumps(summarise(rows, args.warmup_minutes, args.window_minutes,
                                                               {**meta, "finished": False}), indent=2))
@@ -312,7 +314,8 @@ def main(argv=None) -> int:
                          "first_console_errors": errors})
     json_path.write_text(json.dumps(summary, indent=2))
     g = summary.get("growth_after_warmup", {})
-    for key in ("server_rss_mb", "js_heap_used_mb", "dom_nodes", "chromium_pss_mb", "renderer_pss_mb", "gpu_pss_mb"):
+    for key in ("server_rss_mb", "js_heap_used_mb", "dom_nodes", "chromium_private_mb", "renderer_private_mb",
+                "gpu_private_mb"):
         if key in g and g[key]["growth_pct"] is not None:
             print(f"{key}: {g[key]['first_median']:.1f} -> {g[key]['last_median']:.1f} "
                   f"({g[key]['growth_pct']:+.1f}%, slope {g[key]['slope_per_hour']:+.2f}/h)")
