@@ -1,9 +1,15 @@
-"""Static CSS for the wall (no values from the database ever go in here)."""
+"""The wall's frame: its static CSS (no values from the database ever go in here) and, in kiosk mode, the
+nightly self-reload of the page."""
 from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
 
 import streamlit as st
 
 from dashboard import theme
+from dashboard.config import WITA
 
 WALL_CSS = f"""
 <style>
@@ -68,6 +74,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stStatusWidget"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 footer { display: none !important; }
 html, body { overflow: hidden !important; cursor: none; }
+.st-key-kiosk-reload { position: fixed !important; width: 0; height: 0; overflow: hidden; }
 </style>
 """
 
@@ -75,3 +82,77 @@ html, body { overflow: hidden !important; cursor: none; }
 def apply_wall_style(kiosk: bool) -> None:
     """Inject the wall's static CSS (and the kiosk CSS when ``kiosk``)."""
     st.html(WALL_CSS + (KIOSK_CSS if kiosk else ""))
+
+
+# --- Nightly self-reload (kiosk only) -----------------------------------------------------------------------
+# A backstop against slow leaks in the browser: once a night the kiosk page reloads itself completely, as if
+# someone pressed F5, which frees everything the page accumulated. The reload only happens when the server
+# answers its health check, so a server that is down at that moment never leaves the wall on a browser error
+# page: the script tries again every minute until the server is back (Streamlit reconnects by itself meanwhile).
+RELOAD_ENV = "NTBCARE_KIOSK_RELOAD_AT"
+DEFAULT_RELOAD_AT = "03:00"
+log = logging.getLogger("ntbcare.kiosk")
+
+
+def parse_reload_at(raw: str | None) -> dt.time | None:
+    """``HH:MM`` or ``HH:MM:SS`` (WITA) -> a time; ``None`` (unset) -> 03:00; empty -> ``None`` (disabled).
+
+    Raises ValueError with a message in Bahasa Indonesia for anything else.
+    """
+    value = DEFAULT_RELOAD_AT if raw is None else raw.strip()
+    if value == "":
+        return None
+    for fmt in ("%H:%M", "%H:%M:%S"):
+        try:
+            return dt.datetime.strptime(value, fmt).time()
+        except ValueError:
+            continue
+    raise ValueError(f"{RELOAD_ENV} harus berupa jam WITA HH:MM (misalnya 03:00) atau kosong, bukan {raw!r}")
+
+
+def reload_at_from_env() -> dt.time | None:
+    """The configured reload time; an invalid value is logged and the default (03:00) is used instead."""
+    try:
+        return parse_reload_at(os.environ.get(RELOAD_ENV))
+    except ValueError as exc:
+        log.warning("%s; memakai %s", exc, DEFAULT_RELOAD_AT)
+        return parse_reload_at(DEFAULT_RELOAD_AT)
+
+
+def next_reload(now: dt.datetime, at: dt.time) -> dt.datetime:
+    """The first moment strictly after ``now`` (aware) when the WITA wall clock shows ``at``; aware, in WITA."""
+    local = now.astimezone(WITA)
+    candidate = dt.datetime.combine(local.date(), at, tzinfo=WITA)
+    if candidate <= local:
+        candidate = dt.datetime.combine(local.date() + dt.timedelta(days=1), at, tzinfo=WITA)
+    return candidate
+
+
+def reload_script(delay_ms: int) -> str:
+    """The page script: reload the whole page after ``delay_ms`` once the server's health check answers."""
+    return f"""<script>
+(function () {{
+  const delayMs = {int(delay_ms)};
+  const w = window;
+  if (w.__ntbcareReload) clearTimeout(w.__ntbcareReload);
+  const attempt = function () {{
+    fetch(new URL("_stcore/health", w.location.href), {{cache: "no-store"}})
+      .then(function (r) {{ if (r.ok) {{ w.location.reload(); }} else {{ throw new Error(r.status); }} }})
+      .catch(function () {{ w.__ntbcareReload = setTimeout(attempt, 60000); }});
+  }};
+  w.__ntbcareReload = setTimeout(attempt, delayMs);
+}})();
+</script>"""
+
+
+def schedule_nightly_reload(kiosk: bool, now: dt.datetime | None = None) -> dt.datetime | None:
+    """On a kiosk page, schedule the full reload for the next configured WITA time; returns that moment."""
+    at = reload_at_from_env() if kiosk else None
+    if at is None:
+        return None
+    now = now or dt.datetime.now(dt.timezone.utc)
+    when = next_reload(now, at)
+    delay_ms = max(0, int((when - now).total_seconds() * 1000))
+    with st.container(key="kiosk-reload"):  # out of the layout: the wall keeps its exact fit
+        st.html(reload_script(delay_ms), unsafe_allow_javascript=True)
+    return when

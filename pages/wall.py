@@ -12,7 +12,7 @@ from dashboard import access, charts, components, wall_data
 from dashboard.data import SETTINGS
 from dashboard.geo import kecamatan_points
 from dashboard.i18n import t
-from dashboard.kiosk import apply_wall_style
+from dashboard.kiosk import apply_wall_style, schedule_nightly_reload
 from dashboard.pagectx import page_context
 from dashboard.timefmt import now_utc, to_wita
 from dashboard.wall_html import activity_html, esc, feed_html, header_html, overdue_html
@@ -20,6 +20,7 @@ from dashboard.wall_html import activity_html, esc, feed_html, header_html, over
 ctx = page_context()
 lang = ctx.lang
 apply_wall_style(ctx.kiosk)
+schedule_nightly_reload(ctx.kiosk)
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
 
 rotate_s = 0
