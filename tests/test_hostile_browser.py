@@ -11,14 +11,18 @@ from sqlalchemy import func, select
 from dashboard.engine import make_engine
 from queries.schema import complaint, complaint_event
 from tests import hostile
-from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
+from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
+from tests.oidc_support import LoginApp, login
 from tests.hostile import CASES
 
 pytestmark = pytest.mark.browser
 # what an injection would leave in the page: elements from citizen text or from the URL
 # (an st.text element holds one span with nothing but text in it)
-INJECTED = ("[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, script, a[href^='javascript'], "
-            "[onerror], [onmouseover]), [data-testid='stText'] :not(span), [data-testid='stText'] span *")
+# The kiosk's own nightly-reload script (dashboard/kiosk.py, in the container keyed "kiosk-reload") is the one
+# script the app puts on a page; anything else is injected.
+INJECTED = ("[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, "
+            "script:not(.st-key-kiosk-reload script), a[href^='javascript'], [onerror], [onmouseover]), "
+            "[data-testid='stMain'] [data-testid='stText'] :not(span), [data-testid='stMain'] [data-testid='stText'] span *")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +30,7 @@ def app(db_factory):
     url = db_factory.url("sqlite")
     engine = make_engine(url, must_exist=False)
     hostile.build(engine)
-    with StreamlitServer(url, {"NTBCARE_FEED_INTERVAL": "2"}, ARTIFACTS / "hostile.log") as server:
+    with LoginApp(url, "hostile", extra_env={"NTBCARE_FEED_INTERVAL": "2"}) as server:  # admin: every page
         yield engine, server
     engine.dispose()
 
@@ -44,6 +48,7 @@ def test_hostile_data_is_shown_as_text_on_every_page(app):
     with sync_playwright() as p:
         browser = launch_browser(p)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        login(page, server, "admin")
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
         def visit(path: str, query: dict | None = None, shot: str | None = None):
@@ -68,16 +73,16 @@ def test_hostile_data_is_shown_as_text_on_every_page(app):
         # one complaint per page: the title (and body) exactly as written, markdown and HTML not interpreted
         for ticket in ("H01", "H02", "H04", "H19", "H-23/#&+ <b>?x=1"):
             visit("aduan", {"tiket": ticket}, shot=None if ticket != "H02" else "aduan-markdown")
-            title = page.get_by_test_id("stText").first
+            title = page.locator("[data-testid='stMain']").get_by_test_id("stText").first
             assert title.text_content() == CASES[ticket]["title"].strip()
         visit("aduan", {"tiket": "H03"}, shot="aduan-100kb")
-        body = page.get_by_test_id("stText").nth(1)
+        body = page.locator("[data-testid='stMain']").get_by_test_id("stText").nth(1)
         assert len(body.text_content()) == 100_000 and body.text_content().endswith("AKHIR-ISI")
         assert page.evaluate("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth") == 0
         stages = page.get_by_role("heading", name="Tahap dan tenggat")
         expect(stages).to_be_visible()  # the page goes on after the body, which scrolls in its own box
         assert stages.bounding_box()["y"] < 1500
-        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(4)
+        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(5)  # fields ×2, Pelapor (admin), stages, timeline
 
         # URL values are text: a note or "not found", never markup, an icon, or SQL
         visit("aduan", {"tiket": "**x** :material/warning: <b>y</b> ' OR '1'='1"})
