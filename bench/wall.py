@@ -28,42 +28,11 @@ from bench.common import database_parser
 from bench.queries import ensure_database
 from dashboard.engine import make_engine
 from queries import schema
+from bench.procinfo import cpu_seconds, rss_mb
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED_INTERVAL = 2
-
-
-def proc_tree(pid: int) -> list[int]:
-    """The process and its descendants (Linux /proc)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-        except OSError:
-            children = []
-        todo.extend(int(c) for c in children)
-    return out
-
-
-def cpu_seconds(pid: int) -> float:
-    total = 0.0
-    for p in proc_tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, clock ticks
-        except (OSError, IndexError):
-            pass
-    return total
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def db_transactions(admin, name: str) -> int:
