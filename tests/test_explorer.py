@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import compliance, summary, wall_data
+from dashboard import charts, compliance, summary, wall_data
 from dashboard.config import WITA, SlaRules
 from dashboard.engine import make_engine
 from dashboard.explorer import Lookups, Selection, explorer_link, parse_params
@@ -125,6 +125,14 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
         assert regions["count"].sum() > 0
         for link, n in zip(wall_data.region_links(regions), regions["count"]):
             assert link_count(conn, link, lookups, now) == n
+        # the 30-day trend: each point of the received line links to that day's complaints
+        today = now.astimezone(WITA).date()
+        days = trend.received_vs_completed(conn, wall_data._wita_midnight(29), wall_data._wita_midnight(-1), "day")
+        fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", "id", links=True)
+        received = dict(zip(fig.data[0].x, fig.data[0].y))
+        assert sum(received.values()) > 0
+        for day, link in zip(fig.data[0].x, fig.data[0].customdata):
+            assert link_count(conn, link, lookups, now) == received[day], link
         # the late-OPD list: the hrefs of the HTML the wall renders
         late = overdue.overdue_by_opd(conn, now, RULES)
         markup = overdue_html(late, "id", limit=50)
