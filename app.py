@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import access, access_ui
-from dashboard.i18n import t
+from core.i18n import t
 from dashboard.pagectx import page_context
 
 ROOT = Path(__file__).resolve().parent

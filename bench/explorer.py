@@ -19,9 +19,10 @@ from sqlalchemy import text
 
 from bench.common import database_parser
 from bench.queries import ensure_database
-from dashboard.config import WITA, SlaRules
-from dashboard.engine import make_engine
-from dashboard.explorer import Lookups, parse_params
+from core.codes import WITA
+from core.settings import SlaRules
+from core.engine import make_engine
+from dashboard.explorer.url import Lookups, parse_params
 from queries import lookup, search
 
 ROOT = Path(__file__).resolve().parent.parent

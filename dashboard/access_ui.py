@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access
-from dashboard.i18n import t
+from core.i18n import t
 
 
 def _login_button(lang: str, key: str) -> None:

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.explorer import explorer_link
-from dashboard.i18n import t
+from dashboard.explorer.url import explorer_link
+from core.i18n import t
 
 def safe_text(values) -> list[str]:
     """Category labels for plotly, which reads a subset of HTML in text: escape them."""

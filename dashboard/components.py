@@ -10,10 +10,10 @@ import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard.data import CAUSES, SETTINGS, Fetched
-from dashboard.engine import DatabaseConfigError, default_statement_timeout_ms
-from dashboard.i18n import t
-from dashboard.timefmt import ago, fmt_wita
-from dashboard.textsafe import md_literal
+from core.engine import DatabaseConfigError, default_statement_timeout_ms
+from core.i18n import t
+from core.timefmt import ago, fmt_wita
+from core.textsafe import md_literal
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.i18n import normalise_lang
+from core.i18n import normalise_lang
 
 
 @dataclass(frozen=True)

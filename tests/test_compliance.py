@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import compliance, exports
-from dashboard.config import SlaRules
+from core import exports
+
+from dashboard.compliance import logic as compliance
 from queries import calendar, overdue, scorecard
 from tests.dataset import NOW, wita
 

@@ -11,11 +11,18 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import charts, compliance, summary, wall_data
-from dashboard.config import WITA, SlaRules
-from dashboard.engine import make_engine
-from dashboard.explorer import Lookups, Selection, explorer_link, parse_params
-from dashboard.wall_html import overdue_html
+from dashboard import charts
+
+from dashboard.compliance import logic as compliance
+
+from dashboard.summary import logic as summary
+
+from dashboard.wall import data as wall_data
+from core.codes import WITA
+from core.settings import SlaRules
+from core.engine import make_engine
+from dashboard.explorer.url import Lookups, Selection, explorer_link, parse_params
+from dashboard.wall.html import overdue_html
 from data_seed.cli import main as seed_main
 from queries import breakdown, lookup, overdue, scorecard, search, trend
 from queries.schema import complaint
@@ -184,8 +191,8 @@ def test_compliance_links_open_the_counted_complaints(demo):
 
 
 def test_export_frame_has_the_filtered_rows_and_no_personal_data(demo):
-    from dashboard.explorer_view import export_frame
-    from dashboard.exports import to_csv_bytes
+    from dashboard.explorer.listing import export_frame
+    from core.exports import to_csv_bytes
 
     engine, lookups = demo
     now = dt.datetime.now(dt.timezone.utc)

@@ -19,9 +19,13 @@ from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import compliance, data, exports
-from dashboard.sla import reference_complaint_sla
-from dashboard.textsafe import detail_link, md_literal
+from dashboard import data
+
+from core import exports
+
+from dashboard.compliance import logic as compliance
+from core.sla import reference_complaint_sla
+from core.textsafe import detail_link, md_literal
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t, complaint_event
 from tests.access_users import USERS
@@ -80,7 +84,7 @@ def test_data_quality_counts_every_oddity_exactly(conn):
 def test_data_quality_agrees_with_the_hand_built_dataset(small_db):
     """The other dataset (tests/dataset.py): expectations computed from its case definitions."""
     from data_seed.reference import load_reference
-    from dashboard.config import CLASSIFICATIONS
+    from core.codes import CLASSIFICATIONS
     from queries._sql import FUTURE_TOLERANCE
     from tests import dataset
 
@@ -117,7 +121,7 @@ def test_data_quality_depends_on_now(conn):
 
 
 def test_data_quality_on_an_empty_database(empty_db_url):
-    from dashboard.engine import make_engine
+    from core.engine import make_engine
     from data_seed.load import create_schema
 
     engine = make_engine(empty_db_url, must_exist=False)

@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.i18n import t
-from dashboard.sla import reference_complaint_sla
+from core.settings import SlaRules
+from core.engine import make_engine
+from core.i18n import t
+from core.sla import reference_complaint_sla
 from queries import schema
 from tests import dataset
 from tests.access_users import USERS

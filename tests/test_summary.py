@@ -3,8 +3,10 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import charts, summary
-from dashboard.compliance import Period
+from dashboard import charts
+
+from dashboard.summary import logic as summary
+from dashboard.compliance.logic import Period
 
 D = dt.date
 

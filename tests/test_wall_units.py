@@ -4,11 +4,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import charts, wall_data
-from dashboard.config import WITA
+from dashboard import charts
+
+from dashboard.wall import data as wall_data
+from core.codes import WITA
 from dashboard.data import Fetched
 from dashboard.geo import kecamatan_points
-from dashboard.wall_html import activity_html, esc, feed_html, overdue_html
+from dashboard.wall.html import activity_html, esc, feed_html, overdue_html
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=WITA)
 HOSTILE = ["<img src=x onerror=alert(1)>", "**bold**", "<script>alert('x')</script>", "a & b \"quoted\" 'single'",
@@ -115,7 +117,7 @@ def test_empty_charts_say_so():
 def test_wall_lists_link_to_the_explorer_only_when_asked():
     import pandas as pd
 
-    from dashboard.wall_html import feed_html, overdue_html
+    from dashboard.wall.html import feed_html, overdue_html
     late = pd.DataFrame({"opd_id": [3], "opd_code": ["D03"], "opd": ["PUPR"], "open": [5], "breached": [2],
                          "at_risk": [1], "oldest_breached_wd": [4]})
     linked = overdue_html(late, "id")

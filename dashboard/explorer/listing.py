@@ -1,6 +1,6 @@
 """The explorer's layout (used by page `aduan` when no ticket is asked): filters, count, page, exports.
 
-Filters live in the URL (``dashboard.explorer``), so every view is a shareable link; the form only writes
+Filters live in the URL (``dashboard.explorer.url``), so every view is a shareable link; the form only writes
 the URL. Citizen text appears only in dataframes (never markdown or HTML).
 """
 from __future__ import annotations
@@ -10,13 +10,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, exports
-from dashboard.config import CLASSIFICATIONS, PRIORITIES, STATUSES
+from dashboard import components
+
+from core import exports
+from core.codes import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
-from dashboard.explorer import NONE_CODE, Lookups, Selection, explorer_link, parse_params
-from dashboard.i18n import label, t
-from dashboard.textsafe import md_literal
-from dashboard.timefmt import fmt_wita
+from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
+from core.i18n import label, t
+from core.textsafe import md_literal
+from core.timefmt import fmt_wita
 from queries import lookup, search
 
 PAGE_SIZE = 50

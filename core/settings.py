@@ -7,29 +7,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "ntbcare_demo.sqlite"
-WITA = ZoneInfo("Asia/Makassar")
-
-CLASSIFICATIONS = ("aspirasi", "pengaduan", "pengaduan_pengawasan", "informasi")
-PRIORITIES = ("mendesak", "penting", "biasa")
-STATUSES = ("diterima", "ditunda", "diarsipkan", "terdisposisi", "diproses", "selesai")
-OPEN_STATUSES = ("diterima", "terdisposisi", "diproses", "ditunda")
-EVENT_KINDS = (
-    "diterima", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi",
-    "diselesaikan", "ditunda", "diarsipkan", "dibuka_kembali", "catatan",
-)
-
-
 def database_url() -> str:
     """The SQLAlchemy URL of the complaint database: ``DATABASE_URL`` or the embedded SQLite demo file."""
     url = os.environ.get("DATABASE_URL", "").strip()
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _int_env(name: str, default: int) -> int:
+def int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -55,17 +42,17 @@ class SlaRules:
     def from_env(cls) -> "SlaRules":
         base = cls()
         completion = {
-            k: _int_env(f"NTBCARE_SLA_COMPLETION_{k.upper()}", v) for k, v in base.completion_days.items()
+            k: int_env(f"NTBCARE_SLA_COMPLETION_{k.upper()}", v) for k, v in base.completion_days.items()
         }
         anchor = os.environ.get("NTBCARE_SLA_COMPLETION_ANCHOR", base.completion_anchor).strip().lower()
         if anchor not in ("dispatched", "received"):
             raise ValueError("NTBCARE_SLA_COMPLETION_ANCHOR harus 'dispatched' atau 'received'")
         return cls(
-            dispatch_days=_int_env("NTBCARE_SLA_DISPATCH_DAYS", base.dispatch_days),
-            response_days=_int_env("NTBCARE_SLA_RESPONSE_DAYS", base.response_days),
+            dispatch_days=int_env("NTBCARE_SLA_DISPATCH_DAYS", base.dispatch_days),
+            response_days=int_env("NTBCARE_SLA_RESPONSE_DAYS", base.response_days),
             completion_days=completion,
             completion_anchor=anchor,
-            at_risk_days=_int_env("NTBCARE_SLA_AT_RISK_DAYS", base.at_risk_days),
+            at_risk_days=int_env("NTBCARE_SLA_AT_RISK_DAYS", base.at_risk_days),
         )
 
 
@@ -83,10 +70,10 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         return cls(
-            feed_interval_s=max(1, _int_env("NTBCARE_FEED_INTERVAL", 2)),
-            panel_interval_s=max(2, _int_env("NTBCARE_PANEL_INTERVAL", 15)),
-            feed_rows=max(3, _int_env("NTBCARE_FEED_ROWS", 8)),
+            feed_interval_s=max(1, int_env("NTBCARE_FEED_INTERVAL", 2)),
+            panel_interval_s=max(2, int_env("NTBCARE_PANEL_INTERVAL", 15)),
+            feed_rows=max(3, int_env("NTBCARE_FEED_ROWS", 8)),
             holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
-            on_time_target_pct=min(100.0, max(0.0, float(_int_env("NTBCARE_ON_TIME_TARGET", 80)))),
-            retry_interval_s=max(1, _int_env("NTBCARE_RETRY_INTERVAL", 5)),
+            on_time_target_pct=min(100.0, max(0.0, float(int_env("NTBCARE_ON_TIME_TARGET", 80)))),
+            retry_interval_s=max(1, int_env("NTBCARE_RETRY_INTERVAL", 5)),
         )

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.config import WITA
-from dashboard.i18n import t
+from core.codes import WITA
+from core.i18n import t
 
 
 def now_utc() -> dt.datetime:

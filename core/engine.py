@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from dashboard.config import _int_env
+from core.settings import int_env
 
 
 class DatabaseConfigError(Exception):
@@ -24,7 +24,7 @@ def redact(url: str) -> str:
 
 def _setting(name: str, default: int, minimum: int) -> int:
     try:
-        value = _int_env(name, default)
+        value = int_env(name, default)
     except ValueError as exc:
         raise DatabaseConfigError(str(exc)) from None
     if value < minimum:

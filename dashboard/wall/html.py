@@ -12,10 +12,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from dashboard.explorer import OPEN_ALIAS, code_or_none, explorer_link
-from dashboard.i18n import label, t
+from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
+from core.i18n import label, t
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
-from dashboard.timefmt import ago, fmt_wita, to_wita
+from core.timefmt import ago, fmt_wita, to_wita
 
 
 def icon(name: str) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.compliance import Period
-from dashboard.explorer import code_or_none, explorer_link
+from dashboard.compliance.logic import Period
+from dashboard.explorer.url import code_or_none, explorer_link
 
 PERIODS = ("bulan_ini", "tahun_ini", "12_bulan", "rentang")
 DEFAULT_PERIOD = "bulan_ini"

@@ -9,7 +9,7 @@ import os
 import streamlit as st
 
 from dashboard import theme
-from dashboard.config import WITA
+from core.codes import WITA
 
 WALL_CSS = f"""
 <style>

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.config import WITA
-from dashboard.explorer import OPEN_ALIAS, code_or_none
-from dashboard.i18n import t
+from core.codes import WITA
+from dashboard.explorer.url import OPEN_ALIAS, code_or_none
+from core.i18n import t
 
 PERIODS = ("bulan_ini", "bulan_lalu", "tahun_ini", "rentang")
 GRADES = ("A", "B", "C", "D")
