@@ -6,7 +6,7 @@ import pandas as pd
 from dashboard import charts
 
 from dashboard.summary import logic as summary
-from dashboard.compliance.logic import Period
+from core.periods import Period
 
 D = dt.date
 

@@ -138,10 +138,7 @@ def render() -> None:
     e4.download_button(t("kep.export_list_csv", lang), lambda: exports.to_csv_bytes(late_export),
                        file_name=f"terlambat-{current}-{stamp}.csv", on_click="ignore")
 
-    pdf_labels = {"title": t("rapor.title", lang), "period": t("rapor.period", lang),
-                  "generated": t("rapor.generated", lang), "breached_list": t("rapor.breached_list", lang),
-                  "columns": [t(k, lang) for k in ("rapor.col_ticket", "rapor.col_title", "rapor.col_received",
-                                                   "rapor.col_deadline", "rapor.col_late")]}
+    pdf_labels = compliance.pdf_labels(lang)
     p1, p2 = st.columns(2)
     for col, scope, key in ((p1, [row["opd_id"]] if row is not None else [], "kep.pdf_one"), (p2, None, "kep.pdf_all")):
         if scope is not None and row is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.compliance.logic import Period
+from core.periods import Period
 from dashboard.explorer.url import code_or_none, explorer_link
 
 PERIODS = ("bulan_ini", "tahun_ini", "12_bulan", "rentang")
