@@ -107,13 +107,15 @@ def tables_exist(conn) -> bool:
 
 
 def worker_heartbeat(conn) -> pd.DataFrame:
-    """One row per worker that ever reported: worker_id, host, pid, role, demo, started_at, beat_at, cycle_ms,
+    """One row per worker that ever reported: worker, host, pid, role, demo, started_at, beat_at, cycle_ms,
     last_error. Empty when no worker has created its tables."""
-    cols = ["worker_id", "host", "pid", "role", "demo", "started_at", "beat_at", "cycle_ms", "last_error"]
+    cols = ["worker", "host", "pid", "role", "demo", "started_at", "beat_at", "cycle_ms", "last_error"]
     if not tables_exist(conn):
         return pd.DataFrame(columns=cols)
     c = alerts_conn(conn)
-    return read_frame(c, select(*(heartbeat.c[n] for n in cols)).order_by(heartbeat.c.beat_at.desc()))
+    # labelled "worker": read_frame would take a column ending in _id for a number
+    return read_frame(c, select(heartbeat.c.worker_id.label("worker"), *(heartbeat.c[n] for n in cols[1:]))
+                      .order_by(heartbeat.c.beat_at.desc()))
 
 
 def outbox_counts(conn) -> pd.DataFrame:

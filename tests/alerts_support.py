@@ -15,8 +15,9 @@ from tests.browser_support import free_port
 class SmtpSink:
     """An SMTP server that stores every message: ``messages`` is a list of dicts (to, subject, text)."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, delay_s: float = 0.0):
         self.port = port or free_port()
+        self.delay_s = delay_s  # a slow server: each message takes this long to accept
         self.messages: list[dict] = []
         self._lock = threading.Lock()
         self._controller = None
@@ -31,6 +32,10 @@ class SmtpSink:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                if sink.delay_s:
+                    import asyncio
+
+                    await asyncio.sleep(sink.delay_s)
                 msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 parts = {}
                 for part in msg.walk():
@@ -120,3 +125,53 @@ class WebhookSink:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class WorkerProcess:
+    """``python -m alerts run`` as a child process (its log in test-artifacts/), killed at the end."""
+
+    def __init__(self, database_url: str, env: dict[str, str], name: str, fake_now: str | None = None):
+        import os
+        import subprocess
+        import sys
+
+        from tests.browser_support import ARTIFACTS, ROOT
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"alerts-worker-{name}.log"
+        self._log = self.log_path.open("w")
+        args = [sys.executable, "-m", "alerts", "run", "--database-url", database_url, "--worker-id", name]
+        if fake_now:
+            args += ["--fake-now", fake_now]
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("NTBCARE_ALERTS_")}
+        self.proc = subprocess.Popen(args, cwd=ROOT, env={**clean, **env}, stdout=self._log,
+                                     stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except Exception:  # noqa: BLE001
+                self.kill()
+        self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+def wait_until(predicate, timeout: float = 60, interval: float = 0.1):
+    """Poll ``predicate`` until it returns something truthy; returns it (or the last value at the timeout)."""
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = predicate()
+    return value
