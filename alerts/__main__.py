@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 
-from alerts.settings import AlertSettings
+from core.alert_settings import AlertSettings
 from core.engine import DatabaseConfigError, make_engine, redact
 from core.notify import AlertsConfigError, load_recipients
 from core.settings import SlaRules, database_url

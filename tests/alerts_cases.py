@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from alerts.settings import AlertSettings
+from core.alert_settings import AlertSettings
 from alerts.worker import Worker
 from core.engine import make_engine
 from core.notify import load_recipients

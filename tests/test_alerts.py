@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from alerts import schedule
-from alerts.settings import AlertSettings
+from core.alert_settings import AlertSettings
 from core import rapor as rapor_mod
 from core.periods import previous_month
 from core.settings import SlaRules

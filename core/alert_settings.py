@@ -1,6 +1,7 @@
 """The worker's settings: one registry (name, default, meaning), read from the environment.
 
-The README's configuration table lists every entry of ``REGISTRY`` (tests/test_alerts_units.py checks it).
+Shared by the worker (alerts/) and page `notifikasi`. The README lists every entry of ``REGISTRY``
+(tests/test_alerts_page.py checks it).
 """
 from __future__ import annotations
 
