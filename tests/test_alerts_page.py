@@ -177,7 +177,8 @@ def test_notifikasi_in_chromium_1920x1080(db_factory, hook):
             assert page.get_by_role("button", name="Kirim uji: secretariat-1").count() == 1
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080.png"), full_page=False)
-            page.get_by_text("Kotak keluar", exact=True).scroll_into_view_if_needed()
-            page.locator(".st-key-notif-outbox").wait_for()
+            outbox_table = page.locator("[data-testid='stDataFrame']").nth(2)
+            outbox_table.scroll_into_view_if_needed()
+            outbox_table.wait_for()
             page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080-outbox.png"))
             browser.close()
