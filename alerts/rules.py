@@ -64,11 +64,10 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 # --- 1. mendesak_baru ----------------------------------------------------------------------------------------
-def plan_urgent(conn, ctx: Context, now: dt.datetime, last_id: int, floor_id: int, already: set) -> tuple[list[OutRow], int]:
-    """New urgent complaints to the secretariat, at once. More than the catch-up limit for one target in one
-    cycle (an outage, a stopped worker): one summary notice instead. Returns the rows and the new cursor."""
-    since = now - dt.timedelta(minutes=ctx.settings.recent_min)
-    df = q.new_urgent(conn, last_id, since, floor_id)
+def plan_urgent(df: pd.DataFrame, ctx: Context, now: dt.datetime, last_id: int, already: set) -> tuple[list[OutRow], int]:
+    """New urgent complaints (``df``: queries.alerts.new_urgent) to the secretariat, at once. More than the
+    catch-up limit for one target in one cycle (an outage, a stopped worker): one summary notice instead.
+    ``already``: (rule, complaint id, stage, target) announced before. Returns the rows and the new cursor."""
     if df.empty:
         return [], last_id
     new_last = max(last_id, int(df["id"].max()))

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -30,6 +31,7 @@ from queries import alerts as q
 
 log = logging.getLogger("ntbcare.alerts")
 LOCK_KEY = 0x4E544243  # "NTBC": the advisory lock of the alert worker
+HEARTBEAT_S = 10.0  # the wall marks a worker silent for 2 minutes
 
 
 def utc_now() -> dt.datetime:
@@ -122,8 +124,25 @@ class Worker:
     def _targets_by_name(self) -> dict[str, Target]:
         return {t.name: t for t in self.recipients.targets}
 
+    @contextlib.contextmanager
+    def _tx(self):
+        """A transaction on the cycle's one connection (one checkout per cycle), or on a new one outside."""
+        conn = getattr(self, "_conn", None)
+        if conn is None:
+            with self.engine.begin() as c:
+                yield c
+            return
+        with conn.begin():
+            yield conn
+
     def heartbeat(self, role: str) -> None:
-        with self.engine.begin() as conn:
+        """Report (at most every HEARTBEAT_S seconds, and at once when the role or the error changes)."""
+        state = (role, self.last_error)
+        t = time.monotonic()
+        if state == getattr(self, "_beat_state", None) and t - getattr(self, "_beat_t", -1e9) < HEARTBEAT_S:
+            return
+        self._beat_state, self._beat_t = state, t
+        with self._tx() as conn:
             store.beat(conn, self.worker_id, socket.gethostname(), os.getpid(), role,
                        self.settings.demo or not self.recipients.configured, self.started_at, utc_now(),
                        self.last_cycle_ms, self.last_error)
@@ -147,11 +166,16 @@ class Worker:
                 if n:
                     log.warning("%d notice(s) left 'sending' by a previous worker are pending again", n)
                 self._took_over = True
-            self.evaluate(now)
-            self.deliver()
-            self.last_cycle_ms = int((time.perf_counter() - t0) * 1000)
-            self.last_error = None
-            self.heartbeat("active")
+            with self.engine.connect() as conn:
+                self._conn = conn
+                try:
+                    self.evaluate(now)
+                    self.deliver()
+                    self.last_cycle_ms = int((time.perf_counter() - t0) * 1000)
+                    self.last_error = None
+                    self.heartbeat("active")
+                finally:
+                    self._conn = None
             self.stats["cycles"] += 1
             return "active"
         except SQLAlchemyError as exc:
@@ -161,12 +185,13 @@ class Worker:
             self.lock.held = False
             self.lock._close()
             self._took_over = False
+            self._conn = None
             return "error"
 
     def evaluate(self, now: dt.datetime) -> int:
         """Run the rules that are due and write their notices (one transaction per rule)."""
         s, written = self.settings, 0
-        with self.engine.begin() as conn:  # 1. mendesak_baru, every cycle, any hour
+        with self._tx() as conn:  # 1. mendesak_baru, every cycle, any hour
             floor = store.get_cursor(conn, "urgent_floor_id")
             if floor is None:  # first start: complaints already in the database are not news
                 floor = str(q.max_complaint_id(conn))
@@ -177,19 +202,19 @@ class Worker:
                 since = now - dt.timedelta(minutes=s.recent_min)
                 cands = q.new_urgent(conn, last, since, int(floor))
                 already = store.notified_keys(conn, ("mendesak_baru",), cands["id"].tolist()) if not cands.empty else set()
-                rows, new_last = R.plan_urgent(conn, self.ctx, now, last, int(floor), already)
+                rows, new_last = R.plan_urgent(cands, self.ctx, now, last, already)
                 written += store.enqueue(conn, rows, now)
                 if new_last != last:
                     store.set_cursor(conn, "urgent_last_id", str(new_last), now)
         day = schedule.due_today(now, s.batch_at, s)
         if day and (s.enabled("hampir_jatuh_tempo") or s.enabled("terlambat")):
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 if store.get_cursor(conn, "batch_day") != day.isoformat():
                     written += store.enqueue(conn, R.plan_batch(conn, self.ctx, now, day), now)
                     store.set_cursor(conn, "batch_day", day.isoformat(), now)
         day = schedule.due_today(now, s.digest_at, s)
         if day and s.enabled("ringkasan_harian"):
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 last = store.get_cursor(conn, "digest_day")
                 if last != day.isoformat():
                     last_day = dt.date.fromisoformat(last) if last else None
@@ -198,7 +223,7 @@ class Worker:
         day = schedule.rapor_due(now, s)
         if day and s.enabled("rapor_bulanan"):
             month = f"{day:%Y-%m}"
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 if store.get_cursor(conn, "rapor_month") != month:
                     written += store.enqueue(conn, R.plan_rapor(conn, self.ctx, now, day), now)
                     store.set_cursor(conn, "rapor_month", month, now)
@@ -210,7 +235,7 @@ class Worker:
         targets = self._targets_by_name()
         sent = 0
         now = self.now()
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             rows = store.due(conn, now, schedule.in_quiet_hours(now, self.settings), limit)
         for r in rows:
             if self.stop_event.is_set():
@@ -218,7 +243,7 @@ class Worker:
             now = self.now()
             if not self.lock.check(now):  # lost the lock (SQLite lease taken over): stop sending
                 break
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 if not store.claim(conn, r.id, now):
                     continue
             target = targets.get(r.target)
@@ -229,7 +254,7 @@ class Worker:
                 result = self.send_fn(target, r.title, r.body, attach, self.settings.send_timeout_s)
                 result_ok, error = result.ok, result.error
             now = self.now()
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 if result_ok:
                     store.mark_sent(conn, r.id, now)
                     sent += 1
