@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sla.anchor.dispatched": {"id": "disposisi", "en": "dispatch"},
     "sla.anchor.received": {"id": "diterima", "en": "receipt"},
+    "period.range": {"id": "{start} s.d. {end}", "en": "{start} to {end}"},
     "ago.seconds": {"id": "{n} dtk", "en": "{n} s"},
     "ago.minutes": {"id": "{n} mnt", "en": "{n} min"},
     "ago.hours": {"id": "{n} jam", "en": "{n} h"},
@@ -375,7 +376,7 @@ def normalise_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
+def t(key: str, lang: str, **kwargs) -> str:
     """The text for ``key`` in ``lang`` (falling back to Indonesian, then to the key itself)."""
     entry = STRINGS.get(key)
     if entry is None:
@@ -384,7 +385,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def label(prefix: str, value, lang: str = DEFAULT_LANG) -> str:
+def label(prefix: str, value, lang: str) -> str:
     """The catalogue label of a code (``status``, ``priority``, ``sla``...), or the code itself if unknown."""
     key = f"{prefix}.{value}"
     return t(key, lang) if key in STRINGS else ("–" if value is None else str(value))

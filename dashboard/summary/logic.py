@@ -90,12 +90,6 @@ class Change:
         return 100.0 * self.delta / self.before
 
 
-def signed(value: float, lang: str, digits: int = 1) -> str:
-    """'+1,5' in Indonesian, '+1.5' in English."""
-    text = f"{value:+.{digits}f}"
-    return text.replace(".", ",") if lang == "id" else text
-
-
 def changes(now: dict, before: dict) -> dict[str, Change]:
     keys = ("received_period", "completed", "completed_on_time", "on_time_share", "median_response_wd")
     return {k: Change(now.get(k), before.get(k)) for k in keys}
