@@ -378,6 +378,8 @@ def normalise_lang(value: str | None) -> str:
 
 def t(key: str, lang: str, **kwargs) -> str:
     """The text for ``key`` in ``lang`` (falling back to Indonesian, then to the key itself)."""
+    if lang not in LANGS:  # a Locale or a raw URL value here is a bug: fail loudly rather than fall back
+        raise TypeError(f"t() wants a language code from {LANGS}, not {lang!r}")
     entry = STRINGS.get(key)
     if entry is None:
         return key
