@@ -233,6 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.pengaduan": {"id": "Pengaduan", "en": "Complaint"},
     "class.pengaduan_pengawasan": {"id": "Pengaduan berkadar pengawasan", "en": "Oversight complaint"},
     "class.informasi": {"id": "Permintaan informasi", "en": "Information request"},
+    "aduan.note": {"id": "Catatan", "en": "Note"},
     "exp.title": {"id": "Penjelajah aduan", "en": "Complaint explorer"},
     "exp.filters": {"id": "Saring", "en": "Filters"},
     "exp.apply": {"id": "Terapkan", "en": "Apply"},
