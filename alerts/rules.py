@@ -180,9 +180,10 @@ def plan_digest(conn, ctx: Context, now: dt.datetime, day: dt.date, last_day: dt
 def rapor_pdf(rapor: pd.DataFrame, late_all: pd.DataFrame, period, rules, lang: str, now: dt.datetime,
               opd_ids=None) -> bytes:
     """The kepatuhan page's PDF, exactly as dashboard/compliance/view.py makes it."""
-    sections = rapor_mod.pdf_sections(rapor, late_all, lang, opd_ids)
-    return exports.rapor_pdf(sections, period.label(), rapor_mod.rules_text(rules, lang), now,
-                             rapor_mod.pdf_labels(lang))
+    loc = get_locale(lang)
+    sections = rapor_mod.pdf_sections(rapor, late_all, loc, opd_ids)
+    return exports.rapor_pdf(sections, period.label(loc), rapor_mod.rules_text(rules, loc), now,
+                             rapor_mod.pdf_labels(loc))
 
 
 def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRow]:
@@ -205,7 +206,7 @@ def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
     for group in ctx.settings.rapor_groups:
         for target in ctx.targets(group):
             loc = get_locale(target.lang)
-            title, body = messages.rapor(loc, period.start, period.label(), ctx.links, demo=ctx.demo_mark)
+            title, body = messages.rapor(loc, period.start, period.label(loc), ctx.links, demo=ctx.demo_mark)
             rows.append(OutRow(_key("rapor_bulanan", "semua", "*", target.name, month_key), "rapor_bulanan",
                                target.name, loc.lang, title, body, ctx.status, [], month_key,
                                f"rapor-opd-{stamp}.pdf", pdf(loc.lang, None)))
@@ -216,7 +217,7 @@ def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
                 continue
             for target in ctx.recipients.of(f"opd:{code}"):
                 loc = get_locale(target.lang)
-                title, body = messages.rapor(loc, period.start, period.label(), ctx.links, opd_name=r["opd"],
+                title, body = messages.rapor(loc, period.start, period.label(loc), ctx.links, opd_name=r["opd"],
                                              grade=r.get("grade"), demo=ctx.demo_mark)
                 rows.append(OutRow(_key("rapor_bulanan", f"opd:{code}", "*", target.name, month_key),
                                    "rapor_bulanan", target.name, loc.lang, title, body, ctx.status, [], month_key,

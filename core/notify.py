@@ -8,7 +8,7 @@ the page show. The URL is a secret (passwords, bot tokens): it is shown only thr
 (Apprise's own privacy rendering) and errors are passed through ``scrub`` before they are stored or logged.
 
 Language: Bahasa Indonesia unless the target's group is configured otherwise (``lang = {advisers = "en"}``
-in the secrets section, or ``NTBCARE_ALERTS_LANG_ADVISERS=en``, ``NTBCARE_ALERTS_LANG_OPD_D03=en``).
+in the secrets section, or ``NTBCARE_ALERTS_LANG_ADVISERS=en``, ``NTBCARE_ALERTS_LANG_OPD_<CODE>=en``).
 """
 from __future__ import annotations
 
@@ -103,8 +103,7 @@ def _build(groups: dict[str, list[str]], langs: dict[str, str], source: str) -> 
 
 def read_secrets_section(paths=SECRETS_FILES) -> Mapping[str, Any] | None:
     """The ``[ntbcare_alerts]`` section of the first secrets.toml that has one (None: none has it)."""
-    extra = os.environ.get("NTBCARE_SECRETS_FILE", "").strip()
-    for path in ([Path(extra)] if extra else []) + list(paths):
+    for path in paths:
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -50,18 +50,15 @@ def stale_age(hb: Fetched, now: dt.datetime | None = None) -> dt.timedelta | Non
     return age if age.total_seconds() > STALE_AFTER_S else None
 
 
-def worker_mark_html(hb: Fetched, lang: str, now: dt.datetime | None = None) -> str:
-    """The wall header's small mark: shown only when a worker has reported before and its newest heartbeat is
-    older than two minutes; empty otherwise."""
+def worker_mark_html(hb: Fetched, loc, now: dt.datetime | None = None) -> str:
+    """The wall header's small mark (``loc``: the viewer's core.locale.Locale): shown only when a worker has
+    reported before and its newest heartbeat is older than two minutes; empty otherwise."""
     import html
 
-    from core.locale import get_locale
-    from core.i18n import t
-
+    now = now or now_utc()
     age = stale_age(hb, now)
     if age is None:
         return ""
-    since = get_locale(lang).ago((now or now_utc()) - age, now or now_utc())
-    text = html.escape(t("wall.worker_stale", lang, ago=since))
+    text = html.escape(loc.t("wall.worker_stale", ago=loc.ago(now - age, now)))
     return (f'<div class="w-worker-stale" title="{text}" style="display:inline-block;margin-top:2px;padding:1px 8px;'
             f'border-radius:9px;background:#8a5a00;color:#fff3d6;font-size:0.8rem">&#9888; {text}</div>')

@@ -43,17 +43,17 @@ def _to(rule: str, s) -> str:
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
-    access_ui.require("notifikasi", lang)
+    loc = ctx.locale
+    lang = loc.lang
+    access_ui.require("notifikasi", loc)
     st.title(t("notif.title", lang))
     st.caption(t("notif.intro", lang))
     now = now_utc()
 
     # --- heartbeat ---------------------------------------------------------------------------------------
     hb, counts, rows = data.heartbeat(), data.outbox_counts(), data.outbox_rows()
-    components.stale_warning([hb, counts, rows], lang)
+    components.stale_warning([hb, counts, rows], loc)
     st.subheader(t("notif.heartbeat", lang))
-    loc = get_locale(lang)
     if hb.has_data and not hb.data.empty:
         for w in hb.data.to_dict("records"):
             ago = loc.ago(w["beat_at"], now)
@@ -71,7 +71,7 @@ def render() -> None:
     # --- rules -------------------------------------------------------------------------------------------
     settings, settings_error = data.settings()
     if settings_error:
-        st.error(t("data.config_error", lang, detail=md_literal(settings_error)), icon=":material/error:")
+        st.error(t("notif.config_error", lang, detail=md_literal(settings_error, 300)), icon=":material/error:")
     from core.alert_settings import RULES
 
     st.subheader(t("notif.rules", lang))

@@ -13,7 +13,6 @@ from dashboard import access, charts, components
 from dashboard.wall import data as wall_data
 from dashboard.data import SETTINGS
 from dashboard.geo import kecamatan_points
-from core.i18n import t
 from dashboard.wall.kiosk import apply_wall_style, schedule_nightly_reload
 from dashboard.pagectx import page_context
 from core.timefmt import now_utc, to_wita
@@ -24,7 +23,7 @@ from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_m
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
+    loc = ctx.locale
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
     CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
@@ -47,36 +46,36 @@ def render() -> None:
 
 
     def panel_title(key: str, **kw) -> None:
-        st.html(f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>')
+        st.html(f'<div class="w-panel-title">{esc(loc.t(key, **kw))}</div>')
 
 
     @st.fragment(run_every=SETTINGS.feed_interval_s)
     def header_panel():
         probe = wall_data.new_complaints()  # the feed's own cache entry: no extra query
         panels = st.session_state.get("wall-panel-results", [])
-        st.html(header_html(now_utc(), probe.fetched_at, lang) + worker_mark_html(worker_heartbeat(), lang))
-        components.stale_warning([probe, *panels], lang, retry=False)  # the fragments retry by themselves
+        st.html(header_html(now_utc(), probe.fetched_at, loc) + worker_mark_html(worker_heartbeat(), loc))
+        components.stale_warning([probe, *panels], loc, retry=False)  # the fragments retry by themselves
 
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
     def kpi_panel():
         late, period = wall_data.late_opds(), wall_data.period_figures()
         st.session_state["wall-panel-results"] = [late, period]
-        components.kpi_row(wall_data.headline_figures(late, period), lang)
+        components.kpi_row(wall_data.headline_figures(late, period), loc)
 
 
     @st.fragment(run_every=SETTINGS.feed_interval_s)
     def feed_panel():
         panel_title("wall.feed_title")
         res = wall_data.new_complaints()
-        st.html(feed_html(res.data, to_wita(now_utc()), lang, links=clickable))
+        st.html(feed_html(res.data, to_wita(now_utc()), loc, links=clickable))
 
 
     @st.fragment(run_every=SETTINGS.feed_interval_s)
     def activity_panel():
         panel_title("wall.activity_title")
         res = wall_data.opd_activity()
-        st.html(activity_html(res.data, to_wita(now_utc()), lang))
+        st.html(activity_html(res.data, to_wita(now_utc()), loc))
 
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
@@ -84,7 +83,7 @@ def render() -> None:
         panel_title("wall.late_title")
         res = wall_data.late_opds()
         if res.has_data:
-            st.html(overdue_html(res.data, lang, limit=limit, links=clickable))
+            st.html(overdue_html(res.data, loc, limit=limit, links=clickable))
 
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
@@ -93,21 +92,21 @@ def render() -> None:
                             wall_data.trend_30d())
         cols = st.columns([1.05, 1, 1.15, 1.2])
         if sec.has_data:
-            title = t("wall.sector_title", lang, period=t(f"period.{sector_period}", lang))
-            components.drill_chart(charts.sector_bar(sec.data, title, lang, height,
+            title = loc.t("wall.sector_title", period=loc.t(f"period.{sector_period}"))
+            components.drill_chart(charts.sector_bar(sec.data, title, loc, height,
                                                      links=wall_data.sector_links(sec.data, sector_period)),
                                    "wall-sector", clickable, container=cols[0])
         if ch.has_data:
-            cols[1].plotly_chart(charts.channel_donut(ch.data, t("wall.channel_title", lang), lang, height),
+            cols[1].plotly_chart(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height),
                                  config=CHART_CONFIG, key="wall-channel")
         if reg.has_data:
-            components.drill_chart(charts.region_map(reg.data, kecamatan_points(), t("wall.region_title", lang), lang,
+            components.drill_chart(charts.region_map(reg.data, kecamatan_points(), loc.t("wall.region_title"), loc,
                                                      height, links=wall_data.region_links(reg.data)),
                                    "wall-region", clickable, container=cols[2])
         if tr.has_data:
             today = to_wita(now_utc()).date()
             start = today.fromordinal(today.toordinal() - 29)
-            components.drill_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height,
+            components.drill_chart(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc, height,
                                                       links=True), "wall-trend", clickable, container=cols[3])
 
     header_panel()
