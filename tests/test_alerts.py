@@ -340,3 +340,34 @@ def test_the_outbox_refuses_a_second_copy(sqlite_world):
     with engine.connect() as conn:
         keys = [k for (k,) in q.alerts_conn(conn).execute(select(q.outbox.c.idem_key))]
     assert "terlambat|opd:N02|*|opd-N02-demo|2026-03-30" in keys and len(keys) == len(set(keys))
+
+
+def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receivers):
+    import os
+    import subprocess
+    import sys
+
+    from tests.browser_support import ROOT
+
+    smtp, hook = receivers
+    secret = "tok3n-Rahasia-123"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NTBCARE_ALERTS_")}
+    env.update({"NTBCARE_ALERTS_ADVISERS": f"json://bot:{secret}@127.0.0.1:{hook.port}/staf-ahli,"
+                                           + smtp.url("staf.ahli@ntbprov.go.id"),
+                "NTBCARE_ALERTS_LANG_ADVISERS": "en"})
+    run = subprocess.run([sys.executable, "-m", "alerts", "test", "advisers-1"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("advisers-1 (json://bot:****@127.0.0.1:") and run.stdout.rstrip().endswith("terkirim")
+    assert [(m["path"], m["title"]) for m in hook.received] == [("/staf-ahli", "[NTB Care] Test notice")]
+    assert hook.received[0]["message"].startswith("Test notice from NTB Care Monitor for target advisers-1, ")
+    assert smtp.messages == []  # only the target named
+    listed = subprocess.run([sys.executable, "-m", "alerts", "targets"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert [line.split("\t")[:3] for line in listed.stdout.splitlines()] == [
+        ["advisers-1", "advisers", "en"], ["advisers-2", "advisers", "en"]]
+    for out in (run.stdout, run.stderr, listed.stdout, listed.stderr):
+        assert secret not in out
+    missing = subprocess.run([sys.executable, "-m", "alerts", "test", "leaders"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "Target 'leaders' tidak ada" in missing.stderr
