@@ -15,7 +15,7 @@ from dashboard.config import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
 from dashboard.explorer import NONE_CODE, Lookups, Selection, explorer_link, parse_params
 from dashboard.i18n import label, t
-from dashboard.textsafe import md_literal
+from dashboard.textsafe import md_literal, plain_text
 from dashboard.timefmt import fmt_wita
 from queries import lookup, search
 
@@ -116,7 +116,7 @@ def _table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("rapor.col_ticket", lang): "aduan?tiket=" + df["ticket"].astype(str),
         t("rapor.col_received", lang): df["received_at"].map(fmt_wita),
-        t("rapor.col_title", lang): df["title"].astype(str),
+        t("rapor.col_title", lang): df["title"].map(plain_text),
         t("exp.col.sector", lang): df["sector"].fillna("–"),
         t("exp.col.region", lang): df["region"].fillna("–"),
         t("rapor.opd", lang): df["opd"].fillna(t("opd.unassigned", lang)),

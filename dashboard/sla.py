@@ -163,11 +163,11 @@ class ReferenceClock:
 def pause_spans(events, status: str, now: dt.datetime) -> list[tuple[dt.date, dt.date]]:
     """The pauses of a complaint as (pause date, resume date) WITA spans, from its events.
 
-    ``events``: (kind, occurred_at) pairs in the order they were written (ties in time keep that order).
+    ``events``: (kind, occurred_at, ...) tuples in the order they were written (ties in time keep that order).
     """
     ordered = sorted(enumerate(events), key=lambda ie: (ie[1][1], ie[0]))
     spans, since = [], None
-    for _, (kind, at) in ordered:
+    for _, (kind, at, *_rest) in ordered:
         if kind == PAUSE_KIND and since is None:
             since = at
         elif kind in RESUME_KINDS and since is not None:

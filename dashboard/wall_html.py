@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.explorer import OPEN_ALIAS, code_or_none, explorer_link
 from dashboard.i18n import label, t
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
+from dashboard.textsafe import plain_text
 from dashboard.timefmt import ago, fmt_wita, to_wita
 
 
@@ -74,7 +75,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
             f'<div class="w-ago">{esc(ago(r["received_at"], now, lang))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
-            f'{esc(r["title"])}</span></div>'
+            f'{esc(plain_text(r["title"]))}</span></div>'
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
             f'<div class="w-status">{esc(label("status", r.get("status"), lang))}</div></td>'

@@ -10,7 +10,7 @@ from dashboard import access_ui, components, explorer_view
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
-from dashboard.textsafe import md_literal
+from dashboard.textsafe import md_literal, plain_text
 from dashboard.timefmt import fmt_wita
 from queries import complaint
 
@@ -32,7 +32,7 @@ if detail.data.empty:
     st.stop()
 c = detail.data.iloc[0]
 st.subheader(t("aduan.title", lang, ticket=md_literal(c["ticket"])))
-st.text(str(c["title"]))
+st.text(plain_text(c["title"]))  # <br>, &amp; ... as text: dashboard/textsafe.py
 
 fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
                                                   "rapor.opd", "rapor.col_sla")],
@@ -46,7 +46,7 @@ left, right = st.columns(2)
 left.dataframe(fields, hide_index=True, width="stretch")
 right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
 st.caption(t("aduan.body", lang))
-body = str(c["body"]) if isinstance(c["body"], str) else "–"
+body = plain_text(c["body"]) or "–"
 with st.container(height=360 if len(body) > 3000 else "content"):  # a very long text scrolls in its own box
     st.text(body)
 access_ui.reporter_block(c, viewer, lang)
@@ -73,7 +73,7 @@ if timeline.has_data:
         "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
         t("rapor.col_status", lang): tl["kind"],
         t("rapor.opd", lang): tl["opd"].fillna("–"),
-        "Catatan": tl["note"].fillna(""),
+        "Catatan": tl["note"].map(plain_text),
     }), hide_index=True, width="stretch")
     passed = [o for o in tl["opd"].dropna().tolist()]
     st.caption(t("aduan.opds", lang) + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

@@ -8,7 +8,7 @@ from dashboard import access_ui, charts, compliance, components, exports
 from dashboard.data import fetch, sla_rules
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
-from dashboard.textsafe import detail_link, md_literal
+from dashboard.textsafe import detail_link, md_literal, plain_text
 from dashboard.timefmt import fmt_wita, now_utc, to_wita
 from queries import calendar, overdue, scorecard
 
@@ -101,7 +101,7 @@ if row is not None:
         d = drill.data
         table = pd.DataFrame({
             t("rapor.col_ticket", lang): d["ticket"],
-            t("rapor.col_title", lang): d["title"],
+            t("rapor.col_title", lang): d["title"].map(plain_text),
             t("rapor.col_received", lang): d["received_at"].map(lambda v: fmt_wita(v)),
             t("rapor.col_dispatched", lang): d["dispatched_at"].map(lambda v: fmt_wita(v)),
             t("rapor.col_deadline", lang): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else "–"),

@@ -9,7 +9,7 @@ from dashboard import access_ui, components
 from dashboard.data import fetch
 from dashboard.i18n import label, t
 from dashboard.pagectx import page_context
-from dashboard.textsafe import detail_link
+from dashboard.textsafe import detail_link, plain_text
 from dashboard.timefmt import fmt_wita
 from queries import calendar, quality
 
@@ -51,7 +51,7 @@ if not found.empty:
         e = ex.data
         st.dataframe(pd.DataFrame({
             t("rapor.col_ticket", lang): e["ticket"],
-            t("rapor.col_title", lang): e["title"],
+            t("rapor.col_title", lang): e["title"].map(plain_text),
             t("rapor.col_status", lang): e["status"].map(lambda v: label("status", v, lang)),
             t("rapor.col_received", lang): e["received_at"].map(lambda v: fmt_wita(v)),
             t("rapor.col_detail", lang): e["ticket"].map(detail_link),
