@@ -365,6 +365,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "quality.event_duplicate": {"id": "Peristiwa ganda (aduan, jenis dan waktu sama)",
                                 "en": "Duplicate events (same complaint, kind and time)"},
     "quality.outside_calendar": {"id": "Tanggal di luar kalender hari kerja", "en": "Date outside the working-day calendar"},
+    "quality.time_format": {"id": "Waktu tersimpan dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+                            "en": "Time stored in a form the contract does not allow (SQLite)"},
+    "quality.event_time_format": {"id": "Waktu peristiwa dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+                                  "en": "Event time in a form the contract does not allow (SQLite)"},
     "quality.calendar_missing_today": {"id": "Kalender hari kerja tidak mencakup hari ini",
                                        "en": "The working-day calendar does not cover today"},
 }
