@@ -299,6 +299,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.trend_title": {"id": "Masuk dan selesai per {grain}", "en": "In and completed per {grain}"},
     "sum.grain.week": {"id": "minggu", "en": "week"},
     "sum.grain.month": {"id": "bulan", "en": "month"},
+    "chart.yoy_partial": {"id": "* bulan berjalan: kedua tahun dihitung pada tanggal yang sama (1 s.d. hari ini)",
+                          "en": "* month in progress: both years counted on the same dates (1st to today)"},
     "sum.yoy_title": {"id": "Aduan masuk per bulan: {year} dibanding {prev}", "en": "Complaints in per month: {year} vs {prev}"},
     "sum.sector_title": {"id": "Menurut sektor", "en": "By sector"},
     "sum.channel_title": {"id": "Menurut kanal", "en": "By channel"},

@@ -80,10 +80,17 @@ if flow.has_data and done.has_data:
     c1.subheader(t("sum.trend_title", lang, grain=t(f"sum.grain.{grain}", lang)))
     components.drill_chart(charts.flow_bars(tf, None, lang, links=summary.trend_links(tf, grain, period)), "sum-flow",
                            container=c1)
+part = summary.partial_month(today, period.end.year)
+prev_part = None
+if part is not None:  # the month in progress against the same dates a year before, not the whole month
+    same = summary.same_days_a_year_before(part).bounds()
+    prev_part = fetch(trend.received_vs_completed, start=same[0], end=same[1], grain="month")
 if yoy.has_data:
     y = period.end.year
+    prev_n = (int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None)
     c2.subheader(t("sum.yoy_title", lang, year=y, prev=y - 1))
-    c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y), y, None, lang),
+    c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y, part if prev_n is not None else None,
+                                                            prev_n), y, None, lang),
                     config=components.CHART_CONFIG, key="sum-yoy")
 
 # --- by category ---------------------------------------------------------------------------------------
