@@ -152,7 +152,7 @@ def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generate
         for r in breached.itertuples(index=False):
             received = pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
             deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
-            title = text(plain_text(r.title))
+            title = text(plain_text(r.title).replace("\n", " "))  # one line in the table
             title = title if len(title) <= 70 else title[:67] + "..."
             for value, w in zip((r.ticket, title, received, deadline, r.overdue_wd), widths):
                 pdf.cell(w, 5, text(value), border=1)
