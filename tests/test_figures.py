@@ -29,11 +29,7 @@ DECEMBER = (wita(2026, 12, 1, 0), wita(2027, 1, 1, 0))
 def fresh_db(db_factory, backend: str, cases: dict):
     """Schema, reference rows and calendar of the hand-built dataset, with only ``cases`` as complaints."""
     engine = make_engine(db_factory.url(backend), must_exist=False)
-    dataset.build(engine)
-    with engine.begin() as conn:
-        conn.execute(delete(schema.complaint_event))
-        conn.execute(delete(schema.complaint))
-        dataset.insert_cases(conn, cases)
+    dataset.build_with(engine, cases)
     return engine
 
 
