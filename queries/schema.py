@@ -167,9 +167,9 @@ complaint_event = Table(
     Index("ix_event_complaint", "complaint_id", "occurred_at"),
     Index("ix_event_occurred_at", "occurred_at"),
 )
-# Postponements are rare; this partial index lets the SLA clock find them (and only them) without reading the
-# event table. For an existing database: deploy/pause_index.sql.
-Index("ix_event_pause", complaint_event.c.complaint_id, complaint_event.c.occurred_at,
+# Postponements are rare; this partial covering index lets the SLA clock find them (and only them) without
+# reading the event table. For an existing database: deploy/pause_index.sql.
+Index("ix_event_pause", complaint_event.c.complaint_id, complaint_event.c.occurred_at, complaint_event.c.id,
       postgresql_where=complaint_event.c.kind == "ditunda", sqlite_where=complaint_event.c.kind == "ditunda")
 
 # Added by this project: the working-day calendar that lets the database compute deadlines.

@@ -63,8 +63,10 @@ def stage_pauses(rules, now: dt.datetime, where=()):
     """Per complaint with a pause (among those matching ``where``, conditions on ``complaint``): the working
     days paused within each stage. Columns: complaint_id, dispatch_paused, response_paused, completion_paused.
 
-    Reads only the ``ditunda`` events (partial index ``ix_event_pause``) and, for each, the complaint's later
-    events through ``ix_event_complaint`` to find the resume: nothing per row of the big tables.
+    Reads only the ``ditunda`` events (the covering partial index ``ix_event_pause``) of the complaints matching
+    ``where`` (a hash join with them: no probe per complaint) and, for each, the complaint's later events through
+    ``ix_event_complaint`` to find the resume; then those few complaints again by primary key for their stage
+    bounds. Nothing is read per row of the big tables.
     """
     ev, nxt = complaint_event.alias("pz_ev"), complaint_event.alias("pz_next")
     resume = (select(func.min(ts_key(nxt.c.occurred_at)))
