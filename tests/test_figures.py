@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, select, text
 
-from dashboard import compliance
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.sla import ReferenceClock, reference_complaint_sla
+from core import rapor as compliance
+from core.engine import make_engine
+from core.settings import SlaRules
+from core.sla import ReferenceClock, reference_complaint_sla
 from queries import headline, quality, schema, scorecard, search
 from queries._sql import read_frame
 from queries.sla_sql import complaint_sla

@@ -1,5 +1,5 @@
 """Citizen text as it really arrives (HTML line breaks and entities): shown and exported as the text it means,
-never as HTML, stored unchanged (``dashboard.textsafe.plain_text``)."""
+never as HTML, stored unchanged (``core.textsafe.plain_text``)."""
 import csv
 import datetime as dt
 import io
@@ -10,10 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, exports, wall_html
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.textsafe import plain_text
+from core import exports
+from core.engine import make_engine
+from core.locale import LOCALES
+from core.settings import SlaRules
+from core.textsafe import plain_text
+from dashboard import data
+from dashboard.wall import html as wall_html
 from queries import complaint as complaint_q
 from queries import feed, schema
 from tests import dataset, hostile
@@ -60,7 +63,8 @@ def test_wall_feed_shows_the_text_escaped_once():
                         "title": "Jalan &amp; jembatan<br>rusak <img src=x onerror=alert(1)>", "channel": "LAPOR!",
                         "sector": "Infrastruktur", "region": "Kota Mataram", "opd": None, "priority": "biasa",
                         "status": "diterima"}])
-    html = wall_html.feed_html(df, dt.datetime(2026, 12, 2, 2, tzinfo=dt.timezone.utc), "id", links=False)
+    html = wall_html.feed_html(df, dt.datetime(2026, 12, 2, 2, tzinfo=dt.timezone.utc), LOCALES["id"],
+                                links=False)
     assert "Jalan &amp; jembatan\nrusak &lt;img src=x onerror=alert(1)&gt;" in html
     assert "&amp;amp;" not in html and "<img" not in html and "<br" not in html
 

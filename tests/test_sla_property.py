@@ -5,7 +5,7 @@ reopenings, re-dispatches to merged and unmerged OPDs, times at exactly midnight
 and one second before it, holidays and cuti bersama; on SQLite the stored times are rewritten into every
 text form the contract allows. Every rapor figure, the headline period figures and every explorer SLA count
 are computed here from the rules alone (README, "The SLA clock": working days, stages, pauses), with
-nothing from ``dashboard.sla`` but the holiday list, and compared with the SQL on PostgreSQL and SQLite.
+nothing from ``core.sla`` but the holiday list, and compared with the SQL on PostgreSQL and SQLite.
 """
 import datetime as dt
 import random
@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from data_seed.reference import load_reference
-from dashboard import compliance
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.sla import holiday_map
+from core import rapor as compliance
+from core.engine import make_engine
+from core.settings import SlaRules
+from core.sla import holiday_map
 from queries import headline, schema, scorecard, search
 from tests import dataset
 from tests.conftest import BACKENDS
@@ -402,8 +402,8 @@ def test_headline_period_figures_match_the_rules(prop_db, period):
 
 @pytest.mark.parametrize("anchor", ["dispatched", "received"])
 def test_the_reference_clock_follows_the_same_rules(anchor):
-    """``dashboard.sla.reference_complaint_sla`` (the plain-Python clock of the app) on the same random cases."""
-    from dashboard.sla import reference_complaint_sla
+    """``core.sla.reference_complaint_sla`` (the plain-Python clock of the app) on the same random cases."""
+    from core.sla import reference_complaint_sla
 
     rules = SlaRules(completion_anchor=anchor)
     cases = random_cases(random.Random(20261202))

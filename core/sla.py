@@ -29,13 +29,13 @@ from pathlib import Path
 
 import holidays
 
-from dashboard.config import WITA
+from core.settings import value
+from core.codes import (ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET,  # noqa: F401
+                        STATE_ON_TRACK, WITA)
 
 CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
 DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
 
-STATE_ON_TRACK, STATE_AT_RISK, STATE_BREACHED = "on_track", "at_risk", "breached"
-STATE_MET, STATE_LATE = "met", "late"
 PAUSE_KIND = "ditunda"
 RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
 
@@ -45,7 +45,7 @@ def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
 
     Returns ``{date: name}`` for added holidays and ``{date: None}`` for removed ones.
     """
-    path = Path(path) if path else DEFAULT_OVERRIDES
+    path = Path(path or value("NTBCARE_HOLIDAY_OVERRIDES") or DEFAULT_OVERRIDES)
     if not path.exists():
         return {}
     out: dict[dt.date, str | None] = {}
@@ -177,8 +177,6 @@ def pause_spans(events, status: str, now: dt.datetime) -> list[tuple[dt.date, dt
         spans.append((wita_date(since), wita_date(now)))
     return spans
 
-
-ACTIVE_STATUSES = ("diterima", "terdisposisi", "diproses")
 _OVERALL_ORDER = (STATE_BREACHED, STATE_AT_RISK, STATE_ON_TRACK, "ditunda", STATE_LATE, STATE_MET)
 
 

@@ -7,7 +7,7 @@
 - XLSX cells: control characters that XML (and so Excel) refuses become U+FFFD, and text longer than
   Excel's cell limit (32,767 UTF-16 code units) is cut at a character boundary and ends with "…".
   CSV keeps every character.
-- Citizen text (``CITIZEN_TEXT`` columns, PDF titles) is written as text by ``dashboard.textsafe.plain_text``:
+- Citizen text (``CITIZEN_TEXT`` columns, PDF titles) is written as text by ``core.textsafe.plain_text``:
   ``<br>``/``<p>`` as line breaks, entities decoded, other tags as the characters they are.
 - Times are written in WITA.
 """
@@ -21,14 +21,14 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboard.config import WITA
-from dashboard.textsafe import plain_text
+from core.codes import WITA
+from core.textsafe import FORMULA_START, neutralise, plain_text  # noqa: F401 - part of this module's interface
 
 PERSONAL = ("reporter_name", "reporter_contact")
-# citizen text, written as the text it means (``dashboard.textsafe.plain_text``: <br> as line breaks, entities
+
+# citizen text, written as the text it means (``core.textsafe.plain_text``: <br> as line breaks, entities
 # decoded); the columns' names in the frames and in the explorer's export
 CITIZEN_TEXT = ("title", "body", "note", "judul", "isi", "catatan")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CELL_MAX = 32_767  # Excel's limit on the length of a cell, in UTF-16 code units
 PDF_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses (IllegalCharacterError)
@@ -37,13 +37,6 @@ FONT_CANDIDATES = [
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
 ]
-
-
-def neutralise(value):
-    """A cell value that a spreadsheet will never evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def xlsx_text(value):
