@@ -265,7 +265,9 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
     eff = opd_rollup(rollup)
     active = complaint.c.status.in_(ACTIVE_STATUSES)
     conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
-    pz = stage_pauses(rules, now, conds)
+    # only a running stage has days remaining, so only the pauses of active complaints matter here (a postponed
+    # complaint's stages are not running): fewer pauses to resolve for the wall
+    pz = stage_pauses(rules, now, (complaint.c.status.in_(ACTIVE_STATUSES), *where))
 
     def paused(name):
         return func.coalesce(pz.c[f"{name}_paused"], 0)
