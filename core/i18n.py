@@ -233,6 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.pengaduan": {"id": "Pengaduan", "en": "Complaint"},
     "class.pengaduan_pengawasan": {"id": "Pengaduan berkadar pengawasan", "en": "Oversight complaint"},
     "class.informasi": {"id": "Permintaan informasi", "en": "Information request"},
+    "aduan.note": {"id": "Catatan", "en": "Note"},
     "exp.title": {"id": "Penjelajah aduan", "en": "Complaint explorer"},
     "exp.filters": {"id": "Saring", "en": "Filters"},
     "exp.apply": {"id": "Terapkan", "en": "Apply"},
@@ -378,6 +379,8 @@ def normalise_lang(value: str | None) -> str:
 
 def t(key: str, lang: str, **kwargs) -> str:
     """The text for ``key`` in ``lang`` (falling back to Indonesian, then to the key itself)."""
+    if lang not in LANGS:  # a Locale or a raw URL value here is a bug: fail loudly rather than fall back
+        raise TypeError(f"t() wants a language code from {LANGS}, not {lang!r}")
     entry = STRINGS.get(key)
     if entry is None:
         return key

@@ -69,3 +69,10 @@ def test_summary_charts_carry_their_links_and_escape_labels():
     assert list(f.data[0].x) == ["02-11"] and f.data[0].customdata[0].startswith("aduan?dari=2026-11-02")
     line = charts.on_time_line(pd.DataFrame({"period": ["2026-11"], "on_time_pct": [75.0]}), 80, None, ID)
     assert line.layout.shapes[0].y0 == 80 and line.data[0].text == ("75%",)
+
+
+def test_count_delta_shows_the_change_and_its_share_in_each_language():
+    grown = summary.Change(1786, 1720)  # +66, +3.8 %
+    assert summary.count_delta(grown, ID) == "+66 (+4%)" and summary.count_delta(summary.Change(2500, 1200), EN) == "+1,300 (+108%)"
+    assert summary.count_delta(summary.Change(5, 0), ID) == "+5"  # no share of nothing
+    assert summary.count_delta(summary.Change(5, None), ID) is None

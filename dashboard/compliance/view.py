@@ -122,11 +122,8 @@ def render() -> None:
     # --- exports (files are built only when a button is clicked) ----------------------------------------
     st.subheader(loc.t("kep.export"))
     stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    rapor_export = rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
-    mine = drill.data if row is not None and drill.has_data else pd.DataFrame(
-        columns=["opd_id", "sla_state", "ticket", "title", "received_at", "deadline", "overdue_wd", "status"])
-    late_export = mine[mine["sla_state"].isin(["breached", "at_risk"])]
-    late_export = late_export.drop(columns=[c for c in ("id", "opd_id") if c in late_export.columns])
+    mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
+    rapor_export, late_export = compliance.export_frames(rapor, mine)
     e1, e2, e3, e4 = st.columns(4)
     e1.download_button(loc.t("kep.export_rapor_xlsx"), lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
                        file_name=f"rapor-opd-{stamp}.xlsx", on_click="ignore")

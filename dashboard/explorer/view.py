@@ -43,8 +43,9 @@ def render() -> None:
                            " ": [loc.label("status", c["status"]), fmt_wita(c["received_at"]),
                                  fmt_wita(c["dispatched_at"]), c["opd_own"] if isinstance(c["opd_own"], str) else "–",
                                  loc.label("sla", c["sla_state"])]})
-    extra = pd.DataFrame({"": ["Kanal", "Sektor", "Kab/Kota", "Klasifikasi", "Prioritas"],
-                          " ": [c["channel"], c["sector"], c["region"], c["classification"],
+    extra = pd.DataFrame({"": [loc.t(k) for k in ("exp.channel", "exp.sector", "exp.region", "exp.classification",
+                                                  "exp.priority")],
+                          " ": [c["channel"], c["sector"], c["region"], loc.label("class", c["classification"]),
                                 loc.label("priority", c["priority"])]})
     left, right = st.columns(2)
     left.dataframe(fields, hide_index=True, width="stretch")
@@ -77,7 +78,7 @@ def render() -> None:
             "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
             loc.t("rapor.col_status"): tl["kind"],
             loc.t("rapor.opd"): tl["opd"].fillna("–"),
-            "Catatan": tl["note"].fillna(""),
+            loc.t("aduan.note"): tl["note"].fillna(""),
         }), hide_index=True, width="stretch")
         passed = [o for o in tl["opd"].dropna().tolist()]
         st.caption(loc.t("aduan.opds") + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

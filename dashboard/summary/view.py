@@ -4,6 +4,7 @@ dashboard.summary.logic, charts from dashboard.charts. Every bar and region open
 Columns stack on a phone (Streamlit stacks st.columns below 640 px), charts stretch to the width.
 """
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -46,12 +47,7 @@ def render() -> None:
     ch = summary.changes(now_fig.data, before_fig.data if before_fig.has_data else {})
 
 
-    def count_delta(c):
-        if c.delta is None:
-            return None
-        pct = f" ({loc.signed(c.pct)}%)" if c.pct is not None else ""
-        return loc.signed(c.delta) + pct
-
+    count_delta = partial(summary.count_delta, loc=loc)
 
     share, med = ch["on_time_share"], ch["median_response_wd"]
     items = [
