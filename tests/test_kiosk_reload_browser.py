@@ -15,9 +15,10 @@ from dashboard.wall.kiosk import RELOAD_ENV
 from tests.browser_support import wait_ready
 
 pytestmark = pytest.mark.browser
-# the reload is set this far after the servers start: room for starting two servers and loading two walls.
-# Both tests' walls are due at the same moment, so the module waits for it once.
-LEAD_S = 60
+# The reload is set this far after the servers start: room for starting two servers and loading two walls.
+# Both tests' walls are due at the same moment, so the module waits for it once. On a machine so busy that the
+# walls are not shown in time, the servers start again with more room (at most three times).
+LEAD_S = 45
 
 
 def scheduled_delay_ms(page) -> int:
@@ -26,38 +27,49 @@ def scheduled_delay_ms(page) -> int:
 
 
 def open_kiosk(page, server):
-    """The kiosk wall in ``page``, its main-frame navigations, and the moment (monotonic) its reload is due."""
+    """The kiosk wall in ``page``, its main-frame navigations, and its reload delay in ms."""
     navigations: list[str] = []
     page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
     page.goto(f"{server.url}/monitor?kiosk=1")
     wait_ready(page)
     expect(page.locator(".w-feed")).to_be_visible(timeout=20000)
     delay = scheduled_delay_ms(page)
-    if delay < 5000:
-        pytest.fail(f"starting the servers and loading the walls took longer than {LEAD_S} s; "
-                    "the reload time passed before it was shown")
     page.evaluate("window.__beforeReload = true")
     assert len(navigations) == 1
-    return page, navigations, time.monotonic() + delay / 1000
+    return page, navigations, delay
 
 
-def reload_env() -> dict[str, str]:
-    at = dt.datetime.now(WITA) + dt.timedelta(seconds=LEAD_S)
+def reload_env(lead_s: float) -> dict[str, str]:
+    at = dt.datetime.now(WITA) + dt.timedelta(seconds=lead_s)
     return {RELOAD_ENV: at.strftime("%H:%M:%S")}
 
 
 @pytest.fixture(scope="module")
 def kiosks(dataset_url, app_server, browser):
     """Two kiosk walls on two servers, both set to reload at the same time: "up" keeps its server, "down" has
-    its server stopped right after its wall is shown. name -> (page, navigations, due)."""
-    env = reload_env()
-    servers = {name: app_server(dataset_url, env, name=f"kiosk-reload-{name}", fresh=True) for name in ("up", "down")}
-    contexts, walls = [], {}
-    for name, server in servers.items():
-        contexts.append(browser.new_context(viewport={"width": 1920, "height": 1080}))
-        walls[name] = open_kiosk(contexts[-1].new_page(), server)
-    servers["down"].stop()
-    yield walls
+    its server stopped right after its wall is shown. name -> (page, navigations, due (monotonic))."""
+    lead = LEAD_S
+    for _attempt in range(3):
+        started = time.monotonic()
+        env = reload_env(lead)
+        servers = {name: app_server(dataset_url, env, name=f"kiosk-reload-{name}", fresh=True)
+                   for name in ("up", "down")}
+        contexts, walls = [], {}
+        for name, server in servers.items():
+            contexts.append(browser.new_context(viewport={"width": 1920, "height": 1080}))
+            page, navigations, delay = open_kiosk(contexts[-1].new_page(), server)
+            walls[name] = (page, navigations, time.monotonic() + delay / 1000, delay)
+        servers["down"].stop()
+        if all(5000 <= delay <= lead * 1000 for *_, delay in walls.values()):
+            break
+        # the reload time passed (or nearly) before a wall was shown: again, with more room
+        for context in contexts:
+            context.close()
+        servers["up"].stop()
+        lead = max(2 * lead, 2 * (time.monotonic() - started) + 20)
+    else:
+        pytest.fail("the walls were never shown before their reload time")
+    yield {name: wall[:3] for name, wall in walls.items()}
     for context in contexts:
         context.close()
 
