@@ -310,7 +310,7 @@ class UnitServer(StreamlitServer):
             raise DeployFileError(f"{unit.name}: WorkingDirectory {workdir}, expected {INSTALL_DIR}")
         self.log_path = log_path or (ARTIFACTS / f"unit-{port}.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("w")
+        self._log = self.log_path.open("a")  # a restarted process writes on after the first one
         self.proc = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self._wait_healthy()
