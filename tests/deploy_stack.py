@@ -29,6 +29,23 @@ from tests.readonly import apply_script, role_url
 DATABASE = "ntbcare_deploy"
 
 
+@contextlib.contextmanager
+def primary_and_standby(build=dataset.build):
+    """(primary, standby, owner URL on the primary): ``build(engine)`` fills database DATABASE on the primary,
+    deploy/readonly_role.sql makes the read-only role (readonly.ROLE), then the standby is copied from it and has
+    replayed everything. The role and its password reach the standby by replication, like the data."""
+    with PgInstance() as primary:
+        owner_url = primary.create_database(DATABASE)
+        engine = make_engine(owner_url, must_exist=False)
+        build(engine)
+        engine.dispose()
+        res = apply_script(primary, DATABASE)
+        assert res.returncode == 0, res.stderr
+        with PgStandby(primary) as standby:
+            standby.wait_replayed()
+            yield primary, standby, owner_url
+
+
 class DeployStack(contextlib.ExitStack):
     def __init__(self, processes: int = 2, env: dict[str, str] | None = None, with_login: bool = True,
                  log_prefix: str = "deploy", build=dataset.build, database_url: str | None = None):
@@ -40,17 +57,8 @@ class DeployStack(contextlib.ExitStack):
             self.tmp = Path(tempfile.mkdtemp(prefix="ntbcare-deploy-"))
             self.callback(shutil.rmtree, self.tmp, True)
             if database_url is None:
-                self.primary = self.enter_context(PgInstance())
-                self.owner_url = self.primary.create_database(DATABASE)
-                engine = make_engine(self.owner_url, must_exist=False)
-                build(engine)
-                engine.dispose()
-                res = apply_script(self.primary, DATABASE)
-                assert res.returncode == 0, res.stderr
-                self.standby = self.enter_context(PgStandby(self.primary))
-                self.standby.wait_replayed()
+                self.primary, self.standby, self.owner_url = self.enter_context(primary_and_standby(build))
                 self.app_database_url = role_url(self.standby, DATABASE)
-                self.direct_primary_ro_url = role_url(self.primary, DATABASE)
             else:
                 self.primary = self.standby = None
                 self.owner_url = self.app_database_url = database_url
