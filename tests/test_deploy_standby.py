@@ -145,6 +145,8 @@ def test_replication_lag_is_not_in_the_data_age_shown(on_standby):
     newest change it has: a complaint committed on the primary is missing although the stamp looks fresh. That
     is what docs/deployment.md tells operators to watch (pg_last_xact_replay_timestamp)."""
     primary, standby, owner = on_standby
+    insert_now(owner, "Penanda sebelum jeda replikasi")
+    standby.wait_replayed()  # the standby is level with the primary: its newest replayed change is this one
     superuser(standby.port, "SELECT pg_wal_replay_pause()")
     try:
         ticket = insert_now(owner, "Air PDAM keruh di Selong (selama jeda replikasi)")
