@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.common import database_parser
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
+from core.settings import SlaRules
+from core.engine import make_engine
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t
 

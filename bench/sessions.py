@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, text
 from bench import procinfo
 from bench.common import database_parser
 from bench.soak import WALL_BROWSER_ARGS, db_transactions, stamp_lag_s
-from dashboard.config import WITA
+from core.codes import WITA
 from tests.browser_support import CHROMIUM, StreamlitServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, text
 
 from bench import procinfo
 from bench.common import database_parser
-from dashboard.config import WITA
+from core.codes import WITA
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 ROOT = Path(__file__).resolve().parent.parent

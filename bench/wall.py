@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, delete, insert, select, text
 
 from bench.common import database_parser
 from bench.queries import ensure_database
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from queries import schema
 from bench.procinfo import cpu_seconds, rss_mb
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer

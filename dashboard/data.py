@@ -23,9 +23,9 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from dashboard.config import SlaRules, Settings, database_url
-from dashboard.engine import DatabaseConfigError, make_engine
-from dashboard.timefmt import now_utc
+from core.settings import SlaRules, Settings, database_url
+from core.engine import DatabaseConfigError, make_engine
+from core.timefmt import now_utc
 
 log = logging.getLogger("ntbcare.data")
 SETTINGS = Settings.from_env()

@@ -10,8 +10,8 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from tqdm import tqdm
 
-from dashboard.config import database_url
-from dashboard.engine import DatabaseConfigError, make_engine, redact
+from core.settings import database_url
+from core.engine import DatabaseConfigError, make_engine, redact
 from data_seed.generator import Generator
 from data_seed.load import (
     SEED_MARK, SeedError, bulk_insert, copy_csv, create_schema, prepare_empty_database, reset_sequences,

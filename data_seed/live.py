@@ -13,7 +13,7 @@ import time
 import numpy as np
 from sqlalchemy import func, insert, select, update
 
-from dashboard.engine import make_engine, redact
+from core.engine import make_engine, redact
 from data_seed import texts
 from data_seed.load import SeedError, created_by_seed
 from data_seed.reference import REORG_DAY, kecamatan_table, load_reference

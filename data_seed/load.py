@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Table, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.sla import build_calendar
+from core.sla import build_calendar
 from queries import schema
 
 

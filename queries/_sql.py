@@ -9,9 +9,9 @@ from sqlalchemy import Date, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from core.codes import WITA_OFFSET_HOURS
 from queries.schema import opd
 
-WITA_OFFSET_HOURS = 8  # Asia/Makassar has no daylight saving time
 # A timestamp later than now by more than this is "in the future" (a wrong clock or date at the writer);
 # the tolerance absorbs small differences between the writer's clock and this server's.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

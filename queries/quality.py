@@ -17,8 +17,8 @@ from sqlalchemy import Float, and_, case, func, literal, literal_column, or_, se
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from dashboard.config import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES, WITA
-from dashboard.exports import FORMULA_START
+from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES, WITA
+from core.textsafe import FORMULA_START
 from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc
 from queries.schema import complaint, complaint_event, opd, work_calendar
 from queries.sla_sql import today_wita

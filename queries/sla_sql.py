@@ -1,6 +1,6 @@
 """The SLA clock inside the database: per-complaint stage states computed with ``work_calendar``.
 
-Mirrors ``dashboard.sla.ReferenceClock`` exactly (tests prove it on PostgreSQL and SQLite).
+Mirrors ``core.sla.ReferenceClock`` exactly (tests prove it on PostgreSQL and SQLite).
 ``rules`` is any object with ``dispatch_days``, ``response_days``, ``completion_days`` (dict by
 classification), ``completion_anchor`` ("dispatched" or "received") and ``at_risk_days``.
 
@@ -19,13 +19,12 @@ from sqlalchemy.sql.expression import ColumnElement
 from queries._sql import nonneg, opd_rollup, utc, wita_date
 from queries.schema import complaint, work_calendar
 
-ACTIVE_STATUSES = ("diterima", "terdisposisi", "diproses")
-OPEN_STATUSES = ACTIVE_STATUSES + ("ditunda",)
+from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, WITA_OFFSET_HOURS  # noqa: F401 - re-used by queries
 DEFAULT_COMPLETION_DAYS = 14  # unknown classification: treated as an ordinary complaint
 
 
 def today_wita(now: dt.datetime) -> dt.date:
-    return utc(now).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    return utc(now).astimezone(dt.timezone(dt.timedelta(hours=WITA_OFFSET_HOURS))).date()
 
 
 def completion_days_expr(rules) -> ColumnElement:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
+from core.settings import SlaRules
+from core.engine import make_engine
 from tests import dataset
 from tests.access_users import set_access_env
 

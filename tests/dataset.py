@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from data_seed.load import create_schema, write_calendar
 from data_seed.reference import load_reference
-from dashboard.config import WITA
+from core.codes import WITA
 from queries import schema
 
 

@@ -100,7 +100,7 @@ if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every
     import sys
     import time
 
-    from dashboard.config import database_url
+    from core.settings import database_url
 
     def _stop(*_):
         raise KeyboardInterrupt

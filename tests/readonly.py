@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ROOT
 from tests.pg_instance import HOST, SUPERUSER, PgInstance

@@ -25,9 +25,9 @@ def test_the_policy_of_the_issue():
     assert not access.may_open(ADMIN, "no-such-page") and not access.may_open("root", "monitor")
 
 
-def test_readme_role_table_is_the_one_in_access_py():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Roles and login", 1)[1].split("\n#", 1)[0]
+def test_docs_role_table_is_the_one_in_access_py():
+    doc = (ROOT / "docs" / "security.md").read_text()
+    section = doc.split("## Roles and login", 1)[1].split("\n#", 1)[0]
     rows = [line for line in section.splitlines() if re.match(r"\| `\w+` \|", line)]
     table = {}
     for row in rows:
@@ -44,7 +44,10 @@ def test_every_restricted_page_script_checks_access_itself():
         path = ROOT / spec.file
         if not path.exists():  # kualitas-data until its page lands
             continue
-        source = path.read_text()
+        page = path.read_text()
+        feature = re.search(r"^from dashboard\.(\w+) import view$", page, re.M)
+        assert feature, f"{spec.file} calls its feature's view"
+        source = (ROOT / "dashboard" / feature.group(1) / "view.py").read_text()
         if spec.roles == frozenset(access.ROLES):
             assert "access_ui.require(" not in source, spec.file
         else:
@@ -303,7 +306,7 @@ def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env):
 
     from tests.browser_support import ROOT
     monkeypatch.delenv("DATABASE_URL")  # the embedded demo database ...
-    monkeypatch.setattr("dashboard.config.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///"):]))
+    monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///"):]))
     monkeypatch.setenv("NTBCARE_DEMO_ROLE", "adviser")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.user = USERS["anonymous"]

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
 from tests.oidc_support import LoginApp, login

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from data_seed.cli import main
 from data_seed.generator import Generator
 from data_seed.reference import load_reference

@@ -11,17 +11,27 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import charts, compliance, summary, wall_data
-from dashboard.config import WITA, SlaRules
-from dashboard.engine import make_engine
-from dashboard.explorer import Lookups, Selection, explorer_link, parse_params
-from dashboard.wall_html import overdue_html
+from core.locale import LOCALES
+from dashboard import charts
+
+from dashboard.compliance import logic as compliance
+
+from dashboard.summary import logic as summary
+
+from dashboard.wall import data as wall_data
+from core.codes import WITA
+from core.settings import SlaRules
+from core.engine import make_engine
+from dashboard.explorer.url import Lookups, Selection, explorer_link, parse_params
+from dashboard.wall.html import overdue_html
 from data_seed.cli import main as seed_main
 from queries import breakdown, lookup, overdue, scorecard, search, trend
 from queries.schema import complaint
 from queries.search import ComplaintFilter
 from queries.sla_sql import complaint_sla
 from tests.dataset import NOW
+
+ID = LOCALES["id"]
 
 RULES = SlaRules()
 
@@ -128,14 +138,14 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
         # the 30-day trend: each point of the received line links to that day's complaints
         today = now.astimezone(WITA).date()
         days = trend.received_vs_completed(conn, wall_data._wita_midnight(29), wall_data._wita_midnight(-1), "day")
-        fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", "id", links=True)
+        fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", ID, links=True)
         received = dict(zip(fig.data[0].x, fig.data[0].y))
         assert sum(received.values()) > 0
         for day, link in zip(fig.data[0].x, fig.data[0].customdata):
             assert link_count(conn, link, lookups, now) == received[day], link
         # the late-OPD list: the hrefs of the HTML the wall renders
         late = overdue.overdue_by_opd(conn, now, RULES)
-        markup = overdue_html(late, "id", limit=50)
+        markup = overdue_html(late, ID, limit=50)
         hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', markup)]
         shown = late[(late["breached"] > 0) | (late["at_risk"] > 0)]
         assert len(hrefs) == 3 * len(shown) > 0
@@ -184,8 +194,8 @@ def test_compliance_links_open_the_counted_complaints(demo):
 
 
 def test_export_frame_has_the_filtered_rows_and_no_personal_data(demo):
-    from dashboard.explorer_view import export_frame
-    from dashboard.exports import to_csv_bytes
+    from dashboard.explorer.listing import export_frame
+    from core.exports import to_csv_bytes
 
     engine, lookups = demo
     now = dt.datetime.now(dt.timezone.utc)

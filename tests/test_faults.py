@@ -15,7 +15,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.timefmt import to_wita
+from core.timefmt import to_wita
 from tests import dataset
 from tests.access_users import USERS
 from tests.browser_support import ROOT

@@ -19,14 +19,21 @@ from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import compliance, data, exports
-from dashboard.sla import reference_complaint_sla
-from dashboard.textsafe import detail_link, md_literal
+from core.locale import LOCALES
+from dashboard import data
+
+from core import exports
+
+from dashboard.compliance import logic as compliance
+from core.sla import reference_complaint_sla
+from core.textsafe import detail_link, md_literal
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t, complaint_event
 from tests.access_users import USERS
 from tests.browser_support import ROOT
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
+
+ID = LOCALES["id"]
 
 HOSTILE_TITLES = {k: CASES[k]["title"] for k in ("H01", "H02", "H04", "H19", "H22", *FORMULA_TICKETS)}
 
@@ -80,7 +87,7 @@ def test_data_quality_counts_every_oddity_exactly(conn):
 def test_data_quality_agrees_with_the_hand_built_dataset(small_db):
     """The other dataset (tests/dataset.py): expectations computed from its case definitions."""
     from data_seed.reference import load_reference
-    from dashboard.config import CLASSIFICATIONS
+    from core.codes import CLASSIFICATIONS
     from queries._sql import FUTURE_TOLERANCE
     from tests import dataset
 
@@ -117,7 +124,7 @@ def test_data_quality_depends_on_now(conn):
 
 
 def test_data_quality_on_an_empty_database(empty_db_url):
-    from dashboard.engine import make_engine
+    from core.engine import make_engine
     from data_seed.load import create_schema
 
     engine = make_engine(empty_db_url, must_exist=False)
@@ -255,7 +262,7 @@ def test_pdf_with_hostile_titles(conn, rules):
     late = overdue.open_complaints(conn, now, rules, only_late=True)
     labels = {"title": "Rapor OPD", "period": "Periode", "generated": "Dibuat", "breached_list": "Terlambat",
               "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat"]}
-    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, "id"), "Maret", "aturan", now, labels)
+    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID), "Maret", "aturan", now, labels)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "<script>alert('judul')</script>" in text and "@SUM(1+1)" in text and "H-23/#&+ <b>?x=1" in text
 
@@ -265,7 +272,7 @@ def test_monthly_chart_of_a_single_month_keeps_month_labels():
 
     one = pd.DataFrame({"period": ["2026-03"], "dispatched": [1], "completed_on_time": [0], "completed_late": [0],
                         "breached_now": [1]})
-    fig = charts.monthly_bars(one, "Per bulan", "id")
+    fig = charts.monthly_bars(one, "Per bulan", ID)
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["2026-03"]
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import func, select
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from queries.schema import complaint, complaint_event
 from tests import hostile
 from tests.browser_support import ARTIFACTS, launch_browser, wait_ready

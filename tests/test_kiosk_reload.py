@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.config import WITA
-from dashboard.engine import make_engine
-from dashboard.kiosk import RELOAD_ENV, next_reload, parse_reload_at, reload_at_from_env, reload_script
+from core.codes import WITA
+from core.engine import make_engine
+from dashboard.wall.kiosk import RELOAD_ENV, next_reload, parse_reload_at, reload_at_from_env, reload_script
 from tests import dataset
 from tests.browser_support import ROOT
 

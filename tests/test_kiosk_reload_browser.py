@@ -10,9 +10,9 @@ import time
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from dashboard.config import WITA
-from dashboard.engine import make_engine
-from dashboard.kiosk import RELOAD_ENV
+from core.codes import WITA
+from core.engine import make_engine
+from dashboard.wall.kiosk import RELOAD_ENV
 from tests import dataset
 from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard import access
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, ROOT, StreamlitServer, launch_browser, wait_ready
 from tests.oidc_support import ACCOUNTS, LoginApp, login

@@ -5,9 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.sla import reference_complaint_sla
+from core.settings import SlaRules
+from core.sla import reference_complaint_sla
 from tests import dataset
 from tests.access_users import USERS
 from tests.browser_support import ROOT
@@ -167,7 +166,7 @@ def test_explorer_ticket_box_opens_the_detail(app_env):
 def test_kepatuhan_warns_when_the_calendar_runs_out(app_env):
     from sqlalchemy import delete
 
-    from dashboard.engine import make_engine
+    from core.engine import make_engine
     from queries.schema import work_calendar
     with make_engine(app_env).begin() as conn:  # the calendar ends tomorrow-ish: operators must refresh it
         conn.execute(delete(work_calendar).where(work_calendar.c.day > dt.date.today() + dt.timedelta(days=10)))

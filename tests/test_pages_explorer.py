@@ -1,12 +1,11 @@
 """AppTest of the explorer, the complaint detail and the leaders' summary on the hand-built dataset."""
 import datetime as dt
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import SlaRules
-from dashboard.sla import reference_complaint_sla
+from core.settings import SlaRules
+from core.sla import reference_complaint_sla
 from tests import dataset
 from tests.access_users import USERS
 from tests.browser_support import ROOT
@@ -121,5 +120,5 @@ def test_search_text_in_the_filter_title_is_shown_literally(app_env):
     assert not at.exception
     label = at.expander[0].label
     assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")
-    from dashboard.textsafe import md_literal
+    from core.textsafe import md_literal
     assert md_literal(hostile).replace("\\", "") == hostile  # nothing lost, only escaped

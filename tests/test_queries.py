@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.sla import ReferenceClock
+from core.sla import ReferenceClock
 from queries import breakdown, complaint, feed, headline, overdue, scorecard, search, trend
 from queries.search import ComplaintFilter
 from tests.dataset import NOW, wita

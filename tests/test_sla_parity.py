@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete
 
-from dashboard.config import SlaRules
-from dashboard.engine import make_engine
-from dashboard.sla import ReferenceClock, reference_complaint_sla
+from core.settings import SlaRules
+from core.engine import make_engine
+from core.sla import ReferenceClock, reference_complaint_sla
 from queries import schema
 from queries._sql import read_frame
 from queries.sla_sql import complaint_sla

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.sla import ReferenceClock, build_calendar, holiday_map, load_overrides
+from core.sla import ReferenceClock, build_calendar, holiday_map, load_overrides
 from tests.dataset import wita
 
 D = dt.date

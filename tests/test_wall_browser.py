@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
 from tests.pg_instance import PgInstance

@@ -19,10 +19,10 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboard.config import WITA
+from core.codes import WITA
+from core.textsafe import FORMULA_START, neutralise  # noqa: F401 - part of this module's interface
 
 PERSONAL = ("reporter_name", "reporter_contact")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CELL_MAX = 32_767  # Excel's limit on the length of a cell, in UTF-16 code units
 PDF_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses (IllegalCharacterError)
@@ -31,13 +31,6 @@ FONT_CANDIDATES = [
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
 ]
-
-
-def neutralise(value):
-    """A cell value that a spreadsheet will never evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def xlsx_text(value):

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.data import SETTINGS, Fetched, fetch
-from dashboard.explorer import OPEN_ALIAS, code_or_none, explorer_link
+from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
 
 SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}

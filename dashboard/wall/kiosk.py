@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 
 import streamlit as st
 
 from dashboard import theme
-from dashboard.config import WITA
+from core.codes import WITA
+from core.settings import REGISTRY
 
 WALL_CSS = f"""
 <style>
@@ -113,7 +113,7 @@ def parse_reload_at(raw: str | None) -> dt.time | None:
 def reload_at_from_env() -> dt.time | None:
     """The configured reload time; an invalid value is logged and the default (03:00) is used instead."""
     try:
-        return parse_reload_at(os.environ.get(RELOAD_ENV))
+        return parse_reload_at(REGISTRY[RELOAD_ENV].raw())  # unset and empty mean different things
     except ValueError as exc:
         log.warning("%s; memakai %s", exc, DEFAULT_RELOAD_AT)
         return parse_reload_at(DEFAULT_RELOAD_AT)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import holidays
 
-from dashboard.config import WITA
+from core.settings import value
+from core.codes import (ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET,  # noqa: F401
+                        STATE_ON_TRACK, WITA)
 
 CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
 DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
 
-STATE_ON_TRACK, STATE_AT_RISK, STATE_BREACHED = "on_track", "at_risk", "breached"
-STATE_MET, STATE_LATE = "met", "late"
 
 
 def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
@@ -37,7 +37,7 @@ def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
 
     Returns ``{date: name}`` for added holidays and ``{date: None}`` for removed ones.
     """
-    path = Path(path) if path else DEFAULT_OVERRIDES
+    path = Path(path or value("NTBCARE_HOLIDAY_OVERRIDES") or DEFAULT_OVERRIDES)
     if not path.exists():
         return {}
     out: dict[dt.date, str | None] = {}
@@ -140,7 +140,6 @@ class ReferenceClock:
         return {"state": state, "deadline": deadline, "elapsed": used, "late_by": max(0, -remaining)}
 
 
-ACTIVE_STATUSES = ("diterima", "terdisposisi", "diproses")
 _OVERALL_ORDER = (STATE_BREACHED, STATE_AT_RISK, STATE_ON_TRACK, "ditunda", STATE_LATE, STATE_MET)
 
 

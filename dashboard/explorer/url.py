@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard.config import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES, WITA
+from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES, WITA
 from queries.search import MAX_TEXT, SLA_STATES, SORTABLE, ComplaintFilter
 
 NONE_CODE = "-"

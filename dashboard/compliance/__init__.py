@@ -1,0 +1,1 @@
+"""The rapor OPD (`kepatuhan`): periods and export frames (logic), and the view."""

@@ -1,0 +1,1 @@
+"""Data quality (`kualitas-data`, admins): the view over queries.quality."""

@@ -1,0 +1,1 @@
+"""The leaders' summary (`ringkasan`): periods, deltas and shaping (logic), and the view."""

@@ -1,0 +1,131 @@
+"""The view of page `ringkasan`: the leaders' summary. Layout only: figures from queries via dashboard.data, logic in
+dashboard.summary.logic, charts from dashboard.charts. Every bar and region opens the explorer on its complaints.
+
+Columns stack on a phone (Streamlit stacks st.columns below 640 px), charts stretch to the width.
+"""
+import datetime as dt
+from functools import partial
+
+import streamlit as st
+
+from dashboard import access_ui, charts, components
+
+from dashboard.summary import logic as summary
+from dashboard.data import SETTINGS, fetch
+from dashboard.geo import kecamatan_points
+from dashboard.pagectx import page_context
+from core.timefmt import fmt_wita, now_utc, to_wita
+from queries import breakdown, headline, trend
+
+
+def render() -> None:
+    """Lay the page out (called by its file in pages/)."""
+    ctx = page_context()
+    loc = ctx.locale
+    access_ui.require("ringkasan", loc)  # who may open it: dashboard/access.py
+    st.title(loc.t("sum.title"))
+
+    # --- period (in the URL) -------------------------------------------------------------------------------
+    today = to_wita(now_utc()).date()
+    choice, start_q, end_q = components.period_picker(st.columns([1, 1, 2]), summary.PERIODS, summary.DEFAULT_PERIOD,
+                                                      loc.t("sum.period"), "sum.period", "sum-period", today, loc)
+    period = summary.resolve(choice, today, start_q, end_q)
+    before = summary.previous(choice, period)
+    components.write_period(choice, period)
+    start, end = period.bounds()
+    grain = summary.grain_for(period)
+
+    # --- headline figures with the change against the previous period -------------------------------------
+    now_fig = fetch(headline.period_counts, start=start, end=end)
+    before_fig = fetch(headline.period_counts, start=before.bounds()[0], end=before.bounds()[1])
+    live = fetch(headline.open_counts)
+    components.stale_warning([now_fig, before_fig, live], loc)
+    if not now_fig.has_data:
+        st.stop()
+    st.caption(loc.t("sum.scope", period=period.label(loc), before=before.label(loc),
+                 now=fmt_wita(now_fig.fetched_at, "%d-%m-%Y %H:%M")))
+    ch = summary.changes(now_fig.data, before_fig.data if before_fig.has_data else {})
+
+
+    count_delta = partial(summary.count_delta, loc=loc)
+
+    share, med = ch["on_time_share"], ch["median_response_wd"]
+    items = [
+        (loc.t("sum.received"), loc.num(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
+        (loc.t("sum.completed"), loc.num(ch["completed"].value), count_delta(ch["completed"]), "normal"),
+        (loc.t("sum.on_time"), loc.pct(share.value),
+         None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp", "normal"),
+        (loc.t("sum.median_response"), loc.workdays(med.value),
+         None if med.delta is None else loc.signed(med.delta, 1), "inverse"),
+        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else "–", None, "off"),
+        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else "–", None, "off"),
+    ]
+    for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
+        col.metric(name, value, delta, delta_color=colour, border=True)
+    st.page_link("pages/complaint.py", label=loc.t("sum.open_list"), icon=":material/list:",
+                 query_params={"dari": period.start.isoformat(), "sampai": period.end.isoformat()})
+    st.caption(loc.t("exp.drill_hint"))
+
+    # --- trends ----------------------------------------------------------------------------------------------
+    flow = fetch(trend.received_vs_completed, start=start, end=end, grain=grain)
+    done = fetch(trend.received_and_done, start=start, end=end, grain=grain)
+    year_start = dt.datetime.combine(dt.date(period.end.year - 1, 1, 1), dt.time(), start.tzinfo)
+    year_end = dt.datetime.combine(dt.date(period.end.year + 1, 1, 1), dt.time(), start.tzinfo)
+    yoy = fetch(trend.received_vs_completed, start=year_start, end=year_end, grain="month")
+    c1, c2 = st.columns(2)
+    if flow.has_data and done.has_data:
+        tf = summary.trend_frame(flow.data, done.data)
+        tf["label"] = summary.bar_labels(tf["period"], grain, period)
+        c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
+        components.drill_chart(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow",
+                               container=c1)
+    if yoy.has_data:
+        y = period.end.year
+        c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
+        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y), y, None, loc),
+                        config=components.CHART_CONFIG, key="sum-yoy")
+
+    # --- by category ---------------------------------------------------------------------------------------
+    DIMENSIONS = (("sector", "sektor", "sum.sector_title", 10), ("channel", "kanal", "sum.channel_title", None),
+                  ("classification", "klasifikasi", "sum.class_title", None),
+                  ("priority", "prioritas", "sum.priority_title", None))
+    label_prefix = {"classification": "class", "priority": "priority"}
+    grid = st.columns(2) + st.columns(2)
+    for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS)):
+        res = fetch(breakdown.count_by, dimension=dim, start=start, end=end)
+        if not res.has_data:
+            continue
+        df = res.data
+        if dim in label_prefix:  # codes stored in the complaint: show their catalogue labels
+            df = df.assign(label=df["key"].map(lambda k: loc.label(label_prefix[dim], k)))
+        shown = df.head(top) if top else df
+        col.subheader(loc.t(title))
+        components.drill_chart(charts.category_bar(shown, None, loc, height=320,
+                                                   links=summary.drill_links(shown, param, period),
+                                                   colour=charts.theme.OKABE_ITO[n]),
+                               f"sum-{dim}", container=col)
+
+    # --- by region: per 100,000 inhabitants -----------------------------------------------------------------
+    reg = fetch(breakdown.count_by, dimension="region", start=start, end=end)
+    if reg.has_data:
+        rates = summary.per_100k(reg.data)
+        links = summary.drill_links(rates, "wilayah", period)
+        r1, r2 = st.columns(2)
+        r1.subheader(loc.t("sum.region_map_title"))
+        r2.subheader(loc.t("sum.region_bar_title"))
+        components.drill_chart(charts.region_map(rates, kecamatan_points(), None, loc,
+                                                 height=380, value="rate", links=links,
+                                                 text_format=lambda v: loc.num(v, 1)),
+                               "sum-region-map", container=r1)
+        components.drill_chart(charts.category_bar(rates, None, loc, height=380,
+                                                   value="rate", links=links, colour=charts.theme.OKABE_ITO[1],
+                                                   text_format=lambda v: loc.num(v, 1)),
+                               "sum-region-bar", container=r2)
+
+    # --- completed on time against the target ----------------------------------------------------------------
+    ontime = fetch(headline.on_time_by_period, start=start, end=end, grain=grain)
+    if ontime.has_data:
+        st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
+        ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))
+        st.plotly_chart(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
+                        config=components.CHART_CONFIG, key="sum-ontime")
