@@ -49,7 +49,7 @@ from sqlalchemy import create_engine, insert, select, text
 
 from bench import procinfo
 from bench.soak import WALL_BROWSER_ARGS
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from queries import schema
 from tests.browser_support import ARTIFACTS, CHROMIUM, free_port
 from tests.deploy_stack import DATABASE, DeployStack, primary_and_standby

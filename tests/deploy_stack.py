@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dashboard.engine import make_engine
+from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, free_port
 from tests.deploy_support import Nginx, UnitServer, make_certificate, render_site, write_monitor_env

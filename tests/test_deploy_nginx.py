@@ -155,9 +155,9 @@ def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, 
     """chromium started with deploy/systemd/ntbcare-kiosk.service's own command line (plus headless and a
     debugging port for the test, and --ignore-certificate-errors for the certificate made here)."""
     env = unit_environment(KIOSK_UNIT)
-    env["NTBCARE_WALL_URL"] = f"{stack.url}/monitor?kiosk=1"  # what ~/.config/ntbcare-kiosk.env sets
+    env["WALL_URL"] = f"{stack.url}/monitor?kiosk=1"  # what ~/.config/ntbcare-kiosk.env sets
     argv = unit_command(KIOSK_UNIT, env, paths={"/usr/bin/chromium": CHROMIUM})
-    assert argv[0] == CHROMIUM and argv[-1] == env["NTBCARE_WALL_URL"]
+    assert argv[0] == CHROMIUM and argv[-1] == env["WALL_URL"]
     assert {"--kiosk", "--noerrdialogs", "--disable-session-crashed-bubble", "--incognito"} <= set(argv)
     cdp = free_port()
     profile = tempfile.mkdtemp(prefix="ntbcare-kiosk-")

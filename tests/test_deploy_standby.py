@@ -16,8 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.engine import make_engine
-from dashboard.timefmt import to_wita
+from core.engine import make_engine
+from core.timefmt import to_wita
 from tests import dataset
 from tests.access_users import USERS
 from tests.browser_support import ROOT

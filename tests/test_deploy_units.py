@@ -77,7 +77,7 @@ def test_every_unit_restarts_always_and_reads_its_secrets_from_outside_the_repos
                      "--incognito", "--no-first-run", "--disable-translate", "--check-for-update-interval=31536000",
                      "https://monitor.ntbprov.go.id/monitor?kiosk=1"]
     four_k = unit_command(KIOSK_UNIT, {**unit_environment(KIOSK_UNIT),
-                                       "NTBCARE_KIOSK_FLAGS": "--force-device-scale-factor=2"})
+                                       "KIOSK_FLAGS": "--force-device-scale-factor=2"})
     assert four_k[-2:] == ["--force-device-scale-factor=2", "https://monitor.ntbprov.go.id/monitor?kiosk=1"]
 
 
