@@ -33,7 +33,7 @@ from tests.deploy_support import KIOSK_UNIT, client_connections, unit_command, u
 from tests.oidc_support import login
 from tests.test_wall_browser import insert_now
 
-FEED, PANEL = 2, 6
+FEED, PANEL = 3, 6
 ENV = {"NTBCARE_FEED_INTERVAL": str(FEED), "NTBCARE_PANEL_INTERVAL": str(PANEL), "NTBCARE_KIOSK_RELOAD_AT": "03:00"}
 WALL_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
              "--disable-backgrounding-occluded-windows"]
@@ -203,7 +203,7 @@ def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, 
 
 @pytest.mark.browser
 def test_login_comes_back_to_https_and_survives_losing_its_process(stack, browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, ignore_https_errors=True)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, ignore_https_errors=True)
     page = context.new_page()
     app = SimpleNamespace(url=stack.url, idp_url=stack.idp_url)
     login(page, app, "adviser")  # "Masuk" -> the provider -> back at the app
@@ -294,17 +294,19 @@ def test_ten_walls_spread_over_both_processes_and_the_database_load_follows_the_
     walls = [open_wall(browser, stack, 640, 360)]
     assert sum(wait_serving(stack, 1).values()) == 1
     one = per_minute(stack, window)
+    started = time.monotonic()
     for _ in range(9):  # opened at once; small screens: the browser's work is not what is measured
         context = browser.new_context(viewport={"width": 640, "height": 360}, ignore_https_errors=True)
         page = context.new_page()
         page.goto(f"{stack.url}/monitor?kiosk=1", wait_until="commit")
         walls.append((context, page))
-    spread = wait_serving(stack, 10, timeout=90)
+    spread = wait_serving(stack, 10, timeout=120)
+    opened_s = time.monotonic() - started
     for _, page in walls:
         expect(page.locator(".w-feed")).to_be_visible(timeout=60000)
     ten = per_minute(stack, window)
-    print(f"walls per process {spread}; database transactions/min: 1 wall {one:.0f}, 10 walls {ten:.0f} "
-          f"({ten / one:.2f}x)")
+    print(f"walls per process {spread} (9 more opened in {opened_s:.0f} s, load {os.getloadavg()[0]:.0f}); database "
+          f"transactions/min: 1 wall {one:.0f}, 10 walls {ten:.0f} ({ten / one:.2f}x)")
     assert sum(spread.values()) == 10
     assert all(n >= 1 for n in spread.values()), spread  # both processes serve walls
     assert 1.5 * one < ten < 4.6 * one, (one, ten)  # two processes' worth; far from ten walls' worth
