@@ -11,7 +11,7 @@ from dashboard import access_ui, charts, components
 
 from dashboard.summary import logic as summary
 from dashboard.data import SETTINGS, fetch
-from dashboard.geo import kecamatan_points
+from dashboard.geo import region_shapes
 from core.i18n import label, t
 from dashboard.pagectx import page_context
 from core.timefmt import fmt_wita, now_utc, to_wita
@@ -118,8 +118,8 @@ def render() -> None:
         r1, r2 = st.columns(2)
         r1.subheader(t("sum.region_map_title", lang))
         r2.subheader(t("sum.region_bar_title", lang))
-        components.drill_chart(charts.region_map(rates, kecamatan_points(), None, lang,
-                                                 height=380, value="rate", links=links,
+        components.drill_chart(charts.region_map(rates, region_shapes(), None, lang,
+                                                 height=380, value="rate", links=links, label_size=12,
                                                  text_format=lambda v: f"{v:.1f}".replace(".", ",")),
                                "sum-region-map", container=r1)
         components.drill_chart(charts.category_bar(rates, None, lang, height=380,

@@ -51,8 +51,17 @@ def _link(text, links: bool = True, **params) -> str:
     return f'<a class="w-link" href="{esc(explorer_link(**params))}" target="_self">{esc(text)}</a>'
 
 
+def feed_ago(ts, now: dt.datetime, lang: str) -> str:
+    """How long ago, to the minute ("< 1 mnt", "12 mnt", "3 jam"): the feed's markup then changes once a
+    minute at most, not on every refresh, so the browser keeps its rows instead of rebuilding them."""
+    local = to_wita(ts)
+    if local is not None and (now - local).total_seconds() < 60:
+        return t("ago.under_minute", lang)
+    return ago(ts, now, lang)
+
+
 def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120, links: bool = True) -> str:
-    """The live feed of new complaints, newest first: one row per complaint."""
+    """The live feed of new complaints, newest first: one row per complaint (ages to the minute)."""
     if df is None or df.empty:
         return f'<div class="w-empty">{esc(t("wall.feed_empty", lang))}</div>'
     out = ['<table class="w-feed"><tbody>']
@@ -72,7 +81,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
         out.append(
             f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
-            f'<div class="w-ago">{esc(ago(r["received_at"], now, lang))}</div></td>'
+            f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, lang))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
             f'{esc(r["title"])}</span></div>'
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
@@ -94,7 +103,7 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, lang: str) -> str:
             f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
             f'<td><div class="w-act-what">{esc(label("event", kind, lang))} · <b>{esc(r.get("opd"))}</b></div>'
             f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
-            f'{esc(ago(r["occurred_at"], now, lang))}</div></td></tr>')
+            f'{esc(feed_ago(r["occurred_at"], now, lang))}</div></td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -132,3 +141,15 @@ def header_html(now: dt.datetime, data_at: dt.datetime | None, lang: str) -> str
             f'<div class="w-now"><span class="w-date">{esc(t("wall.date", lang, date=local.strftime("%d-%m-%Y")))}</span>'
             f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
             f'<span class="w-tz">WITA</span></div></div>')
+
+
+def urgent_banner_html(item, lang: str, waiting: int = 0) -> str:
+    """The banner that announces a new mendesak complaint across the room: its title (citizen text, escaped),
+    sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
+    more = (f'<span class="w-urgent-more">{esc(t("wall.urgent_more", lang, n=waiting))}</span>' if waiting else "")
+    meta = " · ".join(esc(x) for x in (item.sector, item.region))
+    return (f'<div class="w-urgent" role="alert" data-ticket="{esc(item.ticket)}">'
+            f'<div class="w-urgent-label">{icon(PRIORITY_ICON["mendesak"])} {esc(t("wall.urgent_label", lang))}'
+            f'<span class="w-urgent-ticket">{esc(item.ticket)}</span>{more}</div>'
+            f'<div class="w-urgent-title">{esc(item.title)}</div>'
+            f'<div class="w-urgent-meta">{meta}</div></div>')

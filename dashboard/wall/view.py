@@ -1,23 +1,40 @@
-"""The view of page `monitor`: the 43-inch wall. Layout only: data from dashboard.wall.data, markup from dashboard.wall.html.
+"""The view of page `monitor`: the 43-inch wall. Layout only: data from dashboard.wall.data, markup from
+dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens registry in dashboard.wall.screens.
 
-Panels refresh in place with st.fragment(run_every=...) over cached queries: the live feeds every
-NTBCARE_FEED_INTERVAL seconds, the other panels every NTBCARE_PANEL_INTERVAL seconds. `?kiosk=1` hides all
-chrome; `?rotate=N` alternates between the live view and the compliance view every N seconds.
+- The live panel (header, urgent banner, KPI row, feed, late OPDs, OPD activity) is one fragment that runs every
+  NTBCARE_CHANGE_CHECK_MS (500 ms). Each run asks the shared change check (newest complaint and event id, one
+  tiny query for all walls); it fetches and rebuilds the feed only when that changed or once per
+  NTBCARE_FEED_INTERVAL (ages), and the KPI row and late OPDs once per NTBCARE_PANEL_INTERVAL. Between changes
+  it sends the same markup again, which the browser leaves alone (no DOM work).
+- The charts are a fragment of their own, every NTBCARE_PANEL_INTERVAL seconds.
+- `?kiosk=1` hides all chrome; `?rotate=N` alternates between the live view and the compliance view every N
+  seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
 import time
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import access, charts, components
-
-from dashboard.wall import data as wall_data
 from dashboard.data import SETTINGS
-from dashboard.geo import kecamatan_points
-from core.i18n import t
-from dashboard.wall.kiosk import apply_wall_style, schedule_nightly_reload
+from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
+from dashboard.wall import data as wall_data
+from dashboard.wall import screens
+from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
+from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
+                                  schedule_nightly_reload)
+from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
+from core.i18n import t
 from core.timefmt import now_utc, to_wita
-from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html
+
+CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+
+
+def _address() -> str:
+    """The page and query this wall shows (for the screens page)."""
+    query = urlencode(st.query_params.to_dict())
+    return "/monitor" + (f"?{query}" if query else "")
 
 
 def render() -> None:
@@ -26,11 +43,16 @@ def render() -> None:
     lang = ctx.lang
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
-    CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+    qp = st.query_params
+    screen_name = screens.sanitise_name(qp.get("layar", ""))
+    sound = qp.get("suara", "0") in ("1", "true", "ya")
+    if sound:
+        enable_sound()
+    quiet = quiet_hours_or_default(SETTINGS.quiet_hours)
 
     rotate_s = 0
     try:
-        rotate_s = max(0, int(st.query_params.get("rotate", "0")))
+        rotate_s = max(0, int(qp.get("rotate", "0")))
     except ValueError:
         rotate_s = 0
     view = 0
@@ -41,50 +63,90 @@ def render() -> None:
         view = int(time.time() // rotate_s) % 2
     # Counts, tickets and chart marks open the explorer, for viewers who may open it; the kiosk has no pointer.
     clickable = not ctx.kiosk and access.current_viewer()[0].may_open("aduan")
-    sector_period = st.query_params.get("sektor", "7")
+    sector_period = qp.get("sektor", "7")
     sector_period = sector_period if sector_period in wall_data.SECTOR_PERIODS else "7"
 
+    state = st.session_state
+    state.setdefault("wall-session-started", time.time())
+    address = _address()
+    try:
+        client = st.context.ip_address or ""
+        session = st.runtime.scriptrunner.get_script_run_ctx().session_id
+    except Exception:  # noqa: BLE001 - outside a server (AppTest): no address
+        client, session = "", "local"
 
     def panel_title(key: str, **kw) -> None:
         st.html(f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>')
 
+    @st.fragment(run_every=SETTINGS.change_check_s)
+    def live_panel():
+        wall_now = time.time()
+        now = now_utc()
+        token = wall_data.change_token()
+        version = token.data if token.has_data else None
+        memo = state.setdefault("wall-live", {})
+        feed_bucket = int(wall_now // SETTINGS.feed_interval_s)
+        fresh = memo.get("version") != version or memo.get("feed_bucket") != feed_bucket or not token.ok
+        urgent_rows = None
+        if fresh or "feed" not in memo:
+            feed, act, urgent = (wall_data.new_complaints(version), wall_data.opd_activity(version),
+                                 wall_data.recent_urgent(version))
+            local = to_wita(now)
+            memo.update(version=version, feed_bucket=feed_bucket, feed_res=feed, act_res=act,
+                        feed=feed_html(feed.data, local, lang, links=clickable),
+                        act=activity_html(act.data, local, lang),
+                        data_at=token.fetched_at if token.ok else feed.fetched_at)
+            urgent_rows = urgent.data if urgent.has_data else None
+        slow_bucket = int(wall_now // SETTINGS.panel_interval_s)
+        if memo.get("slow_bucket") != slow_bucket:
+            late, period = wall_data.late_opds(), wall_data.period_figures()
+            memo.update(slow_bucket=slow_bucket, late_res=late, period_res=period,
+                        kpi=wall_data.headline_figures(late, period),
+                        late={n: overdue_html(late.data, lang, limit=n, links=clickable) if late.has_data else ""
+                              for n in (9, 16)})
 
-    @st.fragment(run_every=SETTINGS.feed_interval_s)
-    def header_panel():
-        probe = wall_data.new_complaints()  # the feed's own cache entry: no extra query
-        panels = st.session_state.get("wall-panel-results", [])
-        st.html(header_html(now_utc(), probe.fetched_at, lang))
-        components.stale_warning([probe, *panels], lang, retry=False)  # the fragments retry by themselves
+        st.html(header_html(now, memo["data_at"], lang))
+        components.stale_warning([token, memo["feed_res"], memo["act_res"], memo["late_res"], memo["period_res"]],
+                                 lang, retry=False)  # the fragments retry by themselves
 
+        queue = state.setdefault("wall-urgent", UrgentQueue(SETTINGS.urgent_banner_s))
+        item = queue.update(urgent_rows, now)
+        if item is not None:
+            with st.container(key="urgent-banner"):
+                st.html(urgent_banner_html(item, lang, queue.waiting(now)))
+                if sound and not is_quiet(now, quiet):
+                    chime(item.id)
 
-    @st.fragment(run_every=SETTINGS.panel_interval_s)
-    def kpi_panel():
-        late, period = wall_data.late_opds(), wall_data.period_figures()
-        st.session_state["wall-panel-results"] = [late, period]
-        components.kpi_row(wall_data.headline_figures(late, period), lang)
+        must_reload = screens.report(name=screen_name, address=address, client=client, session=session,
+                                     session_started=state["wall-session-started"], now=wall_now,
+                                     data_at=memo["data_at"].timestamp() if memo["data_at"] else None,
+                                     data_ok=token.ok and memo["feed_res"].ok)
+        if must_reload or state.get("wall-reload-sent"):
+            state["wall-reload-sent"] = True
+            request_page_reload()
 
-
-    @st.fragment(run_every=SETTINGS.feed_interval_s)
-    def feed_panel():
-        panel_title("wall.feed_title")
-        res = wall_data.new_complaints()
-        st.html(feed_html(res.data, to_wita(now_utc()), lang, links=clickable))
-
-
-    @st.fragment(run_every=SETTINGS.feed_interval_s)
-    def activity_panel():
-        panel_title("wall.activity_title")
-        res = wall_data.opd_activity()
-        st.html(activity_html(res.data, to_wita(now_utc()), lang))
-
-
-    @st.fragment(run_every=SETTINGS.panel_interval_s)
-    def late_panel(limit: int):
-        panel_title("wall.late_title")
-        res = wall_data.late_opds()
-        if res.has_data:
-            st.html(overdue_html(res.data, lang, limit=limit, links=clickable))
-
+        components.kpi_row(memo["kpi"], lang)
+        if view == 0:
+            main = st.columns([2.1, 1.25, 1.05])
+            with main[0]:
+                panel_title("wall.feed_title")
+                st.html(memo["feed"])
+            with main[1]:
+                panel_title("wall.late_title")
+                if memo["late"][9]:
+                    st.html(memo["late"][9])
+            with main[2]:
+                panel_title("wall.activity_title")
+                st.html(memo["act"])
+        else:
+            main = st.columns([1.3, 1])
+            with main[0]:
+                panel_title("wall.late_title")
+                if memo["late"][16]:
+                    st.html(memo["late"][16])
+            with main[1]:
+                panel_title("wall.feed_title")
+                st.html(memo["feed"])
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
     def charts_panel(height: int):
@@ -100,8 +162,9 @@ def render() -> None:
             cols[1].plotly_chart(charts.channel_donut(ch.data, t("wall.channel_title", lang), lang, height),
                                  config=CHART_CONFIG, key="wall-channel")
         if reg.has_data:
-            components.drill_chart(charts.region_map(reg.data, kecamatan_points(), t("wall.region_title", lang), lang,
-                                                     height, links=wall_data.region_links(reg.data)),
+            components.drill_chart(charts.region_map(reg.data, region_shapes(), t("wall.region_title", lang), lang,
+                                                     height, links=wall_data.region_links(reg.data),
+                                                     label_size=15),
                                    "wall-region", clickable, container=cols[2])
         if tr.has_data:
             today = to_wita(now_utc()).date()
@@ -109,20 +172,6 @@ def render() -> None:
             components.drill_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height,
                                                       links=True), "wall-trend", clickable, container=cols[3])
 
-    header_panel()
-    kpi_panel()
+    live_panel()
     if view == 0:
-        main = st.columns([2.1, 1.25, 1.05])
-        with main[0]:
-            feed_panel()
-        with main[1]:
-            late_panel(limit=9)
-        with main[2]:
-            activity_panel()
         charts_panel(height=320)
-    else:
-        main = st.columns([1.3, 1])
-        with main[0]:
-            late_panel(limit=16)
-        with main[1]:
-            feed_panel()
