@@ -146,10 +146,10 @@ def header_html(now: dt.datetime, data_at: dt.datetime | None, lang: str) -> str
 def urgent_banner_html(item, lang: str, waiting: int = 0) -> str:
     """The banner that announces a new mendesak complaint across the room: its title (citizen text, escaped),
     sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
-    more = (f'<span class="w-urgent-more">{esc(t("wall.urgent_more", lang, n=waiting))}</span>' if waiting else "")
+    more = (f'<span class="w-alert-more">{esc(t("wall.urgent_more", lang, n=waiting))}</span>' if waiting else "")
     meta = " · ".join(esc(x) for x in (item.sector, item.region))
-    return (f'<div class="w-urgent" role="alert" data-ticket="{esc(item.ticket)}">'
-            f'<div class="w-urgent-label">{icon(PRIORITY_ICON["mendesak"])} {esc(t("wall.urgent_label", lang))}'
-            f'<span class="w-urgent-ticket">{esc(item.ticket)}</span>{more}</div>'
-            f'<div class="w-urgent-title">{esc(item.title)}</div>'
-            f'<div class="w-urgent-meta">{meta}</div></div>')
+    return (f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
+            f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(t("wall.urgent_label", lang))}'
+            f'<span class="w-alert-ticket">{esc(item.ticket)}</span>{more}</div>'
+            f'<div class="w-alert-title">{esc(item.title)}</div>'
+            f'<div class="w-alert-meta">{meta}</div></div>')

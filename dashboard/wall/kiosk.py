@@ -67,17 +67,17 @@ a.w-link:hover {{ text-decoration: underline; }}
 /* The urgent banner floats over the KPI row (nothing below moves), readable across the room. Its border
    glows once every 2 seconds (0.5 Hz, far below the 3 flashes a second that can trigger seizures), and not
    at all for viewers who ask for reduced motion. */
-.st-key-urgent-banner {{ position: fixed; top: 4.4rem; left: 1.2rem; right: 1.2rem; z-index: 999; }}
-.w-urgent {{ background: {theme.STATE_COLOUR["breached"]}; color: #000; border-radius: 0.6rem; padding: 0.6rem 1.4rem 0.8rem;
-  border: 0.35rem solid #000; box-shadow: 0 0.6rem 2.4rem rgba(0, 0, 0, 0.7); animation: w-urgent-glow 2s ease-in-out infinite; }}
-.w-urgent-label {{ font-size: 1.6rem; font-weight: 800; letter-spacing: 0.04em; display: flex; gap: 1rem; align-items: baseline; }}
-.w-urgent-ticket {{ font-weight: 700; font-variant-numeric: tabular-nums; }}
-.w-urgent-more {{ margin-left: auto; font-size: 1.3rem; font-weight: 700; }}
-.w-urgent-title {{ font-size: 3.1rem; font-weight: 800; line-height: 1.15; overflow: hidden; display: -webkit-box;
+.st-key-urgent-banner {{ position: fixed; top: 4.4rem; left: 1.2rem; right: 1.2rem; width: auto !important; z-index: 999; }}
+.w-alert {{ background: {theme.STATE_COLOUR["breached"]}; color: #000; border-radius: 0.6rem; padding: 0.6rem 1.4rem 0.8rem;
+  border: 0.35rem solid #000; box-shadow: 0 0.6rem 2.4rem rgba(0, 0, 0, 0.7); animation: w-alert-glow 2s ease-in-out infinite; }}
+.w-alert-label {{ font-size: 1.6rem; font-weight: 800; letter-spacing: 0.04em; display: flex; gap: 1rem; align-items: baseline; }}
+.w-alert-ticket {{ font-weight: 700; font-variant-numeric: tabular-nums; }}
+.w-alert-more {{ margin-left: auto; font-size: 1.3rem; font-weight: 700; }}
+.w-alert-title {{ font-size: 3.1rem; font-weight: 800; line-height: 1.15; overflow: hidden; display: -webkit-box;
   -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow-wrap: anywhere; }}
-.w-urgent-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-@keyframes w-urgent-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
-@media (prefers-reduced-motion: reduce) {{ .w-urgent {{ animation: none; }} }}
+.w-alert-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+@keyframes w-alert-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
+@media (prefers-reduced-motion: reduce) {{ .w-alert {{ animation: none; }} }}
 .st-key-wall-sound, .st-key-wall-reload {{ position: fixed !important; width: 0; height: 0; overflow: hidden; }}
 </style>
 """
