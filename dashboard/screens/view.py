@@ -18,7 +18,7 @@ from dashboard.data import SETTINGS
 from dashboard.pagectx import page_context
 from dashboard.wall import screens
 
-STATE_ICON = {"live": "🟢", "stale": "🟠", "stopped": "🔴"}
+STATE_MARK = {"live": "●", "stale": "▲", "stopped": "■"}  # shape as well as words (fonts without emoji)
 REFRESH_S = 2
 
 
@@ -38,7 +38,7 @@ def table(rows: list[screens.Screen], now: float, loc) -> pd.DataFrame:
         state = screens.state(s, now, SETTINGS.change_check_s, stale_data_s())
         out.append({
             loc.t("scr.col_name"): s.name or loc.t("scr.unnamed"),
-            loc.t("scr.col_state"): f"{STATE_ICON[state]} {loc.t(f'scr.state.{state}')}",
+            loc.t("scr.col_state"): f"{STATE_MARK[state]} {loc.t(f'scr.state.{state}')}",
             loc.t("scr.col_refresh"): f"{loc.datetime(at(s.last_refresh), '%H:%M:%S')} "
                                       f"({loc.ago(at(s.last_refresh), now_dt)})",
             loc.t("scr.col_data_age"): loc.ago(at(s.data_at), now_dt) if s.data_at else "–",

@@ -11,7 +11,7 @@ dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens regi
   seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -33,7 +33,7 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True
 
 def _address() -> str:
     """The page and query this wall shows (for the screens page)."""
-    query = urlencode(st.query_params.to_dict())
+    query = urlencode(st.query_params.to_dict(), quote_via=quote)
     return "/monitor" + (f"?{query}" if query else "")
 
 
