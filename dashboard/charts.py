@@ -126,6 +126,20 @@ def _rings(geometry: dict) -> tuple[list, list]:
     return lon, lat
 
 
+_OUTLINES: dict[int, list] = {}
+
+
+def _outlines(shapes: dict) -> list:
+    """(feature, (lon, lat)) largest first, so that Kota Mataram and Kota Bima are drawn over the kabupaten
+    around them; worked out once per GeoJSON object (``dashboard.geo.region_shapes`` returns the same one)."""
+    key = id(shapes)
+    if key not in _OUTLINES:
+        ordered = sorted(shapes["features"], key=lambda f: -len(str(f["geometry"]["coordinates"])))
+        _OUTLINES.clear()
+        _OUTLINES[key] = [(f, _rings(f["geometry"])) for f in ordered]
+    return _OUTLINES[key]
+
+
 def map_colour(v: float, peak: float) -> str:
     """The fill of a region: MAP_SCALE (viridis, readable with colour-blindness) from blue (none) to yellow
     (the most), by the square root of the share so that the middle regions stay apart."""
@@ -151,17 +165,19 @@ def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, lang: str
     d = regions.assign(_link=links if links is not None else regions["key"])
     d = d[d["key"].isin(CALLOUT.keys())].dropna(subset=[value]).copy()
     by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"])}
+    for f in shapes["features"]:  # a region absent from the counts has none: named too, with 0
+        if f["id"] not in by_key and f["id"] in CALLOUT:
+            by_key[f["id"]] = (f["properties"]["nama"].replace("Kabupaten ", "Kab. "), 0, None)
     peak = max(float(d[value].max()) if len(d) else 1.0, 1e-9)
-    fig = go.Figure()
-    # largest first, so that Kota Mataram and Kota Bima are drawn over the kabupaten around them
-    features = sorted(shapes["features"], key=lambda f: -len(str(f["geometry"]["coordinates"])))
-    for f in features:
+    # Traces as plain dicts in a figure that skips plotly's property validation: the ten shapes hold about 3,000
+    # points, and validating them point by point cost more than a second per drawing (every 15 s, per wall).
+    traces = []
+    for f, (lon, lat) in _outlines(shapes):
         key = f["id"]
         label, v, link = by_key.get(key, (f["properties"]["nama"], None, None))
-        lon, lat = _rings(f["geometry"])
         name = html.escape(str(label), quote=False)
-        fig.add_trace(go.Scatter(
-            x=lon, y=lat, mode="lines", fill="toself", line=dict(color=theme.PANEL, width=1.2),
+        traces.append(dict(
+            type="scatter", x=lon, y=lat, mode="lines", fill="toself", line=dict(color=theme.PANEL, width=1.2),
             fillcolor=theme.GRID if v is None else map_colour(v, peak), hoveron="fills",
             text=f"{name}: {html.escape(text_format(v)) if v is not None else '–'}", hoverinfo="text",
             customdata=[link] * len(lon) if link is not None else None))
@@ -178,13 +194,14 @@ def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, lang: str
         texts.append(f"{region_name(label)}<br><b><span style='font-size:{label_size + 4}px'>"
                      f"{html.escape(text_format(v))}</span></b>")
         positions.append("top center" if side == "above" else "bottom center")
-    fig.add_trace(go.Scatter(x=line_x, y=line_y, mode="lines", hoverinfo="skip",
-                             line=dict(color=theme.TEXT, width=1.2)))
-    fig.add_trace(go.Scatter(
-        x=dot_x, y=dot_y, mode="markers+text", text=texts, textposition=positions, cliponaxis=False,
-        textfont=dict(size=label_size, color=theme.TEXT), customdata=dot_links,
+    traces.append(dict(type="scatter", x=line_x, y=line_y, mode="lines", hoverinfo="skip",
+                       line=dict(color=theme.TEXT, width=1.2)))
+    traces.append(dict(
+        type="scatter", x=dot_x, y=dot_y, mode="markers+text", text=texts, textposition=positions,
+        cliponaxis=False, textfont=dict(size=label_size, color=theme.TEXT), customdata=dot_links,
         marker=dict(size=12, color=theme.TEXT, line=dict(color=theme.PANEL, width=2)),
         hovertemplate="%{text}<extra></extra>"))
+    fig = go.Figure(data=traces, _validate=False)
     fig.update_xaxes(visible=False, range=list(MAP_LON), fixedrange=True)
     # 1 degree of latitude is 1/cos(8.5 deg) = 1.011 degrees of longitude at NTB's latitude
     fig.update_yaxes(visible=False, range=list(MAP_LAT), scaleanchor="x", scaleratio=1.011, fixedrange=True)

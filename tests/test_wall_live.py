@@ -51,10 +51,12 @@ def test_the_map_colours_every_region_and_names_the_small_cities():
     assert len(shapes) == 10
     fills = {t.customdata[0] if t.customdata is not None else None: t.fillcolor for t in shapes}
     assert fills["aduan?wilayah=5271"] == charts.MAP_SCALE[-1]  # the most
-    assert fills[None] == charts.theme.GRID  # regions without open complaints are grey
+    assert fills[None] == charts.MAP_SCALE[0]  # regions without open complaints: the lowest colour
     dots = fig.data[-1]
-    assert list(dots.customdata) == ["aduan?wilayah=5271", "aduan?wilayah=5272", "aduan?wilayah=5204"]
-    assert [t.split("<br><b>")[0] for t in dots.text] == ["Kota<br>Mataram", "Kota<br>Bima", "Sumbawa"]
+    assert list(dots.customdata)[:3] == ["aduan?wilayah=5271", "aduan?wilayah=5272", "aduan?wilayah=5204"]
+    names = [t.split("<br><b>")[0] for t in dots.text]
+    assert names[:3] == ["Kota<br>Mataram", "Kota<br>Bima", "Sumbawa"] and len(names) == 10  # every region named
+    assert "Sumbawa<br>Barat<br><b><span style='font-size:18px'>0</span></b>" in dots.text
     hostile = charts.region_map(pd.DataFrame({"key": ["5271"], "label": ["<img src=x>"], "count": [1]}),
                                 region_shapes(), None, "id")
     assert "<img" not in json.dumps(hostile.to_dict()["data"])

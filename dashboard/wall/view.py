@@ -75,39 +75,50 @@ def render() -> None:
     except Exception:  # noqa: BLE001 - outside a server (AppTest): no address
         client, session = "", "local"
 
-    def panel_title(key: str, **kw) -> None:
-        st.html(f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>')
+    def panel_title(key: str, **kw) -> str:
+        return f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>'
+
+    @st.fragment(run_every=SETTINGS.feed_interval_s)
+    def header_panel():
+        probe = wall_data.change_token()  # the live panel's own cache entry: no extra query
+        memo = state.get("wall-live", {})
+        results = [probe, *state.get("wall-panel-results", []),
+                   *(memo[k] for k in ("feed_res", "act_res", "late_res") if k in memo)]
+        st.html(header_html(now_utc(), probe.fetched_at, lang))
+        components.stale_warning(results, lang, retry=False)  # the fragments retry by themselves
+
+    @st.fragment(run_every=SETTINGS.panel_interval_s)
+    def kpi_panel():
+        late, period = wall_data.late_opds(), wall_data.period_figures()
+        state["wall-panel-results"] = [late, period]
+        components.kpi_row(wall_data.headline_figures(late, period), lang)
 
     @st.fragment(run_every=SETTINGS.change_check_s)
     def live_panel():
+        """Every change check: ask whether anything changed (one shared query); fetch and rebuild the lists
+        only then (or every NTBCARE_PANEL_INTERVAL: ages, late OPDs); otherwise send the same markup again."""
         wall_now = time.time()
         now = now_utc()
         token = wall_data.change_token()
         version = token.data if token.has_data else None
         memo = state.setdefault("wall-live", {})
-        feed_bucket = int(wall_now // SETTINGS.feed_interval_s)
-        fresh = memo.get("version") != version or memo.get("feed_bucket") != feed_bucket or not token.ok
+        bucket = int(wall_now // SETTINGS.panel_interval_s)
         urgent_rows = None
-        if fresh or "feed" not in memo:
+        if memo.get("version") != version or memo.get("bucket") != bucket or not token.ok or "feed" not in memo:
             feed, act, urgent = (wall_data.new_complaints(version), wall_data.opd_activity(version),
                                  wall_data.recent_urgent(version))
             local = to_wita(now)
-            memo.update(version=version, feed_bucket=feed_bucket, feed_res=feed, act_res=act,
-                        feed=feed_html(feed.data, local, lang, links=clickable),
-                        act=activity_html(act.data, local, lang),
+            memo.update(version=version, feed_res=feed, act_res=act,
+                        feed=panel_title("wall.feed_title") + feed_html(feed.data, local, lang, links=clickable),
+                        act=panel_title("wall.activity_title") + activity_html(act.data, local, lang),
                         data_at=token.fetched_at if token.ok else feed.fetched_at)
             urgent_rows = urgent.data if urgent.has_data else None
-        slow_bucket = int(wall_now // SETTINGS.panel_interval_s)
-        if memo.get("slow_bucket") != slow_bucket:
-            late, period = wall_data.late_opds(), wall_data.period_figures()
-            memo.update(slow_bucket=slow_bucket, late_res=late, period_res=period,
-                        kpi=wall_data.headline_figures(late, period),
-                        late={n: overdue_html(late.data, lang, limit=n, links=clickable) if late.has_data else ""
-                              for n in (9, 16)})
-
-        st.html(header_html(now, memo["data_at"], lang))
-        components.stale_warning([token, memo["feed_res"], memo["act_res"], memo["late_res"], memo["period_res"]],
-                                 lang, retry=False)  # the fragments retry by themselves
+        if memo.get("bucket") != bucket:
+            late = wall_data.late_opds()
+            memo.update(bucket=bucket, late_res=late,
+                        late={n: panel_title("wall.late_title") + (overdue_html(late.data, lang, limit=n,
+                                                                                links=clickable)
+                                                                   if late.has_data else "") for n in (9, 16)})
 
         queue = state.setdefault("wall-urgent", UrgentQueue(SETTINGS.urgent_banner_s))
         item = queue.update(urgent_rows, now)
@@ -119,34 +130,21 @@ def render() -> None:
 
         must_reload = screens.report(name=screen_name, address=address, client=client, session=session,
                                      session_started=state["wall-session-started"], now=wall_now,
-                                     data_at=memo["data_at"].timestamp() if memo["data_at"] else None,
+                                     data_at=token.fetched_at.timestamp() if token.fetched_at else None,
                                      data_ok=token.ok and memo["feed_res"].ok)
         if must_reload or state.get("wall-reload-sent"):
             state["wall-reload-sent"] = True
             request_page_reload()
 
-        components.kpi_row(memo["kpi"], lang)
         if view == 0:
             main = st.columns([2.1, 1.25, 1.05])
-            with main[0]:
-                panel_title("wall.feed_title")
-                st.html(memo["feed"])
-            with main[1]:
-                panel_title("wall.late_title")
-                if memo["late"][9]:
-                    st.html(memo["late"][9])
-            with main[2]:
-                panel_title("wall.activity_title")
-                st.html(memo["act"])
+            main[0].html(memo["feed"])
+            main[1].html(memo["late"][9])
+            main[2].html(memo["act"])
         else:
             main = st.columns([1.3, 1])
-            with main[0]:
-                panel_title("wall.late_title")
-                if memo["late"][16]:
-                    st.html(memo["late"][16])
-            with main[1]:
-                panel_title("wall.feed_title")
-                st.html(memo["feed"])
+            main[0].html(memo["late"][16])
+            main[1].html(memo["feed"])
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
     def charts_panel(height: int):
@@ -172,6 +170,8 @@ def render() -> None:
             components.drill_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height,
                                                       links=True), "wall-trend", clickable, container=cols[3])
 
+    header_panel()
+    kpi_panel()
     live_panel()
     if view == 0:
         charts_panel(height=320)

@@ -9,9 +9,10 @@ repaired here:
   shapely.make_valid, keeping the polygonal parts;
 - neighbours overlap by 0.1 to 4 km2 along their borders (each feature was simplified on its own): each
   overlap is given to one side only (the feature listed first keeps it), so no strip is drawn twice;
+- islets under about 1 km2 left out (under a pixel on every screen of this app);
 - rings oriented clockwise (d3-geo, used by plotly's geo charts, reads an anticlockwise ring as "everything
   but this");
-- simplified by 0.0005 degrees (about 55 m, invisible on a wall) and rounded to 5 decimals (about 1 m).
+- simplified by 0.0025 degrees (about 280 m: a third of a pixel on the wall's map, 130 px per degree) and rounded to 5 decimals (about 1 m).
 Each feature gets ``label_lon``/``label_lat``, a point inside its shape (for the label), besides ``kode_bps``
 (the ``region.code`` of the database) and ``nama``.
 """
@@ -27,7 +28,8 @@ from shapely.ops import unary_union
 
 HERE = Path(__file__).resolve().parent
 SOURCE, OUT = HERE / "source" / "ntb_kabkota.geojson", HERE / "ntb_kabkota.geojson"
-TOLERANCE = 0.0005
+TOLERANCE = 0.0025
+MIN_ISLAND = 0.00008  # square degrees, about 1 km2
 
 
 def polygonal(geom):
@@ -58,6 +60,10 @@ def main() -> None:
         simple = polygonal(make_valid(own.simplify(TOLERANCE, preserve_topology=True)))
         if isinstance(simple, Polygon):
             simple = MultiPolygon([simple])
+        # islets under MIN_ISLAND (about 1 km2, under a pixel on any screen here) are left out: dozens of
+        # 5-point rings that only weigh on every drawing
+        kept = [g for g in simple.geoms if g.area >= MIN_ISLAND] or [max(simple.geoms, key=lambda g: g.area)]
+        simple = MultiPolygon(kept)
         # exterior rings clockwise, as plotly's d3-geo expects (anticlockwise ones would fill the whole globe)
         simple = MultiPolygon([orient(p, sign=-1.0) for p in simple.geoms])
         label = simple.representative_point() if props["kode_bps"] != "5204" else \
