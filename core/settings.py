@@ -66,6 +66,7 @@ class Settings:
     holiday_overrides: str = ""
     on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
     retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
+    chart_interval_s: int = 60  # the wall's charts (each redraw rebuilds the chart in the browser)
     change_check_s: float = 0.5  # the wall asks the database "anything new?" this often (one tiny shared query)
     urgent_banner_s: int = 30  # how long the wall announces each new mendesak complaint
     quiet_hours: str = "20:00-07:00"  # WITA hours when the wall's chime (?suara=1) stays silent; empty: never
@@ -79,6 +80,7 @@ class Settings:
             holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
             on_time_target_pct=min(100.0, max(0.0, float(int_env("NTBCARE_ON_TIME_TARGET", 80)))),
             retry_interval_s=max(1, int_env("NTBCARE_RETRY_INTERVAL", 5)),
+            chart_interval_s=max(5, int_env("NTBCARE_CHART_INTERVAL", 60)),
             change_check_s=min(10.0, max(0.2, int_env("NTBCARE_CHANGE_CHECK_MS", 500) / 1000)),
             urgent_banner_s=max(3, int_env("NTBCARE_URGENT_BANNER_SECONDS", 30)),
             quiet_hours=os.environ.get("NTBCARE_QUIET_HOURS", "20:00-07:00").strip(),

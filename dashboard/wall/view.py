@@ -6,7 +6,7 @@ dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens regi
   tiny query for all walls); it fetches and rebuilds the feed only when that changed or once per
   NTBCARE_FEED_INTERVAL (ages), and the KPI row and late OPDs once per NTBCARE_PANEL_INTERVAL. Between changes
   it sends the same markup again, which the browser leaves alone (no DOM work).
-- The charts are a fragment of their own, every NTBCARE_PANEL_INTERVAL seconds.
+- The charts are a fragment of their own, every NTBCARE_CHART_INTERVAL seconds (60).
 - `?kiosk=1` hides all chrome; `?rotate=N` alternates between the live view and the compliance view every N
   seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
@@ -146,8 +146,11 @@ def render() -> None:
             main[0].html(memo["late"][16])
             main[1].html(memo["feed"])
 
-    @st.fragment(run_every=SETTINGS.panel_interval_s)
+    @st.fragment(run_every=SETTINGS.chart_interval_s)
     def charts_panel(height: int):
+        """Every NTBCARE_CHART_INTERVAL (60 s): a chart whose data changed is a new chart to Streamlit's
+        browser side (a new element id: the old plot is purged and a new one drawn), so the wall redraws
+        them as seldom as their meaning allows; unchanged data sends the same chart, which stays as it is."""
         sec, ch, reg, tr = (wall_data.sectors(sector_period), wall_data.channels(), wall_data.open_by_region(),
                             wall_data.trend_30d())
         cols = st.columns([1.05, 1, 1.15, 1.2])
