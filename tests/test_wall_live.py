@@ -151,3 +151,38 @@ def test_the_registry_lists_walls_marks_stopped_ones_and_asks_for_reloads():
         assert screens.reload_pending("lobi", t0 + 23) and screens.reload_pending("tanpa-nama-abcdef12", t0)
     finally:
         screens.clear()
+
+
+def test_the_screens_page_lists_walls_for_admins_only(app_env):
+    """AppTest: the admins' page shows the registry (names, states, addresses); other roles get no list."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.access_users import USERS
+    from tests.browser_support import ROOT as APP_ROOT
+
+    import time
+    screens.clear()
+    try:
+        now = time.time()
+        screens.report(name="lobi", address="/monitor?kiosk=1&layar=lobi", client="10.1.2.3", session="s1",
+                       session_started=now - 60, now=now, data_at=now, data_ok=True)
+        screens.report(name="ruang-rapat", address="/monitor?kiosk=1&layar=ruang-rapat", client="10.1.2.4",
+                       session="s2", session_started=now - 600, now=now - 120, data_at=now - 120, data_ok=True)
+        at = AppTest.from_file(str(APP_ROOT / "app.py"), default_timeout=30)
+        at.user = USERS["admin"]
+        at.run()
+        at.switch_page("pages/screens.py").run()
+        assert not at.exception
+        table = at.dataframe[0].value.head(2)  # then the monitor this AppTest opened first, unnamed
+        assert list(table["Layar"]) == ["lobi", "ruang-rapat"]
+        assert list(table["Status"]) == ["● Aktif", "■ Berhenti memperbarui"]
+        assert table["Perangkat (IP)"].tolist() == ["10.1.2.3", "10.1.2.4"]
+        labels = [b.label for b in at.button]
+        assert "Muat ulang semua layar" in labels and "Muat ulang lobi" in labels
+        at.button(key="reload-lobi").click().run()
+        assert screens.reload_pending("lobi", now - 60) and not screens.reload_pending("ruang-rapat", now - 600)
+
+        from dashboard import access
+        assert not access.may_open("leader", "layar") and not access.may_open("adviser", "layar")
+    finally:
+        screens.clear()

@@ -70,7 +70,8 @@ def render() -> None:
     state.setdefault("wall-session-started", time.time())
     address = _address()
     try:
-        client = st.context.ip_address or ""
+        ip = st.context.ip_address
+        client = ip if isinstance(ip, str) else ""
         session = st.runtime.scriptrunner.get_script_run_ctx().session_id
     except Exception:  # noqa: BLE001 - outside a server (AppTest): no address
         client, session = "", "local"
