@@ -10,6 +10,7 @@ dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens regi
 - `?kiosk=1` hides all chrome; `?rotate=N` alternates between the live view and the compliance view every N
   seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
+import os
 import time
 from urllib.parse import quote, urlencode
 
@@ -29,6 +30,11 @@ from core.i18n import t
 from core.timefmt import now_utc, to_wita
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+# A chart with new data gets a new element id; when its fragment's run is coalesced with the live panel's runs,
+# Streamlit's browser side can keep the previous chart (hidden, "retained") until a later chart run: seen in
+# the soak as 8 or 12 plotly charts instead of 4. A whole-page rerun (no page reload, no blank panel) this often
+# drops everything that is not part of the new run.
+TIDY_S = float(os.environ.get("NTBCARE_WALL_TIDY_S", "300"))
 
 
 def _address() -> str:
@@ -68,6 +74,7 @@ def render() -> None:
 
     state = st.session_state
     state.setdefault("wall-session-started", time.time())
+    state["wall-full-run-at"] = time.time()
     address = _address()
     try:
         ip = st.context.ip_address
@@ -152,9 +159,12 @@ def render() -> None:
         """Every NTBCARE_CHART_INTERVAL (60 s): a chart whose data changed is a new chart to Streamlit's
         browser side (a new element id: the old plot is purged and a new one drawn), so the wall redraws
         them as seldom as their meaning allows; unchanged data sends the same chart, which stays as it is."""
+        if time.time() - state.get("wall-full-run-at", 0) > TIDY_S:
+            st.rerun(scope="app")
         sec, ch, reg, tr = (wall_data.sectors(sector_period), wall_data.channels(), wall_data.open_by_region(),
                             wall_data.trend_30d())
-        cols = st.columns([1.05, 1, 1.15, 1.2])
+        # each chart in a placeholder of its own: a chart with new data replaces the placeholder's only child
+        cols = [c.empty() for c in st.columns([1.05, 1, 1.15, 1.2])]
         if sec.has_data:
             title = t("wall.sector_title", lang, period=t(f"period.{sector_period}", lang))
             components.drill_chart(charts.sector_bar(sec.data, title, lang, height,
