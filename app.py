@@ -16,7 +16,6 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import access, access_ui
-from core.i18n import t
 from dashboard.pagectx import page_context
 
 ROOT = Path(__file__).resolve().parent
@@ -42,9 +41,9 @@ for spec in access.PAGES:
         continue
     title_key, icon = NAV[spec.url_path]
     if viewer.may_open(spec.url_path):
-        pages[spec.url_path] = st.Page(spec.file, title=t(title_key, ctx.lang), icon=icon, url_path=spec.url_path)
+        pages[spec.url_path] = st.Page(spec.file, title=ctx.locale.t(title_key), icon=icon, url_path=spec.url_path)
     else:
-        pages[spec.url_path] = st.Page(access_ui.refused_page(viewer, ctx.lang), title=t(title_key, ctx.lang),
+        pages[spec.url_path] = st.Page(access_ui.refused_page(viewer, ctx.locale), title=ctx.locale.t(title_key),
                                        icon=icon, url_path=spec.url_path, visibility="hidden")
 monitor = pages["monitor"]
 
@@ -53,10 +52,10 @@ def _forward_to_monitor():
     st.switch_page(monitor, query_params=st.query_params.to_dict())
 
 
-home = st.Page(_forward_to_monitor, title=t("nav.monitor", ctx.lang), url_path="home", default=True,
+home = st.Page(_forward_to_monitor, title=ctx.locale.t("nav.monitor"), url_path="home", default=True,
                visibility="hidden")
 nav = st.navigation([home, *pages.values()], position="hidden" if ctx.kiosk else "sidebar")
 if not ctx.kiosk:
-    access_ui.account_box(viewer, access_error, ctx.lang,
+    access_ui.account_box(viewer, access_error, ctx.locale,
                            page_says_why=nav.url_path in access.PAGE_ROLES and not viewer.may_open(nav.url_path))
 nav.run()

@@ -2,7 +2,7 @@
 """The two set-up commands of NTB Care Monitor, with nothing but Python 3.11 needed to start.
 
     python3 dev.py app    # the app on the embedded SQLite demo database, kept live by the simulator
-    python3 dev.py test   # the whole test suite (extra arguments go to pytest)
+    python3 dev.py test   # the layer contract, then the whole test suite (extra arguments go to pytest)
 
 Both create `.venv` and install the pinned requirements on first use (and again when they change).
 """
@@ -66,6 +66,10 @@ def cmd_app(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
+    say("checking the layer contract (.importlinter) ...")
+    if subprocess.call([str(VENV / "bin" / "lint-imports"), "--no-cache"], cwd=ROOT) != 0:
+        say("an import breaks the layers (see above): that is a failure here.")
+        return 1
     code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)
     if code == 5:
         say("pytest collected no tests: that is a failure here.")

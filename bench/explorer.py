@@ -19,33 +19,35 @@ from sqlalchemy import text
 
 from bench.common import database_parser
 from bench.queries import ensure_database
-from core.codes import WITA
+from core.codes import OPEN_STATUSES, WITA
 from core.settings import SlaRules
 from core.engine import make_engine
-from dashboard.explorer.url import Lookups, parse_params
-from queries import lookup, search
+from queries import search
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def views(today: dt.date) -> dict[str, dict]:
-    """URL query parameters of typical explorer views (as links from the other pages produce them)."""
-    month_ago = (today - dt.timedelta(days=30)).isoformat()
-    year_start = today.replace(month=1, day=1).isoformat()
+def views(today: dt.date, opd_id: int | None) -> dict[str, tuple[search.ComplaintFilter, dict]]:
+    """Typical explorer views (as the links from the other pages produce them): the filter and the paging."""
+    def day(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time(), WITA)
+
+    F = search.ComplaintFilter
+    month_ago, year_start = day(today - dt.timedelta(days=30)), day(today.replace(month=1, day=1))
     return {
-        "everything, newest first": {},
-        "everything, page 40": {"hal": "40"},
-        "last 30 days": {"dari": month_ago},
-        "breached now": {"sla": "breached"},
-        "breached now, one OPD": {"sla": "breached", "opd": "D01"},
-        "at risk now": {"sla": "at_risk"},
-        "open, sorted by OPD": {"status": "terbuka", "urut": "opd"},
-        "sector + region, this year": {"sektor": "infrastruktur", "wilayah": "5271", "dari": year_start},
-        "late (closed), this year": {"sla": "late", "dari": year_start},
-        "text 'jalan rusak'": {"q": "jalan rusak"},
-        "text 'sekolah', 30 days": {"q": "sekolah", "dari": month_ago},
-        "text, rare word": {"q": "zzqx"},
-        "no OPD yet (-)": {"opd": "-"},
+        "everything, newest first": (F(), {}),
+        "everything, page 40": (F(), {"page": 40}),
+        "last 30 days": (F(start=month_ago), {}),
+        "breached now": (F(sla_states=("breached",)), {}),
+        "breached now, one OPD": (F(sla_states=("breached",), opd_ids=(opd_id,)), {}),
+        "at risk now": (F(sla_states=("at_risk",)), {}),
+        "open, sorted by OPD": (F(statuses=OPEN_STATUSES), {"sort": "opd"}),
+        "sector + region, this year": (F(sectors=("infrastruktur",), regions=("5271",), start=year_start), {}),
+        "late (closed), this year": (F(sla_states=("late",), start=year_start), {}),
+        "text 'jalan rusak'": (F(text="jalan rusak"), {}),
+        "text 'sekolah', 30 days": (F(text="sekolah", start=month_ago), {}),
+        "text, rare word": (F(text="zzqx"), {}),
+        "no OPD yet (-)": (F(opd_ids=(None,)), {}),
     }
 
 
@@ -58,20 +60,17 @@ def main(argv=None) -> int:
     rules = SlaRules()
     now = dt.datetime.now(dt.timezone.utc)
     with engine.connect() as conn:
-        lookups = Lookups.from_frame(lookup.reference_codes(conn))
+        opd_id = conn.execute(text("SELECT id FROM opd WHERE code = :c"), {"c": "D01"}).scalar_one_or_none()
         total = conn.execute(text("SELECT count(*) FROM complaint")).scalar_one()
         trgm = conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%trgm%'")).scalar_one()
     results = {}
-    for name, params in views(now.astimezone(WITA).date()).items():
-        sel, notes = parse_params(params, lookups)
-        assert not notes, (name, notes)
-        f = sel.to_filter(lookups)
+    for name, (f, paging) in views(now.astimezone(WITA).date(), opd_id).items():
         samples, count = [], None
         for i in range(args.runs + 1):
             t0 = time.perf_counter()
             with engine.connect() as conn:
-                count, rows = search.search_page(conn, f, now, rules, page=sel.hal, page_size=50, sort=sel.urut,
-                                                 descending=not sel.naik)
+                count, rows = search.search_page(conn, f, now, rules, page=paging.get("page", 1), page_size=50,
+                                                 sort=paging.get("sort", "received_at"), descending=True)
             if i:  # the first run warms the database's cache
                 samples.append(time.perf_counter() - t0)
         results[name] = {"median_s": statistics.median(samples), "max_s": max(samples), "count": count,

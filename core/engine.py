@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from core.settings import int_env
+from core.settings import SettingError, value
 
 
 class DatabaseConfigError(Exception):
@@ -22,28 +22,25 @@ def redact(url: str) -> str:
         return "<DATABASE_URL tidak valid>"
 
 
-def _setting(name: str, default: int, minimum: int) -> int:
+def _setting(name: str) -> int:
     try:
-        value = int_env(name, default)
-    except ValueError as exc:
+        return value(name)
+    except SettingError as exc:
         raise DatabaseConfigError(str(exc)) from None
-    if value < minimum:
-        raise DatabaseConfigError(f"{name} harus {minimum} atau lebih, bukan {value}")
-    return value
 
 
 def default_statement_timeout_ms() -> int:
     """NTBCARE_STATEMENT_TIMEOUT_MS: the longest a PostgreSQL statement of the app may run (default 15 s;
     0: no limit)."""
-    return _setting("NTBCARE_STATEMENT_TIMEOUT_MS", 15000, 0)
+    return _setting("NTBCARE_STATEMENT_TIMEOUT_MS")
 
 
 def pool_settings() -> dict[str, int]:
     """The app's PostgreSQL connection pool, per server process: NTBCARE_DB_POOL_SIZE (5) kept open,
     NTBCARE_DB_MAX_OVERFLOW (5) more under load, NTBCARE_DB_POOL_TIMEOUT (10 s) to wait for a free one."""
-    return {"pool_size": _setting("NTBCARE_DB_POOL_SIZE", 5, 1),
-            "max_overflow": _setting("NTBCARE_DB_MAX_OVERFLOW", 5, 0),
-            "pool_timeout": _setting("NTBCARE_DB_POOL_TIMEOUT", 10, 1)}
+    return {"pool_size": _setting("NTBCARE_DB_POOL_SIZE"),
+            "max_overflow": _setting("NTBCARE_DB_MAX_OVERFLOW"),
+            "pool_timeout": _setting("NTBCARE_DB_POOL_TIMEOUT")}
 
 
 def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int | None = None,

@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sla.anchor.dispatched": {"id": "disposisi", "en": "dispatch"},
     "sla.anchor.received": {"id": "diterima", "en": "receipt"},
+    "period.range": {"id": "{start} s.d. {end}", "en": "{start} to {end}"},
     "ago.seconds": {"id": "{n} dtk", "en": "{n} s"},
     "ago.minutes": {"id": "{n} mnt", "en": "{n} min"},
     "ago.hours": {"id": "{n} jam", "en": "{n} h"},
@@ -257,6 +258,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.pengaduan": {"id": "Pengaduan", "en": "Complaint"},
     "class.pengaduan_pengawasan": {"id": "Pengaduan berkadar pengawasan", "en": "Oversight complaint"},
     "class.informasi": {"id": "Permintaan informasi", "en": "Information request"},
+    "aduan.note": {"id": "Catatan", "en": "Note"},
     "exp.title": {"id": "Penjelajah aduan", "en": "Complaint explorer"},
     "exp.filters": {"id": "Saring", "en": "Filters"},
     "exp.apply": {"id": "Terapkan", "en": "Apply"},
@@ -400,8 +402,10 @@ def normalise_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
+def t(key: str, lang: str, **kwargs) -> str:
     """The text for ``key`` in ``lang`` (falling back to Indonesian, then to the key itself)."""
+    if lang not in LANGS:  # a Locale or a raw URL value here is a bug: fail loudly rather than fall back
+        raise TypeError(f"t() wants a language code from {LANGS}, not {lang!r}")
     entry = STRINGS.get(key)
     if entry is None:
         return key
@@ -409,7 +413,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def label(prefix: str, value, lang: str = DEFAULT_LANG) -> str:
+def label(prefix: str, value, lang: str) -> str:
     """The catalogue label of a code (``status``, ``priority``, ``sla``...), or the code itself if unknown."""
     key = f"{prefix}.{value}"
     return t(key, lang) if key in STRINGS else ("–" if value is None else str(value))

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from core import i18n
 from core.timefmt import now_utc, to_wita
@@ -71,6 +71,11 @@ class Locale:
         if _missing(share):
             return "–"
         return self.num(share * 100, digits) + "%"
+
+    @property
+    def separators(self) -> str:
+        """Decimal then group mark, as plotly's ``layout.separators`` wants them (``,.`` / ``.,``)."""
+        return get_decimal_symbol(self.lang) + get_group_symbol(self.lang)
 
     # --- dates and times ------------------------------------------------------------------------------
     def date(self, day, pattern: str = "d MMM yyyy") -> str:

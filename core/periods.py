@@ -19,8 +19,9 @@ class Period:
         return (dt.datetime.combine(self.start, dt.time(), WITA),
                 dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), WITA))
 
-    def label(self) -> str:
-        return f"{self.start:%d-%m-%Y} s.d. {self.end:%d-%m-%Y}"
+    def label(self, loc) -> str:
+        """``01-03-2026 s.d. 31-03-2026`` (``... to ...`` in English): numeric dates read alike in both."""
+        return loc.t("period.range", start=f"{self.start:%d-%m-%Y}", end=f"{self.end:%d-%m-%Y}")
 
 
 def resolve_period(choice: str, today: dt.date, start: dt.date | None = None, end: dt.date | None = None) -> Period:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.i18n import t
+from core.locale import Locale
 
 GRADES = ("A", "B", "C", "D")
 GRADE_THRESHOLDS = ((90.0, "A"), (75.0, "B"), (50.0, "C"))
@@ -30,14 +30,14 @@ def with_grades(rapor: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def rules_text(rules, lang: str) -> str:
-    return t("sla.rules", lang, dispatch=rules.dispatch_days, response=rules.response_days,
+def rules_text(rules, loc: Locale) -> str:
+    return loc.t("sla.rules", dispatch=rules.dispatch_days, response=rules.response_days,
              aspirasi=rules.completion_days["aspirasi"], pengaduan=rules.completion_days["pengaduan"],
              pengawasan=rules.completion_days["pengaduan_pengawasan"],
-             anchor=t(f"sla.anchor.{rules.completion_anchor}", lang), at_risk=rules.at_risk_days)
+             anchor=loc.t(f"sla.anchor.{rules.completion_anchor}"), at_risk=rules.at_risk_days)
 
 
-def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, lang: str, opd_ids: list | None = None) -> list[dict]:
+def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, loc: Locale, opd_ids: list | None = None) -> list[dict]:
     """One PDF section per OPD of the rapor (or of ``opd_ids``): its figures and breached complaints."""
     if opd_ids is None:
         rows = rapor
@@ -46,31 +46,31 @@ def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, lang: str, opd_id
         rows = rapor[rapor["opd_id"].isin(wanted) | (rapor["opd_id"].isna() & (len(wanted) < len(opd_ids)))]
     sections = []
     for r in rows.to_dict("records"):
-        name = r["opd"] if isinstance(r["opd"], str) else t("opd.unassigned", lang)
+        name = r["opd"] if isinstance(r["opd"], str) else loc.t("opd.unassigned")
         mine = open_late[(open_late["opd_id"] == r["opd_id"]) & (open_late["sla_state"] == "breached")] \
             if pd.notna(r["opd_id"]) else open_late[open_late["opd_id"].isna() & (open_late["sla_state"] == "breached")]
 
         def pct(v):
-            return "–" if v is None or pd.isna(v) else f"{v:.1f}%"
+            return "–" if v is None or pd.isna(v) else loc.num(v, 1) + "%"
 
         figures = [
-            (t("rapor.dispatched", lang), int(r["dispatched"])),
-            (t("rapor.responded_on_time", lang), f"{int(r['responded_on_time'])} ({pct(r['response_on_time_pct'])})"),
-            (t("rapor.completed_on_time", lang), f"{int(r['completed_on_time'])} ({pct(r['completion_on_time_pct'])})"),
-            (t("rapor.median_response", lang), "–" if pd.isna(r["median_response_wd"]) else f"{r['median_response_wd']:g}"),
-            (t("rapor.open", lang), int(r["open"])), (t("rapor.breached", lang), int(r["breached"])),
-            (t("rapor.at_risk", lang), int(r["at_risk"])),
-            (t("rapor.oldest", lang), "–" if pd.isna(r["oldest_breached_wd"]) else int(r["oldest_breached_wd"])),
-            (t("rapor.grade", lang), r.get("grade") or "–"),
+            (loc.t("rapor.dispatched"), int(r["dispatched"])),
+            (loc.t("rapor.responded_on_time"), f"{int(r['responded_on_time'])} ({pct(r['response_on_time_pct'])})"),
+            (loc.t("rapor.completed_on_time"), f"{int(r['completed_on_time'])} ({pct(r['completion_on_time_pct'])})"),
+            (loc.t("rapor.median_response"), loc.num_short(r["median_response_wd"], 1)),
+            (loc.t("rapor.open"), int(r["open"])), (loc.t("rapor.breached"), int(r["breached"])),
+            (loc.t("rapor.at_risk"), int(r["at_risk"])),
+            (loc.t("rapor.oldest"), "–" if pd.isna(r["oldest_breached_wd"]) else int(r["oldest_breached_wd"])),
+            (loc.t("rapor.grade"), r.get("grade") or "–"),
         ]
         sections.append({"opd": name, "figures": figures,
                          "breached": mine[["ticket", "title", "received_at", "deadline", "overdue_wd", "status"]]})
     return sections
 
 
-def pdf_labels(lang: str) -> dict:
-    """The fixed texts of the rapor PDF in ``lang``."""
-    return {"title": t("rapor.title", lang), "period": t("rapor.period", lang),
-            "generated": t("rapor.generated", lang), "breached_list": t("rapor.breached_list", lang),
-            "columns": [t(k, lang) for k in ("rapor.col_ticket", "rapor.col_title", "rapor.col_received",
+def pdf_labels(loc: Locale) -> dict:
+    """The fixed texts of the rapor PDF in ``loc``."""
+    return {"title": loc.t("rapor.title"), "period": loc.t("rapor.period"),
+            "generated": loc.t("rapor.generated"), "breached_list": loc.t("rapor.breached_list"),
+            "columns": [loc.t(k) for k in ("rapor.col_ticket", "rapor.col_title", "rapor.col_received",
                                              "rapor.col_deadline", "rapor.col_late")]}

@@ -1,29 +1,165 @@
-"""Settings, read once from the environment with sensible defaults.
+"""Every setting in one registry: name, type, default, meaning and validation, read from the environment.
 
-Every setting has an environment variable so that operators configure the app without editing code.
+Operators configure the app, the simulator and the alert worker without editing code. ``REGISTRY`` is the
+single list: ``docs/configuration.md`` documents exactly it (``tests/test_settings.py`` fails when the two
+differ), and code reads a setting only through ``value(NAME)`` or the dataclasses below.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping
+
+from core.codes import CLASSIFICATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "ntbcare_demo.sqlite"
+
+
+class SettingError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting and says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable. ``kind``: int, float, text, choice. ``clamp``: an out-of-range number is
+    brought into range (display intervals) instead of refused (limits that protect the database)."""
+
+    name: str
+    kind: str
+    default: Any
+    meaning: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    clamp: bool = False
+    group: str = "app"
+
+    def raw(self, env: Mapping[str, str] | None = None) -> str | None:
+        """The variable's text, or None when it is unset."""
+        return (os.environ if env is None else env).get(self.name)
+
+    def read(self, env: Mapping[str, str] | None = None):
+        """The validated value (the default when unset or empty). Raises SettingError."""
+        raw = self.raw(env)
+        if raw is None or raw.strip() == "":
+            return self.default
+        raw = raw.strip()
+        if self.kind in ("int", "float"):
+            try:
+                number = int(raw) if self.kind == "int" else float(raw.replace(",", "."))
+            except ValueError:
+                what = "bilangan bulat" if self.kind == "int" else "bilangan"
+                raise SettingError(f"{self.name} harus berupa {what}, bukan {raw!r}") from None
+            if self.minimum is not None and number < self.minimum:
+                if not self.clamp:
+                    raise SettingError(f"{self.name} harus {self.minimum:g} atau lebih, bukan {number}")
+                number = type(number)(self.minimum)
+            if self.maximum is not None and number > self.maximum:
+                if not self.clamp:
+                    raise SettingError(f"{self.name} harus {self.maximum:g} atau kurang, bukan {number}")
+                number = type(number)(self.maximum)
+            return number
+        if self.kind == "choice":
+            value = raw.lower()
+            if value not in self.choices:
+                raise SettingError(f"{self.name} harus salah satu dari {', '.join(self.choices)}, bukan {raw!r}")
+            return value
+        return raw
+
+
+_SLA = [
+    Setting("NTBCARE_SLA_DISPATCH_DAYS", "int", 3, "working days for verification and dispatch, from receipt",
+            minimum=0, group="sla"),
+    Setting("NTBCARE_SLA_RESPONSE_DAYS", "int", 5, "working days for the OPD's first response, from dispatch",
+            minimum=0, group="sla"),
+    *(Setting(f"NTBCARE_SLA_COMPLETION_{c.upper()}", "int", d, f"working days to complete a complaint of "
+              f"classification {c}", minimum=0, group="sla")
+      for c, d in (("aspirasi", 5), ("informasi", 5), ("pengaduan", 14), ("pengaduan_pengawasan", 60))),
+    Setting("NTBCARE_SLA_COMPLETION_ANCHOR", "choice", "dispatched",
+            "the completion clock starts at `dispatched` or at `received`", choices=("dispatched", "received"),
+            group="sla"),
+    Setting("NTBCARE_SLA_AT_RISK_DAYS", "int", 1, "an open stage is \"at risk\" when this many working days or "
+            "fewer remain", minimum=0, group="sla"),
+    Setting("NTBCARE_HOLIDAY_OVERRIDES", "text", "", "path of a local holiday override CSV (`date,libur,name`); "
+            "empty: the bundled `core/holiday_overrides.csv`. Rebuild the calendar after a change "
+            "(`python -m data_seed calendar`)", group="sla"),
+]
+_DATABASE = [
+    Setting("DATABASE_URL", "text", "", "SQLAlchemy URL of the complaint database (`postgresql://user@host/db` "
+            "uses psycopg2); empty: the embedded demo file `data/ntbcare_demo.sqlite`", group="database"),
+    Setting("NTBCARE_STATEMENT_TIMEOUT_MS", "int", 15000, "longest a PostgreSQL statement of the app may run, "
+            "in ms (0: no limit)", minimum=0, group="database"),
+    Setting("NTBCARE_DB_POOL_SIZE", "int", 5, "PostgreSQL connections kept open per server process",
+            minimum=1, group="database"),
+    Setting("NTBCARE_DB_MAX_OVERFLOW", "int", 5, "extra PostgreSQL connections per process under load",
+            minimum=0, group="database"),
+    Setting("NTBCARE_DB_POOL_TIMEOUT", "int", 10, "seconds a query waits for a free connection before "
+            "\"server sibuk\"", minimum=1, group="database"),
+]
+_APP = [
+    Setting("NTBCARE_FEED_INTERVAL", "int", 2, "seconds between refreshes of the wall's live feed", minimum=1,
+            clamp=True),
+    Setting("NTBCARE_PANEL_INTERVAL", "int", 15, "seconds between refreshes of the wall's slower panels",
+            minimum=2, clamp=True),
+    Setting("NTBCARE_FEED_ROWS", "int", 8, "rows in the wall's live feed", minimum=3, clamp=True),
+    Setting("NTBCARE_ON_TIME_TARGET", "int", 80, "target share (%) of completions on time, drawn on `ringkasan`",
+            minimum=0, maximum=100, clamp=True),
+    Setting("NTBCARE_RETRY_INTERVAL", "int", 5, "seconds between automatic retries of a page whose data is "
+            "stale or missing", minimum=1, clamp=True),
+    Setting("NTBCARE_CHANGE_CHECK_MS", "int", 500, "milliseconds between the wall's checks for new data (one tiny "
+            "query shared by every wall); the feed is fetched and redrawn only when it changed", minimum=200,
+            maximum=10000, clamp=True),
+    Setting("NTBCARE_CHART_INTERVAL", "int", 60, "seconds between refreshes of the wall's charts", minimum=5,
+            clamp=True),
+    Setting("NTBCARE_URGENT_BANNER_SECONDS", "int", 30, "seconds the wall announces each new mendesak complaint",
+            minimum=3, clamp=True),
+    Setting("NTBCARE_QUIET_HOURS", "text", "20:00-07:00", "WITA hours (`HH:MM-HH:MM`) when the wall's chime "
+            "(`?suara=1`) stays silent; empty: never; an invalid value keeps 20:00-07:00"),
+    Setting("NTBCARE_KIOSK_RELOAD_AT", "text", "03:00", "WITA time (`HH:MM`) of the kiosk wall's nightly full "
+            "page reload; empty: never; an invalid value is logged and 03:00 used"),
+]
+_ACCESS = [
+    Setting("NTBCARE_ACCESS_USERS", "text", "", "`e-mail=role, ...` when `[ntbcare_access] users` is not set",
+            group="access"),
+    Setting("NTBCARE_ACCESS_DOMAINS", "text", "", "`domain=role, ...` when `[ntbcare_access] domains` is not set",
+            group="access"),
+    Setting("NTBCARE_ACCESS_CLAIM", "text", "", "name of the identity token claim that carries roles",
+            group="access"),
+    Setting("NTBCARE_ACCESS_CLAIM_ROLES", "text", "", "`claim-value=role, ...` for that claim", group="access"),
+    Setting("NTBCARE_DEMO_ROLE", "text", "", "role of every logged-out viewer on the embedded demo database only "
+            "(`python3 dev.py app` sets `admin`); ignored whenever `DATABASE_URL` is set", group="access"),
+]
+_DEV = [
+    Setting("NTBCARE_SIMULATOR", "choice", "1", "`python3 dev.py app` runs the live simulator (`0`: it does not)",
+            choices=("0", "1"), group="dev"),
+]
+
+REGISTRY: dict[str, Setting] = {s.name: s for s in (*_SLA, *_DATABASE, *_APP, *_ACCESS, *_DEV)}
+
+
+def register(*settings: Setting) -> None:
+    """Add a feature's settings (the alert worker's, for instance) to the one registry."""
+    for s in settings:
+        if s.name in REGISTRY and REGISTRY[s.name] != s:
+            raise ValueError(f"setting {s.name} registered twice")
+        REGISTRY[s.name] = s
+
+
+def value(name: str, env: Mapping[str, str] | None = None):
+    """The validated value of a registered setting (SettingError for a bad value, KeyError if unregistered)."""
+    return REGISTRY[name].read(env)
+
+
+def int_env(name: str, default: int | None = None) -> int:
+    """A registered integer setting (``default`` is accepted for old callers and must match the registry)."""
+    return value(name)
+
+
 def database_url() -> str:
     """The SQLAlchemy URL of the complaint database: ``DATABASE_URL`` or the embedded SQLite demo file."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
-
-
-def int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} harus berupa bilangan bulat, bukan {raw!r}") from exc
+    return value("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 @dataclass(frozen=True)
@@ -40,19 +176,12 @@ class SlaRules:
 
     @classmethod
     def from_env(cls) -> "SlaRules":
-        base = cls()
-        completion = {
-            k: int_env(f"NTBCARE_SLA_COMPLETION_{k.upper()}", v) for k, v in base.completion_days.items()
-        }
-        anchor = os.environ.get("NTBCARE_SLA_COMPLETION_ANCHOR", base.completion_anchor).strip().lower()
-        if anchor not in ("dispatched", "received"):
-            raise ValueError("NTBCARE_SLA_COMPLETION_ANCHOR harus 'dispatched' atau 'received'")
         return cls(
-            dispatch_days=int_env("NTBCARE_SLA_DISPATCH_DAYS", base.dispatch_days),
-            response_days=int_env("NTBCARE_SLA_RESPONSE_DAYS", base.response_days),
-            completion_days=completion,
-            completion_anchor=anchor,
-            at_risk_days=int_env("NTBCARE_SLA_AT_RISK_DAYS", base.at_risk_days),
+            dispatch_days=value("NTBCARE_SLA_DISPATCH_DAYS"),
+            response_days=value("NTBCARE_SLA_RESPONSE_DAYS"),
+            completion_days={c: value(f"NTBCARE_SLA_COMPLETION_{c.upper()}") for c in CLASSIFICATIONS},
+            completion_anchor=value("NTBCARE_SLA_COMPLETION_ANCHOR"),
+            at_risk_days=value("NTBCARE_SLA_AT_RISK_DAYS"),
         )
 
 
@@ -63,7 +192,6 @@ class Settings:
     feed_interval_s: int = 2
     panel_interval_s: int = 15
     feed_rows: int = 8
-    holiday_overrides: str = ""
     on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
     retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
     chart_interval_s: int = 60  # the wall's charts (each redraw rebuilds the chart in the browser)
@@ -74,14 +202,13 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         return cls(
-            feed_interval_s=max(1, int_env("NTBCARE_FEED_INTERVAL", 2)),
-            panel_interval_s=max(2, int_env("NTBCARE_PANEL_INTERVAL", 15)),
-            feed_rows=max(3, int_env("NTBCARE_FEED_ROWS", 8)),
-            holiday_overrides=os.environ.get("NTBCARE_HOLIDAY_OVERRIDES", ""),
-            on_time_target_pct=min(100.0, max(0.0, float(int_env("NTBCARE_ON_TIME_TARGET", 80)))),
-            retry_interval_s=max(1, int_env("NTBCARE_RETRY_INTERVAL", 5)),
-            chart_interval_s=max(5, int_env("NTBCARE_CHART_INTERVAL", 60)),
-            change_check_s=min(10.0, max(0.2, int_env("NTBCARE_CHANGE_CHECK_MS", 500) / 1000)),
-            urgent_banner_s=max(3, int_env("NTBCARE_URGENT_BANNER_SECONDS", 30)),
-            quiet_hours=os.environ.get("NTBCARE_QUIET_HOURS", "20:00-07:00").strip(),
+            feed_interval_s=value("NTBCARE_FEED_INTERVAL"),
+            panel_interval_s=value("NTBCARE_PANEL_INTERVAL"),
+            feed_rows=value("NTBCARE_FEED_ROWS"),
+            on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET")),
+            retry_interval_s=value("NTBCARE_RETRY_INTERVAL"),
+            chart_interval_s=value("NTBCARE_CHART_INTERVAL"),
+            change_check_s=value("NTBCARE_CHANGE_CHECK_MS") / 1000,
+            urgent_banner_s=value("NTBCARE_URGENT_BANNER_SECONDS"),
+            quiet_hours=value("NTBCARE_QUIET_HOURS"),
         )

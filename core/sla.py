@@ -23,6 +23,7 @@ from pathlib import Path
 
 import holidays
 
+from core.settings import value
 from core.codes import (ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET,  # noqa: F401
                         STATE_ON_TRACK, WITA)
 
@@ -36,7 +37,7 @@ def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
 
     Returns ``{date: name}`` for added holidays and ``{date: None}`` for removed ones.
     """
-    path = Path(path) if path else DEFAULT_OVERRIDES
+    path = Path(path or value("NTBCARE_HOLIDAY_OVERRIDES") or DEFAULT_OVERRIDES)
     if not path.exists():
         return {}
     out: dict[dt.date, str | None] = {}

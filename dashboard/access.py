@@ -36,7 +36,7 @@ class PageAccess:
 
 
 # Every page of the app and who may open it. A URL path missing here is open to nobody. Each page script
-# except the wall starts with `access_ui.require("<url_path>", lang)` (checked by tests/test_access.py).
+# except the wall starts with `access_ui.require("<url_path>", loc)` (checked by tests/test_access.py).
 PAGES: tuple[PageAccess, ...] = (
     PageAccess("monitor", "pages/wall.py", frozenset({WALL, LEADER, ADVISER, ADMIN})),
     PageAccess("kepatuhan", "pages/compliance.py", frozenset({ADVISER, ADMIN})),

@@ -12,54 +12,54 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access
-from core.i18n import t
+from core.locale import Locale
 
 
-def _login_button(lang: str, key: str) -> None:
+def _login_button(loc: Locale, key: str) -> None:
     if not access.login_configured():
-        st.caption(t("auth.not_configured", lang))
+        st.caption(loc.t("auth.not_configured"))
         return
-    if st.button(t("auth.login", lang), key=key, icon=":material/login:", type="primary"):
+    if st.button(loc.t("auth.login"), key=key, icon=":material/login:", type="primary"):
         st.login()
 
 
-def account_box(viewer: access.Viewer, config_error: str | None, lang: str, page_says_why: bool = False) -> None:
+def account_box(viewer: access.Viewer, config_error: str | None, loc: Locale, page_says_why: bool = False) -> None:
     """Sidebar: who is logged in and with which role, log out; or the login button.
 
     ``page_says_why``: the page is a stand-in that explains itself (the sidebar then does not repeat it).
     """
     with st.sidebar:
         if config_error:
-            st.error(t("auth.config_error", lang, detail=config_error), icon=":material/error:")
+            st.error(loc.t("auth.config_error", detail=config_error), icon=":material/error:")
         if not viewer.logged_in and viewer.role != access.WALL:  # the newcomer's demo (access.demo_role)
-            st.warning(t("auth.demo", lang, role=t(f"role.{viewer.role}", lang)), icon=":material/science:")
+            st.warning(loc.t("auth.demo", role=loc.t(f"role.{viewer.role}")), icon=":material/science:")
         elif viewer.logged_in:
             st.text(viewer.name or viewer.email or "–", help=viewer.email)
-            st.caption(t("auth.role", lang, role=t(f"role.{viewer.role}", lang)))
+            st.caption(loc.t("auth.role", role=loc.t(f"role.{viewer.role}")))
             if viewer.unmapped and not page_says_why:
-                st.warning(t("auth.no_role", lang), icon=":material/no_accounts:")
-            if st.button(t("auth.logout", lang), key="auth-logout", icon=":material/logout:"):
+                st.warning(loc.t("auth.no_role"), icon=":material/no_accounts:")
+            if st.button(loc.t("auth.logout"), key="auth-logout", icon=":material/logout:"):
                 st.logout()
         elif not page_says_why:
-            _login_button(lang, "auth-login-sidebar")
+            _login_button(loc, "auth-login-sidebar")
 
 
-def refused_page(viewer: access.Viewer, lang: str) -> Callable[[], None]:
+def refused_page(viewer: access.Viewer, loc: Locale) -> Callable[[], None]:
     """The stand-in served under the URL path of a page that ``viewer`` may not open: a message, no data."""
 
     def refused() -> None:
         if not viewer.logged_in:
-            st.info(t("auth.please_login", lang), icon=":material/lock:")
-            _login_button(lang, "auth-login-page")
+            st.info(loc.t("auth.please_login"), icon=":material/lock:")
+            _login_button(loc, "auth-login-page")
         elif viewer.unmapped:
-            st.warning(t("auth.no_role", lang), icon=":material/no_accounts:")
+            st.warning(loc.t("auth.no_role"), icon=":material/no_accounts:")
         else:
-            st.warning(t("auth.forbidden", lang, role=t(f"role.{viewer.role}", lang)), icon=":material/block:")
+            st.warning(loc.t("auth.forbidden", role=loc.t(f"role.{viewer.role}")), icon=":material/block:")
 
     return refused
 
 
-def require(url_path: str, lang: str) -> access.Viewer:
+def require(url_path: str, loc: Locale) -> access.Viewer:
     """First line of every page script but the wall: the viewer, or a message and ``st.stop()``.
 
     app.py already routes a viewer who may not open ``url_path`` to a stand-in; this second check covers a
@@ -67,24 +67,24 @@ def require(url_path: str, lang: str) -> access.Viewer:
     """
     viewer, _ = access.current_viewer()
     if not viewer.may_open(url_path):
-        refused_page(viewer, lang)()
+        refused_page(viewer, loc)()
         st.stop()
     return viewer
 
 
-def reporter_block(row, viewer: access.Viewer, lang: str) -> None:
+def reporter_block(row, viewer: access.Viewer, loc: Locale) -> None:
     """The reporter's name and contact on the complaint detail, for roles that may see personal data.
 
     ``row`` is the complaint row fetched with ``include_personal=viewer.may_see_personal``.
     """
     if not viewer.may_see_personal:
         return
-    st.subheader(t("aduan.reporter", lang))
+    st.subheader(loc.t("aduan.reporter"))
 
     def text(key):
         value = row.get(key) if hasattr(row, "get") else None
         return value if isinstance(value, str) and value.strip() else "–"
 
-    st.dataframe(pd.DataFrame({"": [t("aduan.reporter_name", lang), t("aduan.reporter_contact", lang)],
+    st.dataframe(pd.DataFrame({"": [loc.t("aduan.reporter_name"), loc.t("aduan.reporter_contact")],
                                " ": [text("reporter_name"), text("reporter_contact")]}),
                  hide_index=True, width="stretch")

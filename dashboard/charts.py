@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.explorer.url import explorer_link
-from core.i18n import t
+from core.locale import Locale
 
 def safe_text(values) -> list[str]:
     """Category labels for plotly, which reads a subset of HTML in text: escape them."""
@@ -23,72 +23,68 @@ def safe_text(values) -> list[str]:
 FONT = dict(family="Source Sans Pro, sans-serif", color=theme.TEXT, size=16)
 
 
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
+def _empty(fig: go.Figure, loc: Locale) -> go.Figure:
     """An empty chart says so in words instead of showing bare axes."""
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.add_annotation(text=t("chart.empty", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+    fig.add_annotation(text=loc.t("chart.empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font=dict(size=18, color=theme.MUTED))
     return fig
 
 
-def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+def _base(fig: go.Figure, height: int, title: str | None, loc: Locale) -> go.Figure:
+    """The shared frame; ``separators`` make plotly's own numbers (axes, hovers) use the language's marks."""
     fig.update_layout(
         height=height, margin=dict(l=8, r=8, t=40 if title else 8, b=8),
         paper_bgcolor=theme.PANEL, plot_bgcolor=theme.PANEL, font=FONT,
         title=dict(text=title, x=0.01, font=dict(size=20)) if title else None,
-        showlegend=False, uirevision="wall",
+        showlegend=False, uirevision="wall", separators=loc.separators,
     )
     return fig
 
 
-def fmt_count(value) -> str:
-    """1234567 -> '1.234.567' (Indonesian thousands separator)."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def category_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: int | None = None,
+def category_bar(df: pd.DataFrame, title: str, loc: Locale, height: int = 300, top: int | None = None,
                  value: str = "count", links: list[str] | None = None, colour: str | None = None,
-                 text_format=fmt_count) -> go.Figure:
+                 text_format=None) -> go.Figure:
     """Horizontal bars of ``value`` per ``label`` (frame order, first on top), values written on the bars.
 
     ``links`` (one per row) go into ``customdata``: a click on a bar opens that link (drill-down).
     """
     d = df.copy()
-    d["label"] = d["label"].fillna(t("chart.none", lang))
+    d["label"] = d["label"].fillna(loc.t("chart.none"))
     d["_link"] = links if links is not None else [None] * len(d)
     d = d.dropna(subset=[value])
     d = (d.head(top) if top else d).iloc[::-1]
     fig = go.Figure(go.Bar(
         x=d[value], y=safe_text(d["label"]), orientation="h", marker_color=colour or theme.OKABE_ITO[0],
-        text=[text_format(v) for v in d[value]], textposition="outside", textangle=0, textfont=dict(size=16),
+        text=[(text_format or loc.num)(v) for v in d[value]], textposition="outside", textangle=0, textfont=dict(size=16),
         cliponaxis=False, customdata=d["_link"], hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(visible=False, range=[0, max(1, float(d[value].max()) if len(d) else 1) * 1.18])
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
     if d.empty:
-        _empty(fig, lang)
-    return _base(fig, max(height, 30 * len(d) + 60) if top is None else height, title)
+        _empty(fig, loc)
+    return _base(fig, max(height, 30 * len(d) + 60) if top is None else height, title, loc)
 
 
-def sector_bar(df: pd.DataFrame, title: str, lang: str, height: int = 300, top: int = 8,
+def sector_bar(df: pd.DataFrame, title: str, loc: Locale, height: int = 300, top: int = 8,
                links: list[str] | None = None) -> go.Figure:
     """The ``top`` sectors (label, count), biggest on top, counts written on the bars."""
-    return category_bar(df, title, lang, height, top=top, links=links)
+    return category_bar(df, title, loc, height, top=top, links=links)
 
 
-def channel_donut(df: pd.DataFrame, title: str, lang: str, height: int = 300) -> go.Figure:
+def channel_donut(df: pd.DataFrame, title: str, loc: Locale, height: int = 300) -> go.Figure:
     """Share of each channel, labelled with name and percentage (no legend to decode)."""
     d = df.copy()
-    d["label"] = d["label"].fillna(t("chart.none", lang))
+    d["label"] = d["label"].fillna(loc.t("chart.none"))
     fig = go.Figure(go.Pie(
         labels=safe_text(d["label"]), values=d["count"], hole=0.5, sort=False,
         marker=dict(colors=theme.OKABE_ITO * 2, line=dict(color=theme.PANEL, width=2)),
         textinfo="percent", textposition="inside", insidetextorientation="horizontal",
         textfont=dict(size=15), hovertemplate="%{label}: %{value}<extra></extra>"))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_layout(showlegend=True, legend=dict(font=dict(size=13), x=1.0, y=0.5, xanchor="left"))
     if d.empty:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
@@ -152,8 +148,8 @@ def map_colour(v: float, peak: float) -> str:
     return "#" + "".join(f"{c:02X}" for c in rgb)
 
 
-def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, lang: str, height: int = 300,
-               value: str = "count", links: list[str] | None = None, text_format=fmt_count,
+def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, loc: Locale, height: int = 300,
+               value: str = "count", links: list[str] | None = None, text_format=None,
                label_size: int = 14) -> go.Figure:
     """A choropleth of ``value`` per kabupaten/kota over their real boundaries (``dashboard.geo.region_shapes``),
     each region named with its figure on a callout over the sea, Kota Mataram and Kota Bima included.
@@ -162,6 +158,7 @@ def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, lang: str
     charts fetch a world topojson from the internet even with every base layer off). ``customdata`` of the
     callout dots and of every vertex of a shape holds ``links`` (one per row) when given, else the region code:
     a click on a dot (or a border) drills down, hovering a shape names it."""
+    text_format = text_format or loc.num
     d = regions.assign(_link=links if links is not None else regions["key"])
     d = d[d["key"].isin(CALLOUT.keys())].dropna(subset=[value]).copy()
     by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"])}
@@ -205,13 +202,13 @@ def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, lang: str
     fig.update_xaxes(visible=False, range=list(MAP_LON), fixedrange=True)
     # 1 degree of latitude is 1/cos(8.5 deg) = 1.011 degrees of longitude at NTB's latitude
     fig.update_yaxes(visible=False, range=list(MAP_LAT), scaleanchor="x", scaleratio=1.011, fixedrange=True)
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     if d.empty:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
-def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, lang: str,
+def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, loc: Locale,
                 height: int = 300, links: bool = False) -> go.Figure:
     """Daily received vs completed between ``start`` and ``end`` (inclusive), missing days as zero.
 
@@ -220,54 +217,54 @@ def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, lang
     d = df.set_index("period").reindex(days, fill_value=0) if len(df) else pd.DataFrame(
         {"received": 0, "completed": 0}, index=days)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=list(d.index), y=d["received"], name=t("chart.received", lang), mode="lines",
+    fig.add_trace(go.Scatter(x=list(d.index), y=d["received"], name=loc.t("chart.received"), mode="lines",
                              line=dict(color=theme.RECEIVED_COLOUR, width=3),
                              customdata=[explorer_link(dari=x, sampai=x) for x in d.index] if links else None))
-    fig.add_trace(go.Scatter(x=list(d.index), y=d["completed"], name=t("chart.completed", lang), mode="lines",
+    fig.add_trace(go.Scatter(x=list(d.index), y=d["completed"], name=loc.t("chart.completed"), mode="lines",
                              line=dict(color=theme.COMPLETED_COLOUR, width=3, dash="dash")))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom",
                                                    font=dict(size=14)))
     fig.update_xaxes(tickfont=dict(size=13), gridcolor=theme.GRID, nticks=6)
     fig.update_yaxes(tickfont=dict(size=13), gridcolor=theme.GRID, rangemode="tozero")
     if int(d["received"].sum()) == 0 and int(d["completed"].sum()) == 0:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
-def compliance_bar(rapor: pd.DataFrame, title: str, lang: str, height: int = 420) -> go.Figure:
+def compliance_bar(rapor: pd.DataFrame, title: str, loc: Locale, height: int = 420) -> go.Figure:
     """Responded-on-time share per OPD, sorted, with the value written on each bar (OPDs with dispatches)."""
     d = rapor.dropna(subset=["response_on_time_pct"]).sort_values("response_on_time_pct", ascending=True)
-    d = d.assign(label=d["opd"].fillna(t("opd.unassigned", lang)))
+    d = d.assign(label=d["opd"].fillna(loc.t("opd.unassigned")))
     colours = [theme.STATE_COLOUR["met"] if v >= 90 else theme.STATE_COLOUR["at_risk"] if v >= 50
                else theme.STATE_COLOUR["breached"] for v in d["response_on_time_pct"]]
     fig = go.Figure(go.Bar(x=d["response_on_time_pct"], y=safe_text(d["label"]), orientation="h",
-                           marker_color=colours, text=[f"{v:.0f}%" for v in d["response_on_time_pct"]],
+                           marker_color=colours, text=[loc.num(v) + "%" for v in d["response_on_time_pct"]],
                            textposition="outside", cliponaxis=False, customdata=d["opd_id"],
                            hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     fig.update_xaxes(range=[0, 110], gridcolor=theme.GRID, ticksuffix="%")
     fig.update_yaxes(automargin=True, tickfont=dict(size=12))
     if d.empty:
-        _empty(fig, lang)
-    return _base(fig, max(height, 22 * len(d) + 80), title)
+        _empty(fig, loc)
+    return _base(fig, max(height, 22 * len(d) + 80), title, loc)
 
 
-def monthly_bars(df: pd.DataFrame, title: str, lang: str, height: int = 320) -> go.Figure:
+def monthly_bars(df: pd.DataFrame, title: str, loc: Locale, height: int = 320) -> go.Figure:
     """Per month for one OPD: completed on time, completed late (stacked) and breached now (line)."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=df["period"], y=df["completed_on_time"], name=t("chart.on_time", lang),
+    fig.add_trace(go.Bar(x=df["period"], y=df["completed_on_time"], name=loc.t("chart.on_time"),
                          marker_color=theme.STATE_COLOUR["met"]))
-    fig.add_trace(go.Bar(x=df["period"], y=df["completed_late"], name=t("chart.late", lang),
+    fig.add_trace(go.Bar(x=df["period"], y=df["completed_late"], name=loc.t("chart.late"),
                          marker_color=theme.STATE_COLOUR["late"]))
-    fig.add_trace(go.Scatter(x=df["period"], y=df["breached_now"], name=t("chart.breached_now", lang),
+    fig.add_trace(go.Scatter(x=df["period"], y=df["breached_now"], name=loc.t("chart.breached_now"),
                              mode="lines+markers", line=dict(color=theme.STATE_COLOUR["breached"], width=3)))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_layout(barmode="stack", showlegend=True,
                       legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
     fig.update_xaxes(type="category")  # "YYYY-MM" labels; as dates, a single month drew a nanosecond axis
     if df.empty:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
@@ -275,63 +272,59 @@ def monthly_bars(df: pd.DataFrame, title: str, lang: str, height: int = 320) -> 
 BOTTOM_LEGEND = dict(orientation="h", y=-0.12, x=0, xanchor="left", yanchor="top", font=dict(size=14))
 
 
-def flow_bars(df: pd.DataFrame, title: str, lang: str, height: int = 380,
+def flow_bars(df: pd.DataFrame, title: str, loc: Locale, height: int = 380,
               links: list[str] | None = None) -> go.Figure:
     """Per period: received and completed (bars) and the share of that period's complaints completed now
     (line, right axis). ``links`` (one per period) drill into the complaints received in it."""
     fig = go.Figure()
     x = list(df["label"]) if "label" in df.columns else list(df["period"])
-    fig.add_trace(go.Bar(x=x, y=df["received"], name=t("chart.received", lang), marker_color=theme.RECEIVED_COLOUR,
+    fig.add_trace(go.Bar(x=x, y=df["received"], name=loc.t("chart.received"), marker_color=theme.RECEIVED_COLOUR,
                          customdata=links if links is not None else [None] * len(df),
                          hovertemplate="%{x}: %{y}<extra></extra>"))
-    fig.add_trace(go.Bar(x=x, y=df["completed"], name=t("chart.completed", lang),
+    fig.add_trace(go.Bar(x=x, y=df["completed"], name=loc.t("chart.completed"),
                          marker_color=theme.COMPLETED_COLOUR, hovertemplate="%{x}: %{y}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=x, y=df["done_pct"], name=t("chart.done_pct", lang), yaxis="y2",
+    fig.add_trace(go.Scatter(x=x, y=df["done_pct"], name=loc.t("chart.done_pct"), yaxis="y2",
                              mode="lines+markers", line=dict(color=theme.OKABE_ITO[3], width=3),
                              hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_layout(barmode="group", showlegend=True, legend=BOTTOM_LEGEND,
                       yaxis2=dict(overlaying="y", side="right", range=[0, 105], tickvals=[0, 25, 50, 75, 100],
                                   ticksuffix="%", showgrid=False))
     fig.update_xaxes(type="category", tickfont=dict(size=13))
     fig.update_layout(yaxis=dict(gridcolor=theme.GRID, rangemode="tozero"))
     if df.empty:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
-MONTHS = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
-          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
-
-
-def yoy_lines(wide: pd.DataFrame, year: int, title: str, lang: str, height: int = 340) -> go.Figure:
+def yoy_lines(wide: pd.DataFrame, year: int, title: str, loc: Locale, height: int = 340) -> go.Figure:
     """Received per month of ``year`` against the year before (``summary.year_over_year``)."""
     fig = go.Figure()
-    months = MONTHS.get(lang, MONTHS["id"])
+    months = [loc.month(dt.date(year, m, 1), "LLL") for m in range(1, 13)]
     for y, colour, dash in ((year - 1, theme.MUTED, "dash"), (year, theme.RECEIVED_COLOUR, "solid")):
         fig.add_trace(go.Scatter(x=months, y=wide[y], name=str(y), mode="lines+markers",
                                  line=dict(color=colour, width=3, dash=dash), connectgaps=False,
                                  hovertemplate=f"{y} %{{x}}: %{{y}}<extra></extra>"))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_layout(showlegend=True, legend=BOTTOM_LEGEND)
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
     if wide[[year - 1, year]].isna().all().all():
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig
 
 
-def on_time_line(df: pd.DataFrame, target_pct: float, title: str, lang: str, height: int = 340) -> go.Figure:
+def on_time_line(df: pd.DataFrame, target_pct: float, title: str, loc: Locale, height: int = 340) -> go.Figure:
     """Share of completions on time per period (``on_time_by_period``) against the target line."""
     fig = go.Figure(go.Scatter(
-        x=list(df["label"]) if "label" in df.columns else list(df["period"]), y=df["on_time_pct"], mode="lines+markers+text", name=t("chart.on_time_pct", lang),
-        text=[f"{v:.0f}%" if v == v else "" for v in df["on_time_pct"]], textposition="top center",
+        x=list(df["label"]) if "label" in df.columns else list(df["period"]), y=df["on_time_pct"], mode="lines+markers+text", name=loc.t("chart.on_time_pct"),
+        text=[loc.num(v) + "%" if v == v else "" for v in df["on_time_pct"]], textposition="top center",
         line=dict(color=theme.STATE_COLOUR["met"], width=3), hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
     fig.add_hline(y=target_pct, line=dict(color=theme.STATE_COLOUR["breached"], width=2, dash="dash"),
-                  annotation_text=t("chart.target", lang, pct=f"{target_pct:g}"), annotation_position="bottom right",
+                  annotation_text=loc.t("chart.target", pct=loc.num_short(target_pct, 1)), annotation_position="bottom right",
                   annotation_font=dict(color=theme.TEXT, size=14))
-    fig = _base(fig, height, title)
+    fig = _base(fig, height, title, loc)
     fig.update_xaxes(type="category", tickfont=dict(size=13))
     fig.update_yaxes(range=[0, 105], ticksuffix="%", gridcolor=theme.GRID)
     if df.empty:
-        _empty(fig, lang)
+        _empty(fig, loc)
     return fig

@@ -10,9 +10,9 @@ import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard.data import CAUSES, SETTINGS, Fetched
+from core.locale import Locale
 from core.engine import DatabaseConfigError, default_statement_timeout_ms
-from core.i18n import t
-from core.timefmt import ago, fmt_wita
+from core.timefmt import fmt_wita
 from core.textsafe import md_literal
 
 
@@ -21,7 +21,7 @@ def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
     return min(times) if times else None
 
 
-def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) -> None:
+def stale_warning(results: Iterable[Fetched], loc: Locale, *, retry: bool = True) -> None:
     """A warning (in a container keyed ``stale-warning``) when any result is stale or missing: what went
     wrong (database down, query too slow, all connections busy, ...) and the age of the data shown.
 
@@ -41,26 +41,26 @@ def stale_warning(results: Iterable[Fetched], lang: str, *, retry: bool = True) 
     with box:
         config = next((r for r in failed if r.config_error), None)
         if config is not None:
-            st.error(t("data.config_error", lang, detail=md_literal(config.error)), icon=":material/error:")
+            st.error(loc.t("data.config_error", detail=md_literal(config.error)), icon=":material/error:")
             return
-        st.warning(stale_message(failed, lang), icon=":material/warning:")
+        st.warning(stale_message(failed, loc), icon=":material/warning:")
         if retry:
             _rerun_later(SETTINGS.retry_interval_s)
 
 
-def stale_message(failed: list[Fetched], lang: str) -> str:
+def stale_message(failed: list[Fetched], loc: Locale) -> str:
     """One message for failed results: the most specific cause, then the age of the data kept on screen."""
     causes = {r.cause or "error" for r in failed}
     cause = next(c for c in (*CAUSES, *sorted(causes)) if c in causes)
     try:
-        seconds = f"{default_statement_timeout_ms() / 1000:g}"
+        seconds = loc.num_short(default_statement_timeout_ms() / 1000, 3)
     except DatabaseConfigError:
         seconds = "?"
-    reason = t(f"fault.{cause}", lang, seconds=seconds.replace(".", ",") if lang == "id" else seconds)
+    reason = loc.t(f"fault.{cause}", seconds=seconds)
     since = oldest_fetch(r for r in failed if r.has_data)
     if since is None:
-        return t("data.unavailable", lang, cause=reason)
-    return t("data.stale", lang, cause=reason, time=fmt_wita(since, "%H:%M:%S"), age=ago(since, lang=lang))
+        return loc.t("data.unavailable", cause=reason)
+    return loc.t("data.stale", cause=reason, time=fmt_wita(since, "%H:%M:%S"), age=loc.ago(since))
 
 
 _RETRY_ARMED, _RETRY_AT = "ntbcare-retry-armed", "ntbcare-retry-at"
@@ -86,49 +86,43 @@ def _rerun_later(interval_s: float) -> None:
     state[_RETRY_ARMED] = True
 
 
-def data_age(results: Iterable[Fetched], lang: str) -> None:
+def data_age(results: Iterable[Fetched], loc: Locale) -> None:
     at = oldest_fetch(results)
     if at is not None:
-        st.caption(t("data.as_of", lang, time=fmt_wita(at, "%H:%M:%S")))
+        st.caption(loc.t("data.as_of", time=fmt_wita(at, "%H:%M:%S")))
 
 
-def format_workdays(value, lang: str) -> str:
-    if value is None or value != value:
-        return t("unit.none", lang)
-    return t("unit.workdays", lang, n=f"{float(value):.1f}".rstrip("0").rstrip("."))
-
-
-def kpi_row(head: dict | None, lang: str) -> None:
+def kpi_row(head: dict | None, loc: Locale) -> None:
     """Headline figures as bordered metrics (values '–' when there is no data yet)."""
-    none = t("unit.none", lang)
+    none = loc.t("unit.none")
     h = head or {}
 
     def val(k):
         v = h.get(k)
-        return none if v is None else f"{int(v):,}".replace(",", ".")
+        return none if v is None else loc.num(v)
 
     share = h.get("on_time_share")
     items = [
         ("kpi.received_today", val("received_today")), ("kpi.received_month", val("received_period")),
         ("kpi.open", val("open")), ("kpi.breached", val("breached")), ("kpi.at_risk", val("at_risk")),
-        ("kpi.on_time", none if share is None else f"{share * 100:.0f}%"),
-        ("kpi.median_response", format_workdays(h.get("median_response_wd"), lang)),
+        ("kpi.on_time", none if share is None else loc.pct(share)),
+        ("kpi.median_response", loc.workdays(h.get("median_response_wd"))),
     ]
     cols = st.columns(len(items))
     for col, (key, value) in zip(cols, items):
-        col.metric(t(key, lang), value, border=True)
+        col.metric(loc.t(key), value, border=True)
 
 
 CALENDAR_WARN_DAYS = 60
 
 
-def calendar_warning(coverage: Fetched, today, lang: str) -> None:
+def calendar_warning(coverage: Fetched, today, loc: Locale) -> None:
     """Warn operators when the working-day calendar ends within two months (deadlines would stop)."""
     if not coverage.has_data or coverage.data.empty:
         return
     last = coverage.data.iloc[0]["last_day"]
     if last is None or (last - today).days <= CALENDAR_WARN_DAYS:
-        st.warning(t("calendar.ending", lang, day=last.strftime("%d-%m-%Y") if last else "–"),
+        st.warning(loc.t("calendar.ending", day=last.strftime("%d-%m-%Y") if last else "–"),
                    icon=":material/event_busy:")
 
 
@@ -167,7 +161,7 @@ def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
 
 
 def period_picker(cols, periods: tuple[str, ...], default: str, label: str, option_key: str, key: str,
-                  today: dt.date, lang: str) -> tuple[str, dt.date | None, dt.date | None]:
+                  today: dt.date, loc: Locale) -> tuple[str, dt.date | None, dt.date | None]:
     """The period choice of a page, kept in the URL (``?periode=...&dari=YYYY-MM-DD&sampai=YYYY-MM-DD``).
 
     Reads the URL (a bad value is noted and replaced by ``default``), shows the choice in ``cols[0]`` and, for
@@ -177,18 +171,18 @@ def period_picker(cols, periods: tuple[str, ...], default: str, label: str, opti
     qp = st.query_params
     choice = qp.get("periode", default)
     if choice not in periods:
-        st.caption(t("kep.bad_param", lang, detail=md_literal(f"periode={choice[:40]}")))
+        st.caption(loc.t("kep.bad_param", detail=md_literal(f"periode={choice[:40]}")))
         choice = default
     start = end = None
     try:
         start = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
         end = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
     except ValueError:
-        st.caption(t("kep.bad_param", lang, detail="dari/sampai"))
+        st.caption(loc.t("kep.bad_param", detail="dari/sampai"))
     choice = cols[0].selectbox(label, periods, index=periods.index(choice),
-                               format_func=lambda c: t(f"{option_key}.{c}", lang), key=key)
+                               format_func=lambda c: loc.t(f"{option_key}.{c}"), key=key)
     if choice == "rentang":
-        picked = cols[1].date_input(t("kep.range", lang), value=(start or today.replace(day=1), end or today),
+        picked = cols[1].date_input(loc.t("kep.range"), value=(start or today.replace(day=1), end or today),
                                     max_value=today, format="DD-MM-YYYY", key=f"{key}-range")
         if isinstance(picked, (list, tuple)) and len(picked) == 2:
             start, end = picked

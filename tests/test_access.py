@@ -25,9 +25,9 @@ def test_the_policy_of_the_issue():
     assert not access.may_open(ADMIN, "no-such-page") and not access.may_open("root", "monitor")
 
 
-def test_readme_role_table_is_the_one_in_access_py():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Roles and login", 1)[1].split("\n#", 1)[0]
+def test_docs_role_table_is_the_one_in_access_py():
+    doc = (ROOT / "docs" / "security.md").read_text()
+    section = doc.split("## Roles and login", 1)[1].split("\n#", 1)[0]
     rows = [line for line in section.splitlines() if re.match(r"\| `\w+` \|", line)]
     table = {}
     for row in rows:

@@ -7,11 +7,14 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from core.locale import LOCALES
 from core import exports
 
 from dashboard.compliance import logic as compliance
 from queries import calendar, overdue, scorecard
 from tests.dataset import NOW, wita
+
+ID = LOCALES["id"]
 
 MARCH = compliance.resolve_period("rentang", dt.date(2026, 3, 30), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
@@ -116,8 +119,8 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
               "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat (hk)"]}
     steps = []
     pupr = rapor[rapor["opd"] == "PUPR-PKP"]["opd_id"].tolist()
-    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, "id", pupr), MARCH.label(),
-                            compliance.rules_text(rules, "id"), dt.datetime(2026, 3, 30, 2, 0, tzinfo=dt.timezone.utc),
+    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID, pupr), MARCH.label(ID),
+                            compliance.rules_text(rules, ID), dt.datetime(2026, 3, 30, 2, 0, tzinfo=dt.timezone.utc),
                             labels, progress=steps.append)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Rapor OPD — PUPR-PKP" in text and "01-03-2026 s.d. 31-03-2026" in text
@@ -128,7 +131,7 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
     assert "Aturan tenggat (hari kerja, Senin–Jumat" in flat and "hari sejak disposisi" in flat
     assert "Baiq Rahasia" not in text and "081200000000" not in text
     assert steps == [1.0]
-    everyone = exports.rapor_pdf(compliance.pdf_sections(rapor, late, "id"), MARCH.label(), "aturan",
+    everyone = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID), MARCH.label(ID), "aturan",
                                  dt.datetime(2026, 3, 30, tzinfo=dt.timezone.utc), labels, progress=steps.append)
     reader = PdfReader(io.BytesIO(everyone))
     assert len(reader.pages) == len(rapor)

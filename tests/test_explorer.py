@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from core.locale import LOCALES
 from dashboard import charts
 
 from dashboard.compliance import logic as compliance
@@ -29,6 +30,8 @@ from queries.schema import complaint
 from queries.search import ComplaintFilter
 from queries.sla_sql import complaint_sla
 from tests.dataset import NOW
+
+ID = LOCALES["id"]
 
 RULES = SlaRules()
 
@@ -135,14 +138,14 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
         # the 30-day trend: each point of the received line links to that day's complaints
         today = now.astimezone(WITA).date()
         days = trend.received_vs_completed(conn, wall_data._wita_midnight(29), wall_data._wita_midnight(-1), "day")
-        fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", "id", links=True)
+        fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", ID, links=True)
         received = dict(zip(fig.data[0].x, fig.data[0].y))
         assert sum(received.values()) > 0
         for day, link in zip(fig.data[0].x, fig.data[0].customdata):
             assert link_count(conn, link, lookups, now) == received[day], link
         # the late-OPD list: the hrefs of the HTML the wall renders
         late = overdue.overdue_by_opd(conn, now, RULES)
-        markup = overdue_html(late, "id", limit=50)
+        markup = overdue_html(late, ID, limit=50)
         hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', markup)]
         shown = late[(late["breached"] > 0) | (late["at_risk"] > 0)]
         assert len(hrefs) == 3 * len(shown) > 0

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
 from streamlit.testing.v1 import AppTest
 
+from core.locale import LOCALES
 from dashboard import data
 
 from core import exports
@@ -31,6 +32,8 @@ from queries.schema import complaint as complaint_t, complaint_event
 from tests.access_users import USERS
 from tests.browser_support import ROOT
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
+
+ID = LOCALES["id"]
 
 HOSTILE_TITLES = {k: CASES[k]["title"] for k in ("H01", "H02", "H04", "H19", "H22", *FORMULA_TICKETS)}
 
@@ -259,7 +262,7 @@ def test_pdf_with_hostile_titles(conn, rules):
     late = overdue.open_complaints(conn, now, rules, only_late=True)
     labels = {"title": "Rapor OPD", "period": "Periode", "generated": "Dibuat", "breached_list": "Terlambat",
               "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat"]}
-    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, "id"), "Maret", "aturan", now, labels)
+    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID), "Maret", "aturan", now, labels)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "<script>alert('judul')</script>" in text and "@SUM(1+1)" in text and "H-23/#&+ <b>?x=1" in text
 
@@ -269,7 +272,7 @@ def test_monthly_chart_of_a_single_month_keeps_month_labels():
 
     one = pd.DataFrame({"period": ["2026-03"], "dispatched": [1], "completed_on_time": [0], "completed_late": [0],
                         "breached_now": [1]})
-    fig = charts.monthly_bars(one, "Per bulan", "id")
+    fig = charts.monthly_bars(one, "Per bulan", ID)
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["2026-03"]
 
 

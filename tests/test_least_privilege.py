@@ -163,8 +163,8 @@ def test_ringkasan_works_as_the_role(as_role):
     assert_clean(at)
     got = {m.label: m.value for m in at.metric}
     march = [c for c in dataset.CASES.values() if (c["received_at"].year, c["received_at"].month) == (2026, 3)]
-    assert got[t("sum.received")] == str(len(march))
-    assert got[t("sum.open_now")] == "8"
+    assert got[t("sum.received", "id")] == str(len(march))
+    assert got[t("sum.open_now", "id")] == "8"
 
 
 def test_a_missing_grant_gets_its_own_message(readonly_db, as_role):

@@ -3,10 +3,14 @@ import datetime as dt
 
 import pandas as pd
 
+from core.locale import LOCALES
 from dashboard import charts
 
 from dashboard.summary import logic as summary
 from core.periods import Period
+
+ID = LOCALES["id"]
+EN = LOCALES["en"]
 
 D = dt.date
 
@@ -41,7 +45,7 @@ def test_changes_rates_and_year_over_year():
     ch = summary.changes({"received_period": 120, "on_time_share": 0.5}, {"received_period": 100})
     assert ch["received_period"].delta == 20 and ch["received_period"].pct == 20.0
     assert ch["on_time_share"].delta is None
-    assert summary.signed(-19.66, "id") == "-19,7" and summary.signed(1.0, "en") == "+1.0"
+    assert ID.signed(-19.66, 1) == "-19,7" and EN.signed(1.0, 1) == "+1.0"
     regions = pd.DataFrame({"key": ["5271", "5272", None], "label": ["Kota Mataram", "Kota Bima", None],
                             "count": [50, 30, 4], "population": [500_000, 150_000, None]})
     rates = summary.per_100k(regions)
@@ -56,12 +60,19 @@ def test_changes_rates_and_year_over_year():
 def test_summary_charts_carry_their_links_and_escape_labels():
     df = pd.DataFrame({"key": ["a", None], "label": ["<b>Sektor</b>", None], "count": [3, 1]})
     links = ["aduan?sektor=a", "aduan?sektor=-"]
-    fig = charts.category_bar(df, None, "id", links=links)
+    fig = charts.category_bar(df, None, ID, links=links)
     assert list(fig.data[0].customdata) == links[::-1]  # biggest on top: drawn last
     assert "&lt;b&gt;Sektor&lt;/b&gt;" in fig.data[0].y and "(tanpa data)" in fig.data[0].y
     flow = pd.DataFrame({"period": ["2026-11-02"], "label": ["02-11"], "received": [4], "completed": [3],
                          "done_pct": [50.0]})
-    f = charts.flow_bars(flow, None, "id", links=["aduan?dari=2026-11-02&sampai=2026-11-08"])
+    f = charts.flow_bars(flow, None, ID, links=["aduan?dari=2026-11-02&sampai=2026-11-08"])
     assert list(f.data[0].x) == ["02-11"] and f.data[0].customdata[0].startswith("aduan?dari=2026-11-02")
-    line = charts.on_time_line(pd.DataFrame({"period": ["2026-11"], "on_time_pct": [75.0]}), 80, None, "id")
+    line = charts.on_time_line(pd.DataFrame({"period": ["2026-11"], "on_time_pct": [75.0]}), 80, None, ID)
     assert line.layout.shapes[0].y0 == 80 and line.data[0].text == ("75%",)
+
+
+def test_count_delta_shows_the_change_and_its_share_in_each_language():
+    grown = summary.Change(1786, 1720)  # +66, +3.8 %
+    assert summary.count_delta(grown, ID) == "+66 (+4%)" and summary.count_delta(summary.Change(2500, 1200), EN) == "+1,300 (+108%)"
+    assert summary.count_delta(summary.Change(5, 0), ID) == "+5"  # no share of nothing
+    assert summary.count_delta(summary.Change(5, None), ID) is None

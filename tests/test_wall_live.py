@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from core.locale import LOCALES
 from dashboard import charts
 from dashboard.geo import KABKOTA_GEOJSON, region_shapes
 from dashboard.wall import screens
@@ -45,7 +46,7 @@ def test_the_shapes_are_the_ten_regions_of_the_contract_with_their_licence():
 def test_the_map_colours_every_region_and_names_the_small_cities():
     regions = pd.DataFrame({"key": ["5271", "5272", "5204"], "label": ["Kota Mataram", "Kota Bima", "Kab. Sumbawa"],
                             "count": [40, 1, 10]})
-    fig = charts.region_map(regions, region_shapes(), None, "id", links=["aduan?wilayah=5271", "aduan?wilayah=5272",
+    fig = charts.region_map(regions, region_shapes(), None, LOCALES["id"], links=["aduan?wilayah=5271", "aduan?wilayah=5272",
                                                                          "aduan?wilayah=5204"])
     shapes = [t for t in fig.data if t.fill == "toself"]
     assert len(shapes) == 10
@@ -58,7 +59,7 @@ def test_the_map_colours_every_region_and_names_the_small_cities():
     assert names[:3] == ["Kota<br>Mataram", "Kota<br>Bima", "Sumbawa"] and len(names) == 10  # every region named
     assert "Sumbawa<br>Barat<br><b><span style='font-size:18px'>0</span></b>" in dots.text
     hostile = charts.region_map(pd.DataFrame({"key": ["5271"], "label": ["<img src=x>"], "count": [1]}),
-                                region_shapes(), None, "id")
+                                region_shapes(), None, LOCALES["id"])
     assert "<img" not in json.dumps(hostile.to_dict()["data"])
 
 
@@ -91,10 +92,10 @@ def test_a_wall_that_opens_just_after_an_urgent_complaint_still_announces_it():
 
 def test_the_banner_escapes_citizen_text_and_names_sector_and_region():
     item = Announcement(3, "NTB-<3>", "<img src=x onerror=alert(1)> **tebal**", "Kesehatan", "Kota Bima", NOW)
-    out = urgent_banner_html(item, "id", waiting=2)
+    out = urgent_banner_html(item, LOCALES["id"], waiting=2)
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt; **tebal**" in out
     assert "Kesehatan · Kota Bima" in out and "ADUAN MENDESAK BARU" in out and "+2 aduan mendesak lain" in out
-    assert "NEW URGENT COMPLAINT" in urgent_banner_html(item, "en")
+    assert "NEW URGENT COMPLAINT" in urgent_banner_html(item, LOCALES["en"])
 
 
 def test_quiet_hours_wrap_past_midnight_in_wita():
@@ -111,8 +112,8 @@ def test_quiet_hours_wrap_past_midnight_in_wita():
 
 
 def test_the_feed_changes_its_markup_once_a_minute_not_every_refresh():
-    assert feed_ago(NOW - dt.timedelta(seconds=5), NOW, "id") == feed_ago(NOW - dt.timedelta(seconds=50), NOW, "id")
-    assert feed_ago(NOW - dt.timedelta(seconds=125), NOW, "id") == "2 mnt"
+    assert feed_ago(NOW - dt.timedelta(seconds=5), NOW, LOCALES["id"]) == feed_ago(NOW - dt.timedelta(seconds=50), NOW, LOCALES["id"])
+    assert feed_ago(NOW - dt.timedelta(seconds=125), NOW, LOCALES["id"]) == "2 mnt"
 
 
 def test_the_chime_is_a_short_wav_shipped_with_the_app():

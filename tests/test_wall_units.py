@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from core.locale import LOCALES
 from dashboard import charts
 
 from dashboard.wall import data as wall_data
@@ -11,6 +12,9 @@ from core.codes import WITA
 from dashboard.data import Fetched
 from dashboard.geo import region_shapes
 from dashboard.wall.html import activity_html, esc, feed_html, overdue_html
+
+ID = LOCALES["id"]
+EN = LOCALES["en"]
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=WITA)
 HOSTILE = ["<img src=x onerror=alert(1)>", "**bold**", "<script>alert('x')</script>", "a & b \"quoted\" 'single'",
@@ -29,7 +33,7 @@ def feed_frame(titles, minutes_ago=(1, 30, 300), **extra):
 
 
 def test_hostile_titles_are_escaped_never_markup():
-    out = feed_html(feed_frame(HOSTILE), NOW, "id")
+    out = feed_html(feed_frame(HOSTILE), NOW, ID)
     assert "<img" not in out and "<script" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in out
@@ -41,36 +45,36 @@ def test_hostile_titles_are_escaped_never_markup():
 def test_new_and_urgent_items_stand_out():
     df = feed_frame(["baru", "lama"], minutes_ago=(1, 300))
     df.loc[0, "priority"] = "mendesak"
-    out = feed_html(df, NOW, "id")
+    out = feed_html(df, NOW, ID)
     first, second = out.split('data-ticket="NTB-2026-000000"')[1], out.split('data-ticket="NTB-2026-000001"')[1]
     assert out.count('class="w-row w-new w-urgent"') == 1 and "BARU" in first.split("</tr>")[0]
     assert "Mendesak" in first.split("</tr>")[0] and "BARU" not in second.split("</tr>")[0]
-    assert feed_html(df, NOW, "en").count("NEW") == 1
+    assert feed_html(df, NOW, EN).count("NEW") == 1
 
 
 def test_missing_values_do_not_crash_and_show_placeholders():
     df = feed_frame(["tanpa data"], sector=None, region=None, opd=None, channel=None)
     df["opd"] = pd.array([pd.NA], dtype="string")
-    out = feed_html(df, NOW, "id")
+    out = feed_html(df, NOW, ID)
     assert "Belum ke OPD" in out and "–" in out
-    assert "Belum ada" in feed_html(df.iloc[0:0], NOW, "id")
+    assert "Belum ada" in feed_html(df.iloc[0:0], NOW, ID)
 
 
 def test_activity_and_overdue_tables():
     ev = pd.DataFrame([{"id": 1, "occurred_at": pd.Timestamp("2026-11-22T01:00Z"), "kind": "ditanggapi",
                         "ticket": "NTB-1", "title": "<b>x</b>", "opd": "<i>Dinsos</i>"}])
-    out = activity_html(ev, NOW, "id")
+    out = activity_html(ev, NOW, ID)
     assert "Ditanggapi oleh" in out and "&lt;i&gt;Dinsos&lt;/i&gt;" in out and "<i>" not in out
     od = pd.DataFrame([
         {"opd_id": 1, "opd_code": "N02", "opd": "PUPR-PKP", "open": 5, "breached": 3, "at_risk": 1, "oldest_breached_wd": 40},
         {"opd_id": None, "opd_code": None, "opd": None, "open": 2, "breached": 1, "at_risk": 0, "oldest_breached_wd": 4},
         {"opd_id": 2, "opd_code": "D02", "opd": "Dinkes", "open": 4, "breached": 0, "at_risk": 0, "oldest_breached_wd": None},
     ])
-    html_out = overdue_html(od, "id")
+    html_out = overdue_html(od, ID)
     assert html_out.index("PUPR-PKP") < html_out.index("Belum ke OPD")
     assert "Dinkes" not in html_out  # nothing late: not listed
     assert "40 hk" in html_out and "Terlambat" in html_out and "Hampir" in html_out
-    assert "Tidak ada aduan terlambat" in overdue_html(od.iloc[2:], "id")
+    assert "Tidak ada aduan terlambat" in overdue_html(od.iloc[2:], ID)
 
 
 @pytest.mark.parametrize("value,expected", [(None, "–"), (float("nan"), "–"), (pd.NA, "–"), (3, "3"), ("<", "&lt;")])
@@ -90,29 +94,29 @@ def test_headline_figures_sum_the_per_opd_table():
 def test_chart_builders_carry_the_data():
     sectors = pd.DataFrame({"key": ["a", "b", None], "label": ["Infrastruktur", "<b>Sosial</b>", None],
                             "count": [9, 4, 1]})
-    fig = charts.sector_bar(sectors, "Sektor", "id")
+    fig = charts.sector_bar(sectors, "Sektor", ID)
     assert list(fig.data[0].x) == [1, 4, 9] and list(fig.data[0].y) == ["(tanpa data)", "&lt;b&gt;Sosial&lt;/b&gt;",
                                                                           "Infrastruktur"]
-    donut = charts.channel_donut(sectors.rename(columns={}), "Kanal", "id")
+    donut = charts.channel_donut(sectors.rename(columns={}), "Kanal", ID)
     assert list(donut.data[0].values) == [9, 4, 1]
     regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
                             "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
-    m = charts.region_map(regions, region_shapes(), "Peta", "id")
+    m = charts.region_map(regions, region_shapes(), "Peta", ID)
     shapes, dots = m.data[:10], m.data[-1]
     assert all(s.fill == "toself" for s in shapes) and list(dots.customdata)[:2] == ["5271", "5204"]
     assert dots.text[1] == "Sumbawa<br><b><span style='font-size:18px'>2</span></b>"
     assert dots.text[0].startswith("Kota<br>Mataram<br>")
     assert m.layout.xaxis.visible is False and "mapbox" not in m.layout and "geo" not in m.to_dict()["layout"]
     tr = pd.DataFrame({"period": ["2026-11-20", "2026-11-22"], "received": [3, 5], "completed": [1, 0]})
-    t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", "id")
+    t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", ID)
     assert list(t.data[0].y) == [3, 0, 5] and list(t.data[1].y) == [1, 0, 0]
 
 
 def test_empty_charts_say_so():
     empty = pd.DataFrame({"key": [], "label": [], "count": []})
-    for fig in (charts.sector_bar(empty, "S", "id"), charts.channel_donut(empty, "K", "id"),
+    for fig in (charts.sector_bar(empty, "S", ID), charts.channel_donut(empty, "K", ID),
                 charts.trend_lines(pd.DataFrame({"period": [], "received": [], "completed": []}),
-                                   dt.date(2026, 11, 1), dt.date(2026, 11, 3), "T", "id")):
+                                   dt.date(2026, 11, 1), dt.date(2026, 11, 3), "T", ID)):
         assert [a.text for a in fig.layout.annotations] == ["Belum ada data untuk periode ini"]
 
 
@@ -122,13 +126,13 @@ def test_wall_lists_link_to_the_explorer_only_when_asked():
     from dashboard.wall.html import feed_html, overdue_html
     late = pd.DataFrame({"opd_id": [3], "opd_code": ["D03"], "opd": ["PUPR"], "open": [5], "breached": [2],
                          "at_risk": [1], "oldest_breached_wd": [4]})
-    linked = overdue_html(late, "id")
+    linked = overdue_html(late, ID)
     assert 'href="aduan?opd=D03&amp;sla=breached"' in linked and 'href="aduan?opd=D03&amp;status=terbuka"' in linked
-    plain = overdue_html(late, "id", links=False)
+    plain = overdue_html(late, ID, links=False)
     assert "<a " not in plain and ">2<" in plain and "PUPR" in plain
     feed = pd.DataFrame({"ticket": ["NTB-1<x>"], "title": ["t"], "received_at": [pd.Timestamp.now(tz="UTC")],
                          "priority": ["biasa"], "status": ["diterima"], "sector": [None], "region": [None],
                          "channel": [None], "opd": [None]})
     now = pd.Timestamp.now(tz="Asia/Makassar").to_pydatetime()
-    assert 'href="aduan?tiket=NTB-1%3Cx%3E"' in feed_html(feed, now, "id")
-    assert "<a " not in feed_html(feed, now, "id", links=False) and "NTB-1&lt;x&gt;" in feed_html(feed, now, "id", links=False)
+    assert 'href="aduan?tiket=NTB-1%3Cx%3E"' in feed_html(feed, now, ID)
+    assert "<a " not in feed_html(feed, now, ID, links=False) and "NTB-1&lt;x&gt;" in feed_html(feed, now, ID, links=False)

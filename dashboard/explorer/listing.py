@@ -12,11 +12,11 @@ import streamlit as st
 
 from dashboard import components
 
+from core.locale import Locale
 from core import exports
 from core.codes import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
 from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
-from core.i18n import label, t
 from core.textsafe import md_literal
 from core.timefmt import fmt_wita
 from queries import lookup, search
@@ -30,9 +30,9 @@ def _signature(sel: Selection) -> str:
     return str(abs(hash(tuple(sorted(sel.to_params().items())))))
 
 
-def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, lang: str) -> Selection | None:
+def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, loc: Locale) -> Selection | None:
     sig = _signature(sel)
-    none = t("exp.none", lang)
+    none = loc.t("exp.none")
     opd_names = dict(zip(current_opds["code"], current_opds["name"]))
     opd_table = lookups.opd_own if sel.historis else lookups.opd
     opd_options = [NONE_CODE] + (sorted(opd_table, key=lambda c: opd_table[c][1]) if sel.historis
@@ -41,41 +41,41 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
     def names(mapping):
         return lambda c: none if c == NONE_CODE else mapping.get(c, c)
 
-    pick = dict(placeholder=t("exp.pick", lang))
-    active = describe(sel, lookups, lang)
-    title = t("exp.filters", lang) + (f" — {md_literal(active)}" if active else "")  # labels are markdown
+    pick = dict(placeholder=loc.t("exp.pick"))
+    active = describe(sel, lookups, loc)
+    title = loc.t("exp.filters") + (f" — {md_literal(active)}" if active else "")  # labels are markdown
     # Collapsed when the view already has filters (e.g. opened from a chart): the results come first on a phone.
     with st.expander(title, expanded=not active, icon=":material/filter_list:"), \
             st.form(f"exp-form-{sig}", border=False):
         c = st.columns(4)
-        dari = c[0].date_input(t("exp.from", lang), value=sel.dari, format="DD-MM-YYYY", key=f"exp-dari-{sig}")
-        sampai = c[1].date_input(t("exp.to", lang), value=sel.sampai, format="DD-MM-YYYY", key=f"exp-sampai-{sig}")
-        q = c[2].text_input(t("exp.text", lang), value=sel.q, max_chars=search.MAX_TEXT, key=f"exp-q-{sig}")
-        sla = c[3].multiselect(t("exp.sla", lang), search.SLA_STATES, default=list(sel.sla),
-                               format_func=lambda s: label("sla", s, lang), key=f"exp-sla-{sig}", **pick)
+        dari = c[0].date_input(loc.t("exp.from"), value=sel.dari, format="DD-MM-YYYY", key=f"exp-dari-{sig}")
+        sampai = c[1].date_input(loc.t("exp.to"), value=sel.sampai, format="DD-MM-YYYY", key=f"exp-sampai-{sig}")
+        q = c[2].text_input(loc.t("exp.text"), value=sel.q, max_chars=search.MAX_TEXT, key=f"exp-q-{sig}")
+        sla = c[3].multiselect(loc.t("exp.sla"), search.SLA_STATES, default=list(sel.sla),
+                               format_func=lambda s: loc.label("sla", s), key=f"exp-sla-{sig}", **pick)
         c = st.columns(4)
-        status = c[0].multiselect(t("exp.status", lang), STATUSES, default=list(sel.status),
-                                  format_func=lambda s: label("status", s, lang), key=f"exp-status-{sig}", **pick)
-        opd = c[1].multiselect(t("exp.opd", lang), opd_options, default=[o for o in sel.opd if o in opd_options],
+        status = c[0].multiselect(loc.t("exp.status"), STATUSES, default=list(sel.status),
+                                  format_func=lambda s: loc.label("status", s), key=f"exp-status-{sig}", **pick)
+        opd = c[1].multiselect(loc.t("exp.opd"), opd_options, default=[o for o in sel.opd if o in opd_options],
                                format_func=lambda o: none if o == NONE_CODE else opd_table.get(o, (0, o))[1],
                                key=f"exp-opd-{sig}", **pick)
-        sektor = c[2].multiselect(t("exp.sector", lang), [NONE_CODE, *lookups.sektor], default=list(sel.sektor),
+        sektor = c[2].multiselect(loc.t("exp.sector"), [NONE_CODE, *lookups.sektor], default=list(sel.sektor),
                                   format_func=names(lookups.sektor), key=f"exp-sektor-{sig}", **pick)
-        wilayah = c[3].multiselect(t("exp.region", lang), [NONE_CODE, *lookups.wilayah], default=list(sel.wilayah),
+        wilayah = c[3].multiselect(loc.t("exp.region"), [NONE_CODE, *lookups.wilayah], default=list(sel.wilayah),
                                    format_func=names(lookups.wilayah), key=f"exp-wilayah-{sig}", **pick)
         c = st.columns(4)
-        kanal = c[0].multiselect(t("exp.channel", lang), [NONE_CODE, *lookups.kanal], default=list(sel.kanal),
+        kanal = c[0].multiselect(loc.t("exp.channel"), [NONE_CODE, *lookups.kanal], default=list(sel.kanal),
                                  format_func=names(lookups.kanal), key=f"exp-kanal-{sig}", **pick)
-        prioritas = c[1].multiselect(t("exp.priority", lang), PRIORITIES, default=list(sel.prioritas),
-                                     format_func=lambda p: label("priority", p, lang), key=f"exp-prio-{sig}", **pick)
-        klas = c[2].multiselect(t("exp.classification", lang), CLASSIFICATIONS, default=list(sel.klasifikasi),
-                                format_func=lambda k: label("class", k, lang), key=f"exp-klas-{sig}", **pick)
-        urut = c[3].selectbox(t("exp.sort", lang), search.SORTABLE, index=search.SORTABLE.index(sel.urut),
-                              format_func=lambda s: t(f"exp.sort.{s}", lang), key=f"exp-urut-{sig}")
+        prioritas = c[1].multiselect(loc.t("exp.priority"), PRIORITIES, default=list(sel.prioritas),
+                                     format_func=lambda p: loc.label("priority", p), key=f"exp-prio-{sig}", **pick)
+        klas = c[2].multiselect(loc.t("exp.classification"), CLASSIFICATIONS, default=list(sel.klasifikasi),
+                                format_func=lambda k: loc.label("class", k), key=f"exp-klas-{sig}", **pick)
+        urut = c[3].selectbox(loc.t("exp.sort"), search.SORTABLE, index=search.SORTABLE.index(sel.urut),
+                              format_func=lambda s: loc.t(f"exp.sort.{s}"), key=f"exp-urut-{sig}")
         c = st.columns(4)
-        naik = c[0].toggle(t("exp.ascending", lang), value=sel.naik, key=f"exp-naik-{sig}")
-        historis = c[1].toggle(t("exp.history", lang), value=sel.historis, key=f"exp-hist-{sig}")
-        submitted = c[3].form_submit_button(t("exp.apply", lang), type="primary", width="stretch")
+        naik = c[0].toggle(loc.t("exp.ascending"), value=sel.naik, key=f"exp-naik-{sig}")
+        historis = c[1].toggle(loc.t("exp.history"), value=sel.historis, key=f"exp-hist-{sig}")
+        submitted = c[3].form_submit_button(loc.t("exp.apply"), type="primary", width="stretch")
     if not submitted:
         return None
     if dari and sampai and dari > sampai:
@@ -85,25 +85,25 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
                      klasifikasi=tuple(klas), sla=tuple(sla), q=q.strip(), historis=historis, urut=urut, naik=naik)
 
 
-def describe(sel: Selection, lookups: Lookups, lang: str) -> str:
+def describe(sel: Selection, lookups: Lookups, loc: Locale) -> str:
     """The active filters in words, e.g. 'Sektor: Kesehatan · Status tenggat: Terlambat'."""
-    none = t("exp.none", lang)
+    none = loc.t("exp.none")
     opd_table = lookups.opd_own if sel.historis else lookups.opd
     parts = []
     if sel.dari or sel.sampai:
         parts.append(f"{sel.dari:%d-%m-%Y}" if sel.dari else "…")
         parts[-1] += " – " + (f"{sel.sampai:%d-%m-%Y}" if sel.sampai else "…")
-    named = (("exp.status", sel.status, lambda v: label("status", v, lang)),
+    named = (("exp.status", sel.status, lambda v: loc.label("status", v)),
              ("exp.opd", sel.opd, lambda v: opd_table.get(v, (0, v))[1]),
              ("exp.sector", sel.sektor, lambda v: lookups.sektor.get(v, v)),
              ("exp.region", sel.wilayah, lambda v: lookups.wilayah.get(v, v)),
              ("exp.channel", sel.kanal, lambda v: lookups.kanal.get(v, v)),
-             ("exp.priority", sel.prioritas, lambda v: label("priority", v, lang)),
-             ("exp.classification", sel.klasifikasi, lambda v: label("class", v, lang)),
-             ("exp.sla", sel.sla, lambda v: label("sla", v, lang)))
+             ("exp.priority", sel.prioritas, lambda v: loc.label("priority", v)),
+             ("exp.classification", sel.klasifikasi, lambda v: loc.label("class", v)),
+             ("exp.sla", sel.sla, lambda v: loc.label("sla", v)))
     for key, values, name in named:
         if values:
-            parts.append(f"{t(key, lang)}: " + ", ".join(none if v == NONE_CODE else name(v) for v in values))
+            parts.append(f"{loc.t(key)}: " + ", ".join(none if v == NONE_CODE else name(v) for v in values))
     if sel.q:
         parts.append(f"“{sel.q}”")
     return " · ".join(parts)
@@ -114,17 +114,17 @@ def _go(sel: Selection) -> None:
     st.rerun()
 
 
-def _table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _table(df: pd.DataFrame, loc: Locale) -> pd.DataFrame:
     return pd.DataFrame({
-        t("rapor.col_ticket", lang): "aduan?tiket=" + df["ticket"].astype(str),
-        t("rapor.col_received", lang): df["received_at"].map(fmt_wita),
-        t("rapor.col_title", lang): df["title"].astype(str),
-        t("exp.col.sector", lang): df["sector"].fillna("–"),
-        t("exp.col.region", lang): df["region"].fillna("–"),
-        t("rapor.opd", lang): df["opd"].fillna(t("opd.unassigned", lang)),
-        t("rapor.col_status", lang): df["status"].map(lambda s: label("status", s, lang)),
-        t("rapor.col_sla", lang): df["sla_state"].map(lambda s: label("sla", s, lang) if isinstance(s, str) else "–"),
-        t("rapor.col_late", lang): df["overdue_wd"],
+        loc.t("rapor.col_ticket"): "aduan?tiket=" + df["ticket"].astype(str),
+        loc.t("rapor.col_received"): df["received_at"].map(fmt_wita),
+        loc.t("rapor.col_title"): df["title"].astype(str),
+        loc.t("exp.col.sector"): df["sector"].fillna("–"),
+        loc.t("exp.col.region"): df["region"].fillna("–"),
+        loc.t("rapor.opd"): df["opd"].fillna(loc.t("opd.unassigned")),
+        loc.t("rapor.col_status"): df["status"].map(lambda s: loc.label("status", s)),
+        loc.t("rapor.col_sla"): df["sla_state"].map(lambda s: loc.label("sla", s) if isinstance(s, str) else "–"),
+        loc.t("rapor.col_late"): df["overdue_wd"],
     })
 
 
@@ -137,52 +137,52 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
         "classification": "klasifikasi", "sla_state": "status_tenggat", "overdue_wd": "terlambat_hari_kerja"})
 
 
-def render(lang: str) -> None:
+def render(loc: Locale) -> None:
     head = st.columns([3, 1], vertical_alignment="bottom")
-    head[0].title(t("exp.title", lang))
-    ticket = head[1].text_input(t("aduan.ask_ticket", lang), key="aduan-ticket", max_chars=60,
-                                placeholder=t("exp.ticket_hint", lang)).strip()
+    head[0].title(loc.t("exp.title"))
+    ticket = head[1].text_input(loc.t("aduan.ask_ticket"), key="aduan-ticket", max_chars=60,
+                                placeholder=loc.t("exp.ticket_hint")).strip()
     if ticket:
         st.query_params.from_dict({"tiket": ticket})
         st.rerun()
     ref = fetch(lookup.reference_codes)
-    components.stale_warning([ref], lang)
+    components.stale_warning([ref], loc)
     if not ref.has_data:
         st.stop()
     lookups = Lookups.from_frame(ref.data)
     sel, notes = parse_params(st.query_params.to_dict(), lookups)
     if notes:
-        st.warning(t("exp.bad_param", lang, detail=md_literal(", ".join(notes))), icon=":material/filter_alt_off:")
+        st.warning(loc.t("exp.bad_param", detail=md_literal(", ".join(notes))), icon=":material/filter_alt_off:")
     current_opds = ref.data[(ref.data["kind"] == "opd") & ref.data["current"]]
-    picked = _filter_form(sel, lookups, current_opds, lang)
+    picked = _filter_form(sel, lookups, current_opds, loc)
     if picked is not None:
         _go(picked)
     if sel.to_params():
-        st.page_link("pages/complaint.py", label=t("exp.reset", lang), icon=":material/filter_alt_off:",
+        st.page_link("pages/complaint.py", label=loc.t("exp.reset"), icon=":material/filter_alt_off:",
                      query_params={})
 
     flt = sel.to_filter(lookups)
     sort = dict(sort=sel.urut, descending=not sel.naik)
     result = fetch(search.search_page, f=flt, page=sel.hal, page_size=PAGE_SIZE, **sort)
-    components.stale_warning([result], lang)
+    components.stale_warning([result], loc)
     if not result.has_data:
         st.stop()
     n, page_rows = result.data
     n = int(n)
     pages = max(1, math.ceil(n / PAGE_SIZE))
-    st.subheader(t("exp.count", lang, n=f"{n:,}".replace(",", ".")))
+    st.subheader(loc.t("exp.count", n=loc.num(n)))
     if n == 0:
-        st.info(t("exp.no_match", lang))
+        st.info(loc.t("exp.no_match"))
         return
-    st.dataframe(_table(page_rows, lang), hide_index=True, width="stretch", key="exp-table", column_config={
-        t("rapor.col_ticket", lang): st.column_config.LinkColumn(display_text=r"tiket=(.*)$"),
-        t("rapor.col_title", lang): st.column_config.TextColumn(width="large"),
+    st.dataframe(_table(page_rows, loc), hide_index=True, width="stretch", key="exp-table", column_config={
+        loc.t("rapor.col_ticket"): st.column_config.LinkColumn(display_text=r"tiket=(.*)$"),
+        loc.t("rapor.col_title"): st.column_config.TextColumn(width="large"),
     })
     nav = st.columns([1, 2, 1])
-    if nav[0].button(t("exp.prev", lang), disabled=sel.hal <= 1, key="exp-prev", icon=":material/chevron_left:"):
+    if nav[0].button(loc.t("exp.prev"), disabled=sel.hal <= 1, key="exp-prev", icon=":material/chevron_left:"):
         _go(sel.with_page(sel.hal - 1))
-    nav[1].caption(t("exp.page", lang, page=min(sel.hal, pages), pages=pages))
-    if nav[2].button(t("exp.next", lang), disabled=sel.hal >= pages, key="exp-next", icon=":material/chevron_right:"):
+    nav[1].caption(loc.t("exp.page", page=min(sel.hal, pages), pages=pages))
+    if nav[2].button(loc.t("exp.next"), disabled=sel.hal >= pages, key="exp-next", icon=":material/chevron_right:"):
         _go(sel.with_page(sel.hal + 1))
 
     def full_list() -> pd.DataFrame:
@@ -190,12 +190,12 @@ def render(lang: str) -> None:
         return export_frame(everything.data if everything.has_data else page_rows.iloc[0:0])
 
     e = st.columns([1, 1, 2])
-    e[0].download_button(t("exp.export_csv", lang), lambda: exports.to_csv_bytes(full_list()),
+    e[0].download_button(loc.t("exp.export_csv"), lambda: exports.to_csv_bytes(full_list()),
                          file_name="aduan.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
-    e[1].download_button(t("exp.export_xlsx", lang), lambda: exports.to_xlsx_bytes({"aduan": full_list()}),
+    e[1].download_button(loc.t("exp.export_xlsx"), lambda: exports.to_xlsx_bytes({"aduan": full_list()}),
                          file_name="aduan.xlsx", on_click="ignore", icon=":material/download:")
     if n > EXPORT_MAX:
-        e[2].caption(t("exp.export_cap", lang, n=f"{EXPORT_MAX:,}".replace(",", ".")))
+        e[2].caption(loc.t("exp.export_cap", n=loc.num(EXPORT_MAX)))
 
 
 __all__ = ["render", "export_frame", "explorer_link"]

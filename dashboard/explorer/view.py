@@ -10,7 +10,6 @@ from dashboard import access_ui, components
 
 from dashboard.explorer import listing
 from dashboard.data import fetch
-from core.i18n import label, t
 from dashboard.pagectx import page_context
 from core.textsafe import md_literal
 from core.timefmt import fmt_wita
@@ -20,65 +19,66 @@ from queries import complaint
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
-    viewer = access_ui.require("aduan", lang)  # who may open it, who sees the reporter: dashboard/access.py
+    loc = ctx.locale
+    viewer = access_ui.require("aduan", loc)  # who may open it, who sees the reporter: dashboard/access.py
     ticket = (st.query_params.get("tiket") or "").strip()[:60]
     if not ticket:  # no ticket asked: the explorer
-        listing.render(lang)
+        listing.render(loc)
         st.stop()
-    st.page_link("pages/complaint.py", label=t("exp.back", lang), query_params={})
+    st.page_link("pages/complaint.py", label=loc.t("exp.back"), query_params={})
 
     detail = fetch(complaint.complaint_detail, ticket=ticket, include_personal=viewer.may_see_personal)
-    components.stale_warning([detail], lang)
+    components.stale_warning([detail], loc)
     if not detail.has_data:
         st.stop()
     if detail.data.empty:
-        st.info(t("aduan.not_found", lang, ticket=md_literal(ticket)))
+        st.info(loc.t("aduan.not_found", ticket=md_literal(ticket)))
         st.stop()
     c = detail.data.iloc[0]
-    st.subheader(t("aduan.title", lang, ticket=md_literal(c["ticket"])))
+    st.subheader(loc.t("aduan.title", ticket=md_literal(c["ticket"])))
     st.text(str(c["title"]))
 
-    fields = pd.DataFrame({"": [t(k, lang) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
+    fields = pd.DataFrame({"": [loc.t(k) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
                                                       "rapor.opd", "rapor.col_sla")],
-                           " ": [label("status", c["status"], lang), fmt_wita(c["received_at"]),
+                           " ": [loc.label("status", c["status"]), fmt_wita(c["received_at"]),
                                  fmt_wita(c["dispatched_at"]), c["opd_own"] if isinstance(c["opd_own"], str) else "–",
-                                 label("sla", c["sla_state"], lang)]})
-    extra = pd.DataFrame({"": ["Kanal", "Sektor", "Kab/Kota", "Klasifikasi", "Prioritas"],
-                          " ": [c["channel"], c["sector"], c["region"], c["classification"],
-                                label("priority", c["priority"], lang)]})
+                                 loc.label("sla", c["sla_state"])]})
+    extra = pd.DataFrame({"": [loc.t(k) for k in ("exp.channel", "exp.sector", "exp.region", "exp.classification",
+                                                  "exp.priority")],
+                          " ": [c["channel"], c["sector"], c["region"], loc.label("class", c["classification"]),
+                                loc.label("priority", c["priority"])]})
     left, right = st.columns(2)
     left.dataframe(fields, hide_index=True, width="stretch")
     right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
-    st.caption(t("aduan.body", lang))
+    st.caption(loc.t("aduan.body"))
     body = str(c["body"]) if isinstance(c["body"], str) else "–"
     with st.container(height=360 if len(body) > 3000 else "content"):  # a very long text scrolls in its own box
         st.text(body)
-    access_ui.reporter_block(c, viewer, lang)
+    access_ui.reporter_block(c, viewer, loc)
 
-    st.subheader(t("aduan.stages", lang))
+    st.subheader(loc.t("aduan.stages"))
     stages = []
     for stage in ("dispatch", "response", "completion"):
         state = c[f"{stage}_state"] if isinstance(c[f"{stage}_state"], str) else None
         deadline = c[f"{stage}_deadline"] if state else None  # no deadline for a stage that does not apply
         late = c[f"{stage}_late_by"]
         stages.append({
-            t("aduan.stages", lang): t(f"aduan.stage.{stage}", lang),
-            t("rapor.col_deadline", lang): deadline.strftime("%d-%m-%Y") if deadline else "–",
-            t("rapor.col_sla", lang): label("sla", state, lang) if state else "–",
-            t("rapor.col_late", lang): "–" if pd.isna(late) else str(int(late)),
+            loc.t("aduan.stages"): loc.t(f"aduan.stage.{stage}"),
+            loc.t("rapor.col_deadline"): deadline.strftime("%d-%m-%Y") if deadline else "–",
+            loc.t("rapor.col_sla"): loc.label("sla", state) if state else "–",
+            loc.t("rapor.col_late"): "–" if pd.isna(late) else str(int(late)),
         })
     st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
 
     timeline = fetch(complaint.complaint_timeline, complaint_id=int(c["id"]))
     if timeline.has_data:
-        st.subheader(t("aduan.timeline", lang))
+        st.subheader(loc.t("aduan.timeline"))
         tl = timeline.data
         st.dataframe(pd.DataFrame({
             "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
-            t("rapor.col_status", lang): tl["kind"],
-            t("rapor.opd", lang): tl["opd"].fillna("–"),
-            "Catatan": tl["note"].fillna(""),
+            loc.t("rapor.col_status"): tl["kind"],
+            loc.t("rapor.opd"): tl["opd"].fillna("–"),
+            loc.t("aduan.note"): tl["note"].fillna(""),
         }), hide_index=True, width="stretch")
         passed = [o for o in tl["opd"].dropna().tolist()]
-        st.caption(t("aduan.opds", lang) + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))
+        st.caption(loc.t("aduan.opds") + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

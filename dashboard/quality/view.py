@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import access_ui, components
 from dashboard.data import fetch
-from core.i18n import label, t
 from dashboard.pagectx import page_context
 from core.textsafe import detail_link
 from core.timefmt import fmt_wita
@@ -17,46 +16,46 @@ from queries import calendar, quality
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
-    access_ui.require("kualitas-data", lang)
-    st.title(t("quality.title", lang))
-    st.caption(t("quality.intro", lang))
+    loc = ctx.locale
+    access_ui.require("kualitas-data", loc)
+    st.title(loc.t("quality.title"))
+    st.caption(loc.t("quality.intro"))
 
-    with st.spinner(t("quality.running", lang)):
+    with st.spinner(loc.t("quality.running")):
         res = fetch(quality.data_quality, rare=True)
     coverage = fetch(calendar.calendar_coverage)
-    components.stale_warning([res, coverage], lang)
+    components.stale_warning([res, coverage], loc)
     if not res.has_data:
         st.stop()
     df: pd.DataFrame = res.data
-    components.data_age([res], lang)
+    components.data_age([res], loc)
     if coverage.has_data and not coverage.data.empty:
         first, last = coverage.data.iloc[0]["first_day"], coverage.data.iloc[0]["last_day"]
-        st.caption(t("quality.calendar", lang, first=first.strftime("%d-%m-%Y") if first else "–",
+        st.caption(loc.t("quality.calendar", first=first.strftime("%d-%m-%Y") if first else "–",
                      last=last.strftime("%d-%m-%Y") if last else "–"))
 
     found = df[df["count"] > 0]
-    st.metric(t("quality.found", lang), f"{len(found)} / {len(df)}", border=True)
+    st.metric(loc.t("quality.found"), f"{len(found)} / {len(df)}", border=True)
     st.dataframe(pd.DataFrame({
-        t("quality.col_check", lang): df["check"].map(lambda c: t(f"quality.{c}", lang)),
-        t("quality.col_count", lang): df["count"],
-        t("quality.col_unit", lang): df["unit"].map(lambda u: t(f"quality.unit.{u}", lang)),
-        t("quality.col_examples", lang): df["examples"],
+        loc.t("quality.col_check"): df["check"].map(lambda c: loc.t(f"quality.{c}")),
+        loc.t("quality.col_count"): df["count"],
+        loc.t("quality.col_unit"): df["unit"].map(lambda u: loc.t(f"quality.unit.{u}")),
+        loc.t("quality.col_examples"): df["examples"],
     }), hide_index=True, width="stretch", key="quality-table")
 
     if not found.empty:
-        st.subheader(t("quality.examples_title", lang))
-        check = st.selectbox(t("quality.pick_check", lang), found["check"].tolist(),
-                             format_func=lambda c: t(f"quality.{c}", lang), key="quality-check")
+        st.subheader(loc.t("quality.examples_title"))
+        check = st.selectbox(loc.t("quality.pick_check"), found["check"].tolist(),
+                             format_func=lambda c: loc.t(f"quality.{c}"), key="quality-check")
         tickets = tuple(found.set_index("check").loc[check, "examples"])
         ex = fetch(quality.example_complaints, tickets=tickets)
         if ex.has_data and not ex.data.empty:
             e = ex.data
             st.dataframe(pd.DataFrame({
-                t("rapor.col_ticket", lang): e["ticket"],
-                t("rapor.col_title", lang): e["title"],
-                t("rapor.col_status", lang): e["status"].map(lambda v: label("status", v, lang)),
-                t("rapor.col_received", lang): e["received_at"].map(lambda v: fmt_wita(v)),
-                t("rapor.col_detail", lang): e["ticket"].map(detail_link),
+                loc.t("rapor.col_ticket"): e["ticket"],
+                loc.t("rapor.col_title"): e["title"],
+                loc.t("rapor.col_status"): e["status"].map(lambda v: loc.label("status", v)),
+                loc.t("rapor.col_received"): e["received_at"].map(lambda v: fmt_wita(v)),
+                loc.t("rapor.col_detail"): e["ticket"].map(detail_link),
             }), hide_index=True, width="stretch", key="quality-examples", column_config={
-                t("rapor.col_detail", lang): st.column_config.LinkColumn(display_text=t("rapor.col_detail", lang))})
+                loc.t("rapor.col_detail"): st.column_config.LinkColumn(display_text=loc.t("rapor.col_detail"))})

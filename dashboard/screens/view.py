@@ -12,7 +12,6 @@ import time
 import pandas as pd
 import streamlit as st
 
-from core.locale import get_locale
 from dashboard import access_ui
 from dashboard.data import SETTINGS
 from dashboard.pagectx import page_context
@@ -51,8 +50,8 @@ def table(rows: list[screens.Screen], now: float, loc) -> pd.DataFrame:
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    access_ui.require("layar", ctx.lang)
-    loc = get_locale(ctx.lang)
+    loc = ctx.locale
+    access_ui.require("layar", loc)
     st.title(loc.t("scr.title"))
     st.caption(loc.t("scr.intro"))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.locale import Locale
 from core.periods import Period
 from dashboard.explorer.url import code_or_none, explorer_link
 
@@ -90,10 +91,12 @@ class Change:
         return 100.0 * self.delta / self.before
 
 
-def signed(value: float, lang: str, digits: int = 1) -> str:
-    """'+1,5' in Indonesian, '+1.5' in English."""
-    text = f"{value:+.{digits}f}"
-    return text.replace(".", ",") if lang == "id" else text
+def count_delta(change: "Change", loc: Locale) -> str | None:
+    """The change of a count against the previous period for a metric card: ``+66 (+9%)``; None without one."""
+    if change.delta is None:
+        return None
+    pct = f" ({loc.signed(change.pct)}%)" if change.pct is not None else ""
+    return loc.signed(change.delta) + pct
 
 
 def changes(now: dict, before: dict) -> dict[str, Change]:

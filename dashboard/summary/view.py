@@ -4,6 +4,7 @@ dashboard.summary.logic, charts from dashboard.charts. Every bar and region open
 Columns stack on a phone (Streamlit stacks st.columns below 640 px), charts stretch to the width.
 """
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -12,7 +13,6 @@ from dashboard import access_ui, charts, components
 from dashboard.summary import logic as summary
 from dashboard.data import SETTINGS, fetch
 from dashboard.geo import region_shapes
-from core.i18n import label, t
 from dashboard.pagectx import page_context
 from core.timefmt import fmt_wita, now_utc, to_wita
 from queries import breakdown, headline, trend
@@ -21,14 +21,14 @@ from queries import breakdown, headline, trend
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
-    access_ui.require("ringkasan", lang)  # who may open it: dashboard/access.py
-    st.title(t("sum.title", lang))
+    loc = ctx.locale
+    access_ui.require("ringkasan", loc)  # who may open it: dashboard/access.py
+    st.title(loc.t("sum.title"))
 
     # --- period (in the URL) -------------------------------------------------------------------------------
     today = to_wita(now_utc()).date()
     choice, start_q, end_q = components.period_picker(st.columns([1, 1, 2]), summary.PERIODS, summary.DEFAULT_PERIOD,
-                                                      t("sum.period", lang), "sum.period", "sum-period", today, lang)
+                                                      loc.t("sum.period"), "sum.period", "sum-period", today, loc)
     period = summary.resolve(choice, today, start_q, end_q)
     before = summary.previous(choice, period)
     components.write_period(choice, period)
@@ -39,37 +39,32 @@ def render() -> None:
     now_fig = fetch(headline.period_counts, start=start, end=end)
     before_fig = fetch(headline.period_counts, start=before.bounds()[0], end=before.bounds()[1])
     live = fetch(headline.open_counts)
-    components.stale_warning([now_fig, before_fig, live], lang)
+    components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
-    st.caption(t("sum.scope", lang, period=period.label(), before=before.label(),
+    st.caption(loc.t("sum.scope", period=period.label(loc), before=before.label(loc),
                  now=fmt_wita(now_fig.fetched_at, "%d-%m-%Y %H:%M")))
     ch = summary.changes(now_fig.data, before_fig.data if before_fig.has_data else {})
 
 
-    def count_delta(c):
-        if c.delta is None:
-            return None
-        pct = f" ({c.pct:+.0f}%)" if c.pct is not None else ""
-        return f"{c.delta:+,.0f}".replace(",", ".") + pct
-
+    count_delta = partial(summary.count_delta, loc=loc)
 
     share, med = ch["on_time_share"], ch["median_response_wd"]
     items = [
-        (t("sum.received", lang), charts.fmt_count(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
-        (t("sum.completed", lang), charts.fmt_count(ch["completed"].value), count_delta(ch["completed"]), "normal"),
-        (t("sum.on_time", lang), "–" if share.value is None else f"{share.value * 100:.0f}%",
-         None if share.delta is None else summary.signed(share.delta * 100, lang) + " pp", "normal"),
-        (t("sum.median_response", lang), components.format_workdays(med.value, lang),
-         None if med.delta is None else summary.signed(med.delta, lang), "inverse"),
-        (t("sum.open_now", lang), charts.fmt_count(live.data["open"]) if live.has_data else "–", None, "off"),
-        (t("sum.breached_now", lang), charts.fmt_count(live.data["breached"]) if live.has_data else "–", None, "off"),
+        (loc.t("sum.received"), loc.num(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
+        (loc.t("sum.completed"), loc.num(ch["completed"].value), count_delta(ch["completed"]), "normal"),
+        (loc.t("sum.on_time"), loc.pct(share.value),
+         None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp", "normal"),
+        (loc.t("sum.median_response"), loc.workdays(med.value),
+         None if med.delta is None else loc.signed(med.delta, 1), "inverse"),
+        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else "–", None, "off"),
+        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else "–", None, "off"),
     ]
     for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
         col.metric(name, value, delta, delta_color=colour, border=True)
-    st.page_link("pages/complaint.py", label=t("sum.open_list", lang), icon=":material/list:",
+    st.page_link("pages/complaint.py", label=loc.t("sum.open_list"), icon=":material/list:",
                  query_params={"dari": period.start.isoformat(), "sampai": period.end.isoformat()})
-    st.caption(t("exp.drill_hint", lang))
+    st.caption(loc.t("exp.drill_hint"))
 
     # --- trends ----------------------------------------------------------------------------------------------
     flow = fetch(trend.received_vs_completed, start=start, end=end, grain=grain)
@@ -81,13 +76,13 @@ def render() -> None:
     if flow.has_data and done.has_data:
         tf = summary.trend_frame(flow.data, done.data)
         tf["label"] = summary.bar_labels(tf["period"], grain, period)
-        c1.subheader(t("sum.trend_title", lang, grain=t(f"sum.grain.{grain}", lang)))
-        components.drill_chart(charts.flow_bars(tf, None, lang, links=summary.trend_links(tf, grain, period)), "sum-flow",
+        c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
+        components.drill_chart(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow",
                                container=c1)
     if yoy.has_data:
         y = period.end.year
-        c2.subheader(t("sum.yoy_title", lang, year=y, prev=y - 1))
-        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y), y, None, lang),
+        c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
+        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y), y, None, loc),
                         config=components.CHART_CONFIG, key="sum-yoy")
 
     # --- by category ---------------------------------------------------------------------------------------
@@ -102,10 +97,10 @@ def render() -> None:
             continue
         df = res.data
         if dim in label_prefix:  # codes stored in the complaint: show their catalogue labels
-            df = df.assign(label=df["key"].map(lambda k: label(label_prefix[dim], k, lang)))
+            df = df.assign(label=df["key"].map(lambda k: loc.label(label_prefix[dim], k)))
         shown = df.head(top) if top else df
-        col.subheader(t(title, lang))
-        components.drill_chart(charts.category_bar(shown, None, lang, height=320,
+        col.subheader(loc.t(title))
+        components.drill_chart(charts.category_bar(shown, None, loc, height=320,
                                                    links=summary.drill_links(shown, param, period),
                                                    colour=charts.theme.OKABE_ITO[n]),
                                f"sum-{dim}", container=col)
@@ -116,21 +111,21 @@ def render() -> None:
         rates = summary.per_100k(reg.data)
         links = summary.drill_links(rates, "wilayah", period)
         r1, r2 = st.columns(2)
-        r1.subheader(t("sum.region_map_title", lang))
-        r2.subheader(t("sum.region_bar_title", lang))
-        components.drill_chart(charts.region_map(rates, region_shapes(), None, lang,
+        r1.subheader(loc.t("sum.region_map_title"))
+        r2.subheader(loc.t("sum.region_bar_title"))
+        components.drill_chart(charts.region_map(rates, region_shapes(), None, loc,
                                                  height=380, value="rate", links=links, label_size=12,
-                                                 text_format=lambda v: f"{v:.1f}".replace(".", ",")),
+                                                 text_format=lambda v: loc.num(v, 1)),
                                "sum-region-map", container=r1)
-        components.drill_chart(charts.category_bar(rates, None, lang, height=380,
+        components.drill_chart(charts.category_bar(rates, None, loc, height=380,
                                                    value="rate", links=links, colour=charts.theme.OKABE_ITO[1],
-                                                   text_format=lambda v: f"{v:.1f}".replace(".", ",")),
+                                                   text_format=lambda v: loc.num(v, 1)),
                                "sum-region-bar", container=r2)
 
     # --- completed on time against the target ----------------------------------------------------------------
     ontime = fetch(headline.on_time_by_period, start=start, end=end, grain=grain)
     if ontime.has_data:
-        st.subheader(t("sum.on_time_title", lang, grain=t(f"sum.grain.{grain}", lang)))
+        st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
         ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))
-        st.plotly_chart(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, lang),
+        st.plotly_chart(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
                         config=components.CHART_CONFIG, key="sum-ontime")

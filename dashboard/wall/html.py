@@ -13,9 +13,9 @@ from typing import Iterable
 import pandas as pd
 
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
-from core.i18n import label, t
+from core.locale import Locale
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
-from core.timefmt import ago, fmt_wita, to_wita
+from core.timefmt import fmt_wita, to_wita
 
 
 def icon(name: str) -> str:
@@ -51,19 +51,19 @@ def _link(text, links: bool = True, **params) -> str:
     return f'<a class="w-link" href="{esc(explorer_link(**params))}" target="_self">{esc(text)}</a>'
 
 
-def feed_ago(ts, now: dt.datetime, lang: str) -> str:
+def feed_ago(ts, now: dt.datetime, loc: Locale) -> str:
     """How long ago, to the minute ("< 1 mnt", "12 mnt", "3 jam"): the feed's markup then changes once a
     minute at most, not on every refresh, so the browser keeps its rows instead of rebuilding them."""
     local = to_wita(ts)
     if local is not None and (now - local).total_seconds() < 60:
-        return t("ago.under_minute", lang)
-    return ago(ts, now, lang)
+        return loc.t("ago.under_minute")
+    return loc.ago(ts, now)
 
 
-def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 120, links: bool = True) -> str:
+def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int = 120, links: bool = True) -> str:
     """The live feed of new complaints, newest first: one row per complaint (ages to the minute)."""
     if df is None or df.empty:
-        return f'<div class="w-empty">{esc(t("wall.feed_empty", lang))}</div>'
+        return f'<div class="w-empty">{esc(loc.t("wall.feed_empty"))}</div>'
     out = ['<table class="w-feed"><tbody>']
     for r in _rows(df):
         received = to_wita(r["received_at"])
@@ -72,56 +72,56 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, lang: str, new_seconds: int = 
         classes = " ".join(c for c in ("w-row", "w-new" if is_new else "", "w-urgent" if urgent else "") if c)
         badges = []
         if is_new:
-            badges.append(f'<span class="w-badge w-badge-new">{esc(t("wall.new", lang))}</span>')
+            badges.append(f'<span class="w-badge w-badge-new">{esc(loc.t("wall.new"))}</span>')
         if r.get("priority") in ("mendesak", "penting"):
             badges.append(f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
-                          f'{esc(label("priority", r["priority"], lang))}</span>')
+                          f'{esc(loc.label("priority", r["priority"]))}</span>')
         meta = " · ".join(esc(x) for x in (r.get("sector"), r.get("region"), r.get("channel")))
-        opd = esc(r["opd"]) if r.get("opd") else esc(t("opd.unassigned_short", lang))
+        opd = esc(r["opd"]) if r.get("opd") else esc(loc.t("opd.unassigned_short"))
         out.append(
             f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
-            f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, lang))}</div></td>'
+            f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, loc))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
             f'{esc(r["title"])}</span></div>'
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
-            f'<div class="w-status">{esc(label("status", r.get("status"), lang))}</div></td>'
+            f'<div class="w-status">{esc(loc.label("status", r.get("status")))}</div></td>'
             "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def activity_html(df: pd.DataFrame, now: dt.datetime, lang: str) -> str:
+def activity_html(df: pd.DataFrame, now: dt.datetime, loc: Locale) -> str:
     """The OPD activity feed: dispatched, re-dispatched, responded, completed."""
     if df is None or df.empty:
-        return f'<div class="w-empty">{esc(t("wall.activity_empty", lang))}</div>'
+        return f'<div class="w-empty">{esc(loc.t("wall.activity_empty"))}</div>'
     out = ['<table class="w-act"><tbody>']
     for r in _rows(df):
         kind = str(r["kind"])
         out.append(
             f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
-            f'<td><div class="w-act-what">{esc(label("event", kind, lang))} · <b>{esc(r.get("opd"))}</b></div>'
+            f'<td><div class="w-act-what">{esc(loc.label("event", kind))} · <b>{esc(r.get("opd"))}</b></div>'
             f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
-            f'{esc(feed_ago(r["occurred_at"], now, lang))}</div></td></tr>')
+            f'{esc(feed_ago(r["occurred_at"], now, loc))}</div></td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8, links: bool = True) -> str:
+def overdue_html(df: pd.DataFrame, loc: Locale, limit: int = 8, links: bool = True) -> str:
     """OPDs with the most breached complaints: counts with icon and label, never colour alone."""
     rows = df[(df["breached"] > 0) | (df["at_risk"] > 0)].head(limit) if df is not None else df
     if rows is None or rows.empty:
-        return f'<div class="w-empty">{icon(STATE_ICON["met"])} {esc(t("wall.no_overdue", lang))}</div>'
-    head = (f'<tr><th>{esc(t("wall.col_opd", lang))}</th>'
-            f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(t("sla.breached", lang))}</th>'
-            f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(t("wall.col_at_risk", lang))}</th>'
-            f'<th class="w-num">{esc(t("wall.col_oldest", lang))}</th></tr>')
+        return f'<div class="w-empty">{icon(STATE_ICON["met"])} {esc(loc.t("wall.no_overdue"))}</div>'
+    head = (f'<tr><th>{esc(loc.t("wall.col_opd"))}</th>'
+            f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(loc.t("sla.breached"))}</th>'
+            f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(loc.t("wall.col_at_risk"))}</th>'
+            f'<th class="w-num">{esc(loc.t("wall.col_oldest"))}</th></tr>')
     out = [f'<table class="w-late"><thead>{head}</thead><tbody>']
     for r in _rows(rows):
-        name = r["opd"] if r.get("opd") else t("opd.unassigned_short", lang)
+        name = r["opd"] if r.get("opd") else loc.t("opd.unassigned_short")
         oldest = r.get("oldest_breached_wd")
-        oldest = "–" if oldest is None else t("unit.wd_short", lang, n=int(oldest))
+        oldest = "–" if oldest is None else loc.t("unit.wd_short", n=int(oldest))
         code = code_or_none(r.get("opd_code"))
         out.append(
             f'<tr><td class="w-late-opd">{_link(name, links, opd=code, status=OPEN_ALIAS)}</td>'
@@ -132,24 +132,24 @@ def overdue_html(df: pd.DataFrame, lang: str, limit: int = 8, links: bool = True
     return "".join(out)
 
 
-def header_html(now: dt.datetime, data_at: dt.datetime | None, lang: str) -> str:
+def header_html(now: dt.datetime, data_at: dt.datetime | None, loc: Locale) -> str:
     """Title, the data age and a clock in WITA."""
     local = to_wita(now)
-    age = (f'{esc(t("data.as_of", lang, time=fmt_wita(data_at, "%H:%M:%S")))}' if data_at else "")
-    return (f'<div class="w-header"><div class="w-brand">{esc(t("monitor.title", lang))}</div>'
+    age = (f'{esc(loc.t("data.as_of", time=fmt_wita(data_at, "%H:%M:%S")))}' if data_at else "")
+    return (f'<div class="w-header"><div class="w-brand">{esc(loc.t("monitor.title"))}</div>'
             f'<div class="w-age">{age}</div>'
-            f'<div class="w-now"><span class="w-date">{esc(t("wall.date", lang, date=local.strftime("%d-%m-%Y")))}</span>'
+            f'<div class="w-now"><span class="w-date">{esc(loc.t("wall.date", date=local.strftime("%d-%m-%Y")))}</span>'
             f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
             f'<span class="w-tz">WITA</span></div></div>')
 
 
-def urgent_banner_html(item, lang: str, waiting: int = 0) -> str:
+def urgent_banner_html(item, loc: Locale, waiting: int = 0) -> str:
     """The banner that announces a new mendesak complaint across the room: its title (citizen text, escaped),
     sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
-    more = (f'<span class="w-alert-more">{esc(t("wall.urgent_more", lang, n=waiting))}</span>' if waiting else "")
+    more = f'<span class="w-alert-more">{esc(loc.t("wall.urgent_more", n=waiting))}</span>' if waiting else ""
     meta = " · ".join(esc(x) for x in (item.sector, item.region))
     return (f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
-            f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(t("wall.urgent_label", lang))}'
+            f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(loc.t("wall.urgent_label"))}'
             f'<span class="w-alert-ticket">{esc(item.ticket)}</span>{more}</div>'
             f'<div class="w-alert-title">{esc(item.title)}</div>'
             f'<div class="w-alert-meta">{meta}</div></div>')

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard import theme
 from core.codes import WITA
+from core.settings import REGISTRY
 
 WALL_CSS = f"""
 <style>
@@ -128,7 +129,7 @@ def parse_reload_at(raw: str | None) -> dt.time | None:
 def reload_at_from_env() -> dt.time | None:
     """The configured reload time; an invalid value is logged and the default (03:00) is used instead."""
     try:
-        return parse_reload_at(os.environ.get(RELOAD_ENV))
+        return parse_reload_at(REGISTRY[RELOAD_ENV].raw())  # unset and empty mean different things
     except ValueError as exc:
         log.warning("%s; memakai %s", exc, DEFAULT_RELOAD_AT)
         return parse_reload_at(DEFAULT_RELOAD_AT)
@@ -181,7 +182,7 @@ def request_page_reload() -> None:
         st.html(reload_script(0), unsafe_allow_javascript=True)
 
 
-CHIME_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "chime.wav")
+CHIME_FILE = Path(__file__).resolve().parent.parent / "assets" / "chime.wav"
 
 
 def chime_script() -> str:

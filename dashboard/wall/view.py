@@ -10,7 +10,6 @@ dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens regi
 - `?kiosk=1` hides all chrome; `?rotate=N` alternates between the live view and the compliance view every N
   seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
-import os
 import time
 from urllib.parse import quote, urlencode
 
@@ -26,7 +25,6 @@ from dashboard.wall.html import activity_html, esc, feed_html, header_html, over
 from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
                                   schedule_nightly_reload)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
-from core.i18n import t
 from core.timefmt import now_utc, to_wita
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
@@ -34,7 +32,7 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True
 # Streamlit's browser side can keep the previous chart (hidden, "retained") until a later chart run: seen in
 # the soak as 8 or 12 plotly charts instead of 4. A whole-page rerun (no page reload, no blank panel) this often
 # drops everything that is not part of the new run.
-TIDY_S = float(os.environ.get("NTBCARE_WALL_TIDY_S", "300"))
+TIDY_S = 300
 
 
 def _address() -> str:
@@ -46,7 +44,7 @@ def _address() -> str:
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
     ctx = page_context()
-    lang = ctx.lang
+    loc = ctx.locale
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
     qp = st.query_params
@@ -84,7 +82,7 @@ def render() -> None:
         client, session = "", "local"
 
     def panel_title(key: str, **kw) -> str:
-        return f'<div class="w-panel-title">{esc(t(key, lang, **kw))}</div>'
+        return f'<div class="w-panel-title">{esc(loc.t(key, **kw))}</div>'
 
     @st.fragment(run_every=SETTINGS.feed_interval_s)
     def header_panel():
@@ -92,14 +90,14 @@ def render() -> None:
         memo = state.get("wall-live", {})
         results = [probe, *state.get("wall-panel-results", []),
                    *(memo[k] for k in ("feed_res", "act_res", "late_res") if k in memo)]
-        st.html(header_html(now_utc(), probe.fetched_at, lang))
-        components.stale_warning(results, lang, retry=False)  # the fragments retry by themselves
+        st.html(header_html(now_utc(), probe.fetched_at, loc))
+        components.stale_warning(results, loc, retry=False)  # the fragments retry by themselves
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
     def kpi_panel():
         late, period = wall_data.late_opds(), wall_data.period_figures()
         state["wall-panel-results"] = [late, period]
-        components.kpi_row(wall_data.headline_figures(late, period), lang)
+        components.kpi_row(wall_data.headline_figures(late, period), loc)
 
     @st.fragment(run_every=SETTINGS.change_check_s)
     def live_panel():
@@ -117,14 +115,14 @@ def render() -> None:
                                  wall_data.recent_urgent(version))
             local = to_wita(now)
             memo.update(version=version, feed_res=feed, act_res=act,
-                        feed=panel_title("wall.feed_title") + feed_html(feed.data, local, lang, links=clickable),
-                        act=panel_title("wall.activity_title") + activity_html(act.data, local, lang),
+                        feed=panel_title("wall.feed_title") + feed_html(feed.data, local, loc, links=clickable),
+                        act=panel_title("wall.activity_title") + activity_html(act.data, local, loc),
                         data_at=token.fetched_at if token.ok else feed.fetched_at)
             urgent_rows = urgent.data if urgent.has_data else None
         if memo.get("bucket") != bucket:
             late = wall_data.late_opds()
             memo.update(bucket=bucket, late_res=late,
-                        late={n: panel_title("wall.late_title") + (overdue_html(late.data, lang, limit=n,
+                        late={n: panel_title("wall.late_title") + (overdue_html(late.data, loc, limit=n,
                                                                                 links=clickable)
                                                                    if late.has_data else "") for n in (9, 16)})
 
@@ -132,7 +130,7 @@ def render() -> None:
         item = queue.update(urgent_rows, now)
         if item is not None:
             with st.container(key="urgent-banner"):
-                st.html(urgent_banner_html(item, lang, queue.waiting(now)))
+                st.html(urgent_banner_html(item, loc, queue.waiting(now)))
                 if sound and not is_quiet(now, quiet):
                     chime(item.id)
 
@@ -166,22 +164,22 @@ def render() -> None:
         # each chart in a placeholder of its own: a chart with new data replaces the placeholder's only child
         cols = [c.empty() for c in st.columns([1.05, 1, 1.15, 1.2])]
         if sec.has_data:
-            title = t("wall.sector_title", lang, period=t(f"period.{sector_period}", lang))
-            components.drill_chart(charts.sector_bar(sec.data, title, lang, height,
+            title = loc.t("wall.sector_title", period=loc.t(f"period.{sector_period}"))
+            components.drill_chart(charts.sector_bar(sec.data, title, loc, height,
                                                      links=wall_data.sector_links(sec.data, sector_period)),
                                    "wall-sector", clickable, container=cols[0])
         if ch.has_data:
-            cols[1].plotly_chart(charts.channel_donut(ch.data, t("wall.channel_title", lang), lang, height),
+            cols[1].plotly_chart(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height),
                                  config=CHART_CONFIG, key="wall-channel")
         if reg.has_data:
-            components.drill_chart(charts.region_map(reg.data, region_shapes(), t("wall.region_title", lang), lang,
+            components.drill_chart(charts.region_map(reg.data, region_shapes(), loc.t("wall.region_title"), loc,
                                                      height, links=wall_data.region_links(reg.data),
                                                      label_size=15),
                                    "wall-region", clickable, container=cols[2])
         if tr.has_data:
             today = to_wita(now_utc()).date()
             start = today.fromordinal(today.toordinal() - 29)
-            components.drill_chart(charts.trend_lines(tr.data, start, today, t("wall.trend_title", lang), lang, height,
+            components.drill_chart(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc, height,
                                                       links=True), "wall-trend", clickable, container=cols[3])
 
     header_panel()
