@@ -7,6 +7,8 @@
 - XLSX cells: control characters that XML (and so Excel) refuses become U+FFFD, and text longer than
   Excel's cell limit (32,767 UTF-16 code units) is cut at a character boundary and ends with "…".
   CSV keeps every character.
+- Citizen text (``CITIZEN_TEXT`` columns, PDF titles) is written as text by ``core.textsafe.plain_text``:
+  ``<br>``/``<p>`` as line breaks, entities decoded, other tags as the characters they are.
 - Times are written in WITA.
 """
 from __future__ import annotations
@@ -20,9 +22,13 @@ from typing import Callable
 import pandas as pd
 
 from core.codes import WITA
-from core.textsafe import FORMULA_START, neutralise  # noqa: F401 - part of this module's interface
+from core.textsafe import FORMULA_START, neutralise, plain_text  # noqa: F401 - part of this module's interface
 
 PERSONAL = ("reporter_name", "reporter_contact")
+
+# citizen text, written as the text it means (``core.textsafe.plain_text``: <br> as line breaks, entities
+# decoded); the columns' names in the frames and in the explorer's export
+CITIZEN_TEXT = ("title", "body", "note", "judul", "isi", "catatan")
 XLSX_CELL_MAX = 32_767  # Excel's limit on the length of a cell, in UTF-16 code units
 PDF_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses (IllegalCharacterError)
@@ -58,6 +64,8 @@ def spreadsheet_frame(df: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
     made acceptable to Excel first: see ``xlsx_text``)."""
     out = drop_personal(df).copy()
     for col in out.columns:
+        if col in CITIZEN_TEXT:
+            out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else plain_text(v))
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_convert(WITA).dt.strftime("%Y-%m-%d %H:%M").where(out[col].notna(), None)
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -137,7 +145,7 @@ def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generate
         for r in breached.itertuples(index=False):
             received = pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
             deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
-            title = text(r.title)
+            title = text(plain_text(r.title).replace("\n", " "))  # one line in the table
             title = title if len(title) <= 70 else title[:67] + "..."
             for value, w in zip((r.ticket, title, received, deadline, r.overdue_wd), widths):
                 pdf.cell(w, 5, text(value), border=1)

@@ -326,6 +326,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.trend_title": {"id": "Masuk dan selesai per {grain}", "en": "In and completed per {grain}"},
     "sum.grain.week": {"id": "minggu", "en": "week"},
     "sum.grain.month": {"id": "bulan", "en": "month"},
+    "chart.yoy_partial": {"id": "* bulan berjalan: kedua tahun dihitung pada tanggal yang sama (1 s.d. hari ini)",
+                          "en": "* month in progress: both years counted on the same dates (1st to today)"},
     "sum.yoy_title": {"id": "Aduan masuk per bulan: {year} dibanding {prev}", "en": "Complaints in per month: {year} vs {prev}"},
     "sum.sector_title": {"id": "Menurut sektor", "en": "By sector"},
     "sum.channel_title": {"id": "Menurut kanal", "en": "By channel"},
@@ -392,9 +394,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "quality.event_duplicate": {"id": "Peristiwa ganda (aduan, jenis dan waktu sama)",
                                 "en": "Duplicate events (same complaint, kind and time)"},
     "quality.outside_calendar": {"id": "Tanggal di luar kalender hari kerja", "en": "Date outside the working-day calendar"},
+    "quality.time_format": {"id": "Waktu tersimpan dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+                            "en": "Time stored in a form the contract does not allow (SQLite)"},
+    "quality.event_time_format": {"id": "Waktu peristiwa dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+                                  "en": "Event time in a form the contract does not allow (SQLite)"},
     "quality.calendar_missing_today": {"id": "Kalender hari kerja tidak mencakup hari ini",
                                        "en": "The working-day calendar does not cover today"},
 }
+
+
+from core.i18n_alerts import STRINGS as _ALERT_STRINGS  # noqa: E402 - the worker's notices and page notifikasi
+
+STRINGS.update(_ALERT_STRINGS)
 
 
 def normalise_lang(value: str | None) -> str:

@@ -16,7 +16,7 @@ GRADE_THRESHOLDS = ((90.0, "A"), (75.0, "B"), (50.0, "C"))
 def grade(response_on_time_pct, breached_now: int) -> str | None:
     """A: >= 90% of dispatched complaints answered on time, B: >= 75%, C: >= 50%, else D; one grade lower
     with any complaint breached now, two with five or more. None when nothing was dispatched and nothing
-    is late."""
+    is late. Give the exact share (``exact_share_pct``): 188 of 209 is 89.95 %, shown as 90.0 % but a B."""
     if response_on_time_pct is None or pd.isna(response_on_time_pct):
         return "D" if breached_now > 0 else None
     base = next((g for limit, g in GRADE_THRESHOLDS if response_on_time_pct >= limit), "D")
@@ -24,9 +24,16 @@ def grade(response_on_time_pct, breached_now: int) -> str | None:
     return GRADES[min(len(GRADES) - 1, GRADES.index(base) + drop)]
 
 
+def exact_share_pct(on_time, dispatched):
+    """100 * on_time / dispatched, unrounded (None when nothing was dispatched)."""
+    return None if not dispatched or pd.isna(dispatched) else 100.0 * int(on_time) / int(dispatched)
+
+
 def with_grades(rapor: pd.DataFrame) -> pd.DataFrame:
+    """The rapor with its grades, taken from the exact shares (the shown percentages are rounded)."""
     out = rapor.copy()
-    out["grade"] = [grade(p, int(b)) for p, b in zip(out["response_on_time_pct"], out["breached"])]
+    out["grade"] = [grade(exact_share_pct(n, d), int(b))
+                    for n, d, b in zip(out["responded_on_time"], out["dispatched"], out["breached"])]
     return out
 
 

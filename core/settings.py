@@ -212,3 +212,6 @@ class Settings:
             urgent_banner_s=value("NTBCARE_URGENT_BANNER_SECONDS"),
             quiet_hours=value("NTBCARE_QUIET_HOURS"),
         )
+
+
+from core import alert_settings as _alert_settings  # noqa: E402,F401 - registers the alert worker's settings

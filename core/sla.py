@@ -12,6 +12,12 @@ The database computes the same rules with the ``work_calendar`` table (see ``que
 - a closed stage is *met* when the elapsed working days are at most N, otherwise *late* by the excess.
 - an open stage is *breached* when today's elapsed working days exceed N, *at risk* when at most
   ``at_risk_days`` remain, otherwise *on track*.
+- pauses: a ``ditunda`` event starts a pause (later ``ditunda`` events before a resume add nothing); the next
+  event of a kind in ``RESUME_KINDS`` ends it. The working days after the pause's date up to and including
+  the resume's date are *paused*. A pause never resumed lasts until today while the complaint's status is
+  ``ditunda`` and counts for nothing otherwise. Paused days that fall within a stage do not count as elapsed,
+  and move the stage's deadline later by as many working days. A pause before dispatch so pauses only the
+  dispatch stage (and completion when it is anchored at receipt).
 """
 from __future__ import annotations
 
@@ -30,6 +36,8 @@ from core.codes import (ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LA
 CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
 DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
 
+PAUSE_KIND = "ditunda"
+RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
 
 
 def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
@@ -118,18 +126,30 @@ class ReferenceClock:
             count += self.is_workday(day)
         return count
 
+    def used(self, start: dt.date, end: dt.date, pauses=()) -> int:
+        """Working days after ``start`` up to and including ``end`` that are not paused (see ``pause_spans``)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day) and not any(p < day <= r for p, r in pauses):
+                count += 1
+        return count
+
     def stage(self, start: dt.datetime | None, end: dt.datetime | None, days: int,
-              now: dt.datetime, at_risk_days: int = 1) -> dict | None:
-        """State of one stage: None when it has not started, else state, deadline and working days."""
+              now: dt.datetime, at_risk_days: int = 1, pauses=()) -> dict | None:
+        """State of one stage: None when it has not started, else state, deadline and working days.
+
+        ``pauses``: (first date, last date] spans of WITA dates whose working days do not count."""
         if start is None:
             return None
         start_day = wita_date(start)
-        deadline = self.add_workdays(start_day, days)
+        end_day = wita_date(end if end is not None else now)
+        used = self.used(start_day, end_day, pauses)
+        paused = self.elapsed(start_day, end_day) - used
+        deadline = self.add_workdays(start_day, days + paused)
         if end is not None:
-            used = self.elapsed(start_day, wita_date(end))
             return {"state": STATE_MET if used <= days else STATE_LATE, "deadline": deadline,
                     "elapsed": used, "late_by": max(0, used - days)}
-        used = self.elapsed(start_day, wita_date(now))
         remaining = days - used
         if remaining < 0:
             state = STATE_BREACHED
@@ -140,16 +160,35 @@ class ReferenceClock:
         return {"state": state, "deadline": deadline, "elapsed": used, "late_by": max(0, -remaining)}
 
 
+def pause_spans(events, status: str, now: dt.datetime) -> list[tuple[dt.date, dt.date]]:
+    """The pauses of a complaint as (pause date, resume date) WITA spans, from its events.
+
+    ``events``: (kind, occurred_at, ...) tuples in the order they were written (ties in time keep that order).
+    """
+    ordered = sorted(enumerate(events), key=lambda ie: (ie[1][1], ie[0]))
+    spans, since = [], None
+    for _, (kind, at, *_rest) in ordered:
+        if kind == PAUSE_KIND and since is None:
+            since = at
+        elif kind in RESUME_KINDS and since is not None:
+            spans.append((wita_date(since), wita_date(at)))
+            since = None
+    if since is not None and status == PAUSE_KIND:
+        spans.append((wita_date(since), wita_date(now)))
+    return spans
+
 _OVERALL_ORDER = (STATE_BREACHED, STATE_AT_RISK, STATE_ON_TRACK, "ditunda", STATE_LATE, STATE_MET)
 
 
 def reference_complaint_sla(c: dict, rules, now: dt.datetime, clock: ReferenceClock | None = None) -> dict:
     """The three stages and the overall state of one complaint, by the reference clock.
 
-    ``c`` has status, classification, received_at, dispatched_at, first_response_at, resolved_at.
+    ``c`` has status, classification, received_at, dispatched_at, first_response_at, resolved_at and
+    optionally ``events``, (kind, occurred_at) pairs, whose pauses stop the clock (``pause_spans``).
     Open stages of a postponed (ditunda) complaint are "ditunda"; of an archived or closed one, None.
     """
     clock = clock or ReferenceClock()
+    pauses = pause_spans(c.get("events") or (), c["status"], now)
     comp_days = rules.completion_days.get(c["classification"], rules.completion_days.get("pengaduan", 14))
     comp_start = c["received_at"] if rules.completion_anchor == "received" else c["dispatched_at"]
     out: dict = {}
@@ -158,12 +197,13 @@ def reference_complaint_sla(c: dict, rules, now: dt.datetime, clock: ReferenceCl
         ("response", c["dispatched_at"], c["first_response_at"], rules.response_days),
         ("completion", comp_start, c["resolved_at"], comp_days),
     ):
-        st = clock.stage(start, end, days, now, rules.at_risk_days)
+        st = clock.stage(start, end, days, now, rules.at_risk_days, pauses)
         if st is not None and end is None and c["status"] not in ACTIVE_STATUSES:
             st = {**st, "state": "ditunda", "late_by": None} if c["status"] == "ditunda" else None
         out[f"{name}_state"] = st["state"] if st else None
         out[f"{name}_deadline"] = st["deadline"] if st else None
         out[f"{name}_late_by"] = st["late_by"] if st else None
+        out[f"{name}_elapsed"] = st["elapsed"] if st else None
     states = {out["dispatch_state"], out["response_state"], out["completion_state"]}
     overall = next((s for s in _OVERALL_ORDER if s in states), None)
     if overall in (STATE_LATE, STATE_MET) and c["status"] == "ditunda":

@@ -33,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--quiet", action="store_true", help="tanpa bilah kemajuan")
     live = sub.add_parser("live", help="simulator: aduan baru dan perubahan status secara langsung")
     live.add_argument("--database-url", default=None)
-    live.add_argument("--rate", type=float, default=3.0, help="aduan baru per menit (rata-rata)")
+    live.add_argument("--rate", type=float, default=None,
+                      help="aduan baru per menit (bawaan: laju nyata NTB Care, ~60 per bulan)")
+    live.add_argument("--burst", type=int, default=None,
+                      help="sekian aduan pertama datang cepat (~2 per menit) agar dinding langsung hidup (bawaan: 10)")
     live.add_argument("--seed", type=int, default=None)
     live.add_argument("--duration", type=float, default=None, help="berhenti setelah N detik (bawaan: terus)")
     cal = sub.add_parser("calendar", help="tulis ulang tabel kalender hari kerja (libur nasional + cuti bersama)")
@@ -49,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "init":
             return cmd_init(url, args)
         if args.command == "live":
-            from data_seed.live import run_live
-            return run_live(url, rate=args.rate, seed=args.seed, duration=args.duration)
+            from data_seed.live import BURST_COMPLAINTS, REAL_RATE_PER_MINUTE, run_live
+            return run_live(url, rate=REAL_RATE_PER_MINUTE if args.rate is None else args.rate, seed=args.seed,
+                            duration=args.duration, burst=BURST_COMPLAINTS if args.burst is None else args.burst)
         return cmd_calendar(url, args)
     except (SeedError, DatabaseConfigError) as exc:
         print(f"data_seed: {exc}", file=sys.stderr)

@@ -3,7 +3,9 @@
 Volumes follow the domain notes (about 45 to 70 complaints a month, a launch burst in late 2018,
 a dip in 2020), channels appear when they did (Facebook fanpage from Dec 2020), complaints are routed
 to the OPD that handles the sector (to the successor unit after the 2 Jan 2026 reorganisation), and
-delays are long-tailed, with some OPDs chronically late. Same seed and end time, same data.
+delays are long-tailed, with some OPDs chronically late; about 2 % of complaints are postponed (ditunda) for
+some days and reopened (dibuka_kembali). The month in progress gets only its share for the days elapsed.
+Same seed and end time, same data.
 """
 from __future__ import annotations
 
@@ -67,6 +69,7 @@ class Generator:
         starts = month_starts(self.until)
         weights = np.array([monthly_weight(s.year, s.month) for s in starts])
         weights[0] *= 16 / 31  # launched on 16 Oct 2018
+        weights[-1] *= self._elapsed_share(starts[-1])  # the month in progress gets only its days so far
         if complaints is None:
             self.counts = self.rng.poisson(weights)
         else:
@@ -83,6 +86,13 @@ class Generator:
         for succ_code, factor in CHRONICALLY_LATE.items():
             self.opd_factor[self.opd_id[succ_code]] = factor
         self.active_pool = np.array([o["id"] for o in ref.opd if o["kind"] in ("dinas", "badan", "biro")])
+
+    def _elapsed_share(self, month_start: dt.datetime) -> float:
+        """The share of the month (from its first day 00:00 WITA) that lies before ``until``."""
+        nxt = dt.datetime(month_start.year + (month_start.month == 12), month_start.month % 12 + 1, 1,
+                          tzinfo=dt.timezone.utc)
+        begin = month_start - dt.timedelta(seconds=WITA_OFFSET)
+        return min(1.0, max(0.0, (self.until - begin) / (nxt - month_start)))
 
     @property
     def total(self) -> int:
@@ -113,10 +123,21 @@ class Generator:
             next_s = np.append(next_s, until_s)
         m_idx = np.repeat(np.arange(len(counts)), counts)
         days = (next_s - month_s) // 86400
-        day = (rng.random(n) * days[m_idx]).astype(np.int64)
-        hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
-        secs = rng.integers(0, 3600, n)
-        ts = month_s[m_idx] + day * 86400 + hour * 3600 + secs - WITA_OFFSET
+        if j == len(self.starts):  # the month in progress: the days begun so far (WITA)
+            days[-1] = max(1, -(-(until_s - month_s[-1] + WITA_OFFSET) // 86400))
+
+        def draw(k: int, months: np.ndarray) -> np.ndarray:
+            day = (rng.random(k) * days[months]).astype(np.int64)
+            hour = rng.choice(24, k, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+            secs = rng.integers(0, 3600, k)
+            return month_s[months] + day * 86400 + hour * 3600 + secs - WITA_OFFSET
+
+        ts = draw(n, m_idx)
+        for _ in range(200):  # a time after `until` (only in today's remaining hours) is drawn again, never
+            late = np.flatnonzero(ts > until_s - 60)  # piled up on the last minute
+            if not len(late):
+                break
+            ts[late] = draw(len(late), m_idx[late])
         ts = np.clip(ts, first_s, until_s - 60)
         ts.sort()
         received = pd.to_datetime(ts, unit="s", utc=True)
@@ -176,9 +197,15 @@ class Generator:
         med = np.array([COMPLETION_MEDIAN_DAYS[c] for c in cls]) * 86400
         d_done = np.clip(rng.lognormal(np.log(med), 0.9), 3600, 200 * 86400)
 
+        # postponed for a while (waiting for the reporter), then reopened (dibuka_kembali): the clock stops
+        held = (~archived) & (~paused) & (rng.random(n) < 0.02)
+        t_hold = ts + d_disp + rng.lognormal(np.log(86400), 0.6, n)
+        t_reopen = t_hold + rng.lognormal(np.log(6 * 86400), 0.7, n)
+
         t_disp = ts + d_disp
         t_redis = t_disp + d_redis
         t_resp = np.where(redispatch, t_redis, t_disp) + d_resp
+        t_resp = np.where(held, np.maximum(t_resp + (t_reopen - t_hold), t_reopen + 3600), t_resp)
         t_done = t_resp + d_done
         t_pause = t_disp + rng.lognormal(np.log(2 * 86400), 0.6, n)
 
@@ -189,18 +216,20 @@ class Generator:
         arch = cut(t_disp, archived)
         redis = cut(t_redis, redispatch & ~np.isnan(disp))
         pause = cut(t_pause, paused & ~np.isnan(disp))
+        hold = cut(t_hold, held & ~np.isnan(disp))
+        reopen = cut(t_reopen, ~np.isnan(hold))
         resp = cut(t_resp, ~paused & ~stuck & ~np.isnan(disp))
         done = cut(t_done, ~np.isnan(resp))
         # before the re-dispatch happened the complaint sits with the first OPD
         opd_now = np.where(redispatch & np.isnan(redis), opd_first, opd_final)
         status = np.full(n, "diterima", dtype=object)
         status[~np.isnan(disp)] = "terdisposisi"
-        status[~np.isnan(pause)] = "ditunda"
+        status[~np.isnan(pause) | (~np.isnan(hold) & np.isnan(reopen))] = "ditunda"
         status[~np.isnan(resp)] = "diproses"
         status[~np.isnan(done)] = "selesai"
         status[~np.isnan(arch)] = "diarsipkan"
         has_opd = ~np.isnan(disp)
-        updated = np.nanmax(np.vstack([ts.astype(float), disp, arch, redis, pause, resp, done]), axis=0)
+        updated = np.nanmax(np.vstack([ts.astype(float), disp, arch, redis, pause, hold, reopen, resp, done]), axis=0)
 
         ids = np.arange(self.next_id, self.next_id + n)
         self.next_id += n
@@ -247,10 +276,11 @@ class Generator:
             "received_at": received, "dispatched_at": as_ts(disp), "first_response_at": as_ts(resp),
             "resolved_at": as_ts(done), "updated_at": as_ts(updated),
         })
-        events = self._events(ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng)
+        events = self._events(ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng, hold, reopen)
         return Chunk(complaints, events)
 
-    def _events(self, ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng) -> pd.DataFrame:
+    def _events(self, ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng, hold,
+                reopen) -> pd.DataFrame:
         parts = []
 
         def add(mask, t, kind, opd, actor, notes):
@@ -268,6 +298,8 @@ class Generator:
         add(~np.isnan(disp), disp, "didisposisikan", opd_first, "admin NTB Care", None)
         add(~np.isnan(redis), redis, "dialihkan", opd_now, "admin NTB Care", ["Dialihkan ke OPD yang berwenang"])
         add(~np.isnan(pause), pause, "ditunda", opd_now, "admin OPD", ["Menunggu kelengkapan data dari pelapor"])
+        add(~np.isnan(hold), hold, "ditunda", opd_now, "admin OPD", ["Menunggu kelengkapan data dari pelapor"])
+        add(~np.isnan(reopen), reopen, "dibuka_kembali", opd_now, "admin OPD", ["Data dari pelapor sudah lengkap"])
         add(~np.isnan(resp), resp, "ditanggapi", opd_now, "admin OPD", texts.OPD_RESPONSES)
         add(~np.isnan(done), done, "diselesaikan", opd_now, "admin OPD", texts.OPD_RESOLUTIONS)
         ev = pd.concat(parts, ignore_index=True).sort_values(["occurred_at", "complaint_id"], kind="stable")

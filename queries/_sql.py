@@ -194,7 +194,9 @@ def median_select(source, value_name: str, group_names: tuple[str, ...] = ()):
         func.row_number().over(partition_by=groups or None, order_by=value).label("rn"),
         func.count().over(partition_by=groups or None).label("n"),
     ).where(value.is_not(None)).subquery("ranked")
-    mid = or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    # the middle row (odd n) or the two middle rows (even n), in integers: n <= 2 rn <= n + 2. (Comparing rn with
+    # (n + 1) / 2 and (n + 2) / 2 matched only the upper middle row for an even n: SQLAlchemy 2 divides truly.)
+    mid = and_(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)
     rgroups = [ranked.c[g] for g in group_names]
     return select(*rgroups, func.avg(ranked.c.v * 1.0).label("median")).where(mid).group_by(*rgroups)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from queries._sql import (count_if, day_start_utc, median_select, month_start_utc, nonneg, read_frame, utc,
                           wita_date, wita_period)
 from queries.overdue import open_state_counts
 from queries.schema import complaint, work_calendar
-from queries.sla_sql import completion_days_expr, open_sla
+from queries.sla_sql import completion_days_expr, open_sla, stage_pauses
 
 
 def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
@@ -29,14 +29,17 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
         count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
     ).where(complaint.c.received_at >= min(today, start))).one()
 
-    comp = conn.execute(completion_select(rules, start, end)).one()
+    comp = conn.execute(completion_select(rules, start, end, now=now)).one()
 
     cal_d, cal_f = work_calendar.alias("cal_d"), work_calendar.alias("cal_f")
+    in_period = (complaint.c.first_response_at >= start, complaint.c.first_response_at < end)
+    pz = stage_pauses(rules, now, in_period)
     resp = (
-        select(nonneg(cal_f.c.wd_cum - cal_d.c.wd_cum).label("elapsed"))
+        select(nonneg(cal_f.c.wd_cum - cal_d.c.wd_cum - func.coalesce(pz.c.response_paused, 0)).label("elapsed"))
         .select_from(complaint.join(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
-                     .join(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at)))
-        .where(complaint.c.first_response_at >= start, complaint.c.first_response_at < end)
+                     .join(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at))
+                     .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
+        .where(*in_period)
         .subquery()
     )
     med = conn.execute(median_select(resp, "elapsed")).first()
@@ -49,22 +52,28 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
     }
 
 
-def completion_select(rules, start: dt.datetime, end: dt.datetime, grain: str | None = None):
+def completion_select(rules, start: dt.datetime, end: dt.datetime, grain: str | None = None,
+                      now: dt.datetime | None = None):
     """SELECT completed and on-time counts of complaints resolved in [start, end), per WITA ``grain`` if given.
 
-    On time: the working days from the completion anchor to resolution are within the classification's limit
-    (the same arithmetic as ``complaint_sla``). Columns: [period,] completed, on_time.
+    On time: the working days from the completion anchor to resolution, less the days paused, are within the
+    classification's limit (the same arithmetic as ``complaint_sla``). Columns: [period,] completed, on_time.
+    ``now`` (default: ``end``) is the day an unresumed pause of a postponed complaint runs to.
     """
     cal_start, cal_s = work_calendar.alias("cal_start"), work_calendar.alias("cal_s")
     start_col = complaint.c.received_at if rules.completion_anchor == "received" else complaint.c.dispatched_at
     started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
-    met = cal_s.c.wd_cum - cal_start.c.wd_cum <= completion_days_expr(rules)
+    in_period = (complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end))
+    pz = stage_pauses(rules, now or end, in_period)
+    met = (cal_s.c.wd_cum - cal_start.c.wd_cum - func.coalesce(pz.c.completion_paused, 0)
+           <= completion_days_expr(rules))
     period = [wita_period(complaint.c.resolved_at, grain).label("period")] if grain else []
     stmt = (
         select(*period, count_if(started).label("completed"), count_if(and_(started, met)).label("on_time"))
         .select_from(complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
-                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at)))
-        .where(complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end))
+                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at))
+                     .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
+        .where(*in_period)
     )
     return stmt.group_by(period[0]) if grain else stmt
 

@@ -6,14 +6,15 @@ One pass over the complaints and one over the events (see ``data_quality``), plu
 Nothing here needs an index of its own.
 
 Timestamps on SQLite are UTC text; comparisons between two columns go through ``julianday`` there so that
-a value written with and one without microseconds still compare as the instants they are.
+a value written with and one without microseconds still compare as the instants they are. Text in a form
+the contract does not allow is counted (``time_format``, ``event_time_format``).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, func, literal, literal_column, or_, select, text
+from sqlalchemy import Boolean, Float, and_, case, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -37,6 +38,7 @@ CHECKS = (
     ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
     ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
     ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
+    ("time_format", "aduan"), ("event_time_format", "peristiwa"),
 )
 
 
@@ -56,6 +58,35 @@ def _ts_num_pg(element, compiler, **kw):
 @compiles(ts_num, "sqlite")
 def _ts_num_sqlite(element, compiler, **kw):
     return f"julianday({compiler.process(element.clauses, **kw)})"
+
+
+class ts_form_bad(FunctionElement):
+    """A stored time in a form the contract does not allow (README, "Database contract").
+
+    PostgreSQL stores ``timestamptz``: never. SQLite: not text of the form ``YYYY-MM-DD HH:MM:SS`` with an
+    optional fraction of 1 to 6 digits, ``T`` or a space in the middle, and an optional ``Z`` or ``+00:00``.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "ts_form_bad"
+
+
+_TS_BASE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+
+
+@compiles(ts_form_bad, "postgresql")
+def _ts_form_bad_pg(element, compiler, **kw):
+    return "false"
+
+
+@compiles(ts_form_bad, "sqlite")
+def _ts_form_bad_sqlite(element, compiler, **kw):
+    x = compiler.process(element.clauses, **kw)
+    core = f"replace(rtrim({x}, 'Z'), '+00:00', '')"
+    ok = (f"(typeof({x}) = 'text' AND ({core} GLOB '{_TS_BASE}' OR ({core} GLOB '{_TS_BASE}.[0-9]*' "
+          f"AND length({core}) <= 26 AND substr({core}, 21) NOT GLOB '*[^0-9]*')))")
+    return f"({x} IS NOT NULL AND NOT {ok})"
 
 
 class byte_length(FunctionElement):
@@ -127,6 +158,7 @@ def _complaint_checks(now: dt.datetime, first_day: dt.date | None, last_day: dt.
         "formula_title": func.substr(c.title, 1, 1).in_(FORMULA_START),
         "empty_title": func.trim(c.title) == "",
         "outside_calendar": outside,
+        "time_format": or_(*(ts_form_bad(t) for t in times)),
     }
 
 
@@ -139,6 +171,7 @@ def _event_summary(now: dt.datetime):
             ev.complaint_id,
             count_if(ev.kind.not_in(EVENT_KINDS)).label("unknown_kind"),
             count_if(ev.occurred_at > utc(now) + FUTURE_TOLERANCE).label("future"),
+            count_if(ts_form_bad(ev.occurred_at)).label("bad_form"),
             func.min(ts_num(ev.occurred_at)).label("first_at"),
             func.min(case((ev.kind == "didisposisikan", ts_num(ev.occurred_at)), else_=None)).label("first_dispatch"),
             func.min(case((ev.kind.in_(OPD_ACTION_KINDS), ts_num(ev.occurred_at)), else_=None)).label("first_action"),
@@ -193,8 +226,10 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
         "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
         "event_unknown_kind": ev.c.unknown_kind > 0,
         "event_future": ev.c.future > 0,
+        "event_time_format": ev.c.bad_form > 0,
     })
-    events_counted = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future}  # the rest: complaints
+    events_counted = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future,
+                      "event_time_format": ev.c.bad_form}  # the rest: complaints
     names = list(checks)
     mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
                 for i, cond in enumerate(checks.values())), literal_column("0"))

@@ -8,14 +8,77 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
-    MetaData, String, Table, Text,
+    MetaData, String, Table, Text, TypeDecorator,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import BindParameter, ColumnElement, FunctionElement
 
 metadata = MetaData()
 
 # BIGINT identity on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
 Id = BigInteger().with_variant(Integer(), "sqlite")
-Ts = DateTime(timezone=True)
+
+
+class ts_key(FunctionElement):
+    """A stored timestamp as something that orders like the instant it names.
+
+    PostgreSQL: the column itself (``timestamptz``). SQLite: the UTC text rewritten to the one canonical form
+    ``YYYY-MM-DD HH:MM:SS.ffffff``, so that every form the contract accepts (with or without a fraction of a
+    second, ``T`` or a space between date and time, no suffix, ``Z`` or ``+00:00``) compares correctly with
+    the others and with bound values (which SQLAlchemy writes in the canonical form).
+    """
+
+    type = DateTime(timezone=True)  # a plain type: comparing a ts_key must not wrap it again
+    inherit_cache = True
+    name = "ts_key"
+
+
+@compiles(ts_key, "postgresql")
+def _ts_key_pg(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(ts_key, "sqlite")
+def _ts_key_sqlite(element, compiler, **kw):
+    col = compiler.process(element.clauses, **kw)
+    core = f"replace(rtrim({col}, 'Z'), '+00:00', '')"
+    return f"(replace(substr({core}, 1, 19), 'T', ' ') || '.' || substr(substr({core}, 21) || '000000', 1, 6))"
+
+
+_COMPARISONS = {operators.lt, operators.le, operators.gt, operators.ge, operators.eq, operators.ne}
+
+
+class UtcTimestamp(TypeDecorator):
+    """``timestamptz`` on PostgreSQL, UTC text on SQLite; comparisons between stored times are made on
+    ``ts_key`` so that SQLite compares instants, not strings (a boundary stored without a fraction of a second
+    sorted before its own bound ``...16:00:00.000000`` as text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    class comparator_factory(TypeDecorator.Comparator):
+        def operate(self, op, *other, **kwargs):
+            if op in _COMPARISONS and len(other) == 1:
+                return op(ts_key(self.expr), _ts_operand(other[0]))
+            return super().operate(op, *other, **kwargs)
+
+        def reverse_operate(self, op, other, **kwargs):
+            if op in _COMPARISONS:
+                return op(_ts_operand(other), ts_key(self.expr))
+            return super().reverse_operate(op, other, **kwargs)
+
+
+def _ts_operand(value):
+    """The other side of a timestamp comparison: stored columns are normalised, bound values already are."""
+    if isinstance(value, ColumnElement) and not isinstance(value, BindParameter):
+        return ts_key(value) if isinstance(value.type, UtcTimestamp) else value
+    if isinstance(value, BindParameter):
+        return value
+    return BindParameter(None, value, type_=UtcTimestamp(), unique=True)
+
+
+Ts = UtcTimestamp()
 
 opd = Table(
     "opd", metadata,
@@ -104,6 +167,10 @@ complaint_event = Table(
     Index("ix_event_complaint", "complaint_id", "occurred_at"),
     Index("ix_event_occurred_at", "occurred_at"),
 )
+# Postponements are rare; this partial covering index lets the SLA clock find them (and only them) without
+# reading the event table. For an existing database: deploy/pause_index.sql.
+Index("ix_event_pause", complaint_event.c.complaint_id, complaint_event.c.occurred_at, complaint_event.c.id,
+      postgresql_where=complaint_event.c.kind == "ditunda", sqlite_where=complaint_event.c.kind == "ditunda")
 
 # Added by this project: the working-day calendar that lets the database compute deadlines.
 work_calendar = Table(

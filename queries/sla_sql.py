@@ -5,7 +5,13 @@ Mirrors ``core.sla.ReferenceClock`` exactly (tests prove it on PostgreSQL and SQ
 classification), ``completion_anchor`` ("dispatched" or "received") and ``at_risk_days``.
 
 Two layers: the inner SELECT joins each complaint to the calendar (working-day index of each of its
-dates and of today); the outer one turns those integers into states.
+dates and of today) and to its paused working days per stage (``stage_pauses``); the outer one turns those
+integers into states.
+
+Pauses (README, "The SLA clock"): a ``ditunda`` event starts a pause, the next event of a kind in
+``RESUME_KINDS`` ends it; the working days after the pause's day up to and including the resume day do not
+count against a stage, as far as they fall within it. A pause never resumed lasts until today while the
+complaint is ``ditunda``, and counts for nothing once its status says otherwise.
 """
 from __future__ import annotations
 
@@ -17,10 +23,14 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.expression import ColumnElement
 
 from queries._sql import nonneg, opd_rollup, utc, wita_date
-from queries.schema import complaint, work_calendar
+from queries.schema import complaint, complaint_event, ts_key, work_calendar
 
 from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, WITA_OFFSET_HOURS  # noqa: F401 - re-used by queries
 DEFAULT_COMPLETION_DAYS = 14  # unknown classification: treated as an ordinary complaint
+PAUSE_KIND = "ditunda"
+# events that mean work goes on again after a postponement
+RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
+STAGES = ("dispatch", "response", "completion")
 
 
 def today_wita(now: dt.datetime) -> dt.date:
@@ -34,26 +44,88 @@ def completion_days_expr(rules) -> ColumnElement:
     return case(*whens, else_=literal(int(rules.completion_days.get("pengaduan", DEFAULT_COMPLETION_DAYS))))
 
 
+def _today(now: dt.datetime):
+    return (select(work_calendar.c.wd_cum.label("today_cum"))
+            .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
+            .subquery("today"))
+
+
+def _min_of(a, b):
+    return case((a < b, a), else_=b)
+
+
+def _max_of(a, b):
+    return case((a > b, a), else_=b)
+
+
+def stage_pauses(rules, now: dt.datetime, where=()):
+    """Per complaint with a pause (among those matching ``where``, conditions on ``complaint``): the working
+    days paused within each stage. Columns: complaint_id, dispatch_paused, response_paused, completion_paused.
+
+    Reads only the ``ditunda`` events (the covering partial index ``ix_event_pause``) of the complaints matching
+    ``where`` (a hash join with them: no probe per complaint) and, for each, the complaint's later events through
+    ``ix_event_complaint`` to find the resume; then those few complaints again by primary key for their stage
+    bounds. Nothing is read per row of the big tables.
+    """
+    ev, nxt = complaint_event.alias("pz_ev"), complaint_event.alias("pz_next")
+    resume = (select(func.min(ts_key(nxt.c.occurred_at)))
+              .where(nxt.c.complaint_id == ev.c.complaint_id, nxt.c.kind.in_(RESUME_KINDS),
+                     nxt.c.occurred_at >= ev.c.occurred_at,
+                     or_(nxt.c.occurred_at > ev.c.occurred_at, nxt.c.id > ev.c.id))
+              .scalar_subquery())
+    raw = (select(ev.c.complaint_id, ts_key(ev.c.occurred_at).label("paused_at"), resume.label("resumed_at"))
+           .select_from(ev.join(complaint, complaint.c.id == ev.c.complaint_id))
+           .where(ev.c.kind == PAUSE_KIND, *where).subquery("pz_raw"))
+    # ditunda events before the same resume are one pause, from the first of them
+    spans = (select(raw.c.complaint_id, func.min(raw.c.paused_at).label("paused_at"), raw.c.resumed_at)
+             .group_by(raw.c.complaint_id, raw.c.resumed_at).subquery("pz_spans"))
+    today = _today(now)
+    cal_p, cal_q = work_calendar.alias("cal_p"), work_calendar.alias("cal_q")
+    cals = {n: work_calendar.alias(f"pz_{n}") for n in ("received", "dispatched", "first_response", "resolved")}
+    src = (spans.join(complaint, complaint.c.id == spans.c.complaint_id)
+           .join(today, true(), isouter=True)
+           .join(cal_p, cal_p.c.day == wita_date(spans.c.paused_at))
+           .outerjoin(cal_q, cal_q.c.day == wita_date(spans.c.resumed_at)))
+    for n, cal in cals.items():
+        src = src.outerjoin(cal, cal.c.day == wita_date(complaint.c[f"{n}_at"]))
+    p = cal_p.c.wd_cum
+    r = case((spans.c.resumed_at.is_(None), case((complaint.c.status == PAUSE_KIND, today.c.today_cum), else_=p)),
+             (cal_q.c.wd_cum.is_(None), today.c.today_cum), else_=cal_q.c.wd_cum)
+    comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
+    bounds = {"dispatch": ("received", "dispatched"), "response": ("dispatched", "first_response"),
+              "completion": (comp_start, "resolved")}
+    cols = []
+    for name, (start, end) in bounds.items():
+        a = cals[start].c.wd_cum
+        b = case((complaint.c[f"{end}_at"].is_(None), today.c.today_cum), else_=cals[end].c.wd_cum)
+        overlap = nonneg(_min_of(r, b) - _max_of(p, a))
+        cols.append(func.coalesce(func.sum(overlap), 0).label(f"{name}_paused"))
+    return select(spans.c.complaint_id, *cols).select_from(src).group_by(spans.c.complaint_id).subquery("pauses")
+
+
 # Stage states as integer codes, ordered by severity, so the overall state is a maximum.
 STATE_CODES = {"met": 1, "late": 2, "ditunda": 3, "on_track": 4, "at_risk": 5, "breached": 6}
 
 
-def _stage_code(b, start: str, end: str, days, at_risk_days: int):
-    """(state code, elapsed working days) of one stage, from the inner layer ``b``."""
+def _stage_code(b, name: str, start: str, end: str, days, at_risk_days: int):
+    """(state code, elapsed working days) of one stage, from the inner layer ``b``; paused days do not count."""
     start_cum, end_cum = b.c[f"{start}_cum"], b.c[f"{end}_cum"]
     start_col, end_col = b.c[f"{start}_at"], b.c[f"{end}_at"]
+    paused = b.c[f"{name}_paused"]
     not_started = or_(start_col.is_(None), start_cum.is_(None))
-    elapsed_open = nonneg(b.c.today_cum - start_cum)
+    used_closed = end_cum - start_cum - paused
+    used_open = b.c.today_cum - start_cum - paused
+    elapsed_open = nonneg(used_open)
     code = case(
         (not_started, None),
-        (end_col.is_not(None), case((end_cum - start_cum <= days, 1), else_=2)),
+        (end_col.is_not(None), case((used_closed <= days, 1), else_=2)),
         (b.c.status == "ditunda", 3),
         (b.c.status.not_in(ACTIVE_STATUSES), None),
-        (b.c.today_cum - start_cum > days, 6),
+        (used_open > days, 6),
         (elapsed_open >= days - at_risk_days, 5),
         else_=4,
     )
-    elapsed = case((not_started, None), (end_col.is_not(None), nonneg(end_cum - start_cum)), else_=elapsed_open)
+    elapsed = case((not_started, None), (end_col.is_not(None), nonneg(used_closed)), else_=elapsed_open)
     return code, elapsed
 
 
@@ -75,11 +147,10 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     """
     cal_r, cal_d = work_calendar.alias("cal_r"), work_calendar.alias("cal_d")
     cal_f, cal_s = work_calendar.alias("cal_f"), work_calendar.alias("cal_s")
-    today = (select(work_calendar.c.wd_cum.label("today_cum"))
-             .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
-             .subquery("today"))
+    today = _today(now)
     eff = opd_rollup(rollup)
     comp_days = completion_days_expr(rules)
+    pz = stage_pauses(rules, now, where)
     inner = (
         select(
             complaint.c.id, complaint.c.ticket, complaint.c.opd_id, eff.c.eff_id, eff.c.eff_code,
@@ -89,6 +160,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
             cal_r.c.wd_cum.label("received_cum"), cal_d.c.wd_cum.label("dispatched_cum"),
             cal_f.c.wd_cum.label("first_response_cum"), cal_s.c.wd_cum.label("resolved_cum"),
             today.c.today_cum, comp_days.label("completion_days"),
+            *(func.coalesce(pz.c[f"{n}_paused"], 0).label(f"{n}_paused") for n in STAGES),
         )
         .select_from(
             complaint
@@ -98,6 +170,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
             .outerjoin(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at))
             .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at))
             .outerjoin(eff, eff.c.opd_id == complaint.c.opd_id)
+            .outerjoin(pz, pz.c.complaint_id == complaint.c.id)
         )
         .where(*where)
         .subquery("sla_base")
@@ -107,9 +180,9 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
     days = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
     stage_defs = {
-        "dispatch": _stage_code(b, "received", "dispatched", days["dispatch"], at_risk),
-        "response": _stage_code(b, "dispatched", "first_response", days["response"], at_risk),
-        "completion": _stage_code(b, comp_start, "resolved", b.c.completion_days, at_risk),
+        "dispatch": _stage_code(b, "dispatch", "received", "dispatched", days["dispatch"], at_risk),
+        "response": _stage_code(b, "response", "dispatched", "first_response", days["response"], at_risk),
+        "completion": _stage_code(b, "completion", comp_start, "resolved", b.c.completion_days, at_risk),
     }
     # Middle layer: each stage as an integer code (severity order) and its elapsed working days.
     m = (
@@ -129,21 +202,22 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     ]
     for n in stage_defs:
         cols += [_label(m.c[f"{n}_code"]).label(f"{n}_state"), m.c[f"{n}_elapsed"],
-                 late_by[n].label(f"{n}_late_by")]
+                 late_by[n].label(f"{n}_late_by"), m.c[f"{n}_paused"]]
     cols += [
         m.c.completion_days, _label(worst).label("sla_state"), _max3(*overdue).label("overdue_wd"),
         nonneg(m.c.today_cum - m.c.received_cum).label("age_wd"),
     ]
     src = m
     if with_deadlines:
+        # a deadline moves later by the working days paused within its stage (so far)
         dl_d, dl_r, dl_c = (work_calendar.alias(n) for n in ("dl_d", "dl_r", "dl_c"))
         comp_start_cum = m.c[f"{comp_start}_cum"]
         src = (
-            m.outerjoin(dl_d, and_(dl_d.c.wd_cum == m.c.received_cum + int(rules.dispatch_days),
-                                   dl_d.c.is_workday.is_(True)))
-            .outerjoin(dl_r, and_(dl_r.c.wd_cum == m.c.dispatched_cum + int(rules.response_days),
-                                  dl_r.c.is_workday.is_(True)))
-            .outerjoin(dl_c, and_(dl_c.c.wd_cum == comp_start_cum + m.c.completion_days,
+            m.outerjoin(dl_d, and_(dl_d.c.wd_cum == m.c.received_cum + int(rules.dispatch_days)
+                                   + m.c.dispatch_paused, dl_d.c.is_workday.is_(True)))
+            .outerjoin(dl_r, and_(dl_r.c.wd_cum == m.c.dispatched_cum + int(rules.response_days)
+                                  + m.c.response_paused, dl_r.c.is_workday.is_(True)))
+            .outerjoin(dl_c, and_(dl_c.c.wd_cum == comp_start_cum + m.c.completion_days + m.c.completion_paused,
                                   dl_c.c.is_workday.is_(True)))
         )
         cols += [dl_d.c.day.label("dispatch_deadline"), dl_r.c.day.label("response_deadline"),
@@ -187,30 +261,37 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
     which callers roll up to OPDs; this evaluates the SLA expression once per complaint.
     """
     cal_r, cal_d = work_calendar.alias("cal_r"), work_calendar.alias("cal_d")
-    today = (select(work_calendar.c.wd_cum.label("today_cum"))
-             .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
-             .subquery("today"))
+    today = _today(now)
     eff = opd_rollup(rollup)
     active = complaint.c.status.in_(ACTIVE_STATUSES)
+    conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
+    # only a running stage has days remaining, so only the pauses of active complaints matter here (a postponed
+    # complaint's stages are not running): fewer pauses to resolve for the wall
+    pz = stage_pauses(rules, now, (complaint.c.status.in_(ACTIVE_STATUSES), *where))
 
-    def remaining(start_col, start_cum, end_col, days):
+    def paused(name):
+        return func.coalesce(pz.c[f"{name}_paused"], 0)
+
+    def remaining(start_col, start_cum, end_col, days, name):
         return case((and_(active, start_col.is_not(None), end_col.is_(None), start_cum.is_not(None)),
-                     days - nonneg(today.c.today_cum - start_cum)), else_=None)
+                     days - nonneg(today.c.today_cum - start_cum - paused(name))), else_=None)
 
     comp_start_col, comp_start_cum = ((complaint.c.received_at, cal_r.c.wd_cum)
                                       if rules.completion_anchor == "received"
                                       else (complaint.c.dispatched_at, cal_d.c.wd_cum))
     rem = least_of(
-        remaining(complaint.c.received_at, cal_r.c.wd_cum, complaint.c.dispatched_at, int(rules.dispatch_days)),
+        remaining(complaint.c.received_at, cal_r.c.wd_cum, complaint.c.dispatched_at, int(rules.dispatch_days),
+                  "dispatch"),
         remaining(complaint.c.dispatched_at, cal_d.c.wd_cum, complaint.c.first_response_at,
-                  int(rules.response_days)),
-        remaining(comp_start_col, comp_start_cum, complaint.c.resolved_at, completion_days_expr(rules)),
+                  int(rules.response_days), "response"),
+        remaining(comp_start_col, comp_start_cum, complaint.c.resolved_at, completion_days_expr(rules),
+                  "completion"),
     )
     src = (complaint.join(today, true(), isouter=True)
            .outerjoin(cal_r, cal_r.c.day == wita_date(complaint.c.received_at))
-           .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at)))
+           .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
+           .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
     age = nonneg(today.c.today_cum - cal_r.c.wd_cum)
-    conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
     if grouped:
         return (select(complaint.c.opd_id, rem.label("remaining_wd"), func.count().label("n"),
                        func.max(age).label("age_wd"))

@@ -75,6 +75,15 @@ def build(engine) -> None:
         insert_cases(conn, CASES)
 
 
+def build_with(engine, cases: dict[str, dict]) -> None:
+    """Like ``build``, with only ``cases`` as complaints (for tests whose period figures must count only theirs)."""
+    build(engine)
+    with engine.begin() as conn:
+        conn.execute(schema.complaint_event.delete())
+        conn.execute(schema.complaint.delete())
+        insert_cases(conn, cases)
+
+
 def ids_by_code(conn, table) -> dict[str, int]:
     return {code: i for i, code in conn.execute(select(table.c.id, table.c.code))}
 

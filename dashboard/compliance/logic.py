@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from core.periods import PERIODS, Period, resolve_period  # noqa: F401 - this feature's interface
-from core.rapor import GRADES, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
+from core.rapor import (GRADES, exact_share_pct, grade, pdf_labels, pdf_sections, rules_text,  # noqa: F401
+                        with_grades)
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none
 
 

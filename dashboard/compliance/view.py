@@ -11,7 +11,7 @@ from core import exports
 from dashboard.compliance import logic as compliance
 from dashboard.data import fetch, sla_rules
 from dashboard.pagectx import page_context
-from core.textsafe import detail_link, md_literal
+from core.textsafe import detail_link, md_literal, plain_text
 from core.timefmt import fmt_wita, now_utc, to_wita
 from queries import calendar, overdue, scorecard
 
@@ -107,7 +107,7 @@ def render() -> None:
             d = drill.data
             table = pd.DataFrame({
                 loc.t("rapor.col_ticket"): d["ticket"],
-                loc.t("rapor.col_title"): d["title"],
+                loc.t("rapor.col_title"): d["title"].map(plain_text),
                 loc.t("rapor.col_received"): d["received_at"].map(lambda v: fmt_wita(v)),
                 loc.t("rapor.col_dispatched"): d["dispatched_at"].map(lambda v: fmt_wita(v)),
                 loc.t("rapor.col_deadline"): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else "–"),

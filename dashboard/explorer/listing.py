@@ -17,7 +17,7 @@ from core import exports
 from core.codes import CLASSIFICATIONS, PRIORITIES, STATUSES
 from dashboard.data import fetch
 from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
-from core.textsafe import md_literal
+from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
 from queries import lookup, search
 
@@ -118,7 +118,7 @@ def _table(df: pd.DataFrame, loc: Locale) -> pd.DataFrame:
     return pd.DataFrame({
         loc.t("rapor.col_ticket"): "aduan?tiket=" + df["ticket"].astype(str),
         loc.t("rapor.col_received"): df["received_at"].map(fmt_wita),
-        loc.t("rapor.col_title"): df["title"].astype(str),
+        loc.t("rapor.col_title"): df["title"].map(plain_text),
         loc.t("exp.col.sector"): df["sector"].fillna("–"),
         loc.t("exp.col.region"): df["region"].fillna("–"),
         loc.t("rapor.opd"): df["opd"].fillna(loc.t("opd.unassigned")),

@@ -11,7 +11,7 @@ from dashboard import access_ui, components
 from dashboard.explorer import listing
 from dashboard.data import fetch
 from dashboard.pagectx import page_context
-from core.textsafe import md_literal
+from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
 from queries import complaint
 
@@ -36,7 +36,7 @@ def render() -> None:
         st.stop()
     c = detail.data.iloc[0]
     st.subheader(loc.t("aduan.title", ticket=md_literal(c["ticket"])))
-    st.text(str(c["title"]))
+    st.text(plain_text(c["title"]))  # <br>, &amp; ... as text: core/textsafe.py
 
     fields = pd.DataFrame({"": [loc.t(k) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
                                                       "rapor.opd", "rapor.col_sla")],
@@ -51,7 +51,7 @@ def render() -> None:
     left.dataframe(fields, hide_index=True, width="stretch")
     right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
     st.caption(loc.t("aduan.body"))
-    body = str(c["body"]) if isinstance(c["body"], str) else "–"
+    body = plain_text(c["body"]) or "–"
     with st.container(height=360 if len(body) > 3000 else "content"):  # a very long text scrolls in its own box
         st.text(body)
     access_ui.reporter_block(c, viewer, loc)
@@ -78,7 +78,7 @@ def render() -> None:
             "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
             loc.t("rapor.col_status"): tl["kind"],
             loc.t("rapor.opd"): tl["opd"].fillna("–"),
-            loc.t("aduan.note"): tl["note"].fillna(""),
+            loc.t("aduan.note"): tl["note"].map(plain_text),
         }), hide_index=True, width="stretch")
         passed = [o for o in tl["opd"].dropna().tolist()]
         st.caption(loc.t("aduan.opds") + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import access_ui, components
 from dashboard.data import fetch
 from dashboard.pagectx import page_context
-from core.textsafe import detail_link
+from core.textsafe import detail_link, plain_text
 from core.timefmt import fmt_wita
 from queries import calendar, quality
 
@@ -53,7 +53,7 @@ def render() -> None:
             e = ex.data
             st.dataframe(pd.DataFrame({
                 loc.t("rapor.col_ticket"): e["ticket"],
-                loc.t("rapor.col_title"): e["title"],
+                loc.t("rapor.col_title"): e["title"].map(plain_text),
                 loc.t("rapor.col_status"): e["status"].map(lambda v: loc.label("status", v)),
                 loc.t("rapor.col_received"): e["received_at"].map(lambda v: fmt_wita(v)),
                 loc.t("rapor.col_detail"): e["ticket"].map(detail_link),

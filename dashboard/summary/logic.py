@@ -142,10 +142,33 @@ def bar_labels(periods, grain: str, within: Period) -> list[str]:
     return out
 
 
-def year_over_year(monthly: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Received per month number (1-12) for ``year`` and the year before: columns month, <year-1>, <year>."""
+def partial_month(today: dt.date, year: int) -> Period | None:
+    """The days of the month in progress (1st to today) when ``year`` is this year, else None."""
+    return Period(today.replace(day=1), today) if today.year == year else None
+
+
+def same_days_a_year_before(part: Period) -> Period:
+    """The same dates of the month in progress, a year earlier (28 Feb stands in for 29 Feb)."""
+    return Period(_shift_year(part.start, -1), _shift_year(part.end, -1))
+
+
+def year_over_year(monthly: pd.DataFrame, year: int, part: Period | None = None,
+                   prev_same_days: int | None = None) -> pd.DataFrame:
+    """Received per month number (1-12) for ``year`` and the year before: columns month, <year-1>, <year>,
+    partial (True for the month in progress).
+
+    The month in progress (``part``, see ``partial_month``) is compared on the same days: its value a year
+    before is ``prev_same_days`` (complaints received on those dates), not the whole month.
+    """
     d = monthly.assign(year=monthly["period"].str[:4].astype(int), month=monthly["period"].str[5:7].astype(int))
     d = d[d["year"].isin((year - 1, year))]
     wide = d.pivot_table(index="month", columns="year", values="received", aggfunc="sum")
-    wide = wide.reindex(index=range(1, 13), columns=[year - 1, year])
-    return wide.reset_index()
+    wide = wide.reindex(index=range(1, 13), columns=[year - 1, year]).reset_index()
+    wide.columns.name = None
+    wide["partial"] = False
+    if part is not None and part.start.year == year:
+        row = wide["month"] == part.start.month
+        wide.loc[row, "partial"] = True
+        if prev_same_days is not None:
+            wide.loc[row, year - 1] = prev_same_days
+    return wide

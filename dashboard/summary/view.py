@@ -79,10 +79,17 @@ def render() -> None:
         c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
         components.drill_chart(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow",
                                container=c1)
+    part = summary.partial_month(today, period.end.year)
+    prev_part = None
+    if part is not None:  # the month in progress against the same dates a year before, not the whole month
+        same = summary.same_days_a_year_before(part).bounds()
+        prev_part = fetch(trend.received_vs_completed, start=same[0], end=same[1], grain="month")
     if yoy.has_data:
         y = period.end.year
+        prev_n = int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None
         c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
-        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y), y, None, loc),
+        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y, part if prev_n is not None else None,
+                                                                prev_n), y, None, loc),
                         config=components.CHART_CONFIG, key="sum-yoy")
 
     # --- by category ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from core.locale import Locale
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
 from core.timefmt import fmt_wita, to_wita
+from core.textsafe import plain_text
 
 
 def icon(name: str) -> str:
@@ -83,7 +84,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int 
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
             f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, loc))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
-            f'{esc(r["title"])}</span></div>'
+            f'{esc(plain_text(r["title"]))}</span></div>'
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
             f'<div class="w-status">{esc(loc.label("status", r.get("status")))}</div></td>'

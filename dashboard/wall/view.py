@@ -26,6 +26,7 @@ from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request
                                   schedule_nightly_reload)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
 from core.timefmt import now_utc, to_wita
+from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
 # A chart with new data gets a new element id; when its fragment's run is coalesced with the live panel's runs,
@@ -90,7 +91,7 @@ def render() -> None:
         memo = state.get("wall-live", {})
         results = [probe, *state.get("wall-panel-results", []),
                    *(memo[k] for k in ("feed_res", "act_res", "late_res") if k in memo)]
-        st.html(header_html(now_utc(), probe.fetched_at, loc))
+        st.html(header_html(now_utc(), probe.fetched_at, loc) + worker_mark_html(worker_heartbeat(), loc))
         components.stale_warning(results, loc, retry=False)  # the fragments retry by themselves
 
     @st.fragment(run_every=SETTINGS.panel_interval_s)
