@@ -27,6 +27,7 @@ NAV = {
     "aduan": ("nav.aduan", ":material/search:"),
     "kualitas-data": ("nav.kualitas_data", ":material/rule:"),
     "notifikasi": ("nav.notifikasi", ":material/notifications:"),
+    "layar": ("nav.layar", ":material/tv:"),
 }
 
 # A local favicon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com (no internet here).

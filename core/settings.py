@@ -108,6 +108,15 @@ _APP = [
             minimum=0, maximum=100, clamp=True),
     Setting("NTBCARE_RETRY_INTERVAL", "int", 5, "seconds between automatic retries of a page whose data is "
             "stale or missing", minimum=1, clamp=True),
+    Setting("NTBCARE_CHANGE_CHECK_MS", "int", 500, "milliseconds between the wall's checks for new data (one tiny "
+            "query shared by every wall); the feed is fetched and redrawn only when it changed", minimum=200,
+            maximum=10000, clamp=True),
+    Setting("NTBCARE_CHART_INTERVAL", "int", 60, "seconds between refreshes of the wall's charts", minimum=5,
+            clamp=True),
+    Setting("NTBCARE_URGENT_BANNER_SECONDS", "int", 30, "seconds the wall announces each new mendesak complaint",
+            minimum=3, clamp=True),
+    Setting("NTBCARE_QUIET_HOURS", "text", "20:00-07:00", "WITA hours (`HH:MM-HH:MM`) when the wall's chime "
+            "(`?suara=1`) stays silent; empty: never; an invalid value keeps 20:00-07:00"),
     Setting("NTBCARE_KIOSK_RELOAD_AT", "text", "03:00", "WITA time (`HH:MM`) of the kiosk wall's nightly full "
             "page reload; empty: never; an invalid value is logged and 03:00 used"),
 ]
@@ -185,6 +194,10 @@ class Settings:
     feed_rows: int = 8
     on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
     retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
+    chart_interval_s: int = 60  # the wall's charts (each redraw rebuilds the chart in the browser)
+    change_check_s: float = 0.5  # the wall asks the database "anything new?" this often (one tiny shared query)
+    urgent_banner_s: int = 30  # how long the wall announces each new mendesak complaint
+    quiet_hours: str = "20:00-07:00"  # WITA hours when the wall's chime (?suara=1) stays silent; empty: never
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -194,6 +207,10 @@ class Settings:
             feed_rows=value("NTBCARE_FEED_ROWS"),
             on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET")),
             retry_interval_s=value("NTBCARE_RETRY_INTERVAL"),
+            chart_interval_s=value("NTBCARE_CHART_INTERVAL"),
+            change_check_s=value("NTBCARE_CHANGE_CHECK_MS") / 1000,
+            urgent_banner_s=value("NTBCARE_URGENT_BANNER_SECONDS"),
+            quiet_hours=value("NTBCARE_QUIET_HOURS"),
         )
 
 

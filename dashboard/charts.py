@@ -88,34 +88,124 @@ def channel_donut(df: pd.DataFrame, title: str, loc: Locale, height: int = 300) 
     return fig
 
 
-# Where each region's label goes, so the five Lombok labels do not pile up on each other.
-LABEL_POSITION = {"5271": "top left", "5201": "bottom left", "5202": "bottom center", "5203": "middle right",
-                  "5208": "top center", "5207": "bottom center", "5204": "top center", "5205": "bottom left",
-                  "5206": "bottom right", "5272": "top right"}
+# Where each region's label goes (lon, lat, above/below the islands): every label sits over the sea with a
+# leader line to its shape, so the five Lombok labels never pile up and Kota Mataram (57 km2) and Kota Bima
+# (208 km2), a few pixels wide on the wall, are named as clearly as Sumbawa. Two lines of name, then the figure.
+CALLOUT = {
+    "5271": (115.80, -8.02, "above"), "5208": (116.33, -7.97, "above"), "5203": (116.86, -8.02, "above"),
+    "5205": (118.05, -7.97, "above"), "5272": (118.92, -7.97, "above"),
+    "5201": (115.80, -9.22, "below"), "5202": (116.33, -9.27, "below"), "5207": (116.88, -9.22, "below"),
+    "5204": (117.55, -9.27, "below"), "5206": (118.62, -9.22, "below"),
+}
+MAP_LON, MAP_LAT = (115.45, 119.3), (-9.72, -7.55)
+MAP_SCALE = ["#3E4A89", "#31688E", "#26828E", "#1F9E89", "#35B779", "#6DCD59", "#B4DE2C", "#FDE725"]  # viridis: few .. many
 
 
-def region_map(regions: pd.DataFrame, backdrop: pd.DataFrame, title: str, loc: Locale, height: int = 300,
-               value: str = "count", links: list[str] | None = None, text_format=None) -> go.Figure:
-    """Bubbles at the 10 kabupaten/kota capitals sized by ``value``, over kecamatan dots that sketch
-    Lombok and Sumbawa. Plain lon/lat axes: no web map tiles, nothing fetched. ``customdata`` holds
-    ``links`` (one per row) when given, else the region codes."""
+def region_name(label: str) -> str:
+    """"Kab. Lombok Tengah" -> "Lombok<br>Tengah"; "Kota Bima" and "Kab. Bima" keep their kind."""
+    name = str(label)
+    if name.startswith("Kab. ") and name != "Kab. Bima":
+        name = name[5:]
+    words = html.escape(name, quote=False).split(" ")
+    return "<br>".join([" ".join(words[:-1]), words[-1]]) if len(words) > 1 else words[0]
+
+
+def _rings(geometry: dict) -> tuple[list, list]:
+    """The outer rings of a (Multi)Polygon as one lon and one lat list, rings separated by None (plotly draws
+    and fills each run between gaps as its own shape)."""
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    lon, lat = [], []
+    for poly in polys:
+        ring = poly[0]
+        lon += [p[0] for p in ring] + [None]
+        lat += [p[1] for p in ring] + [None]
+    return lon, lat
+
+
+_OUTLINES: dict[int, list] = {}
+
+
+def _outlines(shapes: dict) -> list:
+    """(feature, (lon, lat)) largest first, so that Kota Mataram and Kota Bima are drawn over the kabupaten
+    around them; worked out once per GeoJSON object (``dashboard.geo.region_shapes`` returns the same one)."""
+    key = id(shapes)
+    if key not in _OUTLINES:
+        ordered = sorted(shapes["features"], key=lambda f: -len(str(f["geometry"]["coordinates"])))
+        _OUTLINES.clear()
+        _OUTLINES[key] = [(f, _rings(f["geometry"])) for f in ordered]
+    return _OUTLINES[key]
+
+
+def map_colour(v: float, peak: float) -> str:
+    """The fill of a region: MAP_SCALE (viridis, readable with colour-blindness) from blue (none) to yellow
+    (the most), by the square root of the share so that the middle regions stay apart."""
+    share = 0.0 if peak <= 0 else min(1.0, max(0.0, float(v) / peak)) ** 0.5
+    pos = share * (len(MAP_SCALE) - 1)
+    i = min(int(pos), len(MAP_SCALE) - 2)
+    f = pos - i
+    a, b = MAP_SCALE[i], MAP_SCALE[i + 1]
+    rgb = [round(int(a[k:k + 2], 16) * (1 - f) + int(b[k:k + 2], 16) * f) for k in (1, 3, 5)]
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
+
+def region_map(regions: pd.DataFrame, shapes: dict, title: str | None, loc: Locale, height: int = 300,
+               value: str = "count", links: list[str] | None = None, text_format=None,
+               label_size: int = 14) -> go.Figure:
+    """A choropleth of ``value`` per kabupaten/kota over their real boundaries (``dashboard.geo.region_shapes``),
+    each region named with its figure on a callout over the sea, Kota Mataram and Kota Bima included.
+
+    Drawn as filled shapes on plain lon/lat axes (SVG): no base map, no tiles, no file fetched (plotly's geo
+    charts fetch a world topojson from the internet even with every base layer off). ``customdata`` of the
+    callout dots and of every vertex of a shape holds ``links`` (one per row) when given, else the region code:
+    a click on a dot (or a border) drills down, hovering a shape names it."""
+    text_format = text_format or loc.num
     d = regions.assign(_link=links if links is not None else regions["key"])
-    d = d.dropna(subset=["lat", "lon", value]).copy()
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=backdrop["lon"], y=backdrop["lat"], mode="markers", hoverinfo="skip",
-                             marker=dict(size=7, color=theme.GRID)))
+    d = d[d["key"].isin(CALLOUT.keys())].dropna(subset=[value]).copy()
+    by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"])}
+    for f in shapes["features"]:  # a region absent from the counts has none: named too, with 0
+        if f["id"] not in by_key and f["id"] in CALLOUT:
+            by_key[f["id"]] = (f["properties"]["nama"].replace("Kabupaten ", "Kab. "), 0, None)
     peak = max(float(d[value].max()) if len(d) else 1.0, 1e-9)
-    fig.add_trace(go.Scatter(
-        x=d["lon"], y=d["lat"], mode="markers+text",
-        text=[f"{name}<br><b>{(text_format or loc.num)(c)}</b>"
-              for name, c in zip(safe_text(d["label"].str.replace("Kab. ", "", regex=False)), d[value])],
-        textposition=[LABEL_POSITION.get(k, "top center") for k in d["key"]], textfont=dict(size=13, color=theme.TEXT),
-        marker=dict(size=[12 + 34 * (max(c, 0) / peak) ** 0.5 for c in d[value]], color=theme.OKABE_ITO[1],
-                    opacity=0.85, line=dict(color=theme.TEXT, width=1)),
-        customdata=d["_link"], hovertemplate="%{text}<extra></extra>", cliponaxis=False))
-    fig.update_xaxes(visible=False, range=[114.75, 119.75])
-    fig.update_yaxes(visible=False, range=[-9.15, -8.0], scaleanchor="x", scaleratio=1)
-    return _base(fig, height, title, loc)
+    # Traces as plain dicts in a figure that skips plotly's property validation: the ten shapes hold about 3,000
+    # points, and validating them point by point cost more than a second per drawing (every 15 s, per wall).
+    traces = []
+    for f, (lon, lat) in _outlines(shapes):
+        key = f["id"]
+        label, v, link = by_key.get(key, (f["properties"]["nama"], None, None))
+        name = html.escape(str(label), quote=False)
+        traces.append(dict(
+            type="scatter", x=lon, y=lat, mode="lines", fill="toself", line=dict(color=theme.PANEL, width=1.2),
+            fillcolor=theme.GRID if v is None else map_colour(v, peak), hoveron="fills",
+            text=f"{name}: {html.escape(text_format(v)) if v is not None else '–'}", hoverinfo="text",
+            customdata=[link] * len(lon) if link is not None else None))
+    line_x, line_y, dot_x, dot_y, texts, positions, dot_links = [], [], [], [], [], [], []
+    anchors = {f["id"]: f["properties"] for f in shapes["features"]}
+    for key, (label, v, link) in by_key.items():
+        x, y, side = CALLOUT[key]
+        a = anchors.get(key, {})
+        line_x += [a.get("label_lon", x), x, None]
+        line_y += [a.get("label_lat", y), y, None]
+        dot_x.append(x)
+        dot_y.append(y)
+        dot_links.append(link)
+        texts.append(f"{region_name(label)}<br><b><span style='font-size:{label_size + 4}px'>"
+                     f"{html.escape(text_format(v))}</span></b>")
+        positions.append("top center" if side == "above" else "bottom center")
+    traces.append(dict(type="scatter", x=line_x, y=line_y, mode="lines", hoverinfo="skip",
+                       line=dict(color=theme.TEXT, width=1.2)))
+    traces.append(dict(
+        type="scatter", x=dot_x, y=dot_y, mode="markers+text", text=texts, textposition=positions,
+        cliponaxis=False, textfont=dict(size=label_size, color=theme.TEXT), customdata=dot_links,
+        marker=dict(size=12, color=theme.TEXT, line=dict(color=theme.PANEL, width=2)),
+        hovertemplate="%{text}<extra></extra>"))
+    fig = go.Figure(data=traces, _validate=False)
+    fig.update_xaxes(visible=False, range=list(MAP_LON), fixedrange=True)
+    # 1 degree of latitude is 1/cos(8.5 deg) = 1.011 degrees of longitude at NTB's latitude
+    fig.update_yaxes(visible=False, range=list(MAP_LAT), scaleanchor="x", scaleratio=1.011, fixedrange=True)
+    fig = _base(fig, height, title, loc)
+    if d.empty:
+        _empty(fig, loc)
+    return fig
 
 
 def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, loc: Locale,

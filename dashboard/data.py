@@ -110,33 +110,45 @@ def _run(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
 # The live feed: a foreground refresh (the queries take milliseconds) with a ttl of half the interval, so
 # every fragment run shows data at most half an interval old: a new complaint is on the wall within about
 # one interval. Shared by all viewers: ten walls still cost at most one query per ttl.
+# ``version`` is part of the cache key only (never passed to the query): the wall passes the database's change
+# token (``probe``), so that a change is read at once instead of after the ttl.
 @st.cache_data(ttl=max(0.5, SETTINGS.feed_interval_s / 2), max_entries=64, show_spinner=False)
-def _run_fast(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+def _run_fast(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
     return _run(name, kwargs)
 
 
 @st.cache_data(ttl=SETTINGS.panel_interval_s, max_entries=256, show_spinner=False, refresh_mode="background")
-def _run_slow(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+def _run_slow(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
     return _run(name, kwargs)
 
 
 # Whole-table audits (the data-quality page): seconds at a million complaints, so read at most every 10 minutes.
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def _run_rare(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
+def _run_rare(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
     return _run(name, kwargs)
 
 
-def fetch(query: Callable, *, fast: bool = False, rare: bool = False, **kwargs) -> Fetched:
+# The wall's change check (``queries.feed.latest_change``: two primary-key lookups): shared by every session,
+# read at most twice per check interval however many walls ask.
+@st.cache_data(ttl=max(0.1, SETTINGS.change_check_s / 2), max_entries=4, show_spinner=False)
+def _run_probe(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
+    return _run(name, kwargs)
+
+
+def fetch(query: Callable, *, fast: bool = False, rare: bool = False, probe: bool = False, version=None,
+          **kwargs) -> Fetched:
     """Run ``query(conn, **kwargs)`` through the shared cache; never raises for database trouble.
 
     ``now`` and ``rules`` are supplied when the query takes them. Keyword values must be hashable.
-    ``fast``: the live feed's short cache; ``rare``: a 10-minute cache for expensive audits.
+    ``fast``: the live feed's short cache; ``rare``: a 10-minute cache for expensive audits; ``probe``: the
+    wall's change check (a ttl of half the check interval). ``version`` (hashable) joins the cache key: a new
+    version reads the database again before the ttl is over.
     """
     name = f"{query.__module__}.{query.__qualname__}"
     key = (name, tuple(sorted(kwargs.items())))
-    runner = _run_fast if fast else _run_rare if rare else _run_slow
+    runner = _run_probe if probe else _run_fast if fast else _run_rare if rare else _run_slow
     try:
-        data, at = runner(name, key[1])
+        data, at = runner(name, key[1], version)
     except DatabaseConfigError as exc:
         return Fetched(None, None, str(exc), config_error=True)
     except (SQLAlchemyError, OSError) as exc:

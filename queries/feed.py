@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from queries._sql import FUTURE_TOLERANCE, opd_rollup, read_frame, utc
 from queries.schema import channel, complaint, complaint_event, region, sector
@@ -59,4 +59,30 @@ def recent_events(conn, limit: int = 15, kinds: tuple[str, ...] = OPD_ACTIVITY_K
     )
     if now is not None:
         stmt = stmt.where(complaint_event.c.occurred_at <= utc(now) + FUTURE_TOLERANCE)
+    return read_frame(conn, stmt)
+
+
+def latest_change(conn) -> tuple[int, int]:
+    """The newest complaint id and the newest event id: two primary-key lookups (microseconds at a million
+    rows). The wall polls this to learn that something changed before it fetches and redraws anything; every
+    lifecycle step of a complaint writes an event, so a new complaint or a new step changes the pair."""
+    row = conn.execute(select(select(func.max(complaint.c.id)).scalar_subquery(),
+                              select(func.max(complaint_event.c.id)).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def recent_urgent(conn, since: dt.datetime, limit: int = 10, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Mendesak complaints received since ``since`` (newest first, at most ``limit``): id, ticket, received_at,
+    title, sector, region. For the wall's urgent banner; no personal data."""
+    stmt = (
+        select(complaint.c.id, complaint.c.ticket, complaint.c.received_at, complaint.c.title,
+               sector.c.name.label("sector"), region.c.name.label("region"))
+        .select_from(complaint.outerjoin(sector, sector.c.id == complaint.c.sector_id)
+                     .outerjoin(region, region.c.id == complaint.c.region_id))
+        .where(complaint.c.received_at >= utc(since), complaint.c.priority == "mendesak")
+        .order_by(complaint.c.received_at.desc(), complaint.c.id.desc())
+        .limit(int(limit))
+    )
+    if now is not None:
+        stmt = stmt.where(complaint.c.received_at <= utc(now) + FUTURE_TOLERANCE)
     return read_frame(conn, stmt)

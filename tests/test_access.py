@@ -18,7 +18,7 @@ def test_the_policy_of_the_issue():
     assert access.pages_for(WALL) == ["monitor"]
     assert access.pages_for(LEADER) == ["monitor", "ringkasan", "aduan"]
     assert access.pages_for(ADVISER) == ["monitor", "kepatuhan", "ringkasan", "aduan"]
-    assert access.pages_for(ADMIN) == ["monitor", "kepatuhan", "ringkasan", "aduan", "kualitas-data", "notifikasi"]
+    assert access.pages_for(ADMIN) == ["monitor", "kepatuhan", "ringkasan", "aduan", "kualitas-data", "notifikasi", "layar"]
     assert [r for r in access.ROLES if access.may_see_personal(r)] == [ADVISER, ADMIN]
     assert not access.may_open(ADMIN, "no-such-page") and not access.may_open("root", "monitor")
 

@@ -10,7 +10,7 @@ from dashboard import charts
 from dashboard.wall import data as wall_data
 from core.codes import WITA
 from dashboard.data import Fetched
-from dashboard.geo import kecamatan_points
+from dashboard.geo import region_shapes
 from dashboard.wall.html import activity_html, esc, feed_html, overdue_html
 
 ID = LOCALES["id"]
@@ -101,9 +101,11 @@ def test_chart_builders_carry_the_data():
     assert list(donut.data[0].values) == [9, 4, 1]
     regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
                             "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
-    m = charts.region_map(regions, kecamatan_points(), "Peta", ID)
-    assert len(m.data[0].x) == 117 and list(m.data[1].customdata) == ["5271", "5204"]
-    assert m.data[1].text[1] == "Sumbawa<br><b>2</b>"
+    m = charts.region_map(regions, region_shapes(), "Peta", ID)
+    shapes, dots = m.data[:10], m.data[-1]
+    assert all(s.fill == "toself" for s in shapes) and list(dots.customdata)[:2] == ["5271", "5204"]
+    assert dots.text[1] == "Sumbawa<br><b><span style='font-size:18px'>2</span></b>"
+    assert dots.text[0].startswith("Kota<br>Mataram<br>")
     assert m.layout.xaxis.visible is False and "mapbox" not in m.layout and "geo" not in m.to_dict()["layout"]
     tr = pd.DataFrame({"period": ["2026-11-20", "2026-11-22"], "received": [3, 5], "completed": [1, 0]})
     t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", ID)

@@ -12,7 +12,7 @@ from dashboard import access_ui, charts, components
 
 from dashboard.summary import logic as summary
 from dashboard.data import SETTINGS, fetch
-from dashboard.geo import kecamatan_points
+from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
 from core.timefmt import fmt_wita, now_utc, to_wita
 from queries import breakdown, headline, trend
@@ -120,8 +120,8 @@ def render() -> None:
         r1, r2 = st.columns(2)
         r1.subheader(loc.t("sum.region_map_title"))
         r2.subheader(loc.t("sum.region_bar_title"))
-        components.drill_chart(charts.region_map(rates, kecamatan_points(), None, loc,
-                                                 height=380, value="rate", links=links,
+        components.drill_chart(charts.region_map(rates, region_shapes(), None, loc,
+                                                 height=380, value="rate", links=links, label_size=12,
                                                  text_format=lambda v: loc.num(v, 1)),
                                "sum-region-map", container=r1)
         components.drill_chart(charts.category_bar(rates, None, loc, height=380,

@@ -19,12 +19,26 @@ def _wita_midnight(days_back: int) -> dt.datetime:
     return (today - dt.timedelta(days=days_back)).astimezone(dt.timezone.utc)
 
 
-def new_complaints() -> Fetched:
-    return fetch(feed.new_complaints, fast=True, limit=SETTINGS.feed_rows)
+def change_token() -> Fetched:
+    """(newest complaint id, newest event id): the shared change check, read at most twice per check interval
+    for all walls together. The live panel fetches and redraws only when it changes (or once per feed interval)."""
+    return fetch(feed.latest_change, probe=True)
 
 
-def opd_activity() -> Fetched:
-    return fetch(feed.recent_events, fast=True, limit=8)
+def new_complaints(version=None) -> Fetched:
+    return fetch(feed.new_complaints, fast=True, version=version, limit=SETTINGS.feed_rows)
+
+
+def opd_activity(version=None) -> Fetched:
+    return fetch(feed.recent_events, fast=True, version=version, limit=8)
+
+
+def recent_urgent(version=None) -> Fetched:
+    """Mendesak complaints of the last hour or so (the urgent banner); the start moves in 10-minute steps so
+    that every wall shares one cache entry."""
+    now = dt.datetime.now(dt.timezone.utc)
+    since = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0) - dt.timedelta(hours=1)
+    return fetch(feed.recent_urgent, fast=True, version=version, since=since, limit=10)
 
 
 def late_opds() -> Fetched:

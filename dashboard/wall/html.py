@@ -52,8 +52,17 @@ def _link(text, links: bool = True, **params) -> str:
     return f'<a class="w-link" href="{esc(explorer_link(**params))}" target="_self">{esc(text)}</a>'
 
 
+def feed_ago(ts, now: dt.datetime, loc: Locale) -> str:
+    """How long ago, to the minute ("< 1 mnt", "12 mnt", "3 jam"): the feed's markup then changes once a
+    minute at most, not on every refresh, so the browser keeps its rows instead of rebuilding them."""
+    local = to_wita(ts)
+    if local is not None and (now - local).total_seconds() < 60:
+        return loc.t("ago.under_minute")
+    return loc.ago(ts, now)
+
+
 def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int = 120, links: bool = True) -> str:
-    """The live feed of new complaints, newest first: one row per complaint."""
+    """The live feed of new complaints, newest first: one row per complaint (ages to the minute)."""
     if df is None or df.empty:
         return f'<div class="w-empty">{esc(loc.t("wall.feed_empty"))}</div>'
     out = ['<table class="w-feed"><tbody>']
@@ -73,7 +82,7 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int 
         out.append(
             f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
-            f'<div class="w-ago">{esc(loc.ago(r["received_at"], now))}</div></td>'
+            f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, loc))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
             f'{esc(plain_text(r["title"]))}</span></div>'
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
@@ -95,7 +104,7 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, loc: Locale) -> str:
             f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
             f'<td><div class="w-act-what">{esc(loc.label("event", kind))} · <b>{esc(r.get("opd"))}</b></div>'
             f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
-            f'{esc(loc.ago(r["occurred_at"], now))}</div></td></tr>')
+            f'{esc(feed_ago(r["occurred_at"], now, loc))}</div></td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -133,3 +142,15 @@ def header_html(now: dt.datetime, data_at: dt.datetime | None, loc: Locale) -> s
             f'<div class="w-now"><span class="w-date">{esc(loc.t("wall.date", date=local.strftime("%d-%m-%Y")))}</span>'
             f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
             f'<span class="w-tz">WITA</span></div></div>')
+
+
+def urgent_banner_html(item, loc: Locale, waiting: int = 0) -> str:
+    """The banner that announces a new mendesak complaint across the room: its title (citizen text, escaped),
+    sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
+    more = f'<span class="w-alert-more">{esc(loc.t("wall.urgent_more", n=waiting))}</span>' if waiting else ""
+    meta = " · ".join(esc(x) for x in (item.sector, item.region))
+    return (f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
+            f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(loc.t("wall.urgent_label"))}'
+            f'<span class="w-alert-ticket">{esc(item.ticket)}</span>{more}</div>'
+            f'<div class="w-alert-title">{esc(item.title)}</div>'
+            f'<div class="w-alert-meta">{meta}</div></div>')

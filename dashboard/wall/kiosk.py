@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -64,6 +65,21 @@ a.w-link:hover {{ text-decoration: underline; }}
 /* The outage warning floats over the header instead of pushing the wall below the screen's edge. */
 .st-key-stale-warning {{ position: fixed; top: 0.4rem; left: 26rem; right: 20rem; z-index: 1000; }}
 .w-empty {{ font-size: 1.1rem; color: {theme.MUTED}; padding: 0.5rem; }}
+/* The urgent banner floats over the KPI row (nothing below moves), readable across the room. Its border
+   glows once every 2 seconds (0.5 Hz, far below the 3 flashes a second that can trigger seizures), and not
+   at all for viewers who ask for reduced motion. */
+.st-key-urgent-banner {{ position: fixed; top: 4.4rem; left: 1.2rem; right: 1.2rem; width: auto !important; z-index: 999; }}
+.w-alert {{ background: {theme.STATE_COLOUR["breached"]}; color: #000; border-radius: 0.6rem; padding: 0.6rem 1.4rem 0.8rem;
+  border: 0.35rem solid #000; box-shadow: 0 0.6rem 2.4rem rgba(0, 0, 0, 0.7); animation: w-alert-glow 2s ease-in-out infinite; }}
+.w-alert-label {{ font-size: 1.6rem; font-weight: 800; letter-spacing: 0.04em; display: flex; gap: 1rem; align-items: baseline; }}
+.w-alert-ticket {{ font-weight: 700; font-variant-numeric: tabular-nums; }}
+.w-alert-more {{ margin-left: auto; font-size: 1.3rem; font-weight: 700; }}
+.w-alert-title {{ font-size: 3.1rem; font-weight: 800; line-height: 1.15; overflow: hidden; display: -webkit-box;
+  -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow-wrap: anywhere; }}
+.w-alert-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+@keyframes w-alert-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
+@media (prefers-reduced-motion: reduce) {{ .w-alert {{ animation: none; }} }}
+.st-key-wall-sound, .st-key-wall-reload {{ position: fixed !important; width: 0; height: 0; overflow: hidden; }}
 </style>
 """
 
@@ -156,3 +172,45 @@ def schedule_nightly_reload(kiosk: bool, now: dt.datetime | None = None) -> dt.d
     with st.container(key="kiosk-reload"):  # out of the layout: the wall keeps its exact fit
         st.html(reload_script(delay_ms), unsafe_allow_javascript=True)
     return when
+
+
+# --- Remote reload (the admin page `layar`) and the optional chime ------------------------------------------
+
+def request_page_reload() -> None:
+    """Reload this page now, once the server answers its health check (the nightly reload's script)."""
+    with st.container(key="wall-reload"):
+        st.html(reload_script(0), unsafe_allow_javascript=True)
+
+
+CHIME_FILE = Path(__file__).resolve().parent.parent / "assets" / "chime.wav"
+
+
+def chime_script() -> str:
+    """Defines ``window.__ntbcareChime(id)``: plays the chime shipped with the app (dashboard/assets/chime.wav,
+    made by dashboard/assets/make_chime.py) once per announcement id. Browsers refuse sound before a user
+    gesture: the kiosk browser needs ``--autoplay-policy=no-user-gesture-required`` (README)."""
+    import base64
+    with open(CHIME_FILE, "rb") as fh:
+        src = "data:audio/wav;base64," + base64.b64encode(fh.read()).decode("ascii")
+    return f"""<script>
+(function () {{
+  const w = window;
+  w.__ntbcareChime = function (id) {{
+    if (w.__ntbcareChimed === id) return;
+    w.__ntbcareChimed = id;
+    try {{ const a = new Audio("{src}"); a.volume = 0.8; a.play().catch(function () {{}}); }} catch (e) {{}}
+  }};
+}})();
+</script>"""
+
+
+def enable_sound() -> None:
+    """On ``?suara=1``: load the chime once per page (the banner calls it for each announcement)."""
+    with st.container(key="wall-sound"):
+        st.html(chime_script(), unsafe_allow_javascript=True)
+
+
+def chime(announcement_id: int) -> None:
+    """Sound the chime for this announcement (once: the same markup on the next refresh does nothing)."""
+    st.html(f"<script>window.__ntbcareChime && window.__ntbcareChime({int(announcement_id)});</script>",
+            unsafe_allow_javascript=True)
