@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.data import SETTINGS, Fetched, fetch
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
+from core.codes import WITA
 from queries import breakdown, feed, headline, overdue, trend
 
 SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
@@ -14,8 +15,7 @@ SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
 
 def _wita_midnight(days_back: int) -> dt.datetime:
     """Midnight WITA ``days_back`` days ago, in UTC, truncated so the cache key changes once a day."""
-    wita = dt.timezone(dt.timedelta(hours=8))
-    today = dt.datetime.now(wita).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = dt.datetime.now(WITA).replace(hour=0, minute=0, second=0, microsecond=0)
     return (today - dt.timedelta(days=days_back)).astimezone(dt.timezone.utc)
 
 
@@ -48,7 +48,7 @@ def headline_figures(late: Fetched, period: Fetched) -> dict | None:
 
 def first_day(days_back: int) -> dt.date:
     """The WITA date ``days_back`` days ago (the first day the wall's period charts count)."""
-    return (_wita_midnight(days_back) + dt.timedelta(hours=8)).date()
+    return _wita_midnight(days_back).astimezone(WITA).date()
 
 
 def sector_days_back(period: str) -> int:
