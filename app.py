@@ -26,6 +26,7 @@ NAV = {
     "ringkasan": ("nav.ringkasan", ":material/insights:"),
     "aduan": ("nav.aduan", ":material/search:"),
     "kualitas-data": ("nav.kualitas_data", ":material/rule:"),
+    "notifikasi": ("nav.notifikasi", ":material/notifications:"),
 }
 
 # A local favicon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com (no internet here).

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two set-up commands of NTB Care Monitor, with nothing but Python 3.11 needed to start.
 
-    python3 dev.py app    # the app on the embedded SQLite demo database, kept live by the simulator
+    python3 dev.py app    # the app on the embedded SQLite demo database, kept live by the simulator, and the
+                          # alert worker (python -m alerts run: demo notices, to the outbox only)
     python3 dev.py test   # the layer contract, then the whole test suite (extra arguments go to pytest)
 
 Both create `.venv` and install the pinned requirements on first use (and again when they change).
@@ -51,17 +52,23 @@ def cmd_app(args: list[str]) -> int:
         subprocess.run([str(PY), "-m", "data_seed", "init"], cwd=ROOT, check=True)
     if not env.get("DATABASE_URL"):  # the sample database: let a newcomer see every page without a login
         env.setdefault("NTBCARE_DEMO_ROLE", "admin")
-    sim = None
+    sim = worker = None
     if env.get("NTBCARE_SIMULATOR", "1") != "0":
         sim = subprocess.Popen([str(PY), "-m", "data_seed", "live"], cwd=ROOT)
+    if not env.get("DATABASE_URL") and env.get("NTBCARE_ALERTS_WORKER", "1") != "0":
+        # the alert worker on the demo database: notices marked [DEMO], kept in the outbox (page notifikasi)
+        # unless targets are configured (docs/alerts.md)
+        say("alert worker: demo, notices to the outbox only (page notifikasi)")
+        worker = subprocess.Popen([str(PY), "-m", "alerts", "run"], cwd=ROOT, env={**env, "NTBCARE_ALERTS_DEMO": "1"})
     try:
         return subprocess.call([str(PY), "-m", "dashboard.serve", *args], cwd=ROOT, env=env)
     except KeyboardInterrupt:
         return 0
     finally:
-        if sim is not None:
-            sim.terminate()
-            sim.wait(10)
+        for proc in (sim, worker):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
 
 
 def cmd_test(args: list[str]) -> int:

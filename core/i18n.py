@@ -378,6 +378,11 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+from core.i18n_alerts import STRINGS as _ALERT_STRINGS  # noqa: E402 - the worker's notices and page notifikasi
+
+STRINGS.update(_ALERT_STRINGS)
+
+
 def normalise_lang(value: str | None) -> str:
     value = (value or "").strip().lower()
     return value if value in LANGS else DEFAULT_LANG

@@ -195,3 +195,6 @@ class Settings:
             on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET")),
             retry_interval_s=value("NTBCARE_RETRY_INTERVAL"),
         )
+
+
+from core import alert_settings as _alert_settings  # noqa: E402,F401 - registers the alert worker's settings

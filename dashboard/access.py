@@ -43,6 +43,7 @@ PAGES: tuple[PageAccess, ...] = (
     PageAccess("ringkasan", "pages/summary.py", frozenset({LEADER, ADVISER, ADMIN})),
     PageAccess("aduan", "pages/complaint.py", frozenset({LEADER, ADVISER, ADMIN})),
     PageAccess("kualitas-data", "pages/data_quality.py", frozenset({ADMIN})),
+    PageAccess("notifikasi", "pages/notifications.py", frozenset({ADMIN})),
 )
 PAGE_ROLES: dict[str, frozenset[str]] = {p.url_path: p.roles for p in PAGES}
 

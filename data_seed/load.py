@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from core.sla import build_calendar
 from queries import schema
+from queries.alerts import TABLE_NAMES as ALERT_TABLES
 
 
 class SeedError(Exception):
@@ -33,6 +34,8 @@ def prepare_empty_database(engine: Engine, reset: bool) -> None:
     with engine.begin() as conn:
         existing = set(inspect(conn).get_table_names())
         ours = {t.name for t in schema.metadata.sorted_tables}
+        alert_tables = set(ALERT_TABLES) & existing  # the alert worker's tables in the demo file (SQLite)
+        ours |= alert_tables
         if not existing:
             return
         if not reset:
@@ -43,6 +46,8 @@ def prepare_empty_database(engine: Engine, reset: bool) -> None:
         if foreign:
             raise SeedError(f"Basis data berisi tabel lain ({', '.join(sorted(foreign))}); tidak ada yang dihapus.")
         schema.metadata.drop_all(conn)
+        for name in alert_tables:
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
 def create_schema(conn: Connection) -> None:

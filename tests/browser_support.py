@@ -55,6 +55,8 @@ class StreamlitServer:
         raise RuntimeError("streamlit did not become healthy")
 
     def stop(self) -> None:
+        if self._log.closed:
+            return
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -79,6 +81,62 @@ def wait_ready(page, timeout_ms: int = 30000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
                            timeout=timeout_ms)
+
+
+def main_text(page) -> str:
+    """The main area's text, once it is visible."""
+    from playwright.sync_api import expect
+
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_be_visible()
+    return main.inner_text()
+
+
+def open_page(page, url: str) -> str:
+    """Open ``url`` like a typed address in ``page`` and return the main area's text."""
+    page.goto(url)
+    wait_ready(page)
+    return main_text(page)
+
+
+def nav_paths(page) -> list[str]:
+    """The URL paths of the links in the sidebar navigation, top to bottom."""
+    links = page.locator("a[data-testid='stSidebarNavLink']")
+    return [links.nth(i).get_attribute("href").split("?")[0].rsplit("/", 1)[1] for i in range(links.count())]
+
+
+# the wall's panels, each of which must be entirely on screen
+PANELS = [".w-header", ".w-feed", ".w-late", ".w-act", "[data-testid='stMetric']", "[data-testid='stPlotlyChart']"]
+
+
+def open_wall(page, server, query: str = "kiosk=1"):
+    """The wall in ``page`` (a new page, e.g. from the ``new_page`` fixture), with its feed and four charts."""
+    import pytest
+    from playwright.sync_api import expect
+
+    page.on("dialog", lambda d: pytest.fail(f"a dialog opened on the wall: {d.message}"))
+    page.goto(f"{server.url}/monitor?{query}")
+    wait_ready(page)
+    expect(page.locator(".w-feed")).to_be_visible(timeout=20000)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=20000)
+    return page
+
+
+def assert_fits(page, width, height):
+    """No scrolling in either direction and every panel entirely on screen."""
+    geometry = page.evaluate("""() => {
+        const doc = document.scrollingElement, main = document.querySelector('[data-testid=stMain]');
+        return {docScroll: doc.scrollHeight - doc.clientHeight, mainScroll: main.scrollHeight - main.clientHeight,
+                docWide: doc.scrollWidth - doc.clientWidth};
+    }""")
+    assert geometry == {"docScroll": 0, "mainScroll": 0, "docWide": 0}
+    for selector in PANELS:
+        loc = page.locator(selector)
+        assert loc.count() >= 1, selector
+        for i in range(loc.count()):
+            box = loc.nth(i).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
 
 
 def screenshot(url: str, out: Path, width: int, height: int, settle_s: float = 2.0) -> None:

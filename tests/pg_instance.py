@@ -309,6 +309,66 @@ class PgInstance:
         return self.url(name)
 
 
+class PgStandby(PgInstance):
+    """A hot standby of a running ``PgInstance``: the primary's data copied by ``pg_basebackup`` and kept up
+    to date by streaming replication, in a directory and on a port of its own::
+
+        with PgInstance() as primary, PgStandby(primary) as standby:
+            primary.create_database("ntbcare_x")          # shows up on the standby too
+            standby.wait_replayed()                        # everything committed on the primary is readable
+            standby.url("ntbcare_x")                       # read-only: hot standby
+
+    The copy is made on the first ``start()`` (instead of ``initdb``), exactly as docs/deployment.md tells an
+    operator: ``pg_basebackup -h PRIMARY -p PORT -U postgres -D DIR -R -X stream -c fast`` (``-R`` writes
+    ``standby.signal`` and ``primary_conninfo``), then the standby's own port and socket directory are set.
+    A standby that is stopped and started again catches up from the primary by itself.
+    """
+
+    def __init__(self, primary: PgInstance, base_dir: Path | None = None):
+        super().__init__(base_dir)
+        self.primary = primary
+
+    def _initdb(self, timeout: float) -> None:
+        if not os.access(self.bindir / "pg_basebackup", os.X_OK):
+            raise RuntimeError(f"PostgreSQL binaries missing: pg_basebackup not found in {self.bindir}")
+        self._server.run("pg_basebackup", "-h", HOST, "-p", str(self.primary.port), "-U", SUPERUSER,
+                         "-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast", "--no-sync",
+                         timeout=timeout)
+        settings = {"port": str(self.port), "unix_socket_directories": f"'{self.directory}'", "hot_standby": "on"}
+        with open(self.data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:  # later lines win
+            conf.write("\n# tests/pg_instance.py: PgStandby\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
+
+    def create_database(self, name: str) -> str:
+        raise RuntimeError("a hot standby is read-only: create the database on the primary")
+
+    def wait_replayed(self, timeout: float = 30) -> float:
+        """Wait until the standby has replayed everything committed on the primary so far; returns the seconds
+        it took. RuntimeError after timeout."""
+        import psycopg2
+
+        def lsn(port: int, query: str):
+            conn = psycopg2.connect(host=HOST, port=port, user=SUPERUSER, dbname="postgres", connect_timeout=5)
+            try:
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute(query)
+                    return cur.fetchone()[0]
+            finally:
+                conn.close()
+
+        started = time.monotonic()
+        target = lsn(self.primary.port, "SELECT pg_current_wal_lsn()")
+        while True:
+            behind = lsn(self.port, "SELECT pg_wal_lsn_diff(%s, coalesce(pg_last_wal_replay_lsn(), '0/0'))"
+                         .replace("%s", f"'{target}'"))
+            if behind is not None and behind <= 0:
+                return time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"standby on port {self.port} still {behind} bytes behind the primary after "
+                                   f"{timeout:g}s{self._server.log_tail()}")
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def pg_instance():
     """A started, private PgInstance; closed (server stopped, directory deleted) after the test."""

@@ -1,6 +1,6 @@
 """The dashboard's read-only role (deploy/readonly_role.sql) on a private PostgreSQL, for tests.
 
-``readonly_db`` (module scope; import it into a test module) is a started ``PgInstance`` holding the
+``readonly_db`` (a session fixture in tests/conftest.py; nothing to import) is a started ``PgInstance`` holding the
 hand-built dataset, written by the owner (``postgres``), and the role ``ntbcare_ro`` made by the real
 script through the real ``psql`` (run twice: it must be re-runnable). Tests run the app with
 ``DATABASE_URL=readonly_db.ro_url``. A private server keeps the role off the shared local one; tests
@@ -8,6 +8,7 @@ that stop it start it again.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -67,8 +68,9 @@ class ReadonlyDb:
         return make_engine(self.owner_url)
 
 
-@pytest.fixture(scope="module")
-def readonly_db():
+@contextlib.contextmanager
+def readonly_database():
+    """A started private PostgreSQL with the dataset and the role (the script applied twice); closed on exit."""
     with PgInstance() as pg:
         database = "ntbcare_ro"
         owner_url = pg.create_database(database)
@@ -79,3 +81,10 @@ def readonly_db():
             res = apply_script(pg, database)
             assert res.returncode == 0, res.stderr
         yield ReadonlyDb(pg, database, owner_url, role_url(pg, database))
+
+
+@pytest.fixture(scope="module")
+def readonly_db():
+    """Kept for modules that import it; tests/conftest.py has the same fixture for the whole session."""
+    with readonly_database() as db:
+        yield db

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from dashboard import access
 from dashboard.access import ADMIN, ADVISER, LEADER, WALL, AccessConfig, AccessConfigError, load_config, resolve
 from tests.access_users import USERS
@@ -20,7 +18,7 @@ def test_the_policy_of_the_issue():
     assert access.pages_for(WALL) == ["monitor"]
     assert access.pages_for(LEADER) == ["monitor", "ringkasan", "aduan"]
     assert access.pages_for(ADVISER) == ["monitor", "kepatuhan", "ringkasan", "aduan"]
-    assert access.pages_for(ADMIN) == ["monitor", "kepatuhan", "ringkasan", "aduan", "kualitas-data"]
+    assert access.pages_for(ADMIN) == ["monitor", "kepatuhan", "ringkasan", "aduan", "kualitas-data", "notifikasi"]
     assert [r for r in access.ROLES if access.may_see_personal(r)] == [ADVISER, ADMIN]
     assert not access.may_open(ADMIN, "no-such-page") and not access.may_open("root", "monitor")
 
@@ -137,19 +135,6 @@ def everything_shown(at) -> str:
     return "\n".join([str(at.main), *(df.value.to_string() for df in at.main.dataframe)])
 
 
-def open_as(who: str, url_path: str, query: dict | None = None, **kw) -> AppTest:
-    """Open ``url_path`` as ``who`` the way a typed URL does: the page is chosen by its URL path, and app.py
-    decides what runs there (the first run, as admin, only makes every page script known to AppTest)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60, **kw)
-    at.user = USERS["admin"]
-    at.run()
-    at.switch_page(PAGE_FILES[url_path])
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.user = USERS[who]
-    return at.run()
-
-
 def page_shows(at, url_path: str) -> bool:
     """Whether the real page ran (each page's own content), checked on values from the dataset."""
     if url_path == "monitor":
@@ -165,8 +150,8 @@ def page_shows(at, url_path: str) -> bool:
 
 @pytest.mark.parametrize("who", list(USERS))
 @pytest.mark.parametrize("url_path", ["monitor", "kepatuhan", "ringkasan", "aduan"])
-def test_each_role_sees_exactly_its_pages_and_fields(app_env, who, url_path):
-    at = open_as(who, url_path, QUERY.get(url_path))
+def test_each_role_sees_exactly_its_pages_and_fields(app_env, open_page, who, url_path):
+    at = open_page(who, url_path, QUERY.get(url_path))  # as a typed URL: app.py decides what runs there
     assert not at.exception
     role = WALL if who in ("anonymous", "unmapped") else who
     main = everything_shown(at)
@@ -196,13 +181,13 @@ def test_each_role_sees_exactly_its_pages_and_fields(app_env, who, url_path):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "unmapped", "leader", "adviser"])
-def test_no_restricted_page_script_runs_for_a_role_without_it(app_env, who):
+def test_no_restricted_page_script_runs_for_a_role_without_it(app_env, open_page, who):
     """Every restricted page there is (kualitas-data too, once its script exists), opened by its URL path."""
     role = WALL if who in ("anonymous", "unmapped") else who
     refused = [s for s in access.PAGES if (ROOT / s.file).exists() and not access.may_open(role, s.url_path)]
     assert refused or who == "adviser"  # the others lack kepatuhan at least; an adviser only kualitas-data
     for spec in refused:
-        at = open_as(who, spec.url_path)
+        at = open_page(who, spec.url_path)
         assert not at.exception
         messages = [m.value for m in [*at.main.info, *at.main.warning]]
         assert len(messages) == 1 and REFUSAL.get(who, "tidak tersedia untuk peran") in messages[0], spec.url_path
@@ -211,27 +196,22 @@ def test_no_restricted_page_script_runs_for_a_role_without_it(app_env, who):
             at.switch_page(spec.file)
 
 
-def test_a_page_script_run_without_the_entrypoint_still_refuses(app_env):
+def test_a_page_script_run_without_the_entrypoint_still_refuses(app_env, open_page):
     for who in ("anonymous", "leader"):
-        at = AppTest.from_file(str(ROOT / "pages" / "compliance.py"), default_timeout=60)
-        at.user = USERS[who]
-        at.run()
+        at = open_page(who, "pages/compliance.py", script_alone=True)
         assert not at.exception and not at.dataframe and not at.title
         assert len(at.info) + len(at.warning) == 1
-    at = AppTest.from_file(str(ROOT / "pages" / "complaint.py"), default_timeout=60)
-    at.user = USERS["anonymous"]
-    at.query_params["tiket"] = "T05"
-    at.run()
+    at = open_page("anonymous", "pages/complaint.py", {"tiket": "T05"}, script_alone=True)
     assert not at.dataframe and not at.text_input and "Silakan masuk" in at.info[0].value
     assert "Baiq Rahasia" not in everything_shown(at) and "Tambang" not in everything_shown(at)
 
 
-def test_sidebar_shows_who_is_logged_in_and_the_way_out(app_env):
-    at = open_as("adviser", "monitor")
+def test_sidebar_shows_who_is_logged_in_and_the_way_out(app_env, open_page):
+    at = open_page("adviser", "monitor")
     assert [t.value for t in at.sidebar.text] == ["Staf Ahli"]
     assert [c.value for c in at.sidebar.caption] == ["Peran: staf ahli"]
     assert [b.label for b in at.sidebar.button] == ["Keluar"]
-    at = open_as("unmapped", "monitor")
+    at = open_page("unmapped", "monitor")
     assert page_shows(at, "monitor")  # the wall, and a clear message why nothing else
     assert [w.value for w in at.sidebar.warning] == [
         "Akun Anda belum diberi peran di NTB Care Monitor, jadi hanya monitor yang dapat dibuka. Hubungi admin NTB Care."]
@@ -242,49 +222,33 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_secret": "s", "server_metadata_url": "http://localhost:1/.well-known/openid-configuration"}
 
 
-def test_logged_out_viewer_gets_a_login_button_when_login_is_configured(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["anonymous"]
-    at.run()
+def test_logged_out_viewer_gets_a_login_button_when_login_is_configured(app_env, open_page):
+    at = open_page("anonymous")
     assert [b.label for b in at.sidebar.button] == [] and "Login belum dikonfigurasi" in at.sidebar.caption[0].value
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = USERS["anonymous"]
-    at.run()
+    at = open_page("anonymous", secrets={"auth": AUTH})
     assert [b.label for b in at.sidebar.button] == ["Masuk"]
 
 
-def test_kiosk_has_no_login_and_no_sidebar(app_env):
+def test_kiosk_has_no_login_and_no_sidebar(app_env, open_page):
     for who in ("anonymous", "adviser"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.secrets["auth"] = AUTH
-        at.user = USERS[who]
-        at.query_params["kiosk"] = "1"
-        at.run()
+        at = open_page(who, query={"kiosk": "1"}, secrets={"auth": AUTH})
         assert page_shows(at, "monitor")
         assert len(at.sidebar.children) == 0 and not at.button
 
 
-def test_role_mapping_from_secrets_with_a_group_claim(app_env, monkeypatch):
+def test_role_mapping_from_secrets_with_a_group_claim(app_env, open_page, monkeypatch):
     monkeypatch.delenv("NTBCARE_ACCESS_USERS")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["ntbcare_access"] = {"claim": "groups", "claim_roles": {"ntbcare-staf-ahli": "adviser"}}
-    at.user = {"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai", "ntbcare-staf-ahli"]}
-    at.run()
-    at.switch_page("pages/compliance.py")
-    at.query_params.update(QUERY["kepatuhan"])
-    at.run()
+    at = open_page({"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai", "ntbcare-staf-ahli"]},
+                   "kepatuhan", QUERY["kepatuhan"],
+                   secrets={"ntbcare_access": {"claim": "groups", "claim_roles": {"ntbcare-staf-ahli": "adviser"}}})
     assert page_shows(at, "kepatuhan")
     at.user = {"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai"]}
     at.run()
     assert not page_shows(at, "kepatuhan") and "belum diberi peran" in at.warning[0].value
 
 
-def test_a_malformed_mapping_fails_closed_with_a_message(app_env, monkeypatch):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["admin"]
-    at.run()
-    at.switch_page("pages/compliance.py")
+def test_a_malformed_mapping_fails_closed_with_a_message(app_env, open_page, monkeypatch):
+    at = open_page("admin", "kepatuhan")
     monkeypatch.setenv("NTBCARE_ACCESS_USERS", "admin@ntbprov.go.id=superadmin")
     at.run()
     assert not page_shows(at, "kepatuhan") and not at.dataframe
@@ -301,18 +265,11 @@ def test_demo_role_only_on_the_embedded_demo_database():
     assert access.demo_role({"NTBCARE_DEMO_ROLE": "root"}) is None and access.demo_role({}) is None
 
 
-def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.browser_support import ROOT
+def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env, open_page):
     monkeypatch.delenv("DATABASE_URL")  # the embedded demo database ...
     monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///"):]))
     monkeypatch.setenv("NTBCARE_DEMO_ROLE", "adviser")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["anonymous"]
-    at.run()  # through app.py first (a switch_page before any run would run the page script alone)
-    at.switch_page("pages/compliance.py")
-    at.run()
+    at = open_page("anonymous", "kepatuhan")  # through app.py (the page script alone would not know the demo)
     assert not at.exception
     assert [w.value for w in at.sidebar.warning] == [
         "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."]

@@ -1,50 +1,42 @@
 """The compliance page in chromium: the rapor, a click on a row drills down, a link opens the complaint."""
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.engine import make_engine
 from tests import dataset
-from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
-from tests.oidc_support import LoginApp, login
+from tests.browser_support import ARTIFACTS, wait_ready
 
 pytestmark = pytest.mark.browser
 MARCH = "periode=rentang&dari=2026-03-01&sampai=2026-03-31"
 
 
 @pytest.fixture(scope="module")
-def server(db_factory):
+def server(db_factory, app_server):
     url = db_factory.url("postgresql")
     engine = make_engine(url, must_exist=False)
     dataset.build(engine)
-    with LoginApp(url, "kepatuhan") as srv:  # the page is for advisers: a real login (tests/oidc_support.py)
-        yield srv
     engine.dispose()
+    return app_server(url, login=True, name="kepatuhan")  # the page is for advisers: a real login
 
 
-def test_rapor_drill_down_and_detail(server):
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        login(page, server, "adviser")
-        page.goto(f"{server.url}/kepatuhan?{MARCH}&opd=D11")
-        wait_ready(page)
-        expect(page.locator("[data-testid='stMain']").get_by_text("Kepatuhan OPD")).to_be_visible()
-        expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=20000)
-        # ?opd=D11 preselects Dishub: its one open complaint is listed
-        expect(page.get_by_text("Aduan belum selesai — Dishub")).to_be_visible(timeout=20000)
-        page.screenshot(path=str(ARTIFACTS / "kepatuhan-dishub.png"), full_page=True)
-        # choose another OPD in the picker: the drill-down follows and the URL records it
-        page.locator(".st-key-kep-opd").click()
-        page.get_by_role("option", name="PUPR-PKP").click()
-        expect(page.get_by_text("Aduan belum selesai — PUPR-PKP")).to_be_visible(timeout=20000)
-        assert "opd=N02" in page.url
-        page.screenshot(path=str(ARTIFACTS / "kepatuhan-pupr-pkp.png"), full_page=True)
-        # the complaint's detail page by ticket
-        page.goto(f"{server.url}/aduan?tiket=T06")
-        wait_ready(page)
-        expect(page.get_by_text("Aduan T06")).to_be_visible(timeout=20000)
-        expect(page.get_by_text("Jembatan putus di Praya").first).to_be_visible()
-        # an adviser sees the reporter, in the "Pelapor" table (who sees it: tests/test_access.py)
-        expect(page.locator("[data-testid='stDataFrame']").filter(has_text="Kontak")).to_contain_text("Baiq Rahasia")
-        page.screenshot(path=str(ARTIFACTS / "aduan-T06.png"), full_page=True)
-        browser.close()
+def test_rapor_drill_down_and_detail(server, browse):
+    page = browse(server, "adviser", "kepatuhan", MARCH + "&opd=D11", width=1600, height=1000)
+    expect(page.locator("[data-testid='stMain']").get_by_text("Kepatuhan OPD")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=20000)
+    # ?opd=D11 preselects Dishub: its one open complaint is listed
+    expect(page.get_by_text("Aduan belum selesai — Dishub")).to_be_visible(timeout=20000)
+    page.screenshot(path=str(ARTIFACTS / "kepatuhan-dishub.png"), full_page=True)
+    # choose another OPD in the picker: the drill-down follows and the URL records it
+    page.locator(".st-key-kep-opd").click()
+    page.get_by_role("option", name="PUPR-PKP").click()
+    expect(page.get_by_text("Aduan belum selesai — PUPR-PKP")).to_be_visible(timeout=20000)
+    assert "opd=N02" in page.url
+    page.screenshot(path=str(ARTIFACTS / "kepatuhan-pupr-pkp.png"), full_page=True)
+    # the complaint's detail page by ticket
+    page.goto(f"{server.url}/aduan?tiket=T06")
+    wait_ready(page)
+    expect(page.get_by_text("Aduan T06")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("Jembatan putus di Praya").first).to_be_visible()
+    # an adviser sees the reporter, in the "Pelapor" table (who sees it: tests/test_access.py)
+    expect(page.locator("[data-testid='stDataFrame']").filter(has_text="Kontak")).to_contain_text("Baiq Rahasia")
+    page.screenshot(path=str(ARTIFACTS / "aduan-T06.png"), full_page=True)

@@ -3,35 +3,33 @@ complaints it counted; the summary and the explorer fit a phone (390 px) without
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from data_seed.cli import main as seed_main
-from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
-from tests.oidc_support import LoginApp, login
+from tests.browser_support import ARTIFACTS, wait_ready
+from tests.oidc_support import login
 
 pytestmark = pytest.mark.browser
 COUNT = re.compile(r"^([\d.]+) aduan cocok$")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, app_server):
     url = f"sqlite:///{tmp_path_factory.mktemp('drill') / 'demo.sqlite'}"
     assert seed_main(["init", "--database-url", url, "--complaints", "3000", "--seed", "5", "--quiet"]) == 0
-    with LoginApp(url, "explorer") as srv:  # ringkasan, aduan and kepatuhan need a login
-        yield srv
+    return app_server(url, login=True, name="explorer")  # ringkasan, aduan and kepatuhan need a login
 
 
 @pytest.fixture(scope="module")
-def browser(server):
-    """A browser logged in as an adviser, who may open every page here (new pages share the cookie)."""
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        context = b.new_context()
-        first = context.new_page()
-        login(first, server, "adviser")
-        first.close()
-        yield context
-        b.close()
+def adviser(server, browser):
+    """A browser context logged in (once, for the module) as an adviser, who may open every page here: new
+    pages share the cookie."""
+    context = browser.new_context()
+    first = context.new_page()
+    login(first, server, "adviser")
+    first.close()
+    yield context
+    context.close()
 
 
 def wait_for_path(page, path: str, needle: str) -> None:
@@ -46,8 +44,8 @@ def explorer_count(page) -> int:
     return int(COUNT.match(heading.inner_text().strip()).group(1).replace(".", ""))
 
 
-def test_click_on_a_summary_bar_opens_its_complaints(server, browser):
-    page = browser.new_page()
+def test_click_on_a_summary_bar_opens_its_complaints(server, adviser):
+    page = adviser.new_page()
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(f"{server.url}/ringkasan?periode=12_bulan")
     wait_ready(page)
@@ -70,8 +68,8 @@ def test_click_on_a_summary_bar_opens_its_complaints(server, browser):
     page.close()
 
 
-def test_click_on_a_wall_count_opens_its_complaints(server, browser):
-    page = browser.new_page()
+def test_click_on_a_wall_count_opens_its_complaints(server, adviser):
+    page = adviser.new_page()
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{server.url}/monitor")
     wait_ready(page)
@@ -86,10 +84,10 @@ def test_click_on_a_wall_count_opens_its_complaints(server, browser):
 
 
 @pytest.mark.parametrize("path", ["ringkasan", "aduan", "aduan?sla=breached&urut=opd", "kepatuhan"])
-def test_pages_fit_a_phone_and_a_desktop(server, browser, path):
+def test_pages_fit_a_phone_and_a_desktop(server, adviser, path):
     name = re.sub(r"[^a-z0-9]+", "-", path).strip("-")
     for label, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1920, "height": 1080})):
-        page = browser.new_page()
+        page = adviser.new_page()
         page.set_viewport_size(viewport)
         outside = []  # no internet at run time: every request stays on the dashboard's own server
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:"))

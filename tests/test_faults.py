@@ -12,14 +12,12 @@ import re
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest  # the type
 
 from dashboard import data
 from core.timefmt import to_wita
 from tests import dataset
-from tests.access_users import USERS
-from tests.browser_support import ROOT
-from tests.readonly import fingerprint, readonly_db  # noqa: F401
+from tests.readonly import fingerprint
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
 STALE = re.compile(r"Menampilkan data terakhir per (\d\d:\d\d:\d\d) WITA \((\d+) (dtk|mnt) lalu\)\. "
@@ -46,15 +44,6 @@ def app_as_role(monkeypatch, readonly_db):
     data.reset()
     assert fingerprint(owner) == before  # nothing written, whatever happened
     owner.dispose()
-
-
-def kepatuhan() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["adviser"]
-    at.switch_page("pages/compliance.py")
-    for k, v in MARCH.items():
-        at.query_params[k] = v
-    return at.run()
 
 
 def rapor(at: AppTest) -> pd.DataFrame:
@@ -90,10 +79,10 @@ def assert_stale(at: AppTest, cause: str, good: pd.DataFrame, read_between: tupl
     pd.testing.assert_frame_equal(rapor(at), good)
 
 
-def test_database_down_at_start_then_back(app_as_role):
+def test_database_down_at_start_then_back(app_as_role, open_page):
     pg = app_as_role()
     pg.stop()
-    at = kepatuhan()
+    at = open_page("adviser", "kepatuhan", MARCH)
     assert_no_traceback(at)
     assert warnings(at) == ["Basis data tidak dapat dihubungi. Data belum tersedia; mencoba lagi otomatis."]
     assert not at.dataframe
@@ -104,10 +93,10 @@ def test_database_down_at_start_then_back(app_as_role):
     assert int(rapor(at).set_index("OPD").loc["ESDM", "Didisposisikan (periode)"]) == 1
 
 
-def test_database_down_mid_session_keeps_the_rapor_with_its_age_then_recovers(app_as_role):
+def test_database_down_mid_session_keeps_the_rapor_with_its_age_then_recovers(app_as_role, open_page):
     pg = app_as_role()
     t0 = dt.datetime.now(dt.timezone.utc)
-    at = kepatuhan()
+    at = open_page("adviser", "kepatuhan", MARCH)
     t1 = dt.datetime.now(dt.timezone.utc)
     assert not warnings(at)
     good = rapor(at)
@@ -129,10 +118,10 @@ def test_database_down_mid_session_keeps_the_rapor_with_its_age_then_recovers(ap
     assert at.dataframe[1].value["Tiket"].tolist() == ["T06"]  # N02's drill-down, read after the outage
 
 
-def test_query_slower_than_the_statement_timeout(app_as_role, readonly_db):
+def test_query_slower_than_the_statement_timeout(app_as_role, open_page, readonly_db):
     app_as_role(NTBCARE_STATEMENT_TIMEOUT_MS=400)
     t0 = dt.datetime.now(dt.timezone.utc)
-    at = kepatuhan()
+    at = open_page("adviser", "kepatuhan", MARCH)
     t1 = dt.datetime.now(dt.timezone.utc)
     good = rapor(at)
     locker = readonly_db.owner_engine()
@@ -151,10 +140,10 @@ def test_query_slower_than_the_statement_timeout(app_as_role, readonly_db):
     pd.testing.assert_frame_equal(rapor(at), good)
 
 
-def test_connection_pool_exhausted(app_as_role):
+def test_connection_pool_exhausted(app_as_role, open_page):
     app_as_role(NTBCARE_DB_POOL_SIZE=2, NTBCARE_DB_MAX_OVERFLOW=0, NTBCARE_DB_POOL_TIMEOUT=1)
     t0 = dt.datetime.now(dt.timezone.utc)
-    at = kepatuhan()
+    at = open_page("adviser", "kepatuhan", MARCH)
     t1 = dt.datetime.now(dt.timezone.utc)
     good = rapor(at)
     engine = data.get_engine()  # the app's own engine and pool
@@ -176,32 +165,25 @@ def test_connection_pool_exhausted(app_as_role):
     ({"NTBCARE_STATEMENT_TIMEOUT_MS": "lima"}, "NTBCARE_STATEMENT_TIMEOUT_MS harus berupa bilangan bulat"),
     ({"NTBCARE_DB_POOL_SIZE": "0"}, "NTBCARE_DB_POOL_SIZE harus 1 atau lebih"),
 ])
-def test_bad_fault_settings_give_a_clear_message(app_as_role, env, needle):
+def test_bad_fault_settings_give_a_clear_message(app_as_role, open_page, env, needle):
     app_as_role(**env)
-    at = kepatuhan()
+    at = open_page("adviser", "kepatuhan", MARCH)
     assert not at.exception and "Traceback" not in str(at.main)
     assert any(needle in e.value.replace("\\", "") for e in at.error)  # shown escaped (literal markdown)
 
 
-def test_english_messages(app_as_role):
+def test_english_messages(app_as_role, open_page):
     pg = app_as_role()
     pg.stop()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["adviser"]
-    at.switch_page("pages/compliance.py")
-    at.query_params["lang"] = "en"
-    at.run()
+    at = open_page("adviser", "kepatuhan", {"lang": "en"})
     assert_no_traceback(at)
     assert warnings(at) == ["The database cannot be reached. No data yet; retrying automatically."]
 
 
-def test_explorer_down_mid_session_keeps_its_list(app_as_role):
+def test_explorer_down_mid_session_keeps_its_list(app_as_role, open_page):
     """The explorer (aduan) reads three results with two warnings' worth of places: one message, no crash."""
     pg = app_as_role()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["leader"]
-    at.switch_page("pages/complaint.py")
-    at.run()
+    at = open_page("leader", "aduan")
     assert_no_traceback(at)
     assert not warnings(at)
     listed = at.dataframe[0].value

@@ -5,14 +5,12 @@ the page. (AppTest never fires timers; only a real server shows the recovery hap
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests import dataset
-from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
-from tests.oidc_support import LoginApp, login
-from tests.readonly import ROLE, fingerprint, readonly_db  # noqa: F401
-from tests.test_wall_browser import assert_fits, open_wall
+from tests.browser_support import ARTIFACTS, assert_fits, open_wall, wait_ready
+from tests.readonly import ROLE, fingerprint
 
 pytestmark = pytest.mark.browser
 RETRY = 2
@@ -26,14 +24,6 @@ COUNT_RUNS = """() => {  // counts the page's script runs from now on (window.__
         if (app.getAttribute('data-test-script-state') === 'running') window.__runs++; });
     window.__runObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -52,36 +42,36 @@ def assert_no_traceback(page) -> None:
     assert "Traceback" not in page.content()
 
 
-def test_the_wall_runs_as_the_read_only_role(browser, readonly_db, owner):
-    with StreamlitServer(readonly_db.ro_url, ENV, ARTIFACTS / "wall-readonly.log") as server:
-        page = open_wall(browser, server)
-        newest = sorted(dataset.CASES, key=lambda k: dataset.CASES[k]["received_at"], reverse=True)[:8]
-        tickets = [row.get_attribute("data-ticket") for row in page.locator(".w-feed tr").all()]
-        assert tickets == newest
-        expect(page.locator("[data-testid='stMetric']")).to_have_count(7)
-        expect(page.locator(".st-key-stale-warning")).to_have_count(0)
-        assert_fits(page, 1920, 1080)
-        assert_no_traceback(page)
-        with owner.connect() as conn:  # the server's connections really are the role's
-            users = conn.execute(text("SELECT DISTINCT usename FROM pg_stat_activity "
-                                      "WHERE application_name = 'ntbcare-monitor' AND pid <> pg_backend_pid()")).scalars().all()
-        assert users == [ROLE]
-        page.screenshot(path=str(ARTIFACTS / "wall-readonly-role.png"))
-        page.close()
+def test_the_wall_runs_as_the_read_only_role(new_page, app_server, readonly_db, owner):
+    server = app_server(readonly_db.ro_url, ENV, name="wall-readonly")
+    page = open_wall(new_page(1920, 1080), server)
+    newest = sorted(dataset.CASES, key=lambda k: dataset.CASES[k]["received_at"], reverse=True)[:8]
+    tickets = [row.get_attribute("data-ticket") for row in page.locator(".w-feed tr").all()]
+    assert tickets == newest
+    expect(page.locator("[data-testid='stMetric']")).to_have_count(7)
+    expect(page.locator(".st-key-stale-warning")).to_have_count(0)
+    assert_fits(page, 1920, 1080)
+    assert_no_traceback(page)
+    with owner.connect() as conn:  # the server's connections really are the role's
+        users = conn.execute(text("SELECT DISTINCT usename FROM pg_stat_activity "
+                                  "WHERE application_name = 'ntbcare-monitor' AND pid <> pg_backend_pid()")).scalars().all()
+    assert users == [ROLE]
+    page.screenshot(path=str(ARTIFACTS / "wall-readonly-role.png"))
+    page.close()
+    server.stop()
 
 
-def test_database_down_at_start_recovers_by_itself(browser, readonly_db, owner):
+def test_database_down_at_start_recovers_by_itself(new_page, browse, app_server, readonly_db, owner):
     pg = readonly_db.pg
     pg.stop()
     env = {**ENV, "NTBCARE_PANEL_INTERVAL": "4"}  # the wall's slower panels retry sooner
-    with LoginApp(readonly_db.ro_url, "faults-down-at-start", extra_env=env) as server:
-        kep = browser.new_page(viewport={"width": 1600, "height": 1000})
-        login(kep, server, "adviser")  # kepatuhan is an adviser's page (tests/oidc_support.py)
-        kep.goto(f"{server.url}/kepatuhan?{MARCH}")
-        wait_ready(kep)
+    server = app_server(readonly_db.ro_url, env, login=True, name="faults-down-at-start", fresh=True)
+    try:
+        # kepatuhan is an adviser's page: a real login (tests/oidc_support.py)
+        kep = browse(server, "adviser", "kepatuhan", MARCH, width=1600, height=1000)
         expect(kep.locator(".st-key-stale-warning p")).to_have_text(
             "Basis data tidak dapat dihubungi. Data belum tersedia; mencoba lagi otomatis.", timeout=20000)
-        wall = browser.new_page(viewport={"width": 1920, "height": 1080})
+        wall = new_page(1920, 1080)
         wall.goto(f"{server.url}/monitor?kiosk=1")
         wait_ready(wall)
         expect(wall.locator(".st-key-stale-warning")).to_contain_text("Basis data tidak dapat dihubungi",
@@ -110,3 +100,5 @@ def test_database_down_at_start_recovers_by_itself(browser, readonly_db, owner):
         kep.screenshot(path=str(ARTIFACTS / "kepatuhan-recovered.png"))
         kep.close()
         wall.close()
+    finally:
+        server.close()  # a fresh server for this test: its first start saw the database down

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
-from streamlit.testing.v1 import AppTest
 
 from core.locale import LOCALES
 from dashboard import data
@@ -29,8 +28,6 @@ from core.sla import reference_complaint_sla
 from core.textsafe import detail_link, md_literal
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t, complaint_event
-from tests.access_users import USERS
-from tests.browser_support import ROOT
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
 
 ID = LOCALES["id"]
@@ -299,15 +296,7 @@ def hostile_app(hostile_db, monkeypatch):
     data.reset()
 
 
-def run_page(page: str | None, query: dict | None = None) -> AppTest:
-    """The page as an admin (who may open every page and sees reporter data: the widest view)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["admin"]
-    if page:
-        at.switch_page(page)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+ADMIN = "admin"  # the pages as an admin, who may open every page and sees reporter data: the widest view
 
 
 MARKDOWN_ELEMENTS = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success")
@@ -330,8 +319,8 @@ def table_counts(engine) -> tuple:
                 c.execute(select(func.count()).select_from(complaint_event)).scalar_one())
 
 
-def test_monitor_escapes_hostile_titles(hostile_app):
-    at = run_page(None)
+def test_monitor_escapes_hostile_titles(hostile_app, open_page):
+    at = open_page(ADMIN)
     assert not at.exception
     feed_html = next(h.proto.body for h in at.get("html") if 'class="w-feed"' in h.proto.body)
     for t in ("H22", "H01", "H02"):
@@ -341,8 +330,8 @@ def test_monitor_escapes_hostile_titles(hostile_app):
     assert_no_raw_citizen_text_in_markdown(at)
 
 
-def test_kepatuhan_lists_hostile_titles_literally_with_safe_links(hostile_app):
-    at = run_page("pages/compliance.py")
+def test_kepatuhan_lists_hostile_titles_literally_with_safe_links(hostile_app, open_page):
+    at = open_page(ADMIN, "pages/compliance.py")
     assert not at.exception
     drill = at.dataframe[1].value.set_index("Tiket")  # the worst row: complaints not dispatched yet
     for t in (*FORMULA_TICKETS, "H01", "H19", "H22"):
@@ -354,8 +343,8 @@ def test_kepatuhan_lists_hostile_titles_literally_with_safe_links(hostile_app):
 
 @pytest.mark.parametrize("hostile_db", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("ticket", list(CASES))
-def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, ticket):
-    at = run_page("pages/complaint.py", {"tiket": ticket})
+def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, open_page, ticket):
+    at = open_page(ADMIN, "pages/complaint.py", {"tiket": ticket})
     assert not at.exception
     case = CASES[ticket]
     texts = [e.value for e in at.text]
@@ -366,22 +355,22 @@ def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, ticket):
     assert_no_raw_citizen_text_in_markdown(at)
 
 
-def test_complaint_page_timeline_shows_events_in_time_order(hostile_app):
-    at = run_page("pages/complaint.py", {"tiket": "H08"})
+def test_complaint_page_timeline_shows_events_in_time_order(hostile_app, open_page):
+    at = open_page(ADMIN, "pages/complaint.py", {"tiket": "H08"})
     timeline = at.dataframe[-1].value
     assert timeline["WITA"].tolist() == ["09-03-2026 08:00", "10-03-2026 09:00", "13-03-2026 09:00",
                                          "16-03-2026 09:00", "20-03-2026 09:00"]
     assert timeline["Catatan"].iloc[0] == "<script>alert(4)</script> **catatan** =1+1"
 
 
-def test_summary_page_renders(hostile_app):
-    at = run_page("pages/summary.py")
+def test_summary_page_renders(hostile_app, open_page):
+    at = open_page(ADMIN, "pages/summary.py")
     assert not at.exception
     assert_no_raw_citizen_text_in_markdown(at)
 
 
-def test_data_quality_page(hostile_app):
-    at = run_page("pages/data_quality.py")
+def test_data_quality_page(hostile_app, open_page):
+    at = open_page(ADMIN, "pages/data_quality.py")
     assert not at.exception
     table = at.dataframe[0].value.set_index("Pemeriksaan")
     formula = table.loc["Judul yang dibaca spreadsheet sebagai rumus (diawali = + - @)"]
@@ -397,8 +386,8 @@ def test_data_quality_page(hostile_app):
     assert_no_raw_citizen_text_in_markdown(at)
 
 
-def test_data_quality_page_in_english(hostile_app):
-    at = run_page("pages/data_quality.py", {"lang": "en"})
+def test_data_quality_page_in_english(hostile_app, open_page):
+    at = open_page(ADMIN, "pages/data_quality.py", {"lang": "en"})
     assert not at.exception and at.title[0].value == "Data quality"
     table = at.dataframe[0].value.set_index("Check")
     assert int(table.loc["Duplicate events (same complaint, kind and time)", "Count"]) == 3
@@ -420,9 +409,9 @@ SQL_FRAGMENTS = [
 
 
 @pytest.mark.parametrize("page,query,kind,note", SQL_FRAGMENTS)
-def test_sql_fragments_in_the_url_are_only_text(hostile_app, page, query, kind, note):
+def test_sql_fragments_in_the_url_are_only_text(hostile_app, open_page, page, query, kind, note):
     before = table_counts(hostile_app)
-    at = run_page(page, query)
+    at = open_page(ADMIN, page, query)
     assert not at.exception
     if kind:
         assert any(note in e.value for e in at.get(kind)), [e.value for e in at.get(kind)]

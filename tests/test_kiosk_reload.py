@@ -6,14 +6,9 @@ import logging
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from core.codes import WITA
-from core.engine import make_engine
 from dashboard.wall.kiosk import RELOAD_ENV, next_reload, parse_reload_at, reload_at_from_env, reload_script
-from tests import dataset
-from tests.browser_support import ROOT
 
 UTC = dt.timezone.utc
 THREE = dt.time(3, 0)
@@ -70,37 +65,24 @@ def test_reload_script_waits_for_the_delay_and_checks_the_server_first():
     assert script.index("_stcore/health") < script.index("location.reload()")
 
 
-@pytest.fixture
-def app_env(monkeypatch, db_factory):
-    url = db_factory.url("sqlite")
-    dataset.build(make_engine(url, must_exist=False))
-    monkeypatch.setenv("DATABASE_URL", url)
-    data.reset()
-    yield url
-    data.reset()
-
-
-def wall_scripts(query: dict) -> list[str]:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
+def wall_scripts(open_page, query: dict) -> list[str]:
+    at = open_page("anonymous", query=query)
     assert not at.exception
     assert "w-feed" in " ".join(h.proto.body for h in at.get("html"))
     return [h.proto.body for h in at.get("html") if "location.reload()" in h.proto.body]
 
 
-def test_only_the_kiosk_wall_schedules_the_reload_for_the_configured_time(app_env, monkeypatch):
+def test_only_the_kiosk_wall_schedules_the_reload_for_the_configured_time(app_env, open_page, monkeypatch):
     at = (dt.datetime.now(WITA) + dt.timedelta(hours=2)).replace(microsecond=0)
     monkeypatch.setenv(RELOAD_ENV, at.strftime("%H:%M:%S"))
-    assert wall_scripts({}) == []  # an adviser's wall in a normal browser tab is never reloaded
-    scripts = wall_scripts({"kiosk": "1"})
+    assert wall_scripts(open_page, {}) == []  # an adviser's wall in a normal browser tab is never reloaded
+    scripts = wall_scripts(open_page, {"kiosk": "1"})
     assert len(scripts) == 1
     delay_ms = int(re.search(r"const delayMs = (\d+);", scripts[0])[1])
     due = dt.datetime.now(WITA) + dt.timedelta(milliseconds=delay_ms)
     assert abs((due - at).total_seconds()) < 60  # the page ran just now: the delay points at the configured time
 
 
-def test_an_empty_setting_disables_the_reload(app_env, monkeypatch):
+def test_an_empty_setting_disables_the_reload(app_env, open_page, monkeypatch):
     monkeypatch.setenv(RELOAD_ENV, "")
-    assert wall_scripts({"kiosk": "1"}) == []
+    assert wall_scripts(open_page, {"kiosk": "1"}) == []

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest  # the type
 
 from dashboard import data
 from core.settings import SlaRules
@@ -17,9 +17,7 @@ from core.i18n import t
 from core.sla import reference_complaint_sla
 from queries import schema
 from tests import dataset
-from tests.access_users import USERS
-from tests.browser_support import ROOT
-from tests.readonly import CONTRACT_TABLES, PASSWORD, ROLE, apply_script, fingerprint, psql, readonly_db  # noqa: F401
+from tests.readonly import CONTRACT_TABLES, ROLE, apply_script, fingerprint, psql
 
 READ_ONLY_TXN, NO_PRIVILEGE = "25006", "42501"
 
@@ -35,15 +33,8 @@ def as_role(monkeypatch, readonly_db):
     owner.dispose()
 
 
-def app(page: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    # the weakest role that may open the page (dashboard/access.py): kepatuhan is an adviser's, the rest a leader's
-    at.user = USERS["adviser" if page == "pages/compliance.py" else "leader"]
-    if page:
-        at.switch_page(page)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+# each page as the weakest role that may open it (dashboard/access.py): kepatuhan is an adviser's, the rest a leader's
+MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
 
 
 def assert_clean(at: AppTest) -> None:
@@ -119,8 +110,8 @@ def test_the_role_cannot_write_even_when_it_asks_for_a_read_write_transaction(re
 
 # --- the app as the role ------------------------------------------------------------------------------
 
-def test_monitor_works_as_the_role(as_role):
-    at = app()
+def test_monitor_works_as_the_role(as_role, open_page):
+    at = open_page("leader")
     assert_clean(at)
     got = {m.label: m.value for m in at.metric}
     now = dt.datetime.now(dt.timezone.utc)
@@ -134,8 +125,8 @@ def test_monitor_works_as_the_role(as_role):
     assert all(f'data-ticket="{ticket}"' in html for ticket in newest)  # the live feed
 
 
-def test_kepatuhan_works_as_the_role(as_role):
-    at = app("pages/compliance.py", periode="rentang", dari="2026-03-01", sampai="2026-03-31")
+def test_kepatuhan_works_as_the_role(as_role, open_page):
+    at = open_page("adviser", "kepatuhan", MARCH)
     assert_clean(at)
     rapor = at.dataframe[0].value.set_index("OPD")
     assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
@@ -145,21 +136,21 @@ def test_kepatuhan_works_as_the_role(as_role):
     assert not at.exception and any(b.label == "Unduh PDF" for b in at.get("download_button"))
 
 
-def test_aduan_works_as_the_role(as_role):
-    at = app("pages/complaint.py", tiket="T05")
+def test_aduan_works_as_the_role(as_role, open_page):
+    at = open_page("leader", "aduan", {"tiket": "T05"})
     assert_clean(at)
     assert "Tambang ilegal di sungai" in [x.value for x in at.text]
     assert at.dataframe[3].value["OPD"].tolist() == ["DLHK", "ESDM", "ESDM", "ESDM"]
 
 
-def test_explorer_works_as_the_role(as_role):
-    at = app("pages/complaint.py")
+def test_explorer_works_as_the_role(as_role, open_page):
+    at = open_page("leader", "aduan")
     assert_clean(at)
     assert sorted(at.dataframe[0].value["Tiket"]) == [f"aduan?tiket={k}" for k in sorted(dataset.CASES)]
 
 
-def test_ringkasan_works_as_the_role(as_role):
-    at = app("pages/summary.py", periode="rentang", dari="2026-03-01", sampai="2026-03-31")
+def test_ringkasan_works_as_the_role(as_role, open_page):
+    at = open_page("leader", "ringkasan", MARCH)
     assert_clean(at)
     got = {m.label: m.value for m in at.metric}
     march = [c for c in dataset.CASES.values() if (c["received_at"].year, c["received_at"].month) == (2026, 3)]
@@ -167,17 +158,17 @@ def test_ringkasan_works_as_the_role(as_role):
     assert got[t("sum.open_now", "id")] == "8"
 
 
-def test_a_missing_grant_gets_its_own_message(readonly_db, as_role):
+def test_a_missing_grant_gets_its_own_message(readonly_db, as_role, open_page):
     with as_role.begin() as conn:
         conn.execute(text(f"REVOKE SELECT ON work_calendar FROM {ROLE}"))
     try:
-        at = app("pages/compliance.py")
+        at = open_page("adviser", "kepatuhan")
         assert not at.exception
         assert any("tidak berhak membaca data ini" in w.value and "readonly_role.sql" in w.value for w in at.warning)
     finally:
         assert apply_script(readonly_db.pg, readonly_db.database).returncode == 0
     data.reset()
-    assert_clean(app("pages/compliance.py"))
+    assert_clean(open_page("adviser", "kepatuhan"))
 
 
 # --- writes through the app's own engine -----------------------------------------------------------------
@@ -195,8 +186,8 @@ def _try_writes(engine) -> list[str]:
     return codes
 
 
-def test_a_write_through_the_apps_engine_is_refused(as_role):
-    app()  # the app made its engine
+def test_a_write_through_the_apps_engine_is_refused(as_role, open_page):
+    open_page("leader")  # the app made its engine
     engine = data.get_engine()
     assert engine.url.username == ROLE
     before = fingerprint(as_role)

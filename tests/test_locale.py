@@ -79,18 +79,12 @@ def test_no_builder_has_a_default_language_or_a_bare_lang_parameter():
     assert inspect.signature(i18n.t).parameters["lang"].default is inspect.Parameter.empty
 
 
-def test_english_pages_show_english_numbers(app_env):
+def test_english_pages_show_english_numbers(app_env, open_page):
     """`ringkasan` for March 2026 with ?lang=en: the same figures as in Indonesian, in English forms."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.access_users import USERS
-
     shown = {}
     for lang in ("id", "en"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.user = USERS["leader"]
-        at.query_params.update({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "lang": lang})
-        at.switch_page("pages/summary.py").run()
+        at = open_page("leader", "ringkasan",
+                       {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "lang": lang})
         assert not at.exception
         shown[lang] = {m.label: m.value for m in at.metric}
         assert any(re.search(r"\d", c.value) for c in at.caption)

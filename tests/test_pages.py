@@ -2,14 +2,13 @@
 import datetime as dt
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from core.settings import SlaRules
 from core.sla import reference_complaint_sla
 from tests import dataset
-from tests.access_users import USERS
-from tests.browser_support import ROOT
+
+MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
 
 
 def metrics(at) -> dict[str, str]:
@@ -25,8 +24,8 @@ def expected_now_counts():
     return len(open_cases), states.count("breached"), states.count("at_risk")
 
 
-def test_monitor_shows_headline_counts_from_the_database(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+def test_monitor_shows_headline_counts_from_the_database(app_env, open_page):
+    at = open_page("anonymous")
     assert not at.exception
     got = metrics(at)
     n_open, n_breached, n_at_risk = expected_now_counts()
@@ -39,10 +38,8 @@ def test_monitor_shows_headline_counts_from_the_database(app_env):
         assert secret not in html and secret not in str(at.main)
 
 
-def test_english_with_lang_en(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params["lang"] = "en"
-    at.run()
+def test_english_with_lang_en(app_env, open_page):
+    at = open_page("anonymous", query={"lang": "en"})
     assert "Open" in metrics(at) and "Overdue" in metrics(at)
     assert "NTB Care — Complaint Monitor" in " ".join(h.proto.body for h in at.get("html"))
 
@@ -51,10 +48,10 @@ def test_english_with_lang_en(app_env):
     ("mysql://nope", "error", "tidak didukung"),  # misconfigured: says what is wrong
     ("postgresql://postgres@127.0.0.1:1/x", "warning", "tidak dapat dihubungi"),  # unreachable: retries
 ])
-def test_database_trouble_gives_a_friendly_message(monkeypatch, url, kind, needle):
+def test_database_trouble_gives_a_friendly_message(monkeypatch, open_page, url, kind, needle):
     monkeypatch.setenv("DATABASE_URL", url)
     data.reset()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = open_page("anonymous")
     assert not at.exception
     assert any(needle in e.value for e in getattr(at, kind))
     assert all(m.value == "–" for m in at.metric)
@@ -63,28 +60,15 @@ def test_database_trouble_gives_a_friendly_message(monkeypatch, url, kind, needl
 
 @pytest.mark.parametrize("query", [{"kiosk": "1", "rotate": "20"}, {"rotate": "abc", "sektor": "bogus"},
                                    {"sektor": "30", "lang": "xx"}])
-def test_wall_url_options_never_crash(app_env, query):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
+def test_wall_url_options_never_crash(app_env, open_page, query):
+    at = open_page("anonymous", query=query)
     assert not at.exception
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "w-feed" in html and "w-late" in html
 
 
-def kepatuhan(query: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["adviser"]
-    at.run()
-    at.switch_page("pages/compliance.py")
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env):
-    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"})
+def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env, open_page):
+    at = open_page("adviser", "kepatuhan", MARCH)
     assert not at.exception
     rapor = at.dataframe[0].value.set_index("OPD")
     assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
@@ -107,8 +91,8 @@ def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env):
     assert at.query_params["opd"] == ["D11"] or at.query_params["opd"] == "D11"
 
 
-def test_kepatuhan_history_switch_shows_the_old_units(app_env):
-    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "historis": "1"})
+def test_kepatuhan_history_switch_shows_the_old_units(app_env, open_page):
+    at = open_page("adviser", "kepatuhan", {**MARCH, "historis": "1"})
     rapor = at.dataframe[0].value.set_index("OPD")
     assert "PUPR" in rapor.index and "PUPR-PKP" not in rapor.index
     assert not at.warning  # the calendar reaches far enough: no warning
@@ -116,28 +100,23 @@ def test_kepatuhan_history_switch_shows_the_old_units(app_env):
 
 @pytest.mark.parametrize("query", [{"periode": "zzz"}, {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
                                    {"opd": "'; DROP TABLE opd; --"}])
-def test_kepatuhan_bad_url_values_are_ignored_with_a_note(app_env, query):
-    at = kepatuhan(query)
+def test_kepatuhan_bad_url_values_are_ignored_with_a_note(app_env, open_page, query):
+    at = open_page("adviser", "kepatuhan", query)
     assert not at.exception
     assert len(at.dataframe) >= 1
     if "periode" in query:
         assert any("diabaikan" in c.value for c in at.caption)
 
 
-def test_pdf_button_builds_a_pdf(app_env):
-    at = kepatuhan({"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"})
+def test_pdf_button_builds_a_pdf(app_env, open_page):
+    at = open_page("adviser", "kepatuhan", MARCH)
     at.button(key="btn-kep.pdf_all").click().run()
     assert not at.exception
     assert any(b.label == "Unduh PDF" for b in at.get("download_button"))
 
 
-def test_complaint_detail_page(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["leader"]  # the detail without the reporter (tests/test_access.py: who sees it)
-    at.run()
-    at.switch_page("pages/complaint.py")
-    at.query_params["tiket"] = "T05"
-    at.run()
+def test_complaint_detail_page(app_env, open_page):
+    at = open_page("leader", "aduan", {"tiket": "T05"})  # the detail without the reporter (test_access.py: who sees it)
     assert not at.exception
     texts = [t_.value for t_ in at.text]
     assert "Tambang ilegal di sungai" in texts
@@ -152,23 +131,20 @@ def test_complaint_detail_page(app_env):
     assert any("tidak ditemukan" in i.value for i in at.info)
 
 
-def test_explorer_ticket_box_opens_the_detail(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["leader"]
-    at.switch_page("pages/complaint.py")
-    at.run()
+def test_explorer_ticket_box_opens_the_detail(app_env, open_page):
+    at = open_page("leader", "aduan")
     at.text_input(key="aduan-ticket").set_value(" T05 ").run()
     assert not at.exception
     assert at.query_params["tiket"] == "T05"
     assert "Tambang ilegal di sungai" in [t_.value for t_ in at.text]
 
 
-def test_kepatuhan_warns_when_the_calendar_runs_out(app_env):
+def test_kepatuhan_warns_when_the_calendar_runs_out(app_env, open_page):
     from sqlalchemy import delete
 
     from core.engine import make_engine
     from queries.schema import work_calendar
     with make_engine(app_env).begin() as conn:  # the calendar ends tomorrow-ish: operators must refresh it
         conn.execute(delete(work_calendar).where(work_calendar.c.day > dt.date.today() + dt.timedelta(days=10)))
-    at = kepatuhan({})
+    at = open_page("adviser", "kepatuhan")
     assert any("python -m data_seed calendar" in w.value for w in at.warning)

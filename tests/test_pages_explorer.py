@@ -2,24 +2,13 @@
 import datetime as dt
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core.settings import SlaRules
 from core.sla import reference_complaint_sla
 from tests import dataset
-from tests.access_users import USERS
-from tests.browser_support import ROOT
 
+LEADER = "leader"  # the explorer, the detail and the summary are all a leader's
 STAGE_COLUMNS = ["Tahap dan tenggat", "Tenggat", "Keadaan tenggat", "Terlambat (hk)"]
-
-
-def page(script: str, query: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.user = USERS["leader"]  # the explorer, the detail and the summary are all a leader's
-    at.switch_page(script)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
 
 
 def qp(at, key):
@@ -27,8 +16,8 @@ def qp(at, key):
     return value[0] if isinstance(value, list) else value
 
 
-def test_explorer_shows_the_filtered_count_and_rows(app_env):
-    at = page("pages/complaint.py", {"dari": "2026-03-01", "sampai": "2026-03-31"})
+def test_explorer_shows_the_filtered_count_and_rows(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"dari": "2026-03-01", "sampai": "2026-03-31"})
     assert not at.exception
     assert at.subheader[0].value == "7 aduan cocok"
     table = at.dataframe[0].value
@@ -49,8 +38,8 @@ def breached_now(**where) -> list[str]:
     return out
 
 
-def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env):
-    at = page("pages/complaint.py", {"sla": "breached"})
+def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"sla": "breached"})
     assert at.subheader[0].value == f"{len(breached_now())} aduan cocok"
     sla = [m for m in at.multiselect if m.label == "Status tenggat"][0]
     assert sla.value == ["breached"]
@@ -65,23 +54,23 @@ def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env):
     assert sorted(t.split("=")[1] for t in at.dataframe[0].value["Tiket"]) == expected
 
 
-def test_explorer_bad_url_values_get_a_note_not_a_traceback(app_env):
-    at = page("pages/complaint.py", {"opd": "1;DROP TABLE complaint--", "sla": "x' OR '1'='1", "hal": "abc"})
+def test_explorer_bad_url_values_get_a_note_not_a_traceback(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"opd": "1;DROP TABLE complaint--", "sla": "x' OR '1'='1", "hal": "abc"})
     assert not at.exception
     assert any("diabaikan" in w.value and "opd\\=1\\;DROP TABLE complaint\\-\\-" in w.value for w in at.warning)
     assert at.subheader[0].value == f"{len(dataset.CASES)} aduan cocok"  # every filter ignored, nothing harmed
 
 
-def test_explorer_pages(app_env):
-    at = page("pages/complaint.py", {"hal": "1"})
+def test_explorer_pages(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"hal": "1"})
     first = at.dataframe[0].value["Tiket"].tolist()
     assert len(first) == len(dataset.CASES) == 12  # fewer than a page
     assert any(c.value == "Halaman 1 dari 1" for c in at.caption)
 
 
 @pytest.mark.parametrize("ticket", sorted(dataset.CASES))
-def test_detail_stages_match_the_reference_clock(app_env, ticket):
-    at = page("pages/complaint.py", {"tiket": ticket})
+def test_detail_stages_match_the_reference_clock(app_env, open_page, ticket):
+    at = open_page(LEADER, "aduan", {"tiket": ticket})
     assert not at.exception
     stages = next(d.value for d in at.dataframe if list(d.value.columns) == STAGE_COLUMNS)
     case = {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **dataset.CASES[ticket]}
@@ -98,11 +87,11 @@ def test_detail_stages_match_the_reference_clock(app_env, ticket):
 
 
 @pytest.mark.parametrize("periode", ["bulan_ini", "tahun_ini", "12_bulan", "rentang", "zzz"])
-def test_summary_renders_every_period(app_env, periode):
+def test_summary_renders_every_period(app_env, open_page, periode):
     query = {"periode": periode}
     if periode == "rentang":
         query.update(dari="2026-03-01", sampai="2026-03-31")
-    at = page("pages/summary.py", query)
+    at = open_page(LEADER, "ringkasan", query)
     assert not at.exception
     assert len(at.metric) == 6 and len(at.get("plotly_chart")) == 9
     if periode == "rentang":
@@ -114,9 +103,9 @@ def test_summary_renders_every_period(app_env, periode):
         assert any("diabaikan" in c.value for c in at.caption)
 
 
-def test_search_text_in_the_filter_title_is_shown_literally(app_env):
+def test_search_text_in_the_filter_title_is_shown_literally(app_env, open_page):
     hostile = "**tebal** [x](javascript:alert(1)) <b>"
-    at = page("pages/complaint.py", {"q": hostile})
+    at = open_page(LEADER, "aduan", {"q": hostile})
     assert not at.exception
     label = at.expander[0].label
     assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")

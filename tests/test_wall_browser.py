@@ -9,47 +9,27 @@ import time
 import uuid
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.engine import make_engine
 from tests import dataset
-from tests.browser_support import ARTIFACTS, StreamlitServer, launch_browser, wait_ready
+from tests.browser_support import ARTIFACTS, assert_fits, open_wall
 from tests.pg_instance import PgInstance
 
 pytestmark = pytest.mark.browser
 FEED_INTERVAL = 2
 ENV = {"NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL), "NTBCARE_PANEL_INTERVAL": "15"}
-PANELS = [".w-header", ".w-feed", ".w-late", ".w-act", "[data-testid='stMetric']", "[data-testid='stPlotlyChart']"]
 SIZES = [("1920x1080", 1920, 1080, 1), ("3840x2160", 1920, 1080, 2), ("3840x2160-unscaled", 3840, 2160, 1)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def wall(request, db_factory):
-    """(backend, engine, server) with the hand-built dataset."""
+def wall(request, db_factory, app_server):
+    """(backend, engine, server) with the hand-built dataset (its own copy: the tests add complaints)."""
     url = db_factory.url(request.param)
     engine = make_engine(url, must_exist=False)
     dataset.build(engine)
-    with StreamlitServer(url, ENV, ARTIFACTS / f"wall-{request.param}.log") as server:
-        yield request.param, engine, server
+    yield request.param, engine, app_server(url, ENV, name=f"wall-{request.param}")
     engine.dispose()
-
-
-def open_wall(browser, server, width=1920, height=1080, scale=1, query="kiosk=1"):
-    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
-    page.on("dialog", lambda d: pytest.fail(f"a dialog opened on the wall: {d.message}"))
-    page.goto(f"{server.url}/monitor?{query}")
-    wait_ready(page)
-    expect(page.locator(".w-feed")).to_be_visible(timeout=20000)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=20000)
-    return page
 
 
 def insert_now(engine, title: str, **fields) -> str:
@@ -61,27 +41,10 @@ def insert_now(engine, title: str, **fields) -> str:
     return ticket
 
 
-def assert_fits(page, width, height):
-    """No scrolling in either direction and every panel entirely on screen."""
-    geometry = page.evaluate("""() => {
-        const doc = document.scrollingElement, main = document.querySelector('[data-testid=stMain]');
-        return {docScroll: doc.scrollHeight - doc.clientHeight, mainScroll: main.scrollHeight - main.clientHeight,
-                docWide: doc.scrollWidth - doc.clientWidth};
-    }""")
-    assert geometry == {"docScroll": 0, "mainScroll": 0, "docWide": 0}
-    for selector in PANELS:
-        loc = page.locator(selector)
-        assert loc.count() >= 1, selector
-        for i in range(loc.count()):
-            box = loc.nth(i).bounding_box()
-            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
-
-
 @pytest.mark.parametrize("name,width,height,scale", SIZES)
-def test_kiosk_fills_the_screen_without_scrolling(browser, wall, name, width, height, scale):
+def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, height, scale):
     backend, _, server = wall
-    page = open_wall(browser, server, width, height, scale)
+    page = open_wall(new_page(width, height, scale), server)
     time.sleep(1.0)  # let the charts settle
     assert_fits(page, width, height)
     assert page.locator("[data-testid='stMetric']").count() == 7
@@ -96,9 +59,9 @@ def test_kiosk_fills_the_screen_without_scrolling(browser, wall, name, width, he
     page.close()
 
 
-def test_a_new_complaint_appears_within_the_feed_interval(browser, wall):
+def test_a_new_complaint_appears_within_the_feed_interval(new_page, wall):
     _, engine, server = wall
-    page = open_wall(browser, server)
+    page = open_wall(new_page(1920, 1080), server)
     title = f"Jalan berlubang di Ampenan {uuid.uuid4().hex[:6]}"
     started = time.monotonic()
     ticket = insert_now(engine, title, priority="mendesak")
@@ -112,9 +75,9 @@ def test_a_new_complaint_appears_within_the_feed_interval(browser, wall):
     page.close()
 
 
-def test_hostile_titles_render_as_literal_text(browser, wall):
+def test_hostile_titles_render_as_literal_text(new_page, wall):
     backend, engine, server = wall
-    page = open_wall(browser, server)
+    page = open_wall(new_page(1920, 1080), server)
     hostile = ["<img src=x onerror=alert(1)>", "**bold** _miring_ [tautan](http://x)", "<script>alert(2)</script>",
                "<b onmouseover=alert(3)>tebal</b>"]
     tickets = [insert_now(engine, h) for h in hostile]
@@ -127,11 +90,11 @@ def test_hostile_titles_render_as_literal_text(browser, wall):
     page.close()
 
 
-def test_no_personal_data_reaches_the_wall(browser, wall):
+def test_no_personal_data_reaches_the_wall(new_page, wall):
     _, engine, server = wall
     ticket = insert_now(engine, "Aduan dengan data pribadi", reporter_name="Lalu Rahasia Sekali",
                         reporter_contact="081299998888")
-    page = open_wall(browser, server)
+    page = open_wall(new_page(1920, 1080), server)
     expect(page.locator(f".w-feed tr[data-ticket='{ticket}']")).to_be_visible(timeout=10000)
     html = page.content()
     for secret in ("Lalu Rahasia Sekali", "081299998888", "Baiq Rahasia", "081200000000"):
@@ -139,40 +102,41 @@ def test_no_personal_data_reaches_the_wall(browser, wall):
     page.close()
 
 
-def test_outage_keeps_last_data_warns_and_recovers(browser, tmp_path):
+def test_outage_keeps_last_data_warns_and_recovers(new_page, app_server):
     """Stop a PostgreSQL the test owns: the wall keeps its data, says since when, and recovers by itself."""
     with PgInstance() as pg:
         url = pg.create_database("ntbcare_outage")
         engine = make_engine(url)
         dataset.build(engine)
         engine.dispose()
-        with StreamlitServer(url, ENV, ARTIFACTS / "wall-outage.log") as server:
-            page = open_wall(browser, server)
-            rows_before = page.locator(".w-feed tr").count()
-            assert rows_before > 0
-            expect(page.locator(".st-key-stale-warning")).to_have_count(0)
-            pg.stop()
-            warning = page.locator(".st-key-stale-warning")
-            expect(warning).to_be_visible(timeout=15000)
-            expect(warning).to_contain_text("Basis data tidak dapat dihubungi")
-            expect(warning).to_contain_text("WITA")
-            time.sleep(2 * FEED_INTERVAL)
-            assert page.locator(".w-feed tr").count() == rows_before  # the last good data stays on screen
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert "Traceback" not in page.content()
-            assert_fits(page, 1920, 1080)  # the warning floats: nothing is pushed off the screen
-            page.screenshot(path=str(ARTIFACTS / "wall-outage.png"))
-            pg.start()
-            expect(page.locator(".st-key-stale-warning")).to_have_count(0, timeout=15000)
-            assert page.locator(".w-feed tr").count() == rows_before
-            page.screenshot(path=str(ARTIFACTS / "wall-recovered.png"))
-            page.close()
+        server = app_server(url, ENV, name="wall-outage", fresh=True)
+        page = open_wall(new_page(1920, 1080), server)
+        rows_before = page.locator(".w-feed tr").count()
+        assert rows_before > 0
+        expect(page.locator(".st-key-stale-warning")).to_have_count(0)
+        pg.stop()
+        warning = page.locator(".st-key-stale-warning")
+        expect(warning).to_be_visible(timeout=15000)
+        expect(warning).to_contain_text("Basis data tidak dapat dihubungi")
+        expect(warning).to_contain_text("WITA")
+        time.sleep(2 * FEED_INTERVAL)
+        assert page.locator(".w-feed tr").count() == rows_before  # the last good data stays on screen
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "Traceback" not in page.content()
+        assert_fits(page, 1920, 1080)  # the warning floats: nothing is pushed off the screen
+        page.screenshot(path=str(ARTIFACTS / "wall-outage.png"))
+        pg.start()
+        expect(page.locator(".st-key-stale-warning")).to_have_count(0, timeout=15000)
+        assert page.locator(".w-feed tr").count() == rows_before
+        page.screenshot(path=str(ARTIFACTS / "wall-recovered.png"))
+        page.close()
+        server.stop()
 
 
-def test_panels_refresh_in_place_without_blanking(browser, wall):
+def test_panels_refresh_in_place_without_blanking(new_page, wall):
     """Over several refresh cycles no panel disappears, no skeleton shows, the data age keeps moving."""
     _, _, server = wall
-    page = open_wall(browser, server, query="")  # with Streamlit's chrome, so its status widget is visible
+    page = open_wall(new_page(1920, 1080), server, query="")  # with Streamlit's chrome, so its status widget is visible
     ages, samples = set(), 0
     deadline = time.monotonic() + 4 * FEED_INTERVAL
     while time.monotonic() < deadline:

@@ -17,6 +17,7 @@ from dashboard.wall.kiosk import apply_wall_style, schedule_nightly_reload
 from dashboard.pagectx import page_context
 from core.timefmt import now_utc, to_wita
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html
+from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
 
 
 def render() -> None:
@@ -52,7 +53,7 @@ def render() -> None:
     def header_panel():
         probe = wall_data.new_complaints()  # the feed's own cache entry: no extra query
         panels = st.session_state.get("wall-panel-results", [])
-        st.html(header_html(now_utc(), probe.fetched_at, loc))
+        st.html(header_html(now_utc(), probe.fetched_at, loc) + worker_mark_html(worker_heartbeat(), loc))
         components.stale_warning([probe, *panels], loc, retry=False)  # the fragments retry by themselves
 
 

@@ -1,0 +1,1 @@
+"""Page `notifikasi` (admins): the alert worker's rules, recipients, outbox and heartbeat."""

@@ -1,0 +1,168 @@
+"""The dashboard on a PostgreSQL hot standby (tests/pg_instance.PgStandby: pg_basebackup -R, streaming replication),
+as the read-only role: every page works on it, what is committed on the primary shows up, and what replication lag
+does to the data age the dashboard shows. (The live wall through the standby, in chromium behind nginx:
+tests/test_deploy_nginx.py.)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+import psycopg2
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from core.engine import make_engine
+from core.timefmt import to_wita
+from tests import dataset
+from tests.access_users import USERS
+from tests.browser_support import ROOT
+from tests.deploy_stack import DATABASE, primary_and_standby
+from tests.pg_instance import HOST, SUPERUSER
+from tests.readonly import ROLE, role_url
+from tests.test_wall_browser import insert_now
+
+MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
+
+
+@pytest.fixture(scope="module")
+def replicated():
+    with primary_and_standby() as (primary, standby, owner_url):
+        engine = make_engine(owner_url)
+        yield primary, standby, engine
+        engine.dispose()
+
+
+@pytest.fixture
+def on_standby(monkeypatch, replicated):
+    """The app's DATABASE_URL is the read-only role on the standby; caches reset around the test."""
+    _, standby, _ = replicated
+    monkeypatch.setenv("DATABASE_URL", role_url(standby, DATABASE))
+    data.reset()
+    yield replicated
+    data.reset()
+
+
+def run(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = USERS["admin"]  # every page
+    if page:
+        at.switch_page(page)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert not at.get("stale_warning") and "Basis data" not in str(at.main), str(at.main)[:500]
+    assert "Traceback" not in str(at.main)
+
+
+def wall_html(at: AppTest) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def superuser(port: int, sql: str):
+    conn = psycopg2.connect(host=HOST, port=port, user=SUPERUSER, dbname="postgres", connect_timeout=5)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone() if cur.description else None
+    finally:
+        conn.close()
+
+
+def test_the_standby_streams_from_the_primary_and_refuses_writes(replicated):
+    primary, standby, owner = replicated
+    assert superuser(primary.port, "SELECT state, sync_state FROM pg_stat_replication") == ("streaming", "async")
+    ro = make_engine(role_url(standby, DATABASE))
+    try:
+        with ro.connect() as conn:
+            assert conn.execute(text("SELECT pg_is_in_recovery(), current_user")).one() == (True, ROLE)
+            with pytest.raises(DBAPIError) as err:
+                conn.execute(text("CREATE TEMP TABLE probe (i int)"))
+            assert err.value.orig.pgcode == "25006"  # read-only transaction: a standby never takes a write
+        ticket = insert_now(owner, "Sampah menumpuk di Pagesangan (replikasi)")
+        lag = standby.wait_replayed()
+        with ro.connect() as conn:
+            assert conn.execute(text("SELECT title FROM complaint WHERE ticket = :t"), {"t": ticket}).scalar_one() \
+                == "Sampah menumpuk di Pagesangan (replikasi)"
+        print(f"replayed on the standby {lag * 1000:.0f} ms after the commit on the primary")
+    finally:
+        ro.dispose()
+
+
+@pytest.mark.parametrize("page,query,check", [
+    (None, {"kiosk": "1"}, "wall"),
+    ("pages/compliance.py", MARCH, "rapor"),
+    ("pages/summary.py", MARCH, "summary"),
+    ("pages/complaint.py", {}, "explorer"),
+    ("pages/complaint.py", {"tiket": "T05"}, "complaint"),
+    ("pages/data_quality.py", {}, "quality"),
+], ids=["monitor", "kepatuhan", "ringkasan", "aduan", "aduan-tiket", "kualitas-data"])
+def test_every_page_works_on_the_standby(on_standby, page, query, check):
+    _, _, owner = on_standby
+    with owner.connect() as conn:  # the truth, on the primary (other tests here add complaints)
+        newest = conn.execute(text("SELECT ticket FROM complaint ORDER BY received_at DESC LIMIT 8")).scalars().all()
+        open_now = conn.execute(text("SELECT count(*) FROM complaint WHERE status IN "
+                                     "('diterima', 'terdisposisi', 'diproses', 'ditunda')")).scalar_one()
+        total = conn.execute(text("SELECT count(*) FROM complaint")).scalar_one()
+    at = run(page, **query)
+    assert_clean(at)
+    if check == "wall":
+        got = {m.label: m.value for m in at.metric}
+        assert got["Belum selesai"] == str(open_now)
+        html = wall_html(at)
+        assert [m for m in re.findall(r'data-ticket="([^"]+)"', html) if m in newest][:8] == newest
+    elif check == "rapor":
+        rapor = at.dataframe[0].value.set_index("OPD")
+        assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
+        assert int(rapor.loc["PUPR-PKP", "Terlambat (kini)"]) == 1
+        at.button(key="btn-kep.pdf_all").click().run()  # the all-OPD PDF reads every late complaint
+        assert not at.exception and any(b.label == "Unduh PDF" for b in at.get("download_button"))
+    elif check == "summary":
+        march = [c for c in dataset.CASES.values() if (c["received_at"].year, c["received_at"].month) == (2026, 3)]
+        assert {m.label: m.value for m in at.metric}["Aduan masuk"] == str(len(march))
+    elif check == "explorer":
+        shown = set(at.dataframe[0].value["Tiket"])
+        assert len(shown) == total and {f"aduan?tiket={k}" for k in dataset.CASES} <= shown
+    elif check == "complaint":
+        assert "Tambang ilegal di sungai" in [x.value for x in at.text]
+    else:
+        assert at.dataframe[0].value.shape[0] > 10
+        assert any("data per" in c.value and "WITA" in c.value for c in at.caption)
+
+
+def test_replication_lag_is_not_in_the_data_age_shown(on_standby):
+    """While the standby lags, the wall shows the time it READ the data ("data per ..."), not the time of the
+    newest change it has: a complaint committed on the primary is missing although the stamp looks fresh. That
+    is what docs/deployment.md tells operators to watch (pg_last_xact_replay_timestamp)."""
+    primary, standby, owner = on_standby
+    insert_now(owner, "Penanda sebelum jeda replikasi")
+    standby.wait_replayed()  # the standby is level with the primary: its newest replayed change is this one
+    superuser(standby.port, "SELECT pg_wal_replay_pause()")
+    try:
+        ticket = insert_now(owner, "Air PDAM keruh di Selong (selama jeda replikasi)")
+        time.sleep(1.5)
+        at = run(kiosk="1")
+        assert_clean(at)
+        html = wall_html(at)
+        assert f'data-ticket="{ticket}"' not in html  # not on the standby yet
+        h, m, sec = map(int, re.search(r"data per (\d\d):(\d\d):(\d\d) WITA", html).groups())
+        now = to_wita(dt.datetime.now(dt.timezone.utc))
+        shown_age = (now.hour * 3600 + now.minute * 60 + now.second - (h * 3600 + m * 60 + sec)) % 86400
+        assert shown_age <= 5  # the stamp says "fresh": the data was read just now
+        lag = superuser(standby.port, "SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())")[0]
+        assert lag >= 1.5  # ... yet the newest change the standby has is older than the insert
+    finally:
+        superuser(standby.port, "SELECT pg_wal_replay_resume()")
+    standby.wait_replayed()
+    data.reset()
+    assert f'data-ticket="{ticket}"' in wall_html(run(kiosk="1"))
