@@ -2,13 +2,13 @@
 
 Short enough for a phone: a subject and a few lines, each complaint with ticket, OPD, stage, deadline and a
 link (``NTBCARE_PUBLIC_URL`` + ``aduan?tiket=...``, the ticket URL-encoded). Never a reporter's name or
-contact: the builders are never given them. Citizen text (title, body) is made plain (tags and entities
-removed, whitespace collapsed) and shortened; the notices are sent as plain text.
+contact: the builders are never given them. Citizen text (title, body) follows the app's one rule
+(``core.textsafe.plain_text``: ``<br>``/``<p>`` breaks, entities decoded, other tags kept as characters), then
+goes on one line (whitespace collapsed) and is shortened; the notices are sent as plain text.
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,23 +17,19 @@ import pandas as pd
 
 from core.locale import Locale
 from core.notify import test_notice  # noqa: F401 - the test notice is shared with page notifikasi
-from core.textsafe import detail_link
+from core.textsafe import detail_link, plain_text
 
 TITLE_MAX = 90
 BODY_MAX = 160
-_TAG = re.compile(r"<[^>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def plain(value, limit: int) -> str:
-    """Citizen text as one plain, short line: ``<br>`` and other tags become spaces, entities are decoded,
-    control characters dropped, whitespace collapsed, cut at ``limit`` characters with "…"."""
+    """Citizen text as one plain, short line: ``plain_text`` (the rule of every page and export), then control
+    characters dropped, whitespace (its line breaks too) collapsed, cut at ``limit`` characters with "…"."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
-    text = _TAG.sub(" ", str(value))
-    text = html.unescape(text)
-    text = _TAG.sub(" ", text)  # tags that were written as entities
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    text = " ".join(_CONTROL.sub(" ", plain_text(value)).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
