@@ -2,9 +2,8 @@
 
 Short enough for a phone: a subject and a few lines, each complaint with ticket, OPD, stage, deadline and a
 link (``NTBCARE_PUBLIC_URL`` + ``aduan?tiket=...``, the ticket URL-encoded). Never a reporter's name or
-contact: the builders are never given them. Citizen text (title, body) follows the app's one rule
-(``core.textsafe.plain_text``: ``<br>``/``<p>`` breaks, entities decoded, other tags kept as characters), then
-goes on one line (whitespace collapsed) and is shortened; the notices are sent as plain text.
+contact: the builders are never given them. Citizen text (title, body) is made plain (``<br>``, ``<p>`` and
+entities by ``core.textsafe.plain_text``, whitespace collapsed) and shortened; the notices are sent as plain text.
 """
 from __future__ import annotations
 
@@ -25,8 +24,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def plain(value, limit: int) -> str:
-    """Citizen text as one plain, short line: ``plain_text`` (the rule of every page and export), then control
-    characters dropped, whitespace (its line breaks too) collapsed, cut at ``limit`` characters with "…"."""
+    """Citizen text as one plain, short line: ``core.textsafe.plain_text`` (the one rule for ``<br>``, ``<p>``
+    and entities, as on every page), then control characters dropped, whitespace and line breaks collapsed,
+    cut at ``limit`` characters with "…"."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     text = " ".join(_CONTROL.sub(" ", plain_text(value)).split())

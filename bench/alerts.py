@@ -54,7 +54,12 @@ def copy_database(admin_url: str, template: str, name: str) -> str:
             print(f"creating {name} from {template} ...", flush=True)
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    copy = create_engine(url, isolation_level="AUTOCOMMIT")
+    with copy.connect() as conn:  # a copy restored from a dump has no planner statistics yet
+        conn.execute(text("ANALYZE"))
+    copy.dispose()
+    return url
 
 
 def insert_urgent(engine, ticket: str) -> float:

@@ -163,12 +163,18 @@ def new_urgent(conn, after_id: int, recent_since: dt.datetime, floor_id: int, li
     ``recent_since`` (a transaction that committed late, with a lower id) but never older than ``floor_id``.
     Columns: id, ticket, title, body, received_at, classification, status, opd_code, opd, sector, region,
     channel. No reporter data."""
-    from sqlalchemy import or_
+    from sqlalchemy import union
 
     from queries._sql import opd_rollup, utc
     from queries.schema import channel, complaint, region, sector
 
     eff = opd_rollup(True)
+    # two index range scans (primary key, received_at) instead of one OR that a planner may read as a full scan
+    candidates = union(
+        select(complaint.c.id).where(complaint.c.id > int(max(after_id, floor_id))),
+        select(complaint.c.id).where(complaint.c.received_at >= utc(recent_since), complaint.c.id > int(floor_id)),
+    ).subquery("candidates")
+    candidates = select(candidates.c.id)
     stmt = (
         select(complaint.c.id, complaint.c.ticket, complaint.c.title, complaint.c.body, complaint.c.received_at,
                complaint.c.classification, complaint.c.status, eff.c.eff_code.label("opd_code"),
@@ -178,8 +184,7 @@ def new_urgent(conn, after_id: int, recent_since: dt.datetime, floor_id: int, li
                      .outerjoin(sector, sector.c.id == complaint.c.sector_id)
                      .outerjoin(region, region.c.id == complaint.c.region_id)
                      .outerjoin(channel, channel.c.id == complaint.c.channel_id))
-        .where(complaint.c.priority == "mendesak", complaint.c.id > int(floor_id),
-               or_(complaint.c.id > int(after_id), complaint.c.received_at >= utc(recent_since)))
+        .where(complaint.c.id.in_(candidates), complaint.c.priority == "mendesak")
         .order_by(complaint.c.id).limit(int(limit))
     )
     return read_frame(conn, stmt)
