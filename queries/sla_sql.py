@@ -266,8 +266,10 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
     active = complaint.c.status.in_(ACTIVE_STATUSES)
     conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
     # only a running stage has days remaining, so only the pauses of active complaints matter here (a postponed
-    # complaint's stages are not running): fewer pauses to resolve for the wall
-    pz = stage_pauses(rules, now, (complaint.c.status.in_(ACTIVE_STATUSES), *where))
+    # complaint's stages are not running): fewer pauses to resolve for the wall. The caller's other conditions
+    # are left out on purpose: extra pauses join to nothing, and repeating a status condition the caller already
+    # set made PostgreSQL underestimate the pauses a hundredfold and pick a nested loop over every open complaint.
+    pz = stage_pauses(rules, now, (complaint.c.status.in_(ACTIVE_STATUSES),))
 
     def paused(name):
         return func.coalesce(pz.c[f"{name}_paused"], 0)

@@ -125,3 +125,11 @@ def test_complaint_page_shows_line_breaks_and_characters(monkeypatch, db_factory
         assert "&amp;" not in str(at.main) and "<br" not in str(at.main)
     finally:
         data.reset()
+
+
+def test_notifications_follow_the_same_rule_on_one_line():
+    from alerts.messages import plain
+
+    assert plain(LAPOR_BODY, 500) == " ".join(LAPOR_TEXT.split())
+    assert plain(LAPOR_TITLE, 90) == 'Jalan & jembatan rusak "parah"'
+    assert plain("<b>tebal</b> &lt;br&gt;", 90) == "<b>tebal</b> <br>"  # other tags are characters, as on the pages
