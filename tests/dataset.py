@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import insert, select
 
@@ -111,3 +112,13 @@ def insert_cases(conn, cases: dict[str, dict]) -> dict[str, int]:
             {"complaint_id": cid, "occurred_at": t.astimezone(dt.timezone.utc), "kind": k,
              "opd_id": opd_ids.get(o), "actor": "uji", "note": None} for k, t, o in events])
     return out
+
+
+def insert_now(engine, title: str, **fields) -> str:
+    """Insert one complaint received now (browser tests watch it reach the wall); returns its ticket."""
+    ticket = f"T-{uuid.uuid4().hex[:10]}"
+    case = {**dict(title=title, sector="lingkungan", region="5271", channel="aplikasi", classification="pengaduan",
+                   priority="biasa", status="diterima", received_at=dt.datetime.now(dt.timezone.utc)), **fields}
+    with engine.begin() as conn:
+        insert_cases(conn, {ticket: case})
+    return ticket

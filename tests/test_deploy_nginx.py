@@ -26,12 +26,11 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import create_engine, text
 
-from tests import dataset
 from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, wait_ready
 from tests.deploy_stack import DATABASE, DeployStack
 from tests.deploy_support import KIOSK_UNIT, client_connections, unit_command, unit_environment
 from tests.oidc_support import login
-from tests.test_wall_browser import insert_now
+from tests.dataset import insert_now
 
 FEED, PANEL = 3, 6
 ENV = {"NTBCARE_FEED_INTERVAL": str(FEED), "NTBCARE_PANEL_INTERVAL": str(PANEL), "NTBCARE_KIOSK_RELOAD_AT": "03:00"}

@@ -24,7 +24,7 @@ from tests.browser_support import ROOT
 from tests.deploy_stack import DATABASE, primary_and_standby
 from tests.pg_instance import HOST, SUPERUSER
 from tests.readonly import ROLE, role_url
-from tests.test_wall_browser import insert_now
+from tests.dataset import insert_now
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
 

@@ -69,3 +69,11 @@ def test_holiday_override_file_from_the_setting_changes_the_calendar(tmp_path, m
     assert sla.load_overrides() == {dt.date(2026, 3, 17): "Hari jadi lokal"}
     monkeypatch.delenv("NTBCARE_HOLIDAY_OVERRIDES")
     assert dt.date(2026, 3, 17) not in sla.load_overrides()
+
+
+def test_test_files_import_no_other_test_file():
+    """Shared helpers live in conftest.py and the support modules (browser_support, dataset, ...), never in a test."""
+    offenders = {p.name: m for p in (ROOT / "tests").glob("test_*.py")
+                 for m in re.findall(r"^\s*(?:from tests\.test_\w+|from tests import test_\w+|import tests\.test_\w+)",
+                                     p.read_text(), re.M)}
+    assert offenders == {}

@@ -4,7 +4,6 @@ Screenshots are saved in test-artifacts/ for people to look at.
 """
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 
 from core.engine import make_engine
 from tests import dataset
+from tests.dataset import insert_now
 from tests.browser_support import ARTIFACTS, assert_fits, open_wall
 from tests.pg_instance import PgInstance
 
@@ -30,15 +30,6 @@ def wall(request, db_factory, app_server):
     dataset.build(engine)
     yield request.param, engine, app_server(url, ENV, name=f"wall-{request.param}")
     engine.dispose()
-
-
-def insert_now(engine, title: str, **fields) -> str:
-    ticket = f"T-{uuid.uuid4().hex[:10]}"
-    case = {**dict(title=title, sector="lingkungan", region="5271", channel="aplikasi", classification="pengaduan",
-                   priority="biasa", status="diterima", received_at=dt.datetime.now(dt.timezone.utc)), **fields}
-    with engine.begin() as conn:
-        dataset.insert_cases(conn, {ticket: case})
-    return ticket
 
 
 @pytest.mark.parametrize("name,width,height,scale", SIZES)

@@ -15,7 +15,7 @@ from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
 from tests.oidc_support import LoginApp, login
-from tests.test_wall_browser import insert_now
+from tests.dataset import insert_now
 
 pytestmark = pytest.mark.browser
 ENV = {"NTBCARE_FEED_INTERVAL": "2", "NTBCARE_PANEL_INTERVAL": "15", "NTBCARE_URGENT_BANNER_SECONDS": "6",
