@@ -166,3 +166,53 @@ def test_replication_lag_is_not_in_the_data_age_shown(on_standby):
     standby.wait_replayed()
     data.reset()
     assert f'data-ticket="{ticket}"' in wall_html(run(kiosk="1"))
+
+
+def test_the_alert_worker_writes_only_to_the_primary(replicated):
+    """The worker's DATABASE_URL is the primary (deploy/alerts.env.example): a mendesak complaint committed there
+    is mailed once and the worker's outbox replicates to the standby the dashboard reads. Pointed at the standby by
+    mistake, the worker writes nothing, says why in its log, and keeps running until it is configured right."""
+    from queries import alerts as q
+    from tests.alerts_support import SmtpSink, WorkerProcess, wait_until
+
+    primary, standby, engine = replicated
+    standby_url = standby.url(DATABASE)
+    smtp = SmtpSink().start()
+    env = {"NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"), "NTBCARE_ALERTS_POLL_S": "0.2",
+           "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
+           "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/"}
+    wrong = WorkerProcess(standby_url, env, "on-standby")
+    try:
+        assert wait_until(lambda: "read-only" in wrong.log(), timeout=60), wrong.log()[-2000:]
+        assert wrong.proc.poll() is None  # it waits for a usable database instead of crashing
+    finally:
+        wrong.stop()
+    with engine.connect() as conn:  # nothing of the worker's reached the primary from the standby
+        assert conn.execute(text("SELECT to_regclass('ntbcare_alerts.alerts_outbox')")).scalar() is None
+
+    right = WorkerProcess(engine.url.render_as_string(hide_password=False), env, "on-primary")
+    try:
+        def active():
+            with engine.connect() as conn:
+                if not q.tables_exist(conn):
+                    return False
+                hb = q.worker_heartbeat(conn)
+            return dict(zip(hb["worker"], hb["role"])).get("on-primary") == "active"
+        assert wait_until(active, timeout=60), right.log()[-2000:]  # complaints before its start are history
+        ticket = dataset.insert_now(engine, "Jembatan putus di Lenek (uji primer)", priority="mendesak")
+        mails = smtp.wait_for(1, timeout=60)
+        assert [m["subject"] for m in mails] == [f"[NTB Care] Aduan MENDESAK baru {ticket}"]
+        on_standby = make_engine(standby_url)
+        try:
+            def replicated_outbox():
+                with on_standby.connect() as conn:
+                    if conn.execute(text("SELECT to_regclass('ntbcare_alerts.alerts_outbox')")).scalar() is None:
+                        return None
+                    return conn.execute(text("SELECT status FROM ntbcare_alerts.alerts_outbox WHERE position(:t in title) > 0"),
+                                        {"t": ticket}).scalars().all() or None
+            assert wait_until(replicated_outbox, timeout=30) == ["sent"]
+        finally:
+            on_standby.dispose()
+    finally:
+        right.stop()
+        smtp.stop()
