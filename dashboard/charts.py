@@ -302,10 +302,7 @@ def yoy_lines(wide: pd.DataFrame, year: int, title: str, loc: Locale, height: in
     fig = go.Figure()
     months = [loc.month(dt.date(year, m, 1), "LLL") for m in range(1, 13)]
     if "partial" in wide.columns:  # the month in progress: both years counted on the same days only
-        months = [f"{m}*" if p else m for m, p in zip(months, wide["partial"])]
-        if wide["partial"].any():
-            fig.add_annotation(text=loc.t("chart.yoy_partial"), xref="paper", yref="paper", x=0, y=1.08,
-                               showarrow=False, xanchor="left", font=dict(size=12, color=theme.MUTED))
+        months = [f"{m}*" if p else m for m, p in zip(months, wide["partial"])]  # the page says what * means
     for y, colour, dash in ((year - 1, theme.MUTED, "dash"), (year, theme.RECEIVED_COLOUR, "solid")):
         fig.add_trace(go.Scatter(x=months, y=wide[y], name=str(y), mode="lines+markers",
                                  line=dict(color=colour, width=3, dash=dash), connectgaps=False,

@@ -88,9 +88,10 @@ def render() -> None:
         y = period.end.year
         prev_n = int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None
         c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
-        c2.plotly_chart(charts.yoy_lines(summary.year_over_year(yoy.data, y, part if prev_n is not None else None,
-                                                                prev_n), y, None, loc),
-                        config=components.CHART_CONFIG, key="sum-yoy")
+        wide = summary.year_over_year(yoy.data, y, part if prev_n is not None else None, prev_n)
+        c2.plotly_chart(charts.yoy_lines(wide, y, None, loc), config=components.CHART_CONFIG, key="sum-yoy")
+        if "partial" in wide.columns and wide["partial"].any():  # a caption wraps on a phone; a chart note would not
+            c2.caption(loc.t("chart.yoy_partial"))
 
     # --- by category ---------------------------------------------------------------------------------------
     DIMENSIONS = (("sector", "sektor", "sum.sector_title", 10), ("channel", "kanal", "sum.channel_title", None),
