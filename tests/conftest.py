@@ -231,16 +231,23 @@ def open_page():
 # --- chromium ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    """One Debian chromium for the whole run (tests/browser_support.launch_browser); tests take a new context."""
+def playwright_session():
+    """The one Playwright of the run: a second ``sync_playwright()`` while one is open fails ("Sync API inside the
+    asyncio loop"), so a module that needs chromium with other flags launches it from this one."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """One Debian chromium for the whole run (tests/browser_support.launch_browser); tests take a new context."""
     from tests.browser_support import launch_browser
 
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
+    b = launch_browser(playwright_session)
+    yield b
+    b.close()
 
 
 @pytest.fixture

@@ -153,10 +153,8 @@ def test_every_alert_setting_is_registered_and_explained():
 
 
 @pytest.mark.browser
-def test_notifikasi_in_chromium_1920x1080(db_factory, hook):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser_support import launch_browser, wait_ready
+def test_notifikasi_in_chromium_1920x1080(db_factory, hook, new_page):
+    from tests.browser_support import wait_ready
     from tests.dataset import build
     from tests.oidc_support import LoginApp, login
 
@@ -169,21 +167,18 @@ def test_notifikasi_in_chromium_1920x1080(db_factory, hook):
            "NTBCARE_ALERTS_OPD_N02": "tgram://123456789:AAH-bot-token-EXAMPLE/-1001234567890"}  # never sent to
     fill_outbox(url, hook, env)
     with LoginApp(url, "alerts-page", extra_env=env) as server:
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            login(page, server, "admin")
-            page.goto(f"{server.url}/notifikasi")
-            wait_ready(page)
-            page.get_by_text("Kotak keluar", exact=True).wait_for()
-            assert page.locator("[data-testid='stException']").count() == 0
-            content = page.content()
-            assert SECRET_TOKEN not in content and "AAH-bot-token-EXAMPLE" not in content
-            assert page.get_by_role("button", name="Kirim uji: secretariat-1").count() == 1
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080.png"), full_page=False)
-            outbox_table = page.locator("[data-testid='stDataFrame']").nth(2)
-            outbox_table.scroll_into_view_if_needed()
-            outbox_table.wait_for()
-            page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080-outbox.png"))
-            browser.close()
+        page = new_page(1920, 1080)
+        login(page, server, "admin")
+        page.goto(f"{server.url}/notifikasi")
+        wait_ready(page)
+        page.get_by_text("Kotak keluar", exact=True).wait_for()
+        assert page.locator("[data-testid='stException']").count() == 0
+        content = page.content()
+        assert SECRET_TOKEN not in content and "AAH-bot-token-EXAMPLE" not in content
+        assert page.get_by_role("button", name="Kirim uji: secretariat-1").count() == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080.png"), full_page=False)
+        outbox_table = page.locator("[data-testid='stDataFrame']").nth(2)
+        outbox_table.scroll_into_view_if_needed()
+        outbox_table.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "notifikasi-1920x1080-outbox.png"))

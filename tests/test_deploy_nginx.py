@@ -23,7 +23,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, wait_ready
@@ -73,11 +73,11 @@ def primary(stack):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WALL_ARGS, headless=True)
-        yield b
-        b.close()
+def browser(playwright_session):
+    """Chromium as the kiosk runs it (WALL_ARGS), from the run's one Playwright (tests/conftest.py)."""
+    b = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WALL_ARGS, headless=True)
+    yield b
+    b.close()
 
 
 def https_get(stack, path: str, cookie: str | None = None) -> http.client.HTTPResponse:
@@ -150,7 +150,7 @@ def test_https_headers_http2_cookie_and_redirect(stack):
 
 
 @pytest.mark.browser
-def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, primary):
+def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, primary, playwright_session):
     """chromium started with deploy/systemd/ntbcare-kiosk.service's own command line (plus headless and a
     debugging port for the test, and --ignore-certificate-errors for the certificate made here)."""
     env = unit_environment(KIOSK_UNIT)
@@ -165,36 +165,36 @@ def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, 
     with (ARTIFACTS / "deploy-kiosk-chromium.log").open("w") as log:
         kiosk = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        with sync_playwright() as p:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    b = p.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
-                    break
-                except Exception:  # noqa: BLE001 - not listening yet
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
-            page = next(pg for c in b.contexts for pg in c.pages if pg.url.startswith(stack.url))
-            page.set_viewport_size({"width": 1920, "height": 1080})
-            wait_ready(page)
-            expect(page.locator(".w-feed tr")).to_have_count(8, timeout=20000)
-            expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=20000)
-            page.evaluate(WATCH)
-            nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].nextHopProtocol")
-            assert nav == "h2"  # the page over HTTP/2; the WebSocket then works over HTTP/1.1 (below)
-            assert page.evaluate("() => typeof window.__ntbcareReload") == "number"  # the CSP lets it run
-            assert page.locator("[data-testid='stSidebar']").count() == 0
-            # live: inserted on the PRIMARY, read by the app from the STANDBY, shown through nginx
-            title = "Lampu jalan padam di Cakranegara (uji TLS)"
-            ticket = insert_now(primary, title, priority="mendesak")
-            row = page.locator(f".w-feed tr[data-ticket='{ticket}']")
-            expect(row).to_be_visible(timeout=(3 * FEED + 4) * 1000)
-            assert page.locator(".w-feed tr").first.get_attribute("data-ticket") == ticket
-            assert page.evaluate("window.__trouble") == []
-            time.sleep(1)
-            page.screenshot(path=str(ARTIFACTS / "deploy-wall-https-1920x1080.png"))
-            b.close()
+        p = playwright_session  # the run's one Playwright: a second sync_playwright() cannot start
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                b = p.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        page = next(pg for c in b.contexts for pg in c.pages if pg.url.startswith(stack.url))
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        wait_ready(page)
+        expect(page.locator(".w-feed tr")).to_have_count(8, timeout=20000)
+        expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=20000)
+        page.evaluate(WATCH)
+        nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].nextHopProtocol")
+        assert nav == "h2"  # the page over HTTP/2; the WebSocket then works over HTTP/1.1 (below)
+        assert page.evaluate("() => typeof window.__ntbcareReload") == "number"  # the CSP lets it run
+        assert page.locator("[data-testid='stSidebar']").count() == 0
+        # live: inserted on the PRIMARY, read by the app from the STANDBY, shown through nginx
+        title = "Lampu jalan padam di Cakranegara (uji TLS)"
+        ticket = insert_now(primary, title, priority="mendesak")
+        row = page.locator(f".w-feed tr[data-ticket='{ticket}']")
+        expect(row).to_be_visible(timeout=(3 * FEED + 4) * 1000)
+        assert page.locator(".w-feed tr").first.get_attribute("data-ticket") == ticket
+        assert page.evaluate("window.__trouble") == []
+        time.sleep(1)
+        page.screenshot(path=str(ARTIFACTS / "deploy-wall-https-1920x1080.png"))
+        b.close()
     finally:
         os.killpg(kiosk.pid, signal.SIGKILL)
         kiosk.wait(10)

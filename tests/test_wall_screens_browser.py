@@ -9,11 +9,11 @@ import time
 import uuid
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.engine import make_engine
 from tests import dataset
-from tests.browser_support import ARTIFACTS, launch_browser, wait_ready
+from tests.browser_support import ARTIFACTS, wait_ready
 from tests.oidc_support import LoginApp, login
 from tests.dataset import insert_now
 
@@ -30,14 +30,6 @@ def app(db_factory):
     with LoginApp(url, "screens", extra_env=ENV) as srv:
         yield srv, engine
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 def open_wall(browser, app, query: str):
