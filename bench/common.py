@@ -1,4 +1,4 @@
-"""What every benchmark shares: the options that name the 1M-complaint PostgreSQL database."""
+"""What every benchmark shares: the options that name the 1M-complaint PostgreSQL database, percentiles."""
 from __future__ import annotations
 
 import argparse
@@ -11,3 +11,9 @@ def database_parser(doc: str) -> argparse.ArgumentParser:
     p.add_argument("--database", default="ntbcare_bench")
     p.add_argument("--complaints", type=int, default=1_000_000)
     return p
+
+
+def pct(values, q: float) -> float | None:
+    """The ``q`` quantile (0..1) of ``values`` by nearest rank; None when there are none."""
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))] if s else None

@@ -44,6 +44,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.common import pct
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, insert, select, text
 
@@ -72,11 +73,6 @@ SEEN = """() => {
 }"""
 
 
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
 def summary(values: list[float]) -> dict:

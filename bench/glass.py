@@ -34,10 +34,10 @@ import uuid
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy import delete, insert, select
 
 from bench import procinfo
-from bench.common import database_parser
+from bench.common import database_parser, pct
 from bench.soak import WALL_BROWSER_ARGS
 from core.engine import make_engine
 from queries import schema
@@ -90,9 +90,6 @@ class Server(contextlib.AbstractContextManager):
         self._log.close()
 
 
-def pct(values, q):
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))] if s else None
 
 
 def measure(tree: Path, label: str, url: str, engine, args) -> dict:

@@ -38,7 +38,7 @@ from playwright.async_api import async_playwright
 from sqlalchemy import create_engine, text
 
 from bench import procinfo
-from bench.common import database_parser
+from bench.common import database_parser, pct
 from bench.soak import WALL_BROWSER_ARGS, db_transactions, stamp_lag_s
 from core.codes import WITA
 from tests.browser_support import CHROMIUM, StreamlitServer
@@ -59,11 +59,6 @@ OBSERVER = """() => {
 }"""
 
 
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
 def med(values):

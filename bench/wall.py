@@ -24,7 +24,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, delete, insert, select, text
 
-from bench.common import database_parser
+from bench.common import database_parser, pct
 from bench.queries import ensure_database
 from core.engine import make_engine
 from queries import schema
@@ -73,9 +73,6 @@ def measure_latency(engine, page, inserts: int) -> list[float]:
     return samples
 
 
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
 def main(argv=None) -> int:
