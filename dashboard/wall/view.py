@@ -111,7 +111,9 @@ def render() -> None:
         memo = state.setdefault("wall-live", {})
         bucket = int(wall_now // SETTINGS.panel_interval_s)
         urgent_rows = None
-        if memo.get("version") != version or memo.get("bucket") != bucket or not token.ok or "feed" not in memo:
+        stale = [k for k in ("feed_res", "act_res", "late_res") if k in memo and not memo[k].ok]  # retry at once
+        if (memo.get("version") != version or memo.get("bucket") != bucket or not token.ok or "feed" not in memo
+                or "feed_res" in stale or "act_res" in stale):
             feed, act, urgent = (wall_data.new_complaints(version), wall_data.opd_activity(version),
                                  wall_data.recent_urgent(version))
             local = to_wita(now)
@@ -120,7 +122,7 @@ def render() -> None:
                         act=panel_title("wall.activity_title") + activity_html(act.data, local, loc),
                         data_at=token.fetched_at if token.ok else feed.fetched_at)
             urgent_rows = urgent.data if urgent.has_data else None
-        if memo.get("bucket") != bucket:
+        if memo.get("bucket") != bucket or "late_res" in stale:
             late = wall_data.late_opds()
             memo.update(bucket=bucket, late_res=late,
                         late={n: panel_title("wall.late_title") + (overdue_html(late.data, loc, limit=n,
