@@ -16,6 +16,11 @@ and the renderer's node and event-listener counts from CDP Performance.getMetric
 nodes not yet collected); the database connections of the app (pg_stat_activity) and transactions; and whether
 the wall is still live: the "data per HH:MM:SS" stamp must change within two feed intervals and be recent.
 
+Every --allocators-every minutes it also takes a memory-infra dump (bench/allocators.py) and records the page
+renderer's memory per allocator (V8, Blink's garbage-collected heap and its live objects, PartitionAlloc,
+malloc, the compositor's tiles...) in bench/results/<name>-allocators.jsonl: where the memory is, not only how
+much. The performance timeline's entry count (marks and measures, which nothing else clears) is sampled too.
+
 Growth is the median of the window right after the warm-up against the median of the last window, in %,
 plus a least-squares slope per hour over all samples after the warm-up (target: growth under 10%).
 Writes bench/results/soak.csv (one row per sample, written as it goes) and bench/results/soak.json.
@@ -36,7 +41,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, text
 
-from bench import procinfo
+from bench import allocators, procinfo
 from bench.common import database_parser
 from core.codes import WITA
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
@@ -49,13 +54,14 @@ WALL_BROWSER_ARGS = CHROMIUM_ARGS + ["--disable-background-timer-throttling", "-
 STAMP = re.compile(r"(\d{2}):(\d{2}):(\d{2})")
 GROWTH_METRICS = ("server_rss_mb", "js_heap_used_mb", "js_embedder_mb", "js_backing_store_mb", "dom_elements", "dom_nodes", "js_event_listeners",
                   "chromium_private_mb", "renderer_private_mb", "browser_private_mb", "gpu_private_mb",
-                  "chromium_pss_mb", "server_threads", "server_fds")
+                  "chromium_pss_mb", "server_threads", "server_fds", "timeline_entries", "blink_gc_mb")
 CSV_FIELDS = ["elapsed_min", "utc", "server_rss_mb", "server_threads", "server_fds", "server_cpu_s",
               "server_cpu_s_per_min", "chromium_pss_mb", "chromium_private_mb", "renderer_private_mb",
               "browser_private_mb", "gpu_private_mb", "chromium_processes", "js_heap_used_mb",
               "js_heap_total_mb", "js_embedder_mb", "js_backing_store_mb", "layout_objects", "dom_elements", "dom_nodes", "js_event_listeners", "documents", "iframes",
-              "exceptions", "feed_rows", "live", "stamp", "stamp_lag_s", "db_connections", "db_xacts",
-              "db_xacts_per_min", "load1", "crashes", "page_errors", "console_errors", "navigations"]
+              "timeline_entries", "exceptions", "feed_rows", "live", "stamp", "stamp_lag_s", "db_connections", "db_xacts",
+              "db_xacts_per_min", "load1", "crashes", "page_errors", "console_errors", "navigations",
+              "blink_gc_mb", "blink_gc_live_mb"]
 
 
 def database_url(args) -> str:
@@ -103,7 +109,8 @@ def browser_sample(page, cdp) -> dict:
     dom = page.evaluate("""() => ({elements: document.getElementsByTagName('*').length,
         iframes: document.getElementsByTagName('iframe').length,
         exceptions: document.querySelectorAll('[data-testid=stException]').length,
-        feedRows: document.querySelectorAll('.w-feed tr').length})""")
+        feedRows: document.querySelectorAll('.w-feed tr').length,
+        timeline: performance.getEntriesByType('mark').length + performance.getEntriesByType('measure').length})""")
     return {"js_heap_used_mb": heap["usedSize"] / 2**20, "js_heap_total_mb": heap["totalSize"] / 2**20,
             "js_embedder_mb": heap.get("embedderHeapUsedSize", 0) / 2**20,
             "js_backing_store_mb": heap.get("backingStorageSize", 0) / 2**20,
@@ -111,7 +118,7 @@ def browser_sample(page, cdp) -> dict:
             "dom_elements": dom["elements"], "dom_nodes": int(metrics.get("Nodes", 0)),
             "js_event_listeners": int(metrics.get("JSEventListeners", 0)),
             "documents": int(metrics.get("Documents", 0)), "iframes": dom["iframes"],
-            "exceptions": dom["exceptions"], "feed_rows": dom["feedRows"]}
+            "exceptions": dom["exceptions"], "feed_rows": dom["feedRows"], "timeline_entries": dom["timeline"]}
 
 
 def is_live(page, feed_interval: float) -> tuple[bool, str, float | None]:
@@ -136,6 +143,17 @@ def chromium_memory() -> dict:
             "browser_private_mb": procinfo.private_dirty_mb(chrome.get("browser", [])),
             "gpu_private_mb": procinfo.private_dirty_mb(chrome.get("gpu-process", [])),
             "chromium_processes": len(every)}
+
+
+def renderer_allocators(browser, page) -> dict:
+    """The page renderer's memory per top-level allocator (MB), its Blink heap's live objects, and the
+    allocators two levels deep (for a diff of where growth went)."""
+    dump = allocators.memory_dump(browser, page)
+    pid = allocators.main_renderer(dump)
+    sizes = dump.get(pid, {})
+    mb = {k: round(v / 2**20, 2) for k, v in allocators.level(sizes, 2).items() if v >= 2**16}
+    return {"pid": pid, "top": {k: v for k, v in mb.items() if "/" not in k}, "level2": mb,
+            "blink_gc_live_mb": round(sizes.get("blink_gc/main/allocated_objects", 0) / 2**20, 2)}
 
 
 def pressure_probe(browser, cdp) -> dict:
@@ -210,6 +228,7 @@ def main(argv=None) -> int:
     p.add_argument("--rate", type=float, default=3.0, help="simulator: new complaints per minute")
     p.add_argument("--panel-interval", type=int, default=15, help="seconds (15 = the default; less ages the charts faster)")
     p.add_argument("--name", default="soak", help="result file stem in bench/results")
+    p.add_argument("--allocators-every", type=float, default=10, help="minutes between memory-infra dumps (0: none)")
     args = p.parse_args(argv)
     url = database_url(args)
     db_name = url.rsplit("/", 1)[1].split("?")[0]
@@ -254,6 +273,8 @@ def main(argv=None) -> int:
             cdp.send("Performance.enable")
             started = time.monotonic()
             prev = None
+            alloc_log = (RESULTS / f"{args.name}-allocators.jsonl").open("w")
+            next_dump = 0.0
             with csv_path.open("w", newline="") as fh:
                 writer = None
                 k = 0
@@ -276,6 +297,16 @@ def main(argv=None) -> int:
                     row.update(db_connections=app_connections(admin, db_name, spid),
                                db_xacts=db_transactions(admin, db_name), load1=procinfo.load_average()[0],
                                **events)
+                    if args.allocators_every and elapsed >= next_dump:
+                        next_dump += args.allocators_every * 60
+                        try:
+                            record = renderer_allocators(browser, page)
+                            alloc_log.write(json.dumps({"elapsed_min": row["elapsed_min"], **record}) + "\n")
+                            alloc_log.flush()
+                            row.update(blink_gc_mb=record["top"].get("blink_gc"),
+                                       blink_gc_live_mb=record["blink_gc_live_mb"])
+                        except Exception as exc:  # noqa: BLE001 - extra information, as the pressure probe
+                            errors.append(f"allocators: {exc}")
                     if prev:
                         minutes = (elapsed - prev["_t"]) / 60
                         row["server_cpu_s_per_min"] = (row["server_cpu_s"] - prev["server_cpu_s"]) / minutes
@@ -296,6 +327,7 @@ def main(argv=None) -> int:
                                                               {**meta, "finished": False}), indent=2))
                     k += 1
                     time.sleep(max(0.0, started + k * args.sample_s - time.monotonic()))
+            alloc_log.close()
             try:
                 events["pressure_probe"] = pressure_probe(browser, cdp)
             except Exception as exc:  # noqa: BLE001 - the probe is extra information

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.engine import make_engine
+from dashboard.wall.kiosk import TRIM_TIMELINE_S
 from tests import dataset
 from tests.dataset import insert_now
 from tests.browser_support import ARTIFACTS, assert_fits, open_wall
@@ -144,4 +145,21 @@ def test_panels_refresh_in_place_without_blanking(new_page, wall):
         samples += 1
         time.sleep(0.1)
     assert samples > 20 and len(ages) >= 2  # the feed refreshed at least once while we watched
+    page.close()
+
+
+def test_the_wall_empties_its_performance_timeline(new_page, wall):
+    """Streamlit marks every run in the page's performance timeline and never clears it; on a wall that runs
+    twice a second that was the renderer's growing memory (bench/soak.py). The wall clears it periodically."""
+    _, _, server = wall
+    page = open_wall(new_page(1920, 1080), server)
+    page.wait_for_function("() => performance.getEntriesByType('mark').length > 0", timeout=10000)
+    page.evaluate("() => performance.mark('ntbcare-probe')")
+    assert page.evaluate("() => performance.getEntriesByName('ntbcare-probe').length") == 1
+    page.wait_for_function("() => performance.getEntriesByName('ntbcare-probe').length === 0",
+                           timeout=(TRIM_TIMELINE_S + 5) * 1000)
+    # the runs go on marking after a clear, and the next clear takes those too
+    runs = page.evaluate("() => performance.getEntriesByType('mark').length")
+    assert runs < 8 * TRIM_TIMELINE_S  # at most one period of marks (about 5 a second with the live panel)
+    assert page.locator(".w-feed tr").count() > 0
     page.close()

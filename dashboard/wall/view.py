@@ -23,7 +23,7 @@ from dashboard.wall import data as wall_data
 from dashboard.wall import screens
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
 from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
-                                  schedule_nightly_reload)
+                                  schedule_nightly_reload, trim_performance_timeline)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
 from core.timefmt import now_utc, to_wita
 from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
@@ -48,6 +48,7 @@ def render() -> None:
     loc = ctx.locale
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
+    trim_performance_timeline()
     qp = st.query_params
     screen_name = screens.sanitise_name(qp.get("layar", ""))
     sound = qp.get("suara", "0") in ("1", "true", "ya")
