@@ -76,10 +76,13 @@ def channel_donut(df: pd.DataFrame, title: str, loc: Locale, height: int = 300) 
     """Share of each channel, labelled with name and percentage (no legend to decode)."""
     d = df.copy()
     d["label"] = d["label"].fillna(loc.t("chart.none"))
+    total = float(d["count"].sum())
     fig = go.Figure(go.Pie(
         labels=safe_text(d["label"]), values=d["count"], hole=0.5, sort=False,
         marker=dict(colors=theme.OKABE_ITO * 2, line=dict(color=theme.PANEL, width=2)),
-        textinfo="percent", textposition="inside", insidetextorientation="horizontal",
+        # the shares written by Babel ("24,2%"): plotly's own pie percentages ignore layout.separators
+        text=[loc.num_short(100 * c / total, 1) + "%" if total else "" for c in d["count"]],
+        textinfo="text", textposition="inside", insidetextorientation="horizontal",
         textfont=dict(size=15), hovertemplate="%{label}: %{value}<extra></extra>"))
     fig = _base(fig, height, title, loc)
     fig.update_layout(showlegend=True, legend=dict(font=dict(size=13), x=1.0, y=0.5, xanchor="left"))
@@ -225,7 +228,10 @@ def trend_lines(df: pd.DataFrame, start: dt.date, end: dt.date, title: str, loc:
     fig = _base(fig, height, title, loc)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom",
                                                    font=dict(size=14)))
-    fig.update_xaxes(tickfont=dict(size=13), gridcolor=theme.GRID, nticks=6)
+    # day labels in the viewer's language ("8 Nov" / "8 Des"): plotly's date axis knows only English months
+    ticks = list(d.index[::max(1, -(-len(d) // 6))])
+    fig.update_xaxes(tickfont=dict(size=13), gridcolor=theme.GRID, tickvals=ticks,
+                     ticktext=[loc.date(dt.date.fromisoformat(x), "d MMM") for x in ticks])
     fig.update_yaxes(tickfont=dict(size=13), gridcolor=theme.GRID, rangemode="tozero")
     if int(d["received"].sum()) == 0 and int(d["completed"].sum()) == 0:
         _empty(fig, loc)

@@ -99,6 +99,9 @@ def test_chart_builders_carry_the_data():
                                                                           "Infrastruktur"]
     donut = charts.channel_donut(sectors.rename(columns={}), "Kanal", ID)
     assert list(donut.data[0].values) == [9, 4, 1]
+    # 9/14, 4/14, 1/14 with the Indonesian decimal comma (plotly's own percentages would say 64.3%)
+    assert list(donut.data[0].text) == ["64,3%", "28,6%", "7,1%"] and donut.data[0].textinfo == "text"
+    assert list(charts.channel_donut(sectors, "Channel", EN).data[0].text) == ["64.3%", "28.6%", "7.1%"]
     regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
                             "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
     m = charts.region_map(regions, region_shapes(), "Peta", ID)
@@ -110,6 +113,14 @@ def test_chart_builders_carry_the_data():
     tr = pd.DataFrame({"period": ["2026-11-20", "2026-11-22"], "received": [3, 5], "completed": [1, 0]})
     t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", ID)
     assert list(t.data[0].y) == [3, 0, 5] and list(t.data[1].y) == [1, 0, 0]
+    month = charts.trend_lines(tr, dt.date(2026, 11, 3), dt.date(2026, 12, 2), "Tren", ID)
+    assert list(month.layout.xaxis.tickvals) == ["2026-11-03", "2026-11-08", "2026-11-13", "2026-11-18",
+                                                 "2026-11-23", "2026-11-28"]
+    assert list(month.layout.xaxis.ticktext) == ["3 Nov", "8 Nov", "13 Nov", "18 Nov", "23 Nov", "28 Nov"]
+    dec = charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Trend", EN)
+    assert list(dec.layout.xaxis.ticktext)[:2] == ["1 Dec", "6 Dec"]
+    assert list(charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Tren", ID)
+                .layout.xaxis.ticktext)[:2] == ["1 Des", "6 Des"]
 
 
 def test_empty_charts_say_so():
