@@ -1,4 +1,5 @@
-"""Reusable Streamlit pieces: KPI row, data-age line, stale-data warning. Text is never rendered as HTML."""
+"""Reusable Streamlit pieces: KPI row, data-age line, stale-data warning, the timeline trim of pages that stay
+open. Text is never rendered as HTML."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,41 @@ from core.locale import Locale
 from core.engine import DatabaseConfigError, default_statement_timeout_ms
 from core.timefmt import fmt_wita
 from core.textsafe import md_literal
+
+
+# --- Pages that stay open: the performance timeline --------------------------------------------------------
+# Streamlit's frontend records two performance marks and a measure on every script or fragment run
+# (``performance.mark(scriptRunState)``, ``performance.measure("script-run-cycle")``) and plotly one per chart
+# draw, and nothing ever clears them: the browser keeps every entry for the life of the page. The wall runs a
+# fragment twice a second, so a day adds hundreds of thousands of entries; in the soak (bench/soak.py) this was
+# the renderer's growing memory: Blink's garbage-collected heap went from 7 to 35 MB in 18 minutes while its
+# live objects, these entries among them, went from 3.6 to 5.3 MB (long-lived entries scattered among
+# short-lived objects keep the heap's pages from being freed); with the trim it stays at 12 to 15 MB. Nothing
+# in the app reads the timeline, so pages that rerun by themselves (the wall, `layar`) empty it every
+# TRIM_TIMELINE_S.
+TRIM_TIMELINE_S = 15
+TIMELINE_CSS = "<style>.st-key-page-timeline { position: fixed !important; width: 0; height: 0; overflow: hidden; }</style>"
+
+
+def timeline_trim_script(every_s: int = TRIM_TIMELINE_S) -> str:
+    """The page script: clear the user-timing marks and measures every ``every_s`` seconds (once per page)."""
+    return f"""<script>
+(function () {{
+  const w = window;
+  if (w.__ntbcareTimelineTrim || !w.performance || !w.performance.clearMarks) return;
+  w.__ntbcareTimelineTrim = setInterval(function () {{
+    w.performance.clearMarks();
+    w.performance.clearMeasures();
+  }}, {int(every_s) * 1000});
+}})();
+</script>"""
+
+
+def trim_performance_timeline() -> None:
+    """Keep the page's performance timeline from growing for as long as the page stays open."""
+    with st.container(key="page-timeline"):
+        st.html(TIMELINE_CSS + timeline_trim_script(), unsafe_allow_javascript=True)
+
 
 
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:

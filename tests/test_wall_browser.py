@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.engine import make_engine
-from dashboard.wall.kiosk import TRIM_TIMELINE_S
+from dashboard.components import TRIM_TIMELINE_S
 from tests import dataset
 from tests.dataset import insert_now
 from tests.browser_support import ARTIFACTS, assert_fits, open_wall

@@ -12,7 +12,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from dashboard import access_ui
+from dashboard import access_ui, components
 from dashboard.data import SETTINGS
 from dashboard.pagectx import page_context
 from dashboard.wall import screens
@@ -54,6 +54,7 @@ def render() -> None:
     access_ui.require("layar", loc)
     st.title(loc.t("scr.title"))
     st.caption(loc.t("scr.intro"))
+    components.trim_performance_timeline()  # the list reruns every 2 s for as long as an admin leaves it open
 
     @st.fragment(run_every=REFRESH_S)
     def listing():

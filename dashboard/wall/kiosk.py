@@ -79,7 +79,7 @@ a.w-link:hover {{ text-decoration: underline; }}
 .w-alert-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 @keyframes w-alert-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
 @media (prefers-reduced-motion: reduce) {{ .w-alert {{ animation: none; }} }}
-.st-key-wall-sound, .st-key-wall-reload, .st-key-wall-timeline {{ position: fixed !important; width: 0; height: 0; overflow: hidden; }}
+.st-key-wall-sound, .st-key-wall-reload {{ position: fixed !important; width: 0; height: 0; overflow: hidden; }}
 </style>
 """
 
@@ -172,36 +172,6 @@ def schedule_nightly_reload(kiosk: bool, now: dt.datetime | None = None) -> dt.d
     with st.container(key="kiosk-reload"):  # out of the layout: the wall keeps its exact fit
         st.html(reload_script(delay_ms), unsafe_allow_javascript=True)
     return when
-
-
-# --- The page's performance timeline ----------------------------------------------------------------------
-# Streamlit's frontend records two performance marks and a measure on every script or fragment run
-# (``performance.mark(scriptRunState)``, ``performance.measure("script-run-cycle")``) and plotly one per chart
-# draw, and nothing ever clears them: the browser keeps every entry for the life of the page. The wall runs a
-# fragment twice a second, so a day adds hundreds of thousands of entries; in the soak this was the renderer's
-# growing memory (Blink's garbage-collected heap, whose pages each stay pinned by a few long-lived entries
-# among the short-lived ones). Nothing on the wall reads the timeline, so it is emptied every TRIM_TIMELINE_S.
-TRIM_TIMELINE_S = 15
-
-
-def timeline_trim_script(every_s: int = TRIM_TIMELINE_S) -> str:
-    """The page script: clear the user-timing marks and measures every ``every_s`` seconds (once per page)."""
-    return f"""<script>
-(function () {{
-  const w = window;
-  if (w.__ntbcareTimelineTrim || !w.performance || !w.performance.clearMarks) return;
-  w.__ntbcareTimelineTrim = setInterval(function () {{
-    w.performance.clearMarks();
-    w.performance.clearMeasures();
-  }}, {int(every_s) * 1000});
-}})();
-</script>"""
-
-
-def trim_performance_timeline() -> None:
-    """Keep the page's performance timeline from growing for as long as the wall stays open."""
-    with st.container(key="wall-timeline"):  # out of the layout, like the reload scripts
-        st.html(timeline_trim_script(), unsafe_allow_javascript=True)
 
 
 # --- Remote reload (the admin page `layar`) and the optional chime ------------------------------------------

@@ -23,7 +23,7 @@ from dashboard.wall import data as wall_data
 from dashboard.wall import screens
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
 from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
-                                  schedule_nightly_reload, trim_performance_timeline)
+                                  schedule_nightly_reload)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
 from core.timefmt import now_utc, to_wita
 from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
@@ -48,7 +48,7 @@ def render() -> None:
     loc = ctx.locale
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
-    trim_performance_timeline()
+    components.trim_performance_timeline()
     qp = st.query_params
     screen_name = screens.sanitise_name(qp.get("layar", ""))
     sound = qp.get("suara", "0") in ("1", "true", "ya")
@@ -132,8 +132,11 @@ def render() -> None:
 
         queue = state.setdefault("wall-urgent", UrgentQueue(SETTINGS.urgent_banner_s))
         item = queue.update(urgent_rows, now)
+        # The banner has a slot of its own in every run, shown or not: a container that only some runs add
+        # would shift the lists after it, and the browser could for a moment draw a list inside the banner.
+        banner_slot = st.empty()
         if item is not None:
-            with st.container(key="urgent-banner"):
+            with banner_slot.container(key="urgent-banner"):
                 st.html(urgent_banner_html(item, loc, queue.waiting(now)))
                 if sound and not is_quiet(now, quiet):
                     chime(item.id)
