@@ -130,12 +130,15 @@ def assert_fits(page, width, height):
                 docWide: doc.scrollWidth - doc.clientWidth};
     }""")
     assert geometry == {"docScroll": 0, "mainScroll": 0, "docWide": 0}
-    for selector in PANELS:
-        loc = page.locator(selector)
-        assert loc.count() >= 1, selector
-        for i in range(loc.count()):
-            box = loc.nth(i).bounding_box()
-            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
+    # every panel's box in one evaluation: a fragment rerun can swap a panel's markup between two calls
+    boxes = page.evaluate("""(selectors) => selectors.map(s => [...document.querySelectorAll(s)].map(e => {
+        const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }))""",
+                          PANELS)
+    for selector, found in zip(PANELS, boxes):
+        assert len(found) >= 1, selector
+        for box in found:
+            assert box["width"] > 0 and box["height"] > 0, (selector, box)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
 
 

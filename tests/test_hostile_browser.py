@@ -18,10 +18,11 @@ from tests.hostile import CASES
 pytestmark = pytest.mark.browser
 # what an injection would leave in the page: elements from citizen text or from the URL
 # (an st.text element holds one span with nothing but text in it)
-# The kiosk's own nightly-reload script (dashboard/kiosk.py, in the container keyed "kiosk-reload") is the one
-# script the app puts on a page; anything else is injected.
+# The app's own scripts are the kiosk's nightly reload (dashboard/wall/kiosk.py, container "kiosk-reload") and
+# the timeline trim of pages that rerun by themselves (dashboard/components.py, container "page-timeline");
+# any other script is injected.
 INJECTED = ("[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, "
-            "script:not(.st-key-kiosk-reload script), a[href^='javascript'], [onerror], [onmouseover]), "
+            "script:not(.st-key-kiosk-reload script):not(.st-key-page-timeline script), a[href^='javascript'], [onerror], [onmouseover]), "
             "[data-testid='stMain'] [data-testid='stText'] :not(span), [data-testid='stMain'] [data-testid='stText'] span *")
 
 
