@@ -5,7 +5,8 @@
 
 The server (`python -m dashboard.serve`, feed 2 s, panels 15 s) runs on the 1,000,000-complaint PostgreSQL
 database of `python -m bench.queries` (or on --database-url, for a quick run on a small database made by
-`python -m data_seed init`), while `python -m data_seed live --rate R` inserts complaints and moves them
+`python -m data_seed init`: SQLite or PostgreSQL, the database figures need PostgreSQL), while
+`python -m data_seed live --rate R` inserts complaints and moves them
 through their lifecycle. One chromium kiosk wall at 1920x1080 (/monitor?kiosk=1) stays open for --minutes.
 
 Every --sample-s seconds it records: the server's RSS (VmRSS, process and children), threads and open files;
@@ -207,7 +208,7 @@ def summarise(rows: list[dict], warmup_min: float, window_min: float, meta: dict
     summary["live_samples"] = sum(1 for r in rows if r["live"])
     summary["not_live_samples"] = [r["elapsed_min"] for r in rows if not r["live"]]
     summary["exceptions_on_screen_max"] = max(r.get("exceptions", 0) for r in rows)
-    summary["db_connections_max"] = max(r["db_connections"] for r in rows)
+    summary["db_connections_max"] = max((r["db_connections"] for r in rows if "db_connections" in r), default=None)
     lags = [r["stamp_lag_s"] for r in rows if isinstance(r.get("stamp_lag_s"), (int, float))]
     summary["stamp_lag_s_median"] = statistics.median(lags) if lags else None
     summary["stamp_lag_s_max"] = max(lags) if lags else None
@@ -233,6 +234,7 @@ def main(argv=None) -> int:
     url = database_url(args)
     db_name = url.rsplit("/", 1)[1].split("?")[0]
     admin_url = args.admin_url
+    on_postgres = url.startswith("postgresql")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     feed_interval = 2
@@ -294,9 +296,10 @@ def main(argv=None) -> int:
                         row.update(live=live, stamp=stamp, stamp_lag_s=lag)
                     except Exception as exc:  # noqa: BLE001 - a dead page is a finding, not a crash of the bench
                         row.update(live=False, stamp=f"error: {exc.__class__.__name__}", exceptions=-1)
-                    row.update(db_connections=app_connections(admin, db_name, spid),
-                               db_xacts=db_transactions(admin, db_name), load1=procinfo.load_average()[0],
-                               **events)
+                    if on_postgres:  # SQLite has no server to ask: its database figures stay empty
+                        row.update(db_connections=app_connections(admin, db_name, spid),
+                                   db_xacts=db_transactions(admin, db_name))
+                    row.update(load1=procinfo.load_average()[0], **events)
                     if args.allocators_every and elapsed >= next_dump:
                         next_dump += args.allocators_every * 60
                         try:
@@ -310,7 +313,8 @@ def main(argv=None) -> int:
                     if prev:
                         minutes = (elapsed - prev["_t"]) / 60
                         row["server_cpu_s_per_min"] = (row["server_cpu_s"] - prev["server_cpu_s"]) / minutes
-                        row["db_xacts_per_min"] = (row["db_xacts"] - prev["db_xacts"]) / minutes
+                        if on_postgres:
+                            row["db_xacts_per_min"] = (row["db_xacts"] - prev["db_xacts"]) / minutes
                     if writer is None:
                         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
                         writer.writeheader()
@@ -322,7 +326,7 @@ def main(argv=None) -> int:
                           f"heap {row.get('js_heap_used_mb', float('nan')):.1f} MB  "
                           f"DOM {row.get('dom_elements')} el / {row.get('dom_nodes')} nodes  "
                           f"chromium {row['chromium_private_mb']:.0f} MB private  live {row['live']}  "
-                          f"conns {row['db_connections']}", flush=True)
+                          f"conns {row.get('db_connections', '–')}", flush=True)
                     json_path.write_text(json.dumps(summarise(rows, args.warmup_minutes, args.window_minutes,
                                                               {**meta, "finished": False}), indent=2))
                     k += 1
