@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.on_time": {"id": "Tepat waktu (bulan ini)", "en": "On time (this month)"},
     "kpi.median_response": {"id": "Median tanggapan pertama", "en": "Median first response"},
     "unit.workdays": {"id": "{n} hari kerja", "en": "{n} working days"},
+    "unit.workday": {"id": "{n} hari kerja", "en": "{n} working day"},
     "unit.none": {"id": "–", "en": "–"},
     "data.as_of": {"id": "data per {time} WITA", "en": "data as of {time} WITA"},
     "data.stale": {

@@ -121,7 +121,8 @@ class Locale:
         """A number of working days (``2 hari kerja``, ``6,5 hari kerja``); "belum ada" when there is none."""
         if _missing(value):
             return self.t("unit.none")
-        return self.t("unit.workdays", n=self.num_short(float(value), 1))
+        text = self.num_short(float(value), 1)
+        return self.t("unit.workday" if text == "1" else "unit.workdays", n=text)
 
 
 LOCALES = {lang: Locale(lang) for lang in LANGS}

@@ -43,6 +43,9 @@ def test_dates_are_wita_and_missing_values_are_a_dash():
     assert ID.date(late_utc) == "1 Des 2026" and EN.date_numeric(late_utc) == "01-12-2026"
     assert {ID.num(None), EN.pct(float("nan")), ID.date(None), EN.signed(None), ID.ago(None)} == {"–"}
     assert ID.workdays(None) == ID.t("unit.none")
+    # one working day is singular in English (the median card said "1 working days"); 1.04 shows as 1 too
+    assert (EN.workdays(1), EN.workdays(1.04), EN.workdays(1.5)) == ("1 working day", "1 working day", "1.5 working days")
+    assert (ID.workdays(1), ID.workdays(1.5)) == ("1 hari kerja", "1,5 hari kerja")
 
 
 def test_unknown_or_missing_language_is_indonesian():
