@@ -144,7 +144,8 @@ def kpi_row(head: dict | None, loc: Locale) -> None:
         ("kpi.on_time", none if share is None else loc.pct(share)),
         ("kpi.median_response", loc.workdays(h.get("median_response_wd"))),
     ]
-    cols = st.columns(len(items))
+    # the last card's value is a phrase ("7,5 hari kerja", "1.5 working days"): it gets the room to show whole
+    cols = st.columns([1] * (len(items) - 1) + [1.5])
     for col, (key, value) in zip(cols, items):
         col.metric(loc.t(key), value, border=True)
 

@@ -47,6 +47,19 @@ def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, h
     smallest = page.evaluate("() => Math.min(...[...document.querySelectorAll('.w-meta, .w-ago, .w-age, .w-status')]"
                              ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
     assert smallest * scale >= 14
+    # no KPI value is cut off with an ellipsis ("7,5 hari k…" before the median card got more room), not even
+    # the longest median phrase the data can give: written into the last card and measured in one evaluation
+    cut = page.evaluate("""(longest) => {
+        const overflowing = () => [...document.querySelectorAll('[data-testid=stMetricValue], [data-testid=stMetricValue] *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+        const now = overflowing();
+        const cards = document.querySelectorAll('[data-testid=stMetricValue]');
+        let leaf = cards[cards.length - 1];
+        while (leaf.firstElementChild) leaf = leaf.firstElementChild;
+        leaf.textContent = longest;
+        return [now, overflowing()];
+    }""", "12,5 hari kerja")
+    assert cut == [[], []]
     page.screenshot(path=str(ARTIFACTS / f"wall-{backend}-{name}.png"))
     page.close()
 
