@@ -51,7 +51,6 @@ def trim_performance_timeline() -> None:
         st.html(TIMELINE_CSS + timeline_trim_script(), unsafe_allow_javascript=True)
 
 
-
 def oldest_fetch(results: Iterable[Fetched]) -> dt.datetime | None:
     times = [r.fetched_at for r in results if r.fetched_at is not None]
     return min(times) if times else None
