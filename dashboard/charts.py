@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,44 @@ def safe_text(values) -> list[str]:
 
 
 FONT = dict(family="Source Sans Pro, sans-serif", color=theme.TEXT, size=16)
+
+
+_FONT_SIZE_IN_TEXT = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
+
+
+def enlarged(fig: go.Figure, k: int) -> go.Figure:
+    """``fig`` drawn ``k`` times larger: height, margins, every font, marker and line width, and the font sizes
+    written into label text. For a 3840x2160 wall whose browser runs at scale 1, where the page's CSS doubles its
+    text but plotly's sizes are pixels; at ``k == 1`` the same figure."""
+    if k == 1:
+        return fig
+
+    def text(v: str) -> str:
+        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{float(m[1]) * k:g}px", v)
+
+    def grow(node, parent: str = ""):
+        if isinstance(node, dict):
+            for key, v in node.items():
+                if isinstance(v, (dict, list)):
+                    grow(v, key if isinstance(v, dict) else parent if key == "data" else key)
+                elif isinstance(v, (int, float)) and not isinstance(v, bool) and (
+                        (key == "size" and (parent.endswith("font") or parent == "marker"))
+                        or (key == "width" and parent == "line") or parent == "margin"):
+                    node[key] = v * k
+                elif isinstance(v, str) and "font-size" in v:
+                    node[key] = text(v)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    grow(item, parent)
+                elif isinstance(item, str) and "font-size" in item:
+                    node[i] = text(item)
+
+    spec = fig.to_dict()
+    grow(spec)
+    if "height" in spec.get("layout", {}):
+        spec["layout"]["height"] *= k
+    return go.Figure(spec, _validate=False)  # the map's shapes hold thousands of points: no re-validation
 
 
 def _empty(fig: go.Figure, loc: Locale) -> go.Figure:

@@ -18,11 +18,12 @@ from tests.hostile import CASES
 pytestmark = pytest.mark.browser
 # what an injection would leave in the page: elements from citizen text or from the URL
 # (an st.text element holds one span with nothing but text in it)
-# The app's own scripts are the kiosk's nightly reload (dashboard/wall/kiosk.py, container "kiosk-reload") and
-# the timeline trim of pages that rerun by themselves (dashboard/components.py, container "page-timeline");
-# any other script is injected.
+# The app's own scripts are the kiosk's nightly reload and the wall's screen-size probe (dashboard/wall/kiosk.py,
+# containers "kiosk-reload" and "wall-scale") and the timeline trim of pages that rerun by themselves
+# (dashboard/components.py, container "page-timeline"); any other script is injected.
+OWN_SCRIPTS = ":not(.st-key-kiosk-reload script):not(.st-key-wall-scale script):not(.st-key-page-timeline script)"
 INJECTED = ("[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, "
-            "script:not(.st-key-kiosk-reload script):not(.st-key-page-timeline script), a[href^='javascript'], [onerror], [onmouseover]), "
+            f"script{OWN_SCRIPTS}, a[href^='javascript'], [onerror], [onmouseover]), "
             "[data-testid='stMain'] [data-testid='stText'] :not(span), [data-testid='stMain'] [data-testid='stText'] span *")
 
 

@@ -14,7 +14,7 @@ from core.engine import make_engine
 from dashboard.components import TRIM_TIMELINE_S
 from tests import dataset
 from tests.dataset import insert_now
-from tests.browser_support import ARTIFACTS, assert_fits, open_wall
+from tests.browser_support import ARTIFACTS, assert_fits, open_wall, wait_ready
 from tests.pg_instance import PgInstance
 
 pytestmark = pytest.mark.browser
@@ -37,8 +37,20 @@ def wall(request, db_factory, app_server):
 def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, height, scale):
     backend, _, server = wall
     page = open_wall(new_page(width, height, scale), server)
+    large = width >= 3000  # a 4K screen at browser scale 1: the page asks for charts twice as large, once
+    page.wait_for_function("(large) => new URLSearchParams(location.search).has('skala') === large", arg=large)
+    if large:  # the address was replaced: the page loaded again
+        wait_ready(page)
+        expect(page.locator("[data-testid='stPlotlyChart'] .gtitle")).to_have_count(4, timeout=20000)
     time.sleep(1.0)  # let the charts settle
     assert_fits(page, width, height)
+    # the charts fill the row below the lists, with text as large as the page's
+    charts = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map(e => {
+        const r = e.getBoundingClientRect(), t = e.querySelector('.gtitle');
+        return {bottom: r.bottom, height: r.height, title: t ? parseFloat(t.style.fontSize) : null}; })""")
+    assert [c["height"] for c in charts] == [(640 if large else 320)] * 4
+    assert [c["title"] for c in charts] == [(40 if large else 20)] * 4
+    assert min(c["bottom"] for c in charts) >= height - 60
     assert page.locator("[data-testid='stMetric']").count() == 7
     assert page.locator(".w-big-clock").inner_text().count(":") == 1
     expect(page.locator("header[data-testid='stHeader']")).to_be_hidden()

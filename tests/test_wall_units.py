@@ -1,5 +1,6 @@
 """The wall's pure pieces: HTML builders (escaping, badges), chart builders, headline sums."""
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -121,6 +122,32 @@ def test_chart_builders_carry_the_data():
     assert list(dec.layout.xaxis.ticktext)[:2] == ["1 Dec", "6 Dec"]
     assert list(charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Tren", ID)
                 .layout.xaxis.ticktext)[:2] == ["1 Des", "6 Des"]
+
+
+def test_enlarged_charts_grow_every_pixel_size_and_keep_their_data():
+    """A 3840x2160 wall at browser scale 1 gets its charts twice as large (the page's CSS doubles the text)."""
+    sectors = pd.DataFrame({"key": ["a", "b"], "label": ["Infrastruktur", "Sosial"], "count": [9, 4]})
+    regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
+                            "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
+    bar = charts.sector_bar(sectors, "Sektor", ID, 320)
+    big = charts.enlarged(bar, 2)
+    assert big.layout.height == 640 and big.layout.title.font.size == 40 and big.layout.font.size == 32
+    assert (big.layout.margin.l, big.layout.margin.t) == (16, 80)
+    assert big.data[0].textfont.size == 32 and big.layout.yaxis.tickfont.size == 30
+    # the arrays the browser gets are the same (plotly encodes numbers as typed arrays, decoded by plotly.js)
+    sent = lambda f: json.loads(f.to_json())["data"]  # noqa: E731 - what Streamlit sends to the browser
+    assert [sent(big)[0][k] for k in ("x", "y", "text", "customdata")] == [
+        sent(bar)[0][k] for k in ("x", "y", "text", "customdata")]
+    m = charts.region_map(regions, region_shapes(), "Peta", ID, 320, label_size=15)
+    bm = charts.enlarged(m, 2)
+    dots, big_dots = m.data[-1], bm.data[-1]
+    assert big_dots.text[1] == "Sumbawa<br><b><span style='font-size:38px'>2</span></b>"  # 19 px in the span
+    assert (big_dots.textfont.size, big_dots.marker.size, big_dots.marker.line.width) == (30, 24, 4)
+    assert bm.data[0].line.width == 2 * m.data[0].line.width
+    assert [t["x"] for t in sent(bm)] == [t["x"] for t in sent(m)]
+    assert list(big_dots.customdata) == list(dots.customdata) == ["5271", "5204"] + [None] * 8
+    assert bm.layout.yaxis.scaleanchor == "x" and list(bm.layout.xaxis.range) == list(m.layout.xaxis.range)
+    assert charts.enlarged(bar, 1) is bar
 
 
 def test_empty_charts_say_so():

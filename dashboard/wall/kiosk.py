@@ -12,11 +12,17 @@ from dashboard import theme
 from core.codes import WITA
 from core.settings import REGISTRY
 
+# A screen at least this large in CSS pixels is a 4K wall whose browser runs at scale 1: the CSS doubles the
+# text (sized in rem) and the page asks for charts twice as large (``?skala=2``, see ``scale_probe_script``).
+LARGE_SCREEN_PX = (3000, 1700)
+SCALE_PARAM = "skala"
+
 WALL_CSS = f"""
 <style>
 /* Compact frame for the wall. A 4K wall should run its browser at device scale factor 2 (see README), which
    shows exactly the 1080p layout at double resolution. Without it, text sized in rem still doubles. */
-@media (min-width: 3000px) and (min-height: 1700px) {{ html {{ font-size: 32px !important; }} }}
+@media (min-width: {LARGE_SCREEN_PX[0]}px) and (min-height: {LARGE_SCREEN_PX[1]}px) {{
+  html {{ font-size: 32px !important; }} }}
 [data-testid="stMainBlockContainer"] {{ padding: 0.6rem 1.2rem 0.4rem 1.2rem; max-width: 100%; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.5rem; }}
 [data-testid="stMetric"] {{ padding: 0.35rem 0.8rem; }}
@@ -79,7 +85,8 @@ a.w-link:hover {{ text-decoration: underline; }}
 .w-alert-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 @keyframes w-alert-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
 @media (prefers-reduced-motion: reduce) {{ .w-alert {{ animation: none; }} }}
-.st-key-wall-sound, .st-key-wall-reload {{ position: fixed !important; width: 0; height: 0; overflow: hidden; }}
+.st-key-wall-sound, .st-key-wall-reload, .st-key-wall-scale {{ position: fixed !important; width: 0; height: 0;
+  overflow: hidden; }}
 </style>
 """
 
@@ -96,8 +103,33 @@ html, body { overflow: hidden !important; cursor: none; }
 
 
 def apply_wall_style(kiosk: bool) -> None:
-    """Inject the wall's static CSS (and the kiosk CSS when ``kiosk``)."""
+    """Inject the wall's static CSS (and the kiosk CSS when ``kiosk``), and the probe of the screen's size."""
     st.html(WALL_CSS + (KIOSK_CSS if kiosk else ""))
+    with st.container(key="wall-scale"):  # out of the layout, like the reload scripts
+        st.html(scale_probe_script(), unsafe_allow_javascript=True)
+
+
+def screen_scale() -> int:
+    """How many times larger than at 1920x1080 the charts are drawn: 2 on a large screen at browser scale 1
+    (the probe puts ``?skala=2`` in the address), else 1; any other value of the parameter counts as 1."""
+    return 2 if st.query_params.get(SCALE_PARAM) == "2" else 1
+
+
+def scale_probe_script() -> str:
+    """The page script: make ``?skala`` say whether the window is a large screen at browser scale 1 (the same
+    test as the CSS rule that doubles the text), replacing the address once when it does not. Plotly sizes are
+    pixels and only the server draws the charts, so it has to be told; a browser at device scale factor 2 shows
+    a 4K screen as 1920x1080 and never gets the parameter."""
+    w, h = LARGE_SCREEN_PX
+    return f"""<script>
+(function () {{
+  const url = new URL(window.location.href);
+  const want = (window.innerWidth >= {w} && window.innerHeight >= {h}) ? "2" : null;
+  if (url.searchParams.get("{SCALE_PARAM}") === want) return;
+  if (want) url.searchParams.set("{SCALE_PARAM}", want); else url.searchParams.delete("{SCALE_PARAM}");
+  window.location.replace(url.toString());
+}})();
+</script>"""
 
 
 # --- Nightly self-reload (kiosk only) -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dashboard.wall import data as wall_data
 from dashboard.wall import screens
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
 from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
-                                  schedule_nightly_reload)
+                                  schedule_nightly_reload, screen_scale)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
 from core.timefmt import now_utc, to_wita
 from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
@@ -159,6 +159,11 @@ def render() -> None:
             main[0].html(memo["late"][16])
             main[1].html(memo["feed"])
 
+    scale = screen_scale()
+
+    def grow(fig):
+        return charts.enlarged(fig, scale)
+
     @st.fragment(run_every=SETTINGS.chart_interval_s)
     def charts_panel(height: int):
         """Every NTBCARE_CHART_INTERVAL (60 s): a chart whose data changed is a new chart to Streamlit's
@@ -172,25 +177,26 @@ def render() -> None:
         cols = [c.empty() for c in st.columns([1.05, 1, 1.15, 1.2])]
         if sec.has_data:
             title = loc.t("wall.sector_title", period=loc.t(f"period.{sector_period}"))
-            components.drill_chart(charts.sector_bar(sec.data, title, loc, height,
-                                                     links=wall_data.sector_links(sec.data, sector_period)),
+            components.drill_chart(grow(charts.sector_bar(sec.data, title, loc, height,
+                                                          links=wall_data.sector_links(sec.data, sector_period))),
                                    "wall-sector", clickable, container=cols[0])
         if ch.has_data:
-            cols[1].plotly_chart(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height),
+            cols[1].plotly_chart(grow(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height)),
                                  config=CHART_CONFIG, key="wall-channel")
         if reg.has_data:
-            components.drill_chart(charts.region_map(reg.data, region_shapes(), loc.t("wall.region_title"), loc,
-                                                     height, links=wall_data.region_links(reg.data),
-                                                     label_size=15),
+            components.drill_chart(grow(charts.region_map(reg.data, region_shapes(), loc.t("wall.region_title"),
+                                                          loc, height, links=wall_data.region_links(reg.data),
+                                                          label_size=15)),
                                    "wall-region", clickable, container=cols[2])
         if tr.has_data:
             today = to_wita(now_utc()).date()
             start = today.fromordinal(today.toordinal() - 29)
-            components.drill_chart(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc, height,
-                                                      links=True), "wall-trend", clickable, container=cols[3])
+            components.drill_chart(grow(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc,
+                                                           height, links=True)),
+                                   "wall-trend", clickable, container=cols[3])
 
     header_panel()
     kpi_panel()
     live_panel()
     if view == 0:
-        charts_panel(height=320)
+        charts_panel(height=320)  # at 1920x1080; grow() doubles it on a large screen
