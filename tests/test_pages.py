@@ -1,6 +1,7 @@
 """Fast page tests with Streamlit's AppTest against a real database (the hand-built dataset on SQLite)."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard import data
@@ -9,6 +10,13 @@ from core.sla import reference_complaint_sla
 from tests import dataset
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
+
+
+def displayed(frame) -> pd.DataFrame:
+    """The display values of an ``st.dataframe`` given a pandas Styler (the text the browser shows)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
 
 
 def metrics(at) -> dict[str, str]:
@@ -74,6 +82,10 @@ def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env, open_page)
     assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
     assert int(rapor.loc["ESDM", "Ditanggapi tepat waktu"]) == 0
     assert rapor.loc["DPMPTSP", "% tanggapan tepat waktu"] == 100.0
+    # what the browser shows: the language's decimal mark (Babel), over the numbers the table sorts by
+    shown = displayed(at.dataframe[0]).set_index("OPD")
+    assert shown.loc["DPMPTSP", "% tanggapan tepat waktu"] == "100,0%"
+    assert shown.loc["ESDM", "% tanggapan tepat waktu"] == "0,0%"
     assert int(rapor.loc["PUPR-PKP", "Terlambat (kini)"]) == 1 and "PUPR" not in rapor.index
     # worst first: the 4 complaints never dispatched are all late by now, then PUPR-PKP (1 breached)
     assert rapor.index[0] == "(belum didisposisikan)" and int(rapor.iloc[0]["Terlambat (kini)"]) == 4

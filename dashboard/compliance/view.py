@@ -66,10 +66,12 @@ def render() -> None:
         loc.t("rapor.at_risk"): rapor["at_risk"],
         loc.t("rapor.oldest"): rapor["oldest_breached_wd"],
     })
-    pct_cfg = st.column_config.NumberColumn(format="%.1f%%")
-    event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="kep-rapor", column_config={loc.t("rapor.response_pct"): pct_cfg,
-                                                         loc.t("rapor.completion_pct"): pct_cfg})
+    # shown with the language's marks (Babel: "87,5%" in Indonesian), sorted by the numbers underneath
+    pct_cols = [loc.t("rapor.response_pct"), loc.t("rapor.completion_pct")]
+    shown = view.style.format(lambda v: "–" if pd.isna(v) else f"{loc.num(v, 1)}%", subset=pct_cols).format(
+        loc.num_short, subset=[loc.t("rapor.median_response")])
+    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="kep-rapor")
 
     # --- which OPD to drill into: a clicked row, the picker, or ?opd=CODE ---------------------------------
     UNASSIGNED = "-"
