@@ -129,7 +129,12 @@ def tcp_local_ports(pid: int) -> set[int]:
                     inodes.add(target[8:-1])
         except OSError:
             pass
-    ports = set()
+    return {port for port, _, inode in tcp_sockets() if inode in inodes}
+
+
+def tcp_sockets():
+    """Every IPv4 and IPv6 TCP socket of the machine as (local port, state, inode) from /proc/net/tcp{,6}; the
+    state is the kernel's hex code ("01" established, "0A" listening)."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -137,6 +142,5 @@ def tcp_local_ports(pid: int) -> set[int]:
             continue
         for line in lines:
             fields = line.split()
-            if len(fields) > 9 and fields[9] in inodes:
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
+            if len(fields) > 9:
+                yield int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]

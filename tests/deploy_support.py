@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.procinfo import tcp_sockets
 from tests.browser_support import ARTIFACTS, ROOT, StreamlitServer
 
 DEPLOY = ROOT / "deploy"
@@ -325,17 +326,7 @@ class UnitServer(StreamlitServer):
 
 def client_connections(port: int) -> int:
     """Established TCP connections whose local end is 127.0.0.1:``port`` (a server's accepted clients)."""
-    count = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 3 and fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                count += 1
-    return count
+    return sum(1 for local, state, _ in tcp_sockets() if local == port and state == "01")
 
 
 def write_monitor_env(path: Path, database_url: str, cookie_secret: str, extra: dict[str, str] | None = None) -> Path:
