@@ -136,7 +136,8 @@ def test_the_registry_lists_walls_marks_stopped_ones_and_asks_for_reloads():
         assert not screens.report(name="lobi", session="s1", session_started=t0, now=t0, data_at=t0, **common)
         assert not screens.report(name="", session="abcdef123456", session_started=t0, now=t0, data_at=t0, **common)
         rows = {s.key: s for s in screens.screens()}
-        assert set(rows) == {"lobi", "tanpa-nama-abcdef12"}
+        unnamed = screens.screen_key("", "10.0.0.5", "/monitor?kiosk=1")
+        assert set(rows) == {"lobi", unnamed} and unnamed.startswith("tanpa-nama-") and len(unnamed) == 19
         assert screens.state(rows["lobi"], t0 + 1, 0.5, 10) == "live"
         assert screens.state(rows["lobi"], t0 + 11, 0.5, 10) == "stopped"
         screens.report(name="lobi", session="s1", session_started=t0, now=t0 + 20, data_at=t0, **common)
@@ -149,7 +150,16 @@ def test_the_registry_lists_walls_marks_stopped_ones_and_asks_for_reloads():
         assert not screens.report(name="lobi", session="s2", session_started=t0 + 23, now=t0 + 23, data_at=t0 + 23,
                                   **common)
         screens.request_reload(None, t0 + 30)
-        assert screens.reload_pending("lobi", t0 + 23) and screens.reload_pending("tanpa-nama-abcdef12", t0)
+        assert screens.reload_pending("lobi", t0 + 23) and screens.reload_pending(unnamed, t0)
+        # the unnamed wall reloaded, or its address made ?skala=2 by the page: still one row, live again
+        screens.report(name="", session="fedcba654321", session_started=t0 + 31, now=t0 + 31, data_at=t0 + 31,
+                       **{**common, "address": "/monitor?kiosk=1&skala=2"})
+        rows = {s.key: s for s in screens.screens()}
+        assert set(rows) == {"lobi", unnamed} and rows[unnamed].address == "/monitor?kiosk=1&skala=2"
+        assert screens.state(rows[unnamed], t0 + 31, 0.5, 10) == "live"
+        # another browser, or another page address, is another wall
+        assert len({unnamed, screens.screen_key("", "10.0.0.6", "/monitor?kiosk=1"),
+                    screens.screen_key("", "10.0.0.5", "/monitor?kiosk=1&lang=en")}) == 3
     finally:
         screens.clear()
 

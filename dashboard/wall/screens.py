@@ -9,9 +9,11 @@ server restarts (the walls report again within one refresh).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlencode
 
 NAME_MAX = 40
 FORGET_AFTER_S = 24 * 3600  # a wall that has not refreshed for a day leaves the list
@@ -27,7 +29,7 @@ def sanitise_name(raw) -> str:
 
 @dataclass(frozen=True)
 class Screen:
-    key: str  # the name, or "tanpa-nama-<session>" for a wall that did not name itself
+    key: str  # the name, or "tanpa-nama-<8 hex digits>" for a wall that did not name itself (see screen_key)
     name: str  # as given (sanitised); empty when unnamed
     address: str  # the page and query it shows, e.g. /monitor?kiosk=1&layar=lobi
     client: str  # the browser's IP address, as the server sees it ("" for localhost)
@@ -43,14 +45,21 @@ _SCREENS: dict[str, Screen] = {}
 _RELOAD: dict[str, float] = {}  # key -> when a reload was asked; "*" = every wall
 
 
-def screen_key(name: str, session: str) -> str:
-    return name or f"tanpa-nama-{session[:8]}"
+def screen_key(name: str, client: str, address: str) -> str:
+    """The name; for a wall without one, its browser's address and its page address (without ``skala``, which
+    the page sets by itself), so that the same unnamed wall is one row after a reload (nightly, remote, or its
+    address made ``?skala=2``) instead of a new row and a stopped one."""
+    if name:
+        return name
+    path, _, query = address.partition("?")
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(query) if k != "skala"))
+    return "tanpa-nama-" + hashlib.sha1(f"{client}|{path}?{query}".encode()).hexdigest()[:8]
 
 
 def report(*, name: str, address: str, client: str, session: str, session_started: float, now: float,
            data_at: float | None, data_ok: bool) -> bool:
     """Record one refresh of a wall; True when the wall must reload (asked after its session began)."""
-    key = screen_key(name, session)
+    key = screen_key(name, client, address)
     with _LOCK:
         _SCREENS[key] = Screen(key, name, address, client, session, session_started, now, data_at, data_ok)
         asked = max(_RELOAD.get(key, 0.0), _RELOAD.get("*", 0.0))
