@@ -117,9 +117,9 @@ def screen_scale() -> int:
 
 def scale_probe_script() -> str:
     """The page script: make ``?skala`` say whether the window is a large screen at browser scale 1 (the same
-    test as the CSS rule that doubles the text), replacing the address once when it does not. Plotly sizes are
-    pixels and only the server draws the charts, so it has to be told; a browser at device scale factor 2 shows
-    a 4K screen as 1920x1080 and never gets the parameter."""
+    test as the CSS rule that doubles the text), replacing the address once when it does not (after the server's
+    health check, like the nightly reload). Plotly sizes are pixels and only the server draws the charts, so it
+    has to be told; a browser at device scale factor 2 shows a 4K screen as 1920x1080 and never gets it."""
     w, h = LARGE_SCREEN_PX
     return f"""<script>
 (function () {{
@@ -127,7 +127,12 @@ def scale_probe_script() -> str:
   const want = (window.innerWidth >= {w} && window.innerHeight >= {h}) ? "2" : null;
   if (url.searchParams.get("{SCALE_PARAM}") === want) return;
   if (want) url.searchParams.set("{SCALE_PARAM}", want); else url.searchParams.delete("{SCALE_PARAM}");
-  window.location.replace(url.toString());
+  const attempt = function () {{  // as the nightly reload: never leave the wall on a browser error page
+    fetch(new URL("_stcore/health", window.location.href), {{cache: "no-store"}})
+      .then(function (r) {{ if (r.ok) {{ window.location.replace(url.toString()); }} else {{ throw new Error(); }} }})
+      .catch(function () {{ setTimeout(attempt, 60000); }});
+  }};
+  attempt();
 }})();
 </script>"""
 
