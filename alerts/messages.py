@@ -110,7 +110,7 @@ def opd_batch(loc: Locale, rule: str, opd_name, opd_code, rows: list[dict], day:
         lines.append(loc.t("alert.more", n=len(rows) - limit, link=links.explorer(**params)))
     if no_contact:
         lines.append(loc.t("alert.no_contact", opd=name))
-    return _subject(loc, loc.t(f"alert.{kind}.subject", n=len(rows), opd=name), demo), "\n".join(lines)
+    return _subject(loc, loc.tn(f"alert.{kind}.subject", len(rows), opd=name), demo), "\n".join(lines)
 
 
 def escalation(loc: Locale, rows: list[dict], days: int, day: dt.date, links: Links, limit: int,
@@ -120,7 +120,7 @@ def escalation(loc: Locale, rows: list[dict], days: int, day: dt.date, links: Li
     lines += [_stage_line(loc, r, links, True, True) for r in rows[:limit]]
     if len(rows) > limit:
         lines.append(loc.t("alert.more", n=len(rows) - limit, link=links.explorer(status="terbuka", sla="breached")))
-    return _subject(loc, loc.t("alert.escalate.subject", n=len(rows), days=days), demo), "\n".join(lines)
+    return _subject(loc, loc.tn("alert.escalate.subject", len(rows), days=days), demo), "\n".join(lines)
 
 
 def digest(loc: Locale, day: dt.date, counts: dict, new_breached: list[str], worst: list[dict], links: Links,

@@ -36,6 +36,12 @@ class Locale:
         """The catalogue text of ``key`` (core/i18n.py), with ``kwargs`` filled in."""
         return i18n.t(key, self.lang, **kwargs)
 
+    def tn(self, key: str, n: int, **kwargs) -> str:
+        """The text of ``key`` for a count ``n`` (written with the language's marks): the catalogue's
+        ``<key>.one`` when ``n`` is 1 and it has one ("1 stage breached", not "1 stages breached")."""
+        one = f"{key}.one"
+        return self.t(one if n == 1 and one in i18n.STRINGS else key, n=self.num(n), **kwargs)
+
     def label(self, prefix: str, value) -> str:
         """The catalogue label of a code (``status.selesai`` ...), or the code itself if unknown."""
         return i18n.label(prefix, value, self.lang)

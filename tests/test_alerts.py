@@ -92,7 +92,7 @@ def test_a_day_of_notices(world, receivers):
         ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
         ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
         ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-        ("staf.ahli@ntbprov.go.id", "[NTB Care] Escalation: 1 stages breached by >= 3 working days"): 1,
+        ("staf.ahli@ntbprov.go.id", "[NTB Care] Escalation: 1 stage breached by >= 3 working days"): 1,
         ("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026"): 1,
         ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
         ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,

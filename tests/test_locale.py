@@ -62,6 +62,18 @@ def test_every_catalogue_key_has_both_texts_with_the_same_placeholders():
         assert names["id"] == names["en"], key
 
 
+def test_counted_texts_take_the_singular_for_one():
+    assert EN.tn("exp.count", 1) == "1 matching complaint" and EN.tn("exp.count", 1234) == "1,234 matching complaints"
+    assert ID.tn("exp.count", 1) == "1 aduan cocok" and ID.tn("exp.count", 1234) == "1.234 aduan cocok"
+    assert EN.tn("alert.breached.subject", 1, opd="Dishub") == "1 stage breached: Dishub"
+    assert EN.tn("alert.breached.subject", 2, opd="Dishub") == "2 stages breached: Dishub"
+    assert EN.tn("wall.urgent_more", 1) == "+1 more urgent complaint to follow"
+    assert EN.tn("unit.none", 1) == "–"  # no singular entry: the text as it is
+    # every singular entry belongs to a counted text with the same placeholders
+    for key in (k for k in i18n.STRINGS if k.endswith(".one")):
+        assert key[:-4] in i18n.STRINGS and "{n}" in i18n.STRINGS[key]["en"], key
+
+
 BUILDER_MODULES = ("dashboard.charts", "dashboard.components", "dashboard.wall.html", "dashboard.access_ui",
                    "dashboard.explorer.listing", "core.rapor")
 

@@ -170,7 +170,7 @@ def render(loc: Locale) -> None:
     n, page_rows = result.data
     n = int(n)
     pages = max(1, math.ceil(n / PAGE_SIZE))
-    st.subheader(loc.t("exp.count", n=loc.num(n)))
+    st.subheader(loc.tn("exp.count", n))
     if n == 0:
         st.info(loc.t("exp.no_match"))
         return

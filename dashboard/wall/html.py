@@ -147,7 +147,7 @@ def header_html(now: dt.datetime, data_at: dt.datetime | None, loc: Locale) -> s
 def urgent_banner_html(item, loc: Locale, waiting: int = 0) -> str:
     """The banner that announces a new mendesak complaint across the room: its title (citizen text, escaped),
     sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
-    more = f'<span class="w-alert-more">{esc(loc.t("wall.urgent_more", n=waiting))}</span>' if waiting else ""
+    more = f'<span class="w-alert-more">{esc(loc.tn("wall.urgent_more", waiting))}</span>' if waiting else ""
     meta = " · ".join(esc(x) for x in (item.sector, item.region))
     return (f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
             f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(loc.t("wall.urgent_label"))}'
