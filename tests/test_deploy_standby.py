@@ -81,7 +81,13 @@ def superuser(port: int, sql: str):
 
 def test_the_standby_streams_from_the_primary_and_refuses_writes(replicated):
     primary, standby, owner = replicated
-    assert superuser(primary.port, "SELECT state, sync_state FROM pg_stat_replication") == ("streaming", "async")
+    # replaying the base backup needs no connection: the WAL receiver may connect a moment later (seen under load)
+    deadline = time.monotonic() + 30
+    state = None
+    while state != ("streaming", "async") and time.monotonic() < deadline:
+        state = superuser(primary.port, "SELECT state, sync_state FROM pg_stat_replication")
+        time.sleep(0.2)
+    assert state == ("streaming", "async")
     ro = make_engine(role_url(standby, DATABASE))
     try:
         with ro.connect() as conn:
