@@ -68,7 +68,7 @@ def render() -> None:
     })
     # shown with the language's marks (Babel: "87,5%" in Indonesian), sorted by the numbers underneath
     pct_cols = [loc.t("rapor.response_pct"), loc.t("rapor.completion_pct")]
-    shown = view.style.format(lambda v: "–" if pd.isna(v) else f"{loc.num(v, 1)}%", subset=pct_cols).format(
+    shown = view.style.format(lambda v: loc.pct(v / 100, 1), subset=pct_cols).format(
         loc.num_short, subset=[loc.t("rapor.median_response")])
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="kep-rapor")
