@@ -11,6 +11,7 @@
   may not open it), so a URL typed by hand never runs a page the viewer may not see. The kiosk
   (`?kiosk=1`) shows no login and no sidebar.
 """
+
 from pathlib import Path
 
 import streamlit as st
@@ -31,8 +32,9 @@ NAV = {
 }
 
 # A local favicon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com (no internet here).
-st.set_page_config(page_title="NTB Care Monitor", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),
-                   layout="wide")
+st.set_page_config(
+    page_title="NTB Care Monitor", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"), layout="wide"
+)
 ctx = page_context()
 viewer, access_error = access.current_viewer()
 
@@ -44,8 +46,13 @@ for spec in access.PAGES:
     if viewer.may_open(spec.url_path):
         pages[spec.url_path] = st.Page(spec.file, title=ctx.locale.t(title_key), icon=icon, url_path=spec.url_path)
     else:
-        pages[spec.url_path] = st.Page(access_ui.refused_page(viewer, ctx.locale), title=ctx.locale.t(title_key),
-                                       icon=icon, url_path=spec.url_path, visibility="hidden")
+        pages[spec.url_path] = st.Page(
+            access_ui.refused_page(viewer, ctx.locale),
+            title=ctx.locale.t(title_key),
+            icon=icon,
+            url_path=spec.url_path,
+            visibility="hidden",
+        )
 monitor = pages["monitor"]
 
 
@@ -53,10 +60,15 @@ def _forward_to_monitor():
     st.switch_page(monitor, query_params=st.query_params.to_dict())
 
 
-home = st.Page(_forward_to_monitor, title=ctx.locale.t("nav.monitor"), url_path="home", default=True,
-               visibility="hidden")
+home = st.Page(
+    _forward_to_monitor, title=ctx.locale.t("nav.monitor"), url_path="home", default=True, visibility="hidden"
+)
 nav = st.navigation([home, *pages.values()], position="hidden" if ctx.kiosk else "sidebar")
 if not ctx.kiosk:
-    access_ui.account_box(viewer, access_error, ctx.locale,
-                           page_says_why=nav.url_path in access.PAGE_ROLES and not viewer.may_open(nav.url_path))
+    access_ui.account_box(
+        viewer,
+        access_error,
+        ctx.locale,
+        page_says_why=nav.url_path in access.PAGE_ROLES and not viewer.may_open(nav.url_path),
+    )
 nav.run()

@@ -7,6 +7,7 @@
 
 Both create `.venv` and install the pinned requirements on first use (and again when they change).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,21 @@ def ensure_venv(requirements: str) -> None:
         say("creating .venv ...")
         venv.EnvBuilder(with_pip=True).create(VENV)
     say(f"installing {requirements} (first run only) ...")
-    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-r", str(ROOT / requirements), "-c", str(ROOT / "constraints.txt")], check=True)
+    subprocess.run(
+        [
+            str(PY),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(ROOT / requirements),
+            "-c",
+            str(ROOT / "constraints.txt"),
+        ],
+        check=True,
+    )
     marker.write_text(digest)
 
 

@@ -1,4 +1,5 @@
 """`python -m alerts run [--database-url URL]` and `python -m alerts test TARGET-NAME` (docs/alerts.md)."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
 
         found = recipients.find(args.target)
         if not found:
-            print(f"Target '{args.target}' tidak ada. Target: {', '.join(t.name for t in recipients.targets) or '-'}",
-                  file=sys.stderr)
+            print(
+                f"Target '{args.target}' tidak ada. Target: {', '.join(t.name for t in recipients.targets) or '-'}",
+                file=sys.stderr,
+            )
             return 2
         code = 0
         for t in found:

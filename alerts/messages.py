@@ -5,6 +5,7 @@ link (``NTBCARE_PUBLIC_URL`` + ``aduan?tiket=...``, the ticket URL-encoded). Nev
 contact: the builders are never given them. Citizen text (title, body) is made plain (``<br>``, ``<p>`` and
 entities by ``core.textsafe.plain_text``, whitespace collapsed) and shortened; the notices are sent as plain text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,9 @@ def _opd(loc: Locale, name) -> str:
     return name if isinstance(name, str) and name else loc.t("opd.unassigned_short")
 
 
-def urgent(loc: Locale, c: dict, deadline: dt.date, links: Links, *, no_contact: bool = False,
-           demo: bool = False) -> tuple[str, str]:
+def urgent(
+    loc: Locale, c: dict, deadline: dt.date, links: Links, *, no_contact: bool = False, demo: bool = False
+) -> tuple[str, str]:
     """One new urgent complaint (``c``: ticket, title, body, received_at, opd, sector, region)."""
     lines = [
         loc.t("alert.urgent.head"),
@@ -80,8 +82,9 @@ def urgent_burst(loc: Locale, rows: list[dict], links: Links, limit: int, *, dem
     for c in rows[:limit]:
         lines.append(f"- {c['ticket']} | {_opd(loc, c.get('opd'))} | {plain(c.get('title'), 50)}")
     if len(rows) > limit:
-        lines.append(loc.t("alert.more", n=len(rows) - limit,
-                           link=links.explorer(prioritas="mendesak", status="terbuka")))
+        lines.append(
+            loc.t("alert.more", n=len(rows) - limit, link=links.explorer(prioritas="mendesak", status="terbuka"))
+        )
     else:
         lines.append(links.explorer(prioritas="mendesak", status="terbuka"))
     return _subject(loc, loc.t("alert.urgent_burst.subject", n=len(rows)), demo), "\n".join(lines)
@@ -98,8 +101,19 @@ def _stage_line(loc: Locale, r: dict, links: Links, with_opd: bool, late: bool) 
     return "- " + " | ".join(parts) + "\n  " + links.complaint(r["ticket"])
 
 
-def opd_batch(loc: Locale, rule: str, opd_name, opd_code, rows: list[dict], day: dt.date, links: Links, limit: int,
-              *, no_contact: bool = False, demo: bool = False) -> tuple[str, str]:
+def opd_batch(
+    loc: Locale,
+    rule: str,
+    opd_name,
+    opd_code,
+    rows: list[dict],
+    day: dt.date,
+    links: Links,
+    limit: int,
+    *,
+    no_contact: bool = False,
+    demo: bool = False,
+) -> tuple[str, str]:
     """The morning batch of one OPD: its stages at risk (``hampir_jatuh_tempo``) or breached (``terlambat``)."""
     kind = "at_risk" if rule == "hampir_jatuh_tempo" else "breached"
     name = _opd(loc, opd_name)
@@ -113,8 +127,9 @@ def opd_batch(loc: Locale, rule: str, opd_name, opd_code, rows: list[dict], day:
     return _subject(loc, loc.tn(f"alert.{kind}.subject", len(rows), opd=name), demo), "\n".join(lines)
 
 
-def escalation(loc: Locale, rows: list[dict], days: int, day: dt.date, links: Links, limit: int,
-               *, demo: bool = False) -> tuple[str, str]:
+def escalation(
+    loc: Locale, rows: list[dict], days: int, day: dt.date, links: Links, limit: int, *, demo: bool = False
+) -> tuple[str, str]:
     """Stages breached by at least ``days`` working days (the advisers at N, the leaders at M)."""
     lines = [loc.t("alert.escalate.head", days=days, day=loc.date(day))]
     lines += [_stage_line(loc, r, links, True, True) for r in rows[:limit]]
@@ -123,25 +138,54 @@ def escalation(loc: Locale, rows: list[dict], days: int, day: dt.date, links: Li
     return _subject(loc, loc.tn("alert.escalate.subject", len(rows), days=days), demo), "\n".join(lines)
 
 
-def digest(loc: Locale, day: dt.date, counts: dict, new_breached: list[str], worst: list[dict], links: Links,
-           *, demo: bool = False) -> tuple[str, str]:
+def digest(
+    loc: Locale,
+    day: dt.date,
+    counts: dict,
+    new_breached: list[str],
+    worst: list[dict],
+    links: Links,
+    *,
+    demo: bool = False,
+) -> tuple[str, str]:
     """The advisers' daily digest: counts now, what breached since the last digest, the five worst OPDs."""
-    lines = [loc.t("alert.digest.counts", open=loc.num(counts["open"]), breached=loc.num(counts["breached"]),
-                   at_risk=loc.num(counts["at_risk"])),
-             loc.t("alert.digest.new", n=loc.num(len(new_breached)))
-             + (": " + ", ".join(new_breached[:5]) + (" …" if len(new_breached) > 5 else "") if new_breached else "")]
+    lines = [
+        loc.t(
+            "alert.digest.counts",
+            open=loc.num(counts["open"]),
+            breached=loc.num(counts["breached"]),
+            at_risk=loc.num(counts["at_risk"]),
+        ),
+        loc.t("alert.digest.new", n=loc.num(len(new_breached)))
+        + (": " + ", ".join(new_breached[:5]) + (" …" if len(new_breached) > 5 else "") if new_breached else ""),
+    ]
     if worst:
         lines.append(loc.t("alert.digest.worst"))
         for i, w in enumerate(worst[:5], start=1):
-            lines.append(loc.t("alert.digest.worst_row", rank=i, opd=_opd(loc, w.get("opd")),
-                               breached=loc.num(w["breached"]), at_risk=loc.num(w["at_risk"])))
+            lines.append(
+                loc.t(
+                    "alert.digest.worst_row",
+                    rank=i,
+                    opd=_opd(loc, w.get("opd")),
+                    breached=loc.num(w["breached"]),
+                    at_risk=loc.num(w["at_risk"]),
+                )
+            )
     lines.append(loc.t("alert.digest.kepatuhan", link=links.page("kepatuhan")))
     lines.append(loc.t("alert.digest.aduan", link=links.explorer(status="terbuka", sla="breached")))
     return _subject(loc, loc.t("alert.digest.subject", day=loc.date(day)), demo), "\n".join(lines)
 
 
-def rapor(loc: Locale, month_day: dt.date, period_label: str, links: Links, opd_name: str | None = None,
-          grade: str | None = None, *, demo: bool = False) -> tuple[str, str]:
+def rapor(
+    loc: Locale,
+    month_day: dt.date,
+    period_label: str,
+    links: Links,
+    opd_name: str | None = None,
+    grade: str | None = None,
+    *,
+    demo: bool = False,
+) -> tuple[str, str]:
     """The monthly rapor's cover note (the PDF is attached)."""
     month = loc.month(month_day)
     scope = opd_name or loc.t("alert.rapor.all")
@@ -149,7 +193,9 @@ def rapor(loc: Locale, month_day: dt.date, period_label: str, links: Links, opd_
     if opd_name:
         lines.append(loc.t("alert.rapor.grade", grade=grade or "–"))
     lines.append(loc.t("alert.digest.kepatuhan", link=links.page("kepatuhan?periode=bulan_lalu")))
-    subject = (loc.t("alert.rapor.subject_opd", month=month, opd=opd_name) if opd_name
-               else loc.t("alert.rapor.subject", month=month))
+    subject = (
+        loc.t("alert.rapor.subject_opd", month=month, opd=opd_name)
+        if opd_name
+        else loc.t("alert.rapor.subject", month=month)
+    )
     return _subject(loc, subject, demo), "\n".join(lines)
-

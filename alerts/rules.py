@@ -4,6 +4,7 @@ Idempotency key of a notice: ``rule|complaint-or-scope|stage|target|day``. A sta
 is recorded in ``alerts_notified`` (rule, complaint, stage, target), so it is announced once, whatever day
 the worker next sees it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,8 @@ import pandas as pd
 
 from alerts import messages, schedule
 from alerts.store import OutRow
-from core import exports, rapor as rapor_mod
+from core import exports
+from core import rapor as rapor_mod
 from core.locale import get_locale
 from core.notify import Recipients, Target
 from core.periods import previous_month
@@ -64,7 +66,9 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 # --- 1. mendesak_baru ----------------------------------------------------------------------------------------
-def plan_urgent(df: pd.DataFrame, ctx: Context, now: dt.datetime, last_id: int, already: set) -> tuple[list[OutRow], int]:
+def plan_urgent(
+    df: pd.DataFrame, ctx: Context, now: dt.datetime, last_id: int, already: set
+) -> tuple[list[OutRow], int]:
     """New urgent complaints (``df``: queries.alerts.new_urgent) to the secretariat, at once. More than the
     catch-up limit for one target in one cycle (an outage, a stopped worker): one summary notice instead.
     ``already``: (rule, complaint id, stage, target) announced before. Returns the rows and the new cursor."""
@@ -78,20 +82,42 @@ def plan_urgent(df: pd.DataFrame, ctx: Context, now: dt.datetime, last_id: int, 
         if not fresh:
             continue
         if len(fresh) > ctx.settings.catchup_limit:
-            title, body = messages.urgent_burst(loc, fresh, ctx.links, ctx.settings.items_per_notice,
-                                                demo=ctx.demo_mark)
+            title, body = messages.urgent_burst(
+                loc, fresh, ctx.links, ctx.settings.items_per_notice, demo=ctx.demo_mark
+            )
             day = schedule.local(now).date().isoformat()
-            rows.append(OutRow(_key("mendesak_baru", f"ringkasan:{fresh[0]['id']}-{fresh[-1]['id']}", "baru",
-                                    target.name, day), "mendesak_baru", target.name, loc.lang, title, body,
-                               ctx.status, [(int(c["id"]), "baru") for c in fresh], day))
+            rows.append(
+                OutRow(
+                    _key("mendesak_baru", f"ringkasan:{fresh[0]['id']}-{fresh[-1]['id']}", "baru", target.name, day),
+                    "mendesak_baru",
+                    target.name,
+                    loc.lang,
+                    title,
+                    body,
+                    ctx.status,
+                    [(int(c["id"]), "baru") for c in fresh],
+                    day,
+                )
+            )
             continue
         for c in fresh:
             deadline = schedule.dispatch_deadline(c["received_at"].to_pydatetime(), ctx.rules)
             no_contact = isinstance(c.get("opd_code"), str) and not ctx.has_contacts(c["opd_code"])
             title, body = messages.urgent(loc, c, deadline, ctx.links, no_contact=no_contact, demo=ctx.demo_mark)
             day = schedule.local(c["received_at"].to_pydatetime()).date().isoformat()
-            rows.append(OutRow(_key("mendesak_baru", c["ticket"], "baru", target.name, day), "mendesak_baru",
-                               target.name, loc.lang, title, body, ctx.status, [(int(c["id"]), "baru")], day))
+            rows.append(
+                OutRow(
+                    _key("mendesak_baru", c["ticket"], "baru", target.name, day),
+                    "mendesak_baru",
+                    target.name,
+                    loc.lang,
+                    title,
+                    body,
+                    ctx.status,
+                    [(int(c["id"]), "baru")],
+                    day,
+                )
+            )
     return rows, new_last
 
 
@@ -118,24 +144,50 @@ def plan_batch(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
             items = _records(grp)
             opd_code = None if code == "-" else code
             opd_name = items[0]["opd"]
-            groups = (["secretariat"] + ([f"opd:{opd_code}"] if opd_code else []))
+            groups = ["secretariat"] + ([f"opd:{opd_code}"] if opd_code else [])
             for group in groups:
                 for target in ctx.targets(group):
                     fresh = fresh_for(rule, items, target)
                     if not fresh:
                         continue
                     loc = get_locale(target.lang)
-                    no_contact = group == "secretariat" and opd_code is not None and not ctx.demo_outbox \
+                    no_contact = (
+                        group == "secretariat"
+                        and opd_code is not None
+                        and not ctx.demo_outbox
                         and not ctx.has_contacts(opd_code)
-                    title, body = messages.opd_batch(loc, rule, opd_name, opd_code, fresh, day, ctx.links,
-                                                     s.items_per_notice, no_contact=no_contact, demo=ctx.demo_mark)
-                    rows.append(OutRow(_key(rule, f"opd:{code}", "*", target.name, dkey), rule, target.name, loc.lang,
-                                       title, body, ctx.status, [(int(r["id"]), r["stage"]) for r in fresh], dkey))
+                    )
+                    title, body = messages.opd_batch(
+                        loc,
+                        rule,
+                        opd_name,
+                        opd_code,
+                        fresh,
+                        day,
+                        ctx.links,
+                        s.items_per_notice,
+                        no_contact=no_contact,
+                        demo=ctx.demo_mark,
+                    )
+                    rows.append(
+                        OutRow(
+                            _key(rule, f"opd:{code}", "*", target.name, dkey),
+                            rule,
+                            target.name,
+                            loc.lang,
+                            title,
+                            body,
+                            ctx.status,
+                            [(int(r["id"]), r["stage"]) for r in fresh],
+                            dkey,
+                        )
+                    )
         if rule != "terlambat":
             continue
         for group, days in (("advisers", s.escalate_advisers_days), ("leaders", s.escalate_leaders_days)):
             late = part[part["late_wd"].fillna(0).astype(int) >= days].sort_values(
-                ["late_wd", "ticket"], ascending=[False, True], kind="stable")
+                ["late_wd", "ticket"], ascending=[False, True], kind="stable"
+            )
             items = _records(late)
             suffix = f">={days}"
             for target in ctx.targets(group):
@@ -143,11 +195,22 @@ def plan_batch(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
                 if not fresh:
                     continue
                 loc = get_locale(target.lang)
-                title, body = messages.escalation(loc, fresh, days, day, ctx.links, s.items_per_notice,
-                                                  demo=ctx.demo_mark)
-                rows.append(OutRow(_key(rule, f"eskalasi:{days}", "*", target.name, dkey), rule, target.name,
-                                   loc.lang, title, body, ctx.status,
-                                   [(int(r["id"]), r["stage"] + suffix) for r in fresh], dkey))
+                title, body = messages.escalation(
+                    loc, fresh, days, day, ctx.links, s.items_per_notice, demo=ctx.demo_mark
+                )
+                rows.append(
+                    OutRow(
+                        _key(rule, f"eskalasi:{days}", "*", target.name, dkey),
+                        rule,
+                        target.name,
+                        loc.lang,
+                        title,
+                        body,
+                        ctx.status,
+                        [(int(r["id"]), r["stage"] + suffix) for r in fresh],
+                        dkey,
+                    )
+                )
     return rows
 
 
@@ -171,19 +234,32 @@ def plan_digest(conn, ctx: Context, now: dt.datetime, day: dt.date, last_day: dt
     for target in ctx.targets("advisers"):
         loc = get_locale(target.lang)
         title, body = messages.digest(loc, day, counts, tickets, worst, ctx.links, demo=ctx.demo_mark)
-        rows.append(OutRow(_key("ringkasan_harian", "-", "-", target.name, day.isoformat()), "ringkasan_harian",
-                           target.name, loc.lang, title, body, ctx.status, [], day.isoformat()))
+        rows.append(
+            OutRow(
+                _key("ringkasan_harian", "-", "-", target.name, day.isoformat()),
+                "ringkasan_harian",
+                target.name,
+                loc.lang,
+                title,
+                body,
+                ctx.status,
+                [],
+                day.isoformat(),
+            )
+        )
     return rows
 
 
 # --- 5. rapor_bulanan --------------------------------------------------------------------------------------------
-def rapor_pdf(rapor: pd.DataFrame, late_all: pd.DataFrame, period, rules, lang: str, now: dt.datetime,
-              opd_ids=None) -> bytes:
+def rapor_pdf(
+    rapor: pd.DataFrame, late_all: pd.DataFrame, period, rules, lang: str, now: dt.datetime, opd_ids=None
+) -> bytes:
     """The kepatuhan page's PDF, exactly as dashboard/compliance/view.py makes it."""
     loc = get_locale(lang)
     sections = rapor_mod.pdf_sections(rapor, late_all, loc, opd_ids)
-    return exports.rapor_pdf(sections, period.label(loc), rapor_mod.rules_text(rules, loc), now,
-                             rapor_mod.pdf_labels(loc))
+    return exports.rapor_pdf(
+        sections, period.label(loc), rapor_mod.rules_text(rules, loc), now, rapor_mod.pdf_labels(loc)
+    )
 
 
 def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRow]:
@@ -207,9 +283,21 @@ def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
         for target in ctx.targets(group):
             loc = get_locale(target.lang)
             title, body = messages.rapor(loc, period.start, period.label(loc), ctx.links, demo=ctx.demo_mark)
-            rows.append(OutRow(_key("rapor_bulanan", "semua", "*", target.name, month_key), "rapor_bulanan",
-                               target.name, loc.lang, title, body, ctx.status, [], month_key,
-                               f"rapor-opd-{stamp}.pdf", pdf(loc.lang, None)))
+            rows.append(
+                OutRow(
+                    _key("rapor_bulanan", "semua", "*", target.name, month_key),
+                    "rapor_bulanan",
+                    target.name,
+                    loc.lang,
+                    title,
+                    body,
+                    ctx.status,
+                    [],
+                    month_key,
+                    f"rapor-opd-{stamp}.pdf",
+                    pdf(loc.lang, None),
+                )
+            )
     if not ctx.demo_outbox:
         for r in _records(rapor):
             code = r["opd_code"]
@@ -217,9 +305,28 @@ def plan_rapor(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
                 continue
             for target in ctx.recipients.of(f"opd:{code}"):
                 loc = get_locale(target.lang)
-                title, body = messages.rapor(loc, period.start, period.label(loc), ctx.links, opd_name=r["opd"],
-                                             grade=r.get("grade"), demo=ctx.demo_mark)
-                rows.append(OutRow(_key("rapor_bulanan", f"opd:{code}", "*", target.name, month_key),
-                                   "rapor_bulanan", target.name, loc.lang, title, body, ctx.status, [], month_key,
-                                   f"rapor-opd-{stamp}-{code}.pdf", pdf(loc.lang, [r["opd_id"]])))
+                title, body = messages.rapor(
+                    loc,
+                    period.start,
+                    period.label(loc),
+                    ctx.links,
+                    opd_name=r["opd"],
+                    grade=r.get("grade"),
+                    demo=ctx.demo_mark,
+                )
+                rows.append(
+                    OutRow(
+                        _key("rapor_bulanan", f"opd:{code}", "*", target.name, month_key),
+                        "rapor_bulanan",
+                        target.name,
+                        loc.lang,
+                        title,
+                        body,
+                        ctx.status,
+                        [],
+                        month_key,
+                        f"rapor-opd-{stamp}-{code}.pdf",
+                        pdf(loc.lang, [r["opd_id"]]),
+                    )
+                )
     return rows

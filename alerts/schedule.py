@@ -1,5 +1,6 @@
 """When notices may go: quiet hours, working days (core.sla: holidays and cuti bersama), the daily batch, the
 digest and the monthly rapor. Pure functions of an injected ``now`` (aware datetime), all in WITA."""
+
 from __future__ import annotations
 
 import datetime as dt

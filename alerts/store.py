@@ -1,6 +1,7 @@
 """The worker's writes to its own tables (queries/alerts.py declares them): outbox, notified items, cursors,
 heartbeat, the SQLite lease. Every notice is written before it is sent; a notice and the items it announces
 are written in one transaction, so a crash leaves either both or neither."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ class OutRow:
 
 
 def _insert(conn, table):
-    return (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+    return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
 
 
 def ensure_tables(engine) -> None:
@@ -56,7 +57,8 @@ def notified_keys(conn, rules: tuple[str, ...], complaint_ids=None) -> set[tuple
     """(rule, complaint id, stage, target) already announced, for ``rules`` (optionally only these complaints)."""
     c = alerts_conn(conn)
     stmt = select(notified.c.rule, notified.c.complaint_id, notified.c.stage, notified.c.target).where(
-        notified.c.rule.in_(rules))
+        notified.c.rule.in_(rules)
+    )
     if complaint_ids is not None:
         ids = [int(i) for i in complaint_ids]
         if not ids:
@@ -70,20 +72,45 @@ def enqueue(conn, rows: list[OutRow], now: dt.datetime) -> int:
     c = alerts_conn(conn)
     written = 0
     for r in rows:
-        stmt = _insert(c, outbox).values(
-            idem_key=r.idem_key, rule=r.rule, target=r.target, lang=r.lang, title=r.title, body=r.body,
-            attachment_name=r.attachment_name, attachment=r.attachment, status=r.status, attempts=0,
-            created_at=now, next_attempt_at=now, sent_at=now if r.status == "demo" else None,
-        ).on_conflict_do_nothing(index_elements=["idem_key"]).returning(outbox.c.id)
+        stmt = (
+            _insert(c, outbox)
+            .values(
+                idem_key=r.idem_key,
+                rule=r.rule,
+                target=r.target,
+                lang=r.lang,
+                title=r.title,
+                body=r.body,
+                attachment_name=r.attachment_name,
+                attachment=r.attachment,
+                status=r.status,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+                sent_at=now if r.status == "demo" else None,
+            )
+            .on_conflict_do_nothing(index_elements=["idem_key"])
+            .returning(outbox.c.id)
+        )
         new_id = c.execute(stmt).scalar()
         if new_id is None:
             continue
         written += 1
         if r.items:
-            c.execute(_insert(c, notified).on_conflict_do_nothing(
-                index_elements=["rule", "complaint_id", "stage", "target"]),
-                [{"rule": r.rule, "complaint_id": int(cid), "stage": stage, "target": r.target, "day": r.day,
-                  "outbox_id": new_id} for cid, stage in r.items])
+            c.execute(
+                _insert(c, notified).on_conflict_do_nothing(index_elements=["rule", "complaint_id", "stage", "target"]),
+                [
+                    {
+                        "rule": r.rule,
+                        "complaint_id": int(cid),
+                        "stage": stage,
+                        "target": r.target,
+                        "day": r.day,
+                        "outbox_id": new_id,
+                    }
+                    for cid, stage in r.items
+                ],
+            )
     return written
 
 
@@ -97,9 +124,17 @@ def reclaim_orphans(conn) -> int:
 def due(conn, now: dt.datetime, quiet: bool, limit: int = 20) -> list:
     """Pending notices due now (in quiet hours only mendesak_baru), oldest first."""
     c = alerts_conn(conn)
-    stmt = (select(outbox.c.id, outbox.c.rule, outbox.c.target, outbox.c.lang, outbox.c.title, outbox.c.body,
-                   outbox.c.attachment_name, outbox.c.attachment, outbox.c.attempts)
-            .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now))
+    stmt = select(
+        outbox.c.id,
+        outbox.c.rule,
+        outbox.c.target,
+        outbox.c.lang,
+        outbox.c.title,
+        outbox.c.body,
+        outbox.c.attachment_name,
+        outbox.c.attachment,
+        outbox.c.attempts,
+    ).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
     if quiet:
         stmt = stmt.where(outbox.c.rule == "mendesak_baru")
     return list(c.execute(stmt.order_by(outbox.c.id).limit(int(limit))))
@@ -107,14 +142,23 @@ def due(conn, now: dt.datetime, quiet: bool, limit: int = 20) -> list:
 
 def claim(conn, outbox_id: int, now: dt.datetime) -> bool:
     c = alerts_conn(conn)
-    return c.execute(update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "pending")
-                     .values(status="sending", claimed_at=now)).rowcount == 1
+    return (
+        c.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id, outbox.c.status == "pending")
+            .values(status="sending", claimed_at=now)
+        ).rowcount
+        == 1
+    )
 
 
 def mark_sent(conn, outbox_id: int, now: dt.datetime) -> None:
     c = alerts_conn(conn)
-    c.execute(update(outbox).where(outbox.c.id == outbox_id)
-              .values(status="sent", sent_at=now, attempts=outbox.c.attempts + 1))
+    c.execute(
+        update(outbox)
+        .where(outbox.c.id == outbox_id)
+        .values(status="sent", sent_at=now, attempts=outbox.c.attempts + 1)
+    )
 
 
 def mark_failed_attempt(conn, outbox_id: int, attempts: int, error: str, now: dt.datetime, settings) -> str:
@@ -126,13 +170,26 @@ def mark_failed_attempt(conn, outbox_id: int, attempts: int, error: str, now: dt
     else:
         status = "pending"
         nxt = now + dt.timedelta(seconds=min(3600.0, settings.retry_base_s * (2 ** (n - 1))))
-    c.execute(update(outbox).where(outbox.c.id == outbox_id)
-              .values(status=status, attempts=n, last_error=error, next_attempt_at=nxt))
+    c.execute(
+        update(outbox)
+        .where(outbox.c.id == outbox_id)
+        .values(status=status, attempts=n, last_error=error, next_attempt_at=nxt)
+    )
     return status
 
 
-def beat(conn, worker_id: str, host: str, pid: int, role: str, demo: bool, started_at: dt.datetime,
-         now: dt.datetime, cycle_ms: int | None, error: str | None) -> None:
+def beat(
+    conn,
+    worker_id: str,
+    host: str,
+    pid: int,
+    role: str,
+    demo: bool,
+    started_at: dt.datetime,
+    now: dt.datetime,
+    cycle_ms: int | None,
+    error: str | None,
+) -> None:
     c = alerts_conn(conn)
     values = dict(host=host, pid=pid, role=role, demo=int(demo), beat_at=now, cycle_ms=cycle_ms, last_error=error)
     stmt = _insert(c, heartbeat).values(worker_id=worker_id, started_at=started_at, **values)
@@ -147,11 +204,16 @@ def take_lease(conn, owner: str, now: dt.datetime, seconds: float) -> bool:
     """SQLite: take or renew the single worker lease; False while another owner's lease runs."""
     c = alerts_conn(conn)
     until = now + dt.timedelta(seconds=seconds)
-    c.execute(_insert(c, lease).values(name="worker", owner=owner, expires_at=until)
-              .on_conflict_do_nothing(index_elements=["name"]))
-    done = c.execute(update(lease).where(lease.c.name == "worker",
-                                         (lease.c.owner == owner) | (lease.c.expires_at < now))
-                     .values(owner=owner, expires_at=until)).rowcount
+    c.execute(
+        _insert(c, lease)
+        .values(name="worker", owner=owner, expires_at=until)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    done = c.execute(
+        update(lease)
+        .where(lease.c.name == "worker", (lease.c.owner == owner) | (lease.c.expires_at < now))
+        .values(owner=owner, expires_at=until)
+    ).rowcount
     return done == 1
 
 

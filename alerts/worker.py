@@ -8,6 +8,7 @@
   rules read what is in the database when it is back and the outbox keys refuse duplicates.
 - Time is injected (``clock``): schedules, quiet hours and working days are tested without waiting.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,7 +19,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,13 +36,13 @@ HEARTBEAT_S = 10.0  # the wall marks a worker silent for 2 minutes
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def shifted_clock(start: dt.datetime) -> Callable[[], dt.datetime]:
     """A clock that starts at ``start`` and runs at real speed (tests and demos of schedules)."""
     t0 = time.monotonic()
-    return lambda: start.astimezone(dt.timezone.utc) + dt.timedelta(seconds=time.monotonic() - t0)
+    return lambda: start.astimezone(dt.UTC) + dt.timedelta(seconds=time.monotonic() - t0)
 
 
 class Lock:
@@ -102,8 +103,16 @@ class Lock:
 
 
 class Worker:
-    def __init__(self, engine, settings, rules, recipients: Recipients, clock: Callable[[], dt.datetime] = utc_now,
-                 worker_id: str | None = None, send_fn=send):
+    def __init__(
+        self,
+        engine,
+        settings,
+        rules,
+        recipients: Recipients,
+        clock: Callable[[], dt.datetime] = utc_now,
+        worker_id: str | None = None,
+        send_fn=send,
+    ):
         self.engine, self.settings, self.rules, self.recipients = engine, settings, rules, recipients
         self.clock = clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -119,7 +128,7 @@ class Worker:
 
     # --- helpers ---------------------------------------------------------------------------------------
     def now(self) -> dt.datetime:
-        return self.clock().astimezone(dt.timezone.utc)
+        return self.clock().astimezone(dt.UTC)
 
     def _targets_by_name(self) -> dict[str, Target]:
         return {t.name: t for t in self.recipients.targets}
@@ -143,9 +152,18 @@ class Worker:
             return
         self._beat_state, self._beat_t = state, t
         with self._tx() as conn:
-            store.beat(conn, self.worker_id, socket.gethostname(), os.getpid(), role,
-                       self.settings.demo or not self.recipients.configured, self.started_at, utc_now(),
-                       self.last_cycle_ms, self.last_error)
+            store.beat(
+                conn,
+                self.worker_id,
+                socket.gethostname(),
+                os.getpid(),
+                role,
+                self.settings.demo or not self.recipients.configured,
+                self.started_at,
+                utc_now(),
+                self.last_cycle_ms,
+                self.last_error,
+            )
 
     # --- one cycle -------------------------------------------------------------------------------------
     def cycle(self) -> str:
@@ -201,7 +219,9 @@ class Worker:
                 last = int(store.get_cursor(conn, "urgent_last_id") or floor)
                 since = now - dt.timedelta(minutes=s.recent_min)
                 cands = q.new_urgent(conn, last, since, int(floor))
-                already = store.notified_keys(conn, ("mendesak_baru",), cands["id"].tolist()) if not cands.empty else set()
+                already = (
+                    store.notified_keys(conn, ("mendesak_baru",), cands["id"].tolist()) if not cands.empty else set()
+                )
                 rows, new_last = R.plan_urgent(cands, self.ctx, now, last, already)
                 written += store.enqueue(conn, rows, now)
                 if new_last != last:
@@ -262,15 +282,26 @@ class Worker:
                     error = scrub(error or "gagal", self.recipients.targets)
                     status = store.mark_failed_attempt(conn, r.id, r.attempts, error, now, self.settings)
                     self.stats["failed_attempts"] += 1
-                    log.warning("notice %s to %s: attempt %d failed (%s)%s", r.id, r.target, r.attempts + 1,
-                                error, " — marked failed" if status == "failed" else "")
+                    log.warning(
+                        "notice %s to %s: attempt %d failed (%s)%s",
+                        r.id,
+                        r.target,
+                        r.attempts + 1,
+                        error,
+                        " — marked failed" if status == "failed" else "",
+                    )
         self.stats["sent"] += sent
         return sent
 
     # --- the loop ----------------------------------------------------------------------------------------
     def run(self, max_cycles: int | None = None) -> None:
-        log.info("alert worker %s starting (%s, %d target(s)%s)", self.worker_id, self.engine.dialect.name,
-                 len(self.recipients.targets), ", demo: outbox only" if not self.recipients.configured else "")
+        log.info(
+            "alert worker %s starting (%s, %d target(s)%s)",
+            self.worker_id,
+            self.engine.dialect.name,
+            len(self.recipients.targets),
+            ", demo: outbox only" if not self.recipients.configured else "",
+        )
         n = 0
         try:
             while not self.stop_event.is_set():

@@ -16,6 +16,7 @@ Measures, with medians of several runs:
 The copy is the benchmark's own: the worker's schema and the inserted complaints stay in it, never in
 ntbcare_bench. Results: printed and bench/results/alerts.json.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,12 +35,12 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.alert_settings import AlertSettings  # noqa: E402
-from core.engine import make_engine  # noqa: E402
-from core.notify import load_recipients  # noqa: E402
-from core.settings import SlaRules  # noqa: E402
-from queries import alerts as q  # noqa: E402
-from queries.schema import complaint, opd  # noqa: E402
+from core.alert_settings import AlertSettings
+from core.engine import make_engine
+from core.notify import load_recipients
+from core.settings import SlaRules
+from queries import alerts as q
+from queries.schema import complaint, opd
 
 
 def copy_database(admin_url: str, template: str, name: str) -> str:
@@ -47,10 +48,14 @@ def copy_database(admin_url: str, template: str, name: str) -> str:
     with admin.connect() as conn:
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
         if not exists:
-            busy = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :t"), {"t": template}).scalar()
+            busy = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = :t"), {"t": template}
+            ).scalar()
             if busy:
-                raise SystemExit(f"{template} has {busy} connection(s): CREATE DATABASE ... TEMPLATE needs none; "
-                                 "try again when no one is connected")
+                raise SystemExit(
+                    f"{template} has {busy} connection(s): CREATE DATABASE ... TEMPLATE needs none; "
+                    "try again when no one is connected"
+                )
             print(f"creating {name} from {template} ...", flush=True)
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     admin.dispose()
@@ -63,11 +68,20 @@ def copy_database(admin_url: str, template: str, name: str) -> str:
 
 
 def insert_urgent(engine, ticket: str) -> float:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
-        conn.execute(insert(complaint).values(
-            ticket=ticket, title="Banjir bandang, rumah warga terendam", body="Mohon bantuan segera.",
-            classification="pengaduan", priority="mendesak", status="diterima", received_at=now, updated_at=now))
+        conn.execute(
+            insert(complaint).values(
+                ticket=ticket,
+                title="Banjir bandang, rumah warga terendam",
+                body="Mohon bantuan segera.",
+                classification="pengaduan",
+                priority="mendesak",
+                status="diterima",
+                received_at=now,
+                updated_at=now,
+            )
+        )
     return time.perf_counter()
 
 
@@ -76,13 +90,22 @@ def latency(url: str, inserts: int, seed: int) -> dict:
 
     smtp = SmtpSink().start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NTBCARE_ALERTS_")}
-    env.update({"NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"),
-                "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
-                "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/"})
+    env.update(
+        {
+            "NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"),
+            "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
+            "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/",
+        }
+    )
     ROOT.joinpath("bench", "results").mkdir(parents=True, exist_ok=True)
     log = ROOT.joinpath("bench", "results", "alerts-worker.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "alerts", "run", "--database-url", url, "--worker-id", "bench"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alerts", "run", "--database-url", url, "--worker-id", "bench"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     engine = make_engine(url)
     try:
         deadline = time.monotonic() + 120
@@ -108,8 +131,13 @@ def latency(url: str, inserts: int, seed: int) -> dict:
         # SmtpSink stamps time.time(); convert the insert moments to the same clock
         offset = time.time() - time.perf_counter()
         lat = sorted(arrived[t] - (sent[t] + offset) for t in sent if t in arrived)
-        return {"inserts": inserts, "arrived": len(lat), "p50_s": round(statistics.median(lat), 3),
-                "p95_s": round(lat[max(0, int(round(0.95 * len(lat))) - 1)], 3), "max_s": round(lat[-1], 3)}
+        return {
+            "inserts": inserts,
+            "arrived": len(lat),
+            "p50_s": round(statistics.median(lat), 3),
+            "p95_s": round(lat[max(0, int(round(0.95 * len(lat))) - 1)], 3),
+            "max_s": round(lat[-1], 3),
+        }
     finally:
         proc.terminate()
         proc.wait(20)
@@ -124,8 +152,9 @@ def cycle_times(url: str, runs: int) -> dict:
     from alerts.worker import Worker
 
     engine = make_engine(url)
-    settings = AlertSettings(disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian",
-                                                 "rapor_bulanan"}))
+    settings = AlertSettings(
+        disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan"})
+    )
     w = Worker(engine, settings, SlaRules(), load_recipients(secrets={}, read_files=False), worker_id="bench-cycle")
     w.cycle()  # tables, lock, cursors
     from sqlalchemy import event
@@ -149,7 +178,7 @@ def cycle_times(url: str, runs: int) -> dict:
         db_samples.append(db["s"] * 1000)
     batch = []
     ctx = R.Context(AlertSettings(), SlaRules(), load_recipients(secrets={}, read_files=False))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for _ in range(3):
         t0 = time.perf_counter()
         with engine.connect() as conn:
@@ -157,9 +186,14 @@ def cycle_times(url: str, runs: int) -> dict:
         batch.append(time.perf_counter() - t0)
     w.lock.release()
     engine.dispose()
-    return {"cycle_db_median_ms": round(statistics.median(db_samples), 1),
-            "cycle_wall_median_ms": round(statistics.median(samples), 1), "cycle_wall_max_ms": round(max(samples), 1),
-            "cycles": runs, "batch_median_s": round(statistics.median(batch), 2), "batch_notices": len(rows)}
+    return {
+        "cycle_db_median_ms": round(statistics.median(db_samples), 1),
+        "cycle_wall_median_ms": round(statistics.median(samples), 1),
+        "cycle_wall_max_ms": round(max(samples), 1),
+        "cycles": runs,
+        "batch_median_s": round(statistics.median(batch), 2),
+        "batch_notices": len(rows),
+    }
 
 
 def rapor_all(url: str, runs: int) -> dict:
@@ -170,10 +204,12 @@ def rapor_all(url: str, runs: int) -> dict:
         codes = [c for (c,) in conn.execute(select(opd.c.code).where(opd.c.successor_id.is_(None)))]
         total = conn.execute(select(func.count()).select_from(complaint)).scalar()
     # every OPD has a contact: each gets its own page (the URLs are never contacted here)
-    recips = load_recipients(secrets={"advisers": "json://127.0.0.1:9/x",
-                                      "opd": {c: "json://127.0.0.1:9/x" for c in codes}}, read_files=False)
+    recips = load_recipients(
+        secrets={"advisers": "json://127.0.0.1:9/x", "opd": {c: "json://127.0.0.1:9/x" for c in codes}},
+        read_files=False,
+    )
     ctx = R.Context(AlertSettings(), SlaRules(), recips)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     samples, n_pdfs = [], 0
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -182,8 +218,13 @@ def rapor_all(url: str, runs: int) -> dict:
         samples.append(time.perf_counter() - t0)
         n_pdfs = len(rows)
     engine.dispose()
-    return {"rapor_median_s": round(statistics.median(samples), 2), "runs": runs, "pdfs": n_pdfs,
-            "opds": len(codes), "complaints": total}
+    return {
+        "rapor_median_s": round(statistics.median(samples), 2),
+        "runs": runs,
+        "pdfs": n_pdfs,
+        "opds": len(codes),
+        "complaints": total,
+    }
 
 
 def main(argv=None) -> int:
@@ -206,7 +247,7 @@ def main(argv=None) -> int:
     print("latency", out["latency"], out["latency_runs"], flush=True)
     out["rapor"] = rapor_all(url, args.rapor_runs)
     print("rapor", out["rapor"], flush=True)
-    out["measured_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
+    out["measured_at"] = dt.datetime.now(dt.UTC).isoformat()
     res = ROOT / "bench" / "results" / "alerts.json"
     res.parent.mkdir(parents=True, exist_ok=True)
     res.write_text(json.dumps(out, indent=2))

@@ -4,6 +4,7 @@ the compositor (cc), skia's caches, fonts, the web (resource) cache, discardable
 
 A dump is taken by tracing the `disabled-by-default-memory-infra` category for one instant; each process
 reports a tree of allocators (``partition_alloc/partitions/buffer``...) with their sizes."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,17 @@ def memory_dump(browser, page, detail: str = "detailed") -> dict[int, dict[str, 
     cdp = browser.new_browser_cdp_session()
     done: dict = {}
     cdp.on("Tracing.tracingComplete", lambda e: done.update(e))
-    cdp.send("Tracing.start", {"traceConfig": {"includedCategories": ["disabled-by-default-memory-infra"],
-                                               "excludedCategories": ["*"], "memoryDumpConfig": {"triggers": []}},
-                               "transferMode": "ReturnAsStream"})
+    cdp.send(
+        "Tracing.start",
+        {
+            "traceConfig": {
+                "includedCategories": ["disabled-by-default-memory-infra"],
+                "excludedCategories": ["*"],
+                "memoryDumpConfig": {"triggers": []},
+            },
+            "transferMode": "ReturnAsStream",
+        },
+    )
     cdp.send("Tracing.requestMemoryDump", {"deterministic": True, "levelOfDetail": detail})
     cdp.send("Tracing.end")
     deadline = time.monotonic() + 60
@@ -51,8 +60,9 @@ def memory_dump(browser, page, detail: str = "detailed") -> dict[int, dict[str, 
 
 def main_renderer(dump: dict[int, dict[str, int]]) -> int | None:
     """The renderer of the page: the process with the biggest V8 + Blink heaps."""
-    scored = [(sizes.get("v8", 0) + sizes.get("blink_gc", 0), pid) for pid, sizes in dump.items()
-              if "blink_gc" in sizes]
+    scored = [
+        (sizes.get("v8", 0) + sizes.get("blink_gc", 0), pid) for pid, sizes in dump.items() if "blink_gc" in sizes
+    ]
     return max(scored)[1] if scored else None
 
 

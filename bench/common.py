@@ -1,4 +1,5 @@
 """What every benchmark shares: the options that name the 1M-complaint PostgreSQL database, percentiles."""
+
 from __future__ import annotations
 
 import argparse

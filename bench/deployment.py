@@ -29,6 +29,7 @@ certificate made for the run (tests/deploy_stack.py). Default intervals: feed 2 
 
 Results: bench/results/deployment.json (and the app/nginx logs beside it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,11 +45,11 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import pct
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, insert, select, text
 
 from bench import procinfo
+from bench.common import pct
 from bench.soak import WALL_BROWSER_ARGS
 from core.engine import make_engine
 from queries import schema
@@ -60,8 +61,11 @@ from tests.readonly import role_url
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 FEED_INTERVAL, PANEL_INTERVAL = 2, 15
-ENV = {"NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL), "NTBCARE_PANEL_INTERVAL": str(PANEL_INTERVAL),
-       "NTBCARE_KIOSK_RELOAD_AT": ""}
+ENV = {
+    "NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL),
+    "NTBCARE_PANEL_INTERVAL": str(PANEL_INTERVAL),
+    "NTBCARE_KIOSK_RELOAD_AT": "",
+}
 SEEN = """() => {
     window.__seen = {};
     const note = () => {
@@ -73,11 +77,14 @@ SEEN = """() => {
 }"""
 
 
-
-
 def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50_s": pct(values, 0.5), "p95_s": pct(values, 0.95),
-            "max_s": max(values, default=None), "samples_s": [round(v, 3) for v in values]}
+    return {
+        "n": len(values),
+        "p50_s": pct(values, 0.5),
+        "p95_s": pct(values, 0.95),
+        "max_s": max(values, default=None),
+        "samples_s": [round(v, 3) for v in values],
+    }
 
 
 def seed(complaints: int | None):
@@ -87,6 +94,7 @@ def seed(complaints: int | None):
         if complaints:
             cmd += ["--complaints", str(complaints)]
         subprocess.run(cmd, cwd=ROOT, check=True)
+
     return build
 
 
@@ -101,10 +109,19 @@ class Inserter:
         """Insert one complaint received now; returns (ticket, wall-clock time just after COMMIT)."""
         ticket = f"BENCH-{uuid.uuid4().hex[:12]}"
         with self.engine.begin() as c:
-            c.execute(insert(schema.complaint).values(
-                ticket=ticket, title=title, body="bench.deployment", sector_id=self.sector, channel_id=self.channel,
-                classification="pengaduan", priority="biasa", status="diterima",
-                received_at=dt.datetime.now(dt.timezone.utc)))
+            c.execute(
+                insert(schema.complaint).values(
+                    ticket=ticket,
+                    title=title,
+                    body="bench.deployment",
+                    sector_id=self.sector,
+                    channel_id=self.channel,
+                    classification="pengaduan",
+                    priority="biasa",
+                    status="diterima",
+                    received_at=dt.datetime.now(dt.UTC),
+                )
+            )
         return ticket, time.time()
 
 
@@ -138,13 +155,18 @@ def latency_phase(browser, pg_urls: dict, inserter: Inserter, inserts: int, tmp:
     env_file = write_monitor_env(tmp / "direct.env", pg_urls["primary"], "d" * 64, ENV)
     (tmp / "empty-secrets.toml").write_text("")
     direct = UnitServer(free_port(), env_file, tmp / "empty-secrets.toml", RESULTS / "deployment-direct-app.log")
-    via_nginx = DeployStack(processes=1, env=ENV, with_login=False, log_prefix="bench-nginx",
-                            database_url=pg_urls["primary"])
-    via_standby = DeployStack(processes=1, env=ENV, with_login=False, log_prefix="bench-standby",
-                              database_url=pg_urls["standby"])
+    via_nginx = DeployStack(
+        processes=1, env=ENV, with_login=False, log_prefix="bench-nginx", database_url=pg_urls["primary"]
+    )
+    via_standby = DeployStack(
+        processes=1, env=ENV, with_login=False, log_prefix="bench-standby", database_url=pg_urls["standby"]
+    )
     try:
-        walls = {"direct": open_wall(browser, direct.url), "nginx": open_wall(browser, via_nginx.url),
-                 "standby": open_wall(browser, via_standby.url)}
+        walls = {
+            "direct": open_wall(browser, direct.url),
+            "nginx": open_wall(browser, via_nginx.url),
+            "standby": open_wall(browser, via_standby.url),
+        }
         pages = {name: page for name, (_, page) in walls.items()}
         time.sleep(3)
         lat: dict[str, list[float]] = {name: [] for name in pages}
@@ -161,8 +183,11 @@ def latency_phase(browser, pg_urls: dict, inserter: Inserter, inserts: int, tmp:
             context.close()
         out = {name: {**summary(v), "missed": missed[name]} for name, v in lat.items()}
         for name, fig in out.items():
-            print(f"insert-to-glass {name:8s}: p50 {fig['p50_s']:.2f} s, p95 {fig['p95_s']:.2f} s, "
-                  f"max {fig['max_s']:.2f} s (n={fig['n']}, missed {fig['missed']})", flush=True)
+            print(
+                f"insert-to-glass {name:8s}: p50 {fig['p50_s']:.2f} s, p95 {fig['p95_s']:.2f} s, "
+                f"max {fig['max_s']:.2f} s (n={fig['n']}, missed {fig['missed']})",
+                flush=True,
+            )
         return out
     finally:
         via_standby.close()
@@ -204,7 +229,9 @@ def failover_phase(browser, stack, inserter: Inserter, rounds: int) -> dict:
                 errors.append(f"{mode} {r}: the wall did not show the new complaint within 30 s")
             else:
                 live.append(at - t0)
-            trouble = page.evaluate("() => ['Connection error', 'Traceback'].filter(s => document.body.innerText.includes(s))")
+            trouble = page.evaluate(
+                "() => ['Connection error', 'Traceback'].filter(s => document.body.innerText.includes(s))"
+            )
             if trouble:
                 errors.append(f"{mode} {r}: {trouble}")
             try:
@@ -212,8 +239,11 @@ def failover_phase(browser, stack, inserter: Inserter, rounds: int) -> dict:
             except subprocess.TimeoutExpired:
                 os.killpg(app.proc.pid, signal.SIGKILL)
             stack.restart(lost)
-            print(f"failover ({mode}) {r + 1}/{rounds}: WebSocket on the other process after {reconnect[-1]:.2f} s, "
-                  f"new complaint on the wall after {live[-1] if live else float('nan'):.2f} s", flush=True)
+            print(
+                f"failover ({mode}) {r + 1}/{rounds}: WebSocket on the other process after {reconnect[-1]:.2f} s, "
+                f"new complaint on the wall after {live[-1] if live else float('nan'):.2f} s",
+                flush=True,
+            )
             time.sleep(3)
         out[mode] = {"reconnect": summary(reconnect), "live_again": summary(live), "errors": errors}
     context.close()
@@ -224,8 +254,11 @@ def transactions(stack) -> int:
     engine = create_engine(stack.standby_admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as c:
-            return int(c.execute(text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"),
-                                 {"d": DATABASE}).scalar_one())
+            return int(
+                c.execute(
+                    text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"), {"d": DATABASE}
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
 
@@ -236,8 +269,11 @@ def measure(stack, window_s: float, windows: int) -> dict:
         tx0, t0 = transactions(stack), time.monotonic()
         time.sleep(window_s)
         rows.append((transactions(stack) - tx0) * 60 / (time.monotonic() - t0))
-    return {"db_transactions_per_min": statistics.median(rows), "windows": [round(r) for r in rows],
-            "load1": procinfo.load_average()[0]}
+    return {
+        "db_transactions_per_min": statistics.median(rows),
+        "windows": [round(r) for r in rows],
+        "load1": procinfo.load_average()[0],
+    }
 
 
 def load_phase(browser, stack, walls_n: int, window_s: float, windows: int) -> dict:
@@ -270,8 +306,12 @@ def load_phase(browser, stack, walls_n: int, window_s: float, windows: int) -> d
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--complaints", type=int, default=None, help="complaints in the bench's own database "
-                   "(default: data_seed's demo volume)")
+    p.add_argument(
+        "--complaints",
+        type=int,
+        default=None,
+        help="complaints in the bench's own database (default: data_seed's demo volume)",
+    )
     p.add_argument("--failovers", type=int, default=5)
     p.add_argument("--inserts", type=int, default=30)
     p.add_argument("--walls", type=int, default=10)
@@ -281,16 +321,25 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results: dict = {"started_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     "cpus": os.cpu_count(), "load_average_start": procinfo.load_average(),
-                     "feed_interval_s": FEED_INTERVAL, "panel_interval_s": PANEL_INTERVAL}
+    results: dict = {
+        "started_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "load_average_start": procinfo.load_average(),
+        "feed_interval_s": FEED_INTERVAL,
+        "panel_interval_s": PANEL_INTERVAL,
+    }
     t0 = time.monotonic()
     with primary_and_standby(seed(args.complaints)) as (primary, standby, owner_url):
         with make_engine(owner_url).connect() as c:
-            results["database"] = {"complaints": c.execute(text("SELECT count(*) FROM complaint")).scalar_one(),
-                                   "where": "private PostgreSQL (tests/pg_instance.py) + hot standby, data_seed init"}
-        print(f"database: {results['database']['complaints']} complaints, primary :{primary.port}, standby "
-              f":{standby.port} ({time.monotonic() - t0:.0f} s)", flush=True)
+            results["database"] = {
+                "complaints": c.execute(text("SELECT count(*) FROM complaint")).scalar_one(),
+                "where": "private PostgreSQL (tests/pg_instance.py) + hot standby, data_seed init",
+            }
+        print(
+            f"database: {results['database']['complaints']} complaints, primary :{primary.port}, standby "
+            f":{standby.port} ({time.monotonic() - t0:.0f} s)",
+            flush=True,
+        )
         inserter = Inserter(owner_url)
         urls = {"primary": role_url(primary, DATABASE), "standby": role_url(standby, DATABASE)}
         tmp = Path(ARTIFACTS / "bench-deployment")
@@ -299,8 +348,9 @@ def main(argv=None) -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=WALL_BROWSER_ARGS)
             if "latency" not in skip:
                 results["insert_to_glass"] = latency_phase(browser, urls, inserter, args.inserts, tmp)
-            with DeployStack(processes=2, env=ENV, with_login=False, log_prefix="bench-failover",
-                             database_url=urls["standby"]) as stack:
+            with DeployStack(
+                processes=2, env=ENV, with_login=False, log_prefix="bench-failover", database_url=urls["standby"]
+            ) as stack:
                 stack.standby_admin_url = standby.url("postgres")
                 if "failover" not in skip:
                     results["failover"] = failover_phase(browser, stack, inserter, args.failovers)

@@ -6,6 +6,7 @@ Target (issue 5): a filtered page of results in under 1 s median. Each measureme
 runs for a view: ``search_page`` (the count and a page of 50), on a fresh connection from
 the pool, without Streamlit's cache. Results: printed, and bench/results/explorer.json.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,8 @@ from sqlalchemy import text
 from bench.common import database_parser
 from bench.queries import ensure_database
 from core.codes import OPEN_STATUSES, WITA
-from core.settings import SlaRules
 from core.engine import make_engine
+from core.settings import SlaRules
 from queries import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def views(today: dt.date, opd_id: int | None) -> dict[str, tuple[search.ComplaintFilter, dict]]:
     """Typical explorer views (as the links from the other pages produce them): the filter and the paging."""
+
     def day(d: dt.date) -> dt.datetime:
         return dt.datetime.combine(d, dt.time(), WITA)
 
@@ -58,7 +60,7 @@ def main(argv=None) -> int:
     url, _ = ensure_database(args.admin_url, args.database, args.complaints, False)
     engine = make_engine(url)
     rules = SlaRules()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         opd_id = conn.execute(text("SELECT id FROM opd WHERE code = :c"), {"c": "D01"}).scalar_one_or_none()
         total = conn.execute(text("SELECT count(*) FROM complaint")).scalar_one()
@@ -69,20 +71,44 @@ def main(argv=None) -> int:
         for i in range(args.runs + 1):
             t0 = time.perf_counter()
             with engine.connect() as conn:
-                count, rows = search.search_page(conn, f, now, rules, page=paging.get("page", 1), page_size=50,
-                                                 sort=paging.get("sort", "received_at"), descending=True)
+                count, rows = search.search_page(
+                    conn,
+                    f,
+                    now,
+                    rules,
+                    page=paging.get("page", 1),
+                    page_size=50,
+                    sort=paging.get("sort", "received_at"),
+                    descending=True,
+                )
             if i:  # the first run warms the database's cache
                 samples.append(time.perf_counter() - t0)
-        results[name] = {"median_s": statistics.median(samples), "max_s": max(samples), "count": count,
-                         "rows": len(rows)}
+        results[name] = {
+            "median_s": statistics.median(samples),
+            "max_s": max(samples),
+            "count": count,
+            "rows": len(rows),
+        }
         print(f"  {name:30s} {statistics.median(samples) * 1000:8.0f} ms median  {count:>9,} matching")
     worst = max(r["median_s"] for r in results.values())
-    print(f"\n{total:,} complaints, trigram indexes: {trgm}; medians of {args.runs} runs; "
-          f"slowest view {worst * 1000:.0f} ms ({'OK' if worst < 1 else 'SLOW'}, target < 1 s)")
+    print(
+        f"\n{total:,} complaints, trigram indexes: {trgm}; medians of {args.runs} runs; "
+        f"slowest view {worst * 1000:.0f} ms ({'OK' if worst < 1 else 'SLOW'}, target < 1 s)"
+    )
     out = ROOT / "bench" / "results" / "explorer.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"complaints": total, "runs": args.runs, "trigram_indexes": trgm,
-                               "views": results, "measured_at": now.isoformat()}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "complaints": total,
+                "runs": args.runs,
+                "trigram_indexes": trgm,
+                "views": results,
+                "measured_at": now.isoformat(),
+            },
+            indent=2,
+        )
+    )
     engine.dispose()
     return 0
 

@@ -16,6 +16,7 @@ chromium (1920x1080, one browser context each, i.e. one Streamlit session each),
 Inserted rows are the bench's own (tickets BENCH-...) and are deleted at the end, as bench.wall does.
 Results: bench/results/glass.json (medians over rounds; every sample kept).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -67,10 +68,27 @@ class Server(contextlib.AbstractContextManager):
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.serve", "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=tree, env={**os.environ, "DATABASE_URL": url, **ENV}, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "dashboard.serve",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=tree,
+            env={**os.environ, "DATABASE_URL": url, **ENV},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
@@ -88,8 +106,6 @@ class Server(contextlib.AbstractContextManager):
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self._log.close()
-
-
 
 
 def measure(tree: Path, label: str, url: str, engine, args) -> dict:
@@ -115,17 +131,28 @@ def measure(tree: Path, label: str, url: str, engine, args) -> dict:
         out["server_cpu_s_per_min"] = statistics.median(cpu)
         out["server_cpu_s_per_min_per_wall"] = statistics.median(cpu) / args.walls
         with engine.connect() as c:
-            ref = (c.execute(select(schema.sector.c.id).limit(1)).scalar_one(),
-                   c.execute(select(schema.channel.c.id).limit(1)).scalar_one())
+            ref = (
+                c.execute(select(schema.sector.c.id).limit(1)).scalar_one(),
+                c.execute(select(schema.channel.c.id).limit(1)).scalar_one(),
+            )
         lat, tickets, missed = [], [], 0
         for i in range(args.inserts):
             time.sleep(random.uniform(1.0, 5.0))
             ticket = f"BENCH-{uuid.uuid4().hex[:12]}"
             with engine.begin() as c:
-                c.execute(insert(schema.complaint).values(
-                    ticket=ticket, title=f"Uji latensi {i}", body="bench", sector_id=ref[0], channel_id=ref[1],
-                    classification="pengaduan", priority="biasa", status="diterima",
-                    received_at=dt.datetime.now(dt.timezone.utc)))
+                c.execute(
+                    insert(schema.complaint).values(
+                        ticket=ticket,
+                        title=f"Uji latensi {i}",
+                        body="bench",
+                        sector_id=ref[0],
+                        channel_id=ref[1],
+                        classification="pengaduan",
+                        priority="biasa",
+                        status="diterima",
+                        received_at=dt.datetime.now(dt.UTC),
+                    )
+                )
             committed = time.time() * 1000
             tickets.append(ticket)
             try:
@@ -137,14 +164,22 @@ def measure(tree: Path, label: str, url: str, engine, args) -> dict:
             ids = select(schema.complaint.c.id).where(schema.complaint.c.ticket.in_(tickets))
             c.execute(delete(schema.complaint_event).where(schema.complaint_event.c.complaint_id.in_(ids)))
             c.execute(delete(schema.complaint).where(schema.complaint.c.ticket.in_(tickets)))
-        out["latency_s"] = {"p50": statistics.median(lat) if lat else None, "p95": pct(lat, 0.95),
-                            "max": max(lat, default=None), "n": len(lat), "missed": missed,
-                            "samples": [round(x, 3) for x in lat]}
+        out["latency_s"] = {
+            "p50": statistics.median(lat) if lat else None,
+            "p95": pct(lat, 0.95),
+            "max": max(lat, default=None),
+            "n": len(lat),
+            "missed": missed,
+            "samples": [round(x, 3) for x in lat],
+        }
         out["load_end"] = procinfo.load_average()
         browser.close()
-    print(f"{label}: insert to glass p50 {out['latency_s']['p50']:.2f} s, p95 {out['latency_s']['p95']:.2f} s "
-          f"(n={len(lat)}, missed {missed}); server CPU {out['server_cpu_s_per_min']:.1f} s/min for {args.walls} walls "
-          f"= {out['server_cpu_s_per_min_per_wall']:.2f} s/min per wall; load {out['load_end']}", flush=True)
+    print(
+        f"{label}: insert to glass p50 {out['latency_s']['p50']:.2f} s, p95 {out['latency_s']['p95']:.2f} s "
+        f"(n={len(lat)}, missed {missed}); server CPU {out['server_cpu_s_per_min']:.1f} s/min for {args.walls} walls "
+        f"= {out['server_cpu_s_per_min_per_wall']:.2f} s/min per wall; load {out['load_end']}",
+        flush=True,
+    )
     return out
 
 
@@ -177,10 +212,12 @@ def main(argv=None) -> int:
     for label in ("old", "new"):
         mine = [x for x in runs if x["version"] == label]
         lat = [s for x in mine for s in x["latency_s"]["samples"]]
-        summary[label] = {"latency_p50_s": statistics.median(lat) if lat else None, "latency_p95_s": pct(lat, 0.95),
-                          "latency_n": len(lat),
-                          "server_cpu_s_per_min_per_wall_median": statistics.median(
-                              x["server_cpu_s_per_min_per_wall"] for x in mine)}
+        summary[label] = {
+            "latency_p50_s": statistics.median(lat) if lat else None,
+            "latency_p95_s": pct(lat, 0.95),
+            "latency_n": len(lat),
+            "server_cpu_s_per_min_per_wall_median": statistics.median(x["server_cpu_s_per_min_per_wall"] for x in mine),
+        }
     (RESULTS / f"{args.name}.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps({k: summary[k] for k in ("old", "new")}, indent=2))
     return 0

@@ -10,6 +10,7 @@ script's run time (Streamlit's AppTest). Each run uses a period shifted by one d
 earlier one.
 Results are printed and written to bench/results/pages.json.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,16 +100,29 @@ def main(argv=None) -> int:
             for i in range(args.runs):
                 end = today - dt.timedelta(days=i + 40)
                 server_samples.append(time_script(url, end - dt.timedelta(days=days - 1), end))
-            option, first_day = (("Bulan lalu", (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1))
-                                 if name == "month" else ("Tahun ini", today.replace(month=1, day=1)))
-            clicks = [time_interaction(browser, server.url, option, f"aduan yang didisposisikan pada {first_day:%d-%m-%Y}")
-                      for _ in range(args.runs)]
-            results[name] = {"browser_median_s": statistics.median(samples), "browser_samples_s": samples,
-                             "interaction_median_s": statistics.median(clicks), "interaction_samples_s": clicks,
-                             "server_median_s": statistics.median(server_samples), "server_samples_s": server_samples}
-            print(f"kepatuhan, one {name}: opening the URL in chromium median {statistics.median(samples):.2f} s; "
-                  f"choosing the period on the open page median {statistics.median(clicks):.2f} s; page script alone "
-                  f"median {statistics.median(server_samples):.2f} s; {args.runs} runs each", flush=True)
+            option, first_day = (
+                ("Bulan lalu", (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1))
+                if name == "month"
+                else ("Tahun ini", today.replace(month=1, day=1))
+            )
+            clicks = [
+                time_interaction(browser, server.url, option, f"aduan yang didisposisikan pada {first_day:%d-%m-%Y}")
+                for _ in range(args.runs)
+            ]
+            results[name] = {
+                "browser_median_s": statistics.median(samples),
+                "browser_samples_s": samples,
+                "interaction_median_s": statistics.median(clicks),
+                "interaction_samples_s": clicks,
+                "server_median_s": statistics.median(server_samples),
+                "server_samples_s": server_samples,
+            }
+            print(
+                f"kepatuhan, one {name}: opening the URL in chromium median {statistics.median(samples):.2f} s; "
+                f"choosing the period on the open page median {statistics.median(clicks):.2f} s; page script alone "
+                f"median {statistics.median(server_samples):.2f} s; {args.runs} runs each",
+                flush=True,
+            )
         chromium.close()
     out = ROOT / "bench" / "results" / "pages.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """Process figures from Linux /proc (no psutil): process trees, RSS/PSS, threads, file descriptors, CPU time."""
+
 from __future__ import annotations
 
 import os

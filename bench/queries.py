@@ -6,6 +6,7 @@
 Targets (issue 2): each query the monitor uses <= 50 ms median, the monitor's whole set <= 200 ms,
 seeding 1M complaints <= 3 minutes. Results are printed and written to bench/results/queries.json.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.common import database_parser
-from core.settings import SlaRules
 from core.engine import make_engine
+from core.settings import SlaRules
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
 from queries.schema import complaint as complaint_t
 
@@ -53,7 +54,8 @@ def other_queries(now, rules, ticket):
         "trend.month_12m": lambda c: trend.received_vs_completed(c, year, now, "month"),
         "complaint.detail": lambda c: complaint.complaint_detail(c, ticket, now, rules),
         "search.page1_breached": lambda c: search.search_complaints(
-            c, search.ComplaintFilter(sla_states=("breached",)), now, rules, page_size=50),
+            c, search.ComplaintFilter(sla_states=("breached",)), now, rules, page_size=50
+        ),
         "search.count_month": lambda c: search.count_complaints(c, search.ComplaintFilter(start=month), now, rules),
         "quality.data_quality": lambda c: quality.data_quality(c, now),
     }
@@ -78,8 +80,22 @@ def ensure_database(admin_url: str, name: str, complaints: int, reseed: bool) ->
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "data_seed", "init", "--database-url", url, "--complaints",
-                    str(complaints), "--seed", "7"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "data_seed",
+            "init",
+            "--database-url",
+            url,
+            "--complaints",
+            str(complaints),
+            "--seed",
+            "7",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return url, time.perf_counter() - started
 
 
@@ -104,7 +120,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     url, seed_s = ensure_database(args.admin_url, args.database, args.complaints, args.reseed)
     engine = make_engine(url)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rules = SlaRules()
     with engine.connect() as c:
         ticket = c.execute(select(complaint_t.c.ticket).order_by(complaint_t.c.id.desc()).limit(1)).scalar_one()
@@ -123,9 +139,20 @@ def main(argv=None) -> int:
         print(f"  {k:32s} {v:8.1f} ms")
     out = ROOT / "bench" / "results" / "queries.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"complaints": total, "runs": args.runs, "seed_seconds": seed_s,
-                               "monitor_ms": mon, "monitor_total_ms": sum(mon.values()), "other_ms": oth,
-                               "measured_at": now.isoformat()}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "complaints": total,
+                "runs": args.runs,
+                "seed_seconds": seed_s,
+                "monitor_ms": mon,
+                "monitor_total_ms": sum(mon.values()),
+                "other_ms": oth,
+                "measured_at": now.isoformat(),
+            },
+            indent=2,
+        )
+    )
     engine.dispose()
     return 0
 

@@ -22,6 +22,7 @@ Throughout, the server's database connections (pg_stat_activity rows whose clien
 server process) are sampled every 0.5 s: the maximum must stay within the pool (pool_size 5 + max_overflow 5).
 The machine's load average is recorded at every step. Results: bench/results/sessions.json.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -59,8 +60,6 @@ OBSERVER = """() => {
 }"""
 
 
-
-
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -80,8 +79,13 @@ class ConnectionSampler(threading.Thread):
         while not self.stop.is_set():
             try:
                 with self.admin.connect() as c:
-                    rows = c.execute(text("SELECT client_port, state FROM pg_stat_activity WHERE datname = :d "
-                                          "AND application_name = 'ntbcare-monitor'"), {"d": self.database}).all()
+                    rows = c.execute(
+                        text(
+                            "SELECT client_port, state FROM pg_stat_activity WHERE datname = :d "
+                            "AND application_name = 'ntbcare-monitor'"
+                        ),
+                        {"d": self.database},
+                    ).all()
                 mine = procinfo.tcp_local_ports(self.pid)
                 own = [state for port, state in rows if port in mine]
                 self.samples.append((self.phase, len(own), sum(1 for s in own if s != "idle")))
@@ -91,8 +95,13 @@ class ConnectionSampler(threading.Thread):
 
     def summary(self, phase: str | None = None) -> dict:
         rows = [s for s in self.samples if phase is None or s[0] == phase]
-        return {"open_max": max((r[1] for r in rows), default=None), "busy_max": max((r[2] for r in rows), default=None),
-                "open_median": med([r[1] for r in rows]), "samples": len(rows), "pool_limit": POOL_LIMIT}
+        return {
+            "open_max": max((r[1] for r in rows), default=None),
+            "busy_max": max((r[2] for r in rows), default=None),
+            "open_median": med([r[1] for r in rows]),
+            "samples": len(rows),
+            "pool_limit": POOL_LIMIT,
+        }
 
 
 async def open_wall(browser, url: str):
@@ -116,14 +125,19 @@ def refresh_figures(updates: list[list], window_s: float) -> dict:
     for u in updates:
         intervals += [(b[0] - a[0]) / 1000 for a, b in zip(u, u[1:])]
         for ts, stamp in u:
-            lag = stamp_lag_s(stamp, dt.datetime.fromtimestamp(ts / 1000, dt.timezone.utc))
+            lag = stamp_lag_s(stamp, dt.datetime.fromtimestamp(ts / 1000, dt.UTC))
             if lag is not None:
                 lags.append(lag)
-    return {"walls": len(updates), "walls_not_refreshed": sum(1 for n in per_wall if n == 0),
-            "updates_per_wall_per_min_min": 60 * min(per_wall) / window_s if per_wall else None,
-            "updates_per_wall_per_min_median": 60 * med(per_wall) / window_s if per_wall else None,
-            "interval_s_p50": pct(intervals, 0.5), "interval_s_p95": pct(intervals, 0.95),
-            "data_age_on_screen_s_p50": pct(lags, 0.5), "data_age_on_screen_s_p95": pct(lags, 0.95)}
+    return {
+        "walls": len(updates),
+        "walls_not_refreshed": sum(1 for n in per_wall if n == 0),
+        "updates_per_wall_per_min_min": 60 * min(per_wall) / window_s if per_wall else None,
+        "updates_per_wall_per_min_median": 60 * med(per_wall) / window_s if per_wall else None,
+        "interval_s_p50": pct(intervals, 0.5),
+        "interval_s_p95": pct(intervals, 0.95),
+        "data_age_on_screen_s_p50": pct(lags, 0.5),
+        "data_age_on_screen_s_p95": pct(lags, 0.95),
+    }
 
 
 async def measure_windows(server, admin, db: str, walls, window_s: float, windows: int) -> dict:
@@ -137,9 +151,15 @@ async def measure_windows(server, admin, db: str, walls, window_s: float, window
         cpu1, tx1, t1 = procinfo.cpu_seconds(server.proc.pid), db_transactions(admin, db), time.monotonic()
         ccpu1 = sum(procinfo.cpu_seconds(p, tree=False) for p in chrome)
         minutes = (t1 - t0) / 60
-        rows.append({"server_cpu_s_per_min": (cpu1 - cpu0) / minutes, "chromium_cpu_s_per_min": (ccpu1 - ccpu0) / minutes,
-                     "db_transactions_per_min": (tx1 - tx0) / minutes, "load1": procinfo.load_average()[0],
-                     **refresh_figures(await wall_updates(walls), t1 - t0)})
+        rows.append(
+            {
+                "server_cpu_s_per_min": (cpu1 - cpu0) / minutes,
+                "chromium_cpu_s_per_min": (ccpu1 - ccpu0) / minutes,
+                "db_transactions_per_min": (tx1 - tx0) / minutes,
+                "load1": procinfo.load_average()[0],
+                **refresh_figures(await wall_updates(walls), t1 - t0),
+            }
+        )
     keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
     out = {k: med([r[k] for r in rows]) for k in keys}
     out["walls_not_refreshed"] = max(r["walls_not_refreshed"] for r in rows)  # worst window
@@ -165,15 +185,19 @@ async def adviser(browser, url: str, session: int, until: float, loads: list, ch
     page = await context.new_page()
     today = dt.datetime.now(WITA).date()
     first_of_month = today.replace(day=1)
-    options = [("Bulan lalu", (first_of_month - dt.timedelta(days=1)).replace(day=1)),
-               ("Tahun ini", today.replace(month=1, day=1)), ("Bulan ini", first_of_month)]
+    options = [
+        ("Bulan lalu", (first_of_month - dt.timedelta(days=1)).replace(day=1)),
+        ("Tahun ini", today.replace(month=1, day=1)),
+        ("Bulan ini", first_of_month),
+    ]
     for i, (start, end) in enumerate(adviser_ranges(session, 1000, today)):
         if time.monotonic() > until:
             break
         try:
             t0 = time.monotonic()
-            await page.goto(f"{url}/kepatuhan?periode=rentang&dari={start}&sampai={end}", wait_until="commit",
-                            timeout=180000)
+            await page.goto(
+                f"{url}/kepatuhan?periode=rentang&dari={start}&sampai={end}", wait_until="commit", timeout=180000
+            )
             await page.get_by_text("Aduan belum selesai —").first.wait_for(timeout=180000)
             await page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=180000)
             loads.append(time.monotonic() - t0)
@@ -181,7 +205,9 @@ async def adviser(browser, url: str, session: int, until: float, loads: list, ch
             await page.locator(".st-key-kep-period").click(timeout=180000)
             t0 = time.monotonic()
             await page.get_by_role("option", name=option).click(timeout=180000)
-            await page.get_by_text(f"aduan yang didisposisikan pada {first_day:%d-%m-%Y}").first.wait_for(timeout=180000)
+            await page.get_by_text(f"aduan yang didisposisikan pada {first_day:%d-%m-%Y}").first.wait_for(
+                timeout=180000
+            )
             await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=180000)
             changes.append(time.monotonic() - t0)
         except Exception as exc:  # noqa: BLE001 - counted and reported
@@ -190,19 +216,35 @@ async def adviser(browser, url: str, session: int, until: float, loads: list, ch
 
 
 def timing(values: list[float]) -> dict:
-    return {"n": len(values), "p50_s": pct(values, 0.5), "p95_s": pct(values, 0.95), "max_s": max(values, default=None),
-            "samples_s": [round(v, 3) for v in values]}
+    return {
+        "n": len(values),
+        "p50_s": pct(values, 0.5),
+        "p95_s": pct(values, 0.95),
+        "max_s": max(values, default=None),
+        "samples_s": [round(v, 3) for v in values],
+    }
 
 
 async def run(args, url: str, db: str) -> dict:
     admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT", pool_size=2)
-    env = {"NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL), "NTBCARE_PANEL_INTERVAL": str(PANEL_INTERVAL),
-           "NTBCARE_KIOSK_RELOAD_AT": ""}
+    env = {
+        "NTBCARE_FEED_INTERVAL": str(FEED_INTERVAL),
+        "NTBCARE_PANEL_INTERVAL": str(PANEL_INTERVAL),
+        "NTBCARE_KIOSK_RELOAD_AT": "",
+    }
     counts = sorted(int(x) for x in args.walls.split(","))
-    results: dict = {"started_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "database": db,
-                     "cpus": os.cpu_count(), "load_average_start": procinfo.load_average(),
-                     "feed_interval_s": FEED_INTERVAL, "panel_interval_s": PANEL_INTERVAL, "pool_limit": POOL_LIMIT,
-                     "window_s": args.window_s, "windows": args.windows, "walls": {}}
+    results: dict = {
+        "started_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": db,
+        "cpus": os.cpu_count(),
+        "load_average_start": procinfo.load_average(),
+        "feed_interval_s": FEED_INTERVAL,
+        "panel_interval_s": PANEL_INTERVAL,
+        "pool_limit": POOL_LIMIT,
+        "window_s": args.window_s,
+        "windows": args.windows,
+        "walls": {},
+    }
     with StreamlitServer(url, env, RESULTS / "sessions-server.log") as server:
         sampler = ConnectionSampler(admin, db, server.proc.pid)
         sampler.start()
@@ -212,16 +254,27 @@ async def run(args, url: str, db: str) -> dict:
                 sampler.phase = "advisers alone"
                 loads, changes, errors = [], [], []
                 until = time.monotonic() + args.baseline_s
-                await asyncio.gather(*[adviser(browser, server.url, args.advisers + i, until, loads, changes, errors)
-                                       for i in range(args.advisers)])
+                await asyncio.gather(
+                    *[
+                        adviser(browser, server.url, args.advisers + i, until, loads, changes, errors)
+                        for i in range(args.advisers)
+                    ]
+                )
                 results["advisers_alone"] = {
-                    "advisers": args.advisers, "adviser_page_load": timing(loads), "adviser_period_change": timing(changes),
-                    "adviser_errors": errors, "connections": sampler.summary(sampler.phase),
-                    "load_average": procinfo.load_average()}
-                print(f"{args.advisers} advisers alone: page load p95 {pct(loads, 0.95)} s (n={len(loads)}), period "
-                      f"change p95 {pct(changes, 0.95)} s (n={len(changes)}), connections max "
-                      f"{results['advisers_alone']['connections']['open_max']}/{POOL_LIMIT}, load "
-                      f"{procinfo.load_average()}", flush=True)
+                    "advisers": args.advisers,
+                    "adviser_page_load": timing(loads),
+                    "adviser_period_change": timing(changes),
+                    "adviser_errors": errors,
+                    "connections": sampler.summary(sampler.phase),
+                    "load_average": procinfo.load_average(),
+                }
+                print(
+                    f"{args.advisers} advisers alone: page load p95 {pct(loads, 0.95)} s (n={len(loads)}), period "
+                    f"change p95 {pct(changes, 0.95)} s (n={len(changes)}), connections max "
+                    f"{results['advisers_alone']['connections']['open_max']}/{POOL_LIMIT}, load "
+                    f"{procinfo.load_average()}",
+                    flush=True,
+                )
             walls: list = []
             for n in counts:
                 sampler.phase = f"opening {n}"
@@ -236,11 +289,14 @@ async def run(args, url: str, db: str) -> dict:
                 fig["opening_s"] = opened_s
                 fig["load_average"] = procinfo.load_average()
                 results["walls"][str(n)] = fig
-                print(f"{n:2d} walls: {fig['db_transactions_per_min']:.0f} transactions/min, server CPU "
-                      f"{fig['server_cpu_s_per_min']:.1f} s/min, chromium {fig['chromium_cpu_s_per_min']:.0f} s/min, "
-                      f"walls not refreshed {fig['walls_not_refreshed']}, updates/wall/min min "
-                      f"{fig['updates_per_wall_per_min_min']:.1f}, interval p95 {fig['interval_s_p95']}, connections max "
-                      f"{fig['connections']['open_max']}/{POOL_LIMIT}, load {fig['load_average']}", flush=True)
+                print(
+                    f"{n:2d} walls: {fig['db_transactions_per_min']:.0f} transactions/min, server CPU "
+                    f"{fig['server_cpu_s_per_min']:.1f} s/min, chromium {fig['chromium_cpu_s_per_min']:.0f} s/min, "
+                    f"walls not refreshed {fig['walls_not_refreshed']}, updates/wall/min min "
+                    f"{fig['updates_per_wall_per_min_min']:.1f}, interval p95 {fig['interval_s_p95']}, connections max "
+                    f"{fig['connections']['open_max']}/{POOL_LIMIT}, load {fig['load_average']}",
+                    flush=True,
+                )
 
             # mixed: walls + advisers = --sessions
             n_walls = args.sessions - args.advisers
@@ -252,20 +308,31 @@ async def run(args, url: str, db: str) -> dict:
             sampler.phase = "mixed"
             loads, changes, errors = [], [], []
             until = time.monotonic() + args.mixed_s
-            tasks = [asyncio.create_task(adviser(browser, server.url, i, until, loads, changes, errors))
-                     for i in range(args.advisers)]
+            tasks = [
+                asyncio.create_task(adviser(browser, server.url, i, until, loads, changes, errors))
+                for i in range(args.advisers)
+            ]
             windows = max(1, int(args.mixed_s // args.window_s))
             fig = await measure_windows(server, admin, db, [p for _, p in walls], args.window_s, windows)
             await asyncio.gather(*tasks)
-            fig.update(connections=sampler.summary("mixed"), load_average=procinfo.load_average(),
-                       adviser_page_load=timing(loads), adviser_period_change=timing(changes), adviser_errors=errors,
-                       walls_count=n_walls, advisers=args.advisers)
+            fig.update(
+                connections=sampler.summary("mixed"),
+                load_average=procinfo.load_average(),
+                adviser_page_load=timing(loads),
+                adviser_period_change=timing(changes),
+                adviser_errors=errors,
+                walls_count=n_walls,
+                advisers=args.advisers,
+            )
             results["mixed"] = fig
-            print(f"mixed {n_walls} walls + {args.advisers} advisers: page load p95 {fig['adviser_page_load']['p95_s']} s "
-                  f"(n={len(loads)}), period change p95 {fig['adviser_period_change']['p95_s']} s (n={len(changes)}), "
-                  f"{fig['db_transactions_per_min']:.0f} transactions/min, server CPU {fig['server_cpu_s_per_min']:.1f} s/min, "
-                  f"walls not refreshed {fig['walls_not_refreshed']}, connections max {fig['connections']['open_max']}"
-                  f"/{POOL_LIMIT}, errors {len(errors)}, load {fig['load_average']}", flush=True)
+            print(
+                f"mixed {n_walls} walls + {args.advisers} advisers: page load p95 {fig['adviser_page_load']['p95_s']} s "
+                f"(n={len(loads)}), period change p95 {fig['adviser_period_change']['p95_s']} s (n={len(changes)}), "
+                f"{fig['db_transactions_per_min']:.0f} transactions/min, server CPU {fig['server_cpu_s_per_min']:.1f} s/min, "
+                f"walls not refreshed {fig['walls_not_refreshed']}, connections max {fig['connections']['open_max']}"
+                f"/{POOL_LIMIT}, errors {len(errors)}, load {fig['load_average']}",
+                flush=True,
+            )
             await browser.close()
         sampler.stop.set()
         sampler.join(5)
@@ -291,6 +358,7 @@ def main(argv=None) -> int:
         url = args.database_url
     else:
         from bench.queries import ensure_database
+
         url = ensure_database(args.admin_url, args.database, args.complaints, False)[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(run(args, url, url.rsplit("/", 1)[1].split("?")[0]))

@@ -26,6 +26,7 @@ Growth is the median of the window right after the warm-up against the median of
 plus a least-squares slope per hour over all samples after the warm-up (target: growth under 10%).
 Writes bench/results/soak.csv (one row per sample, written as it goes) and bench/results/soak.json.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,25 +51,78 @@ from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # a wall is a visible screen: no background throttling of timers in a headless page
-WALL_BROWSER_ARGS = CHROMIUM_ARGS + ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                                     "--disable-backgrounding-occluded-windows"]
+WALL_BROWSER_ARGS = CHROMIUM_ARGS + [
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 STAMP = re.compile(r"(\d{2}):(\d{2}):(\d{2})")
-GROWTH_METRICS = ("server_rss_mb", "js_heap_used_mb", "js_embedder_mb", "js_backing_store_mb", "dom_elements", "dom_nodes", "js_event_listeners",
-                  "chromium_private_mb", "renderer_private_mb", "browser_private_mb", "gpu_private_mb",
-                  "chromium_pss_mb", "server_threads", "server_fds", "timeline_entries", "blink_gc_mb")
-CSV_FIELDS = ["elapsed_min", "utc", "server_rss_mb", "server_threads", "server_fds", "server_cpu_s",
-              "server_cpu_s_per_min", "chromium_pss_mb", "chromium_private_mb", "renderer_private_mb",
-              "browser_private_mb", "gpu_private_mb", "chromium_processes", "js_heap_used_mb",
-              "js_heap_total_mb", "js_embedder_mb", "js_backing_store_mb", "layout_objects", "dom_elements", "dom_nodes", "js_event_listeners", "documents", "iframes",
-              "timeline_entries", "exceptions", "feed_rows", "live", "stamp", "stamp_lag_s", "db_connections", "db_xacts",
-              "db_xacts_per_min", "load1", "crashes", "page_errors", "console_errors", "navigations",
-              "blink_gc_mb", "blink_gc_live_mb"]
+GROWTH_METRICS = (
+    "server_rss_mb",
+    "js_heap_used_mb",
+    "js_embedder_mb",
+    "js_backing_store_mb",
+    "dom_elements",
+    "dom_nodes",
+    "js_event_listeners",
+    "chromium_private_mb",
+    "renderer_private_mb",
+    "browser_private_mb",
+    "gpu_private_mb",
+    "chromium_pss_mb",
+    "server_threads",
+    "server_fds",
+    "timeline_entries",
+    "blink_gc_mb",
+)
+CSV_FIELDS = [
+    "elapsed_min",
+    "utc",
+    "server_rss_mb",
+    "server_threads",
+    "server_fds",
+    "server_cpu_s",
+    "server_cpu_s_per_min",
+    "chromium_pss_mb",
+    "chromium_private_mb",
+    "renderer_private_mb",
+    "browser_private_mb",
+    "gpu_private_mb",
+    "chromium_processes",
+    "js_heap_used_mb",
+    "js_heap_total_mb",
+    "js_embedder_mb",
+    "js_backing_store_mb",
+    "layout_objects",
+    "dom_elements",
+    "dom_nodes",
+    "js_event_listeners",
+    "documents",
+    "iframes",
+    "timeline_entries",
+    "exceptions",
+    "feed_rows",
+    "live",
+    "stamp",
+    "stamp_lag_s",
+    "db_connections",
+    "db_xacts",
+    "db_xacts_per_min",
+    "load1",
+    "crashes",
+    "page_errors",
+    "console_errors",
+    "navigations",
+    "blink_gc_mb",
+    "blink_gc_live_mb",
+]
 
 
 def database_url(args) -> str:
     if args.database_url:
         return args.database_url
     from bench.queries import ensure_database
+
     return ensure_database(args.admin_url, args.database, args.complaints, False)[0]
 
 
@@ -76,16 +130,28 @@ def app_connections(admin, database: str, server_pid: int) -> int:
     """The server's open connections to the database (the simulator uses the same application_name: its
     connections are told apart by their client port)."""
     with admin.connect() as c:
-        ports = c.execute(text("SELECT client_port FROM pg_stat_activity WHERE datname = :d "
-                               "AND application_name = 'ntbcare-monitor'"), {"d": database}).scalars().all()
+        ports = (
+            c.execute(
+                text(
+                    "SELECT client_port FROM pg_stat_activity WHERE datname = :d "
+                    "AND application_name = 'ntbcare-monitor'"
+                ),
+                {"d": database},
+            )
+            .scalars()
+            .all()
+        )
     mine = procinfo.tcp_local_ports(server_pid)
     return sum(1 for port in ports if port in mine)
 
 
 def db_transactions(admin, database: str) -> int:
     with admin.connect() as c:
-        return int(c.execute(text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"),
-                             {"d": database}).scalar_one())
+        return int(
+            c.execute(
+                text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"), {"d": database}
+            ).scalar_one()
+        )
 
 
 def stamp_lag_s(stamp: str, now: dt.datetime) -> float | None:
@@ -112,14 +178,21 @@ def browser_sample(page, cdp) -> dict:
         exceptions: document.querySelectorAll('[data-testid=stException]').length,
         feedRows: document.querySelectorAll('.w-feed tr').length,
         timeline: performance.getEntriesByType('mark').length + performance.getEntriesByType('measure').length})""")
-    return {"js_heap_used_mb": heap["usedSize"] / 2**20, "js_heap_total_mb": heap["totalSize"] / 2**20,
-            "js_embedder_mb": heap.get("embedderHeapUsedSize", 0) / 2**20,
-            "js_backing_store_mb": heap.get("backingStorageSize", 0) / 2**20,
-            "layout_objects": int(metrics.get("LayoutObjects", 0)),
-            "dom_elements": dom["elements"], "dom_nodes": int(metrics.get("Nodes", 0)),
-            "js_event_listeners": int(metrics.get("JSEventListeners", 0)),
-            "documents": int(metrics.get("Documents", 0)), "iframes": dom["iframes"],
-            "exceptions": dom["exceptions"], "feed_rows": dom["feedRows"], "timeline_entries": dom["timeline"]}
+    return {
+        "js_heap_used_mb": heap["usedSize"] / 2**20,
+        "js_heap_total_mb": heap["totalSize"] / 2**20,
+        "js_embedder_mb": heap.get("embedderHeapUsedSize", 0) / 2**20,
+        "js_backing_store_mb": heap.get("backingStorageSize", 0) / 2**20,
+        "layout_objects": int(metrics.get("LayoutObjects", 0)),
+        "dom_elements": dom["elements"],
+        "dom_nodes": int(metrics.get("Nodes", 0)),
+        "js_event_listeners": int(metrics.get("JSEventListeners", 0)),
+        "documents": int(metrics.get("Documents", 0)),
+        "iframes": dom["iframes"],
+        "exceptions": dom["exceptions"],
+        "feed_rows": dom["feedRows"],
+        "timeline_entries": dom["timeline"],
+    }
 
 
 def is_live(page, feed_interval: float) -> tuple[bool, str, float | None]:
@@ -130,7 +203,7 @@ def is_live(page, feed_interval: float) -> tuple[bool, str, float | None]:
     while now == first and time.monotonic() < deadline:
         time.sleep(0.25)
         now = page_stamp(page)
-    lag = stamp_lag_s(now, dt.datetime.now(dt.timezone.utc))
+    lag = stamp_lag_s(now, dt.datetime.now(dt.UTC))
     return now != first and lag is not None and lag < 3 * feed_interval + 2, now, lag
 
 
@@ -139,11 +212,14 @@ def chromium_memory() -> dict:
     private dirty memory, which other chromium instances on the machine do not change (PSS does)."""
     chrome = procinfo.chromium_processes()
     every = [q for g in chrome.values() for q in g]
-    return {"chromium_pss_mb": procinfo.pss_mb(every), "chromium_private_mb": procinfo.private_dirty_mb(every),
-            "renderer_private_mb": procinfo.private_dirty_mb(chrome.get("renderer", [])),
-            "browser_private_mb": procinfo.private_dirty_mb(chrome.get("browser", [])),
-            "gpu_private_mb": procinfo.private_dirty_mb(chrome.get("gpu-process", [])),
-            "chromium_processes": len(every)}
+    return {
+        "chromium_pss_mb": procinfo.pss_mb(every),
+        "chromium_private_mb": procinfo.private_dirty_mb(every),
+        "renderer_private_mb": procinfo.private_dirty_mb(chrome.get("renderer", [])),
+        "browser_private_mb": procinfo.private_dirty_mb(chrome.get("browser", [])),
+        "gpu_private_mb": procinfo.private_dirty_mb(chrome.get("gpu-process", [])),
+        "chromium_processes": len(every),
+    }
 
 
 def renderer_allocators(browser, page) -> dict:
@@ -153,8 +229,12 @@ def renderer_allocators(browser, page) -> dict:
     pid = allocators.main_renderer(dump)
     sizes = dump.get(pid, {})
     mb = {k: round(v / 2**20, 2) for k, v in allocators.level(sizes, 2).items() if v >= 2**16}
-    return {"pid": pid, "top": {k: v for k, v in mb.items() if "/" not in k}, "level2": mb,
-            "blink_gc_live_mb": round(sizes.get("blink_gc/main/allocated_objects", 0) / 2**20, 2)}
+    return {
+        "pid": pid,
+        "top": {k: v for k, v in mb.items() if "/" not in k},
+        "level2": mb,
+        "blink_gc_live_mb": round(sizes.get("blink_gc/main/allocated_objects", 0) / 2**20, 2),
+    }
 
 
 def pressure_probe(browser, cdp) -> dict:
@@ -194,16 +274,21 @@ def summarise(rows: list[dict], warmup_min: float, window_min: float, meta: dict
     window = min(window_min, span / 3) if span > 0 else 0
     first = [r for r in after if r["elapsed_min"] <= after[0]["elapsed_min"] + window]
     last = [r for r in after if r["elapsed_min"] >= end - window]
-    summary["windows_min"] = {"first": [first[0]["elapsed_min"], first[-1]["elapsed_min"]],
-                              "last": [last[0]["elapsed_min"], last[-1]["elapsed_min"]]}
+    summary["windows_min"] = {
+        "first": [first[0]["elapsed_min"], first[-1]["elapsed_min"]],
+        "last": [last[0]["elapsed_min"], last[-1]["elapsed_min"]],
+    }
     growth = {}
     for key in GROWTH_METRICS:
         a, b = _median(first, key), _median(last, key)
-        growth[key] = {"first_median": a, "last_median": b,
-                       "growth_pct": 100 * (b - a) / a if a and b is not None else None,
-                       "slope_per_hour": _slope_per_hour(after, key),
-                       "min": min((r[key] for r in after if key in r), default=None),
-                       "max": max((r[key] for r in after if key in r), default=None)}
+        growth[key] = {
+            "first_median": a,
+            "last_median": b,
+            "growth_pct": 100 * (b - a) / a if a and b is not None else None,
+            "slope_per_hour": _slope_per_hour(after, key),
+            "min": min((r[key] for r in after if key in r), default=None),
+            "max": max((r[key] for r in after if key in r), default=None),
+        }
     summary["growth_after_warmup"] = growth
     summary["live_samples"] = sum(1 for r in rows if r["live"])
     summary["not_live_samples"] = [r["elapsed_min"] for r in rows if not r["live"]]
@@ -227,7 +312,9 @@ def main(argv=None) -> int:
     p.add_argument("--warmup-minutes", type=float, default=5)
     p.add_argument("--window-minutes", type=float, default=10)
     p.add_argument("--rate", type=float, default=3.0, help="simulator: new complaints per minute")
-    p.add_argument("--panel-interval", type=int, default=15, help="seconds (15 = the default; less ages the charts faster)")
+    p.add_argument(
+        "--panel-interval", type=int, default=15, help="seconds (15 = the default; less ages the charts faster)"
+    )
     p.add_argument("--name", default="soak", help="result file stem in bench/results")
     p.add_argument("--allocators-every", type=float, default=10, help="minutes between memory-infra dumps (0: none)")
     args = p.parse_args(argv)
@@ -238,17 +325,33 @@ def main(argv=None) -> int:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     feed_interval = 2
-    env = {"NTBCARE_FEED_INTERVAL": str(feed_interval), "NTBCARE_PANEL_INTERVAL": str(args.panel_interval),
-           "NTBCARE_KIOSK_RELOAD_AT": ""}  # measure the page itself: the nightly reload backstop is off
-    meta = {"minutes": args.minutes, "sample_s": args.sample_s, "warmup_min": args.warmup_minutes,
-            "window_min": args.window_minutes, "database": db_name, "simulator_rate_per_min": args.rate,
-            "feed_interval_s": feed_interval, "panel_interval_s": args.panel_interval, "viewport": "1920x1080",
-            "started_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "load_average_start": procinfo.load_average(), "cpus": os.cpu_count()}
+    env = {
+        "NTBCARE_FEED_INTERVAL": str(feed_interval),
+        "NTBCARE_PANEL_INTERVAL": str(args.panel_interval),
+        "NTBCARE_KIOSK_RELOAD_AT": "",
+    }  # measure the page itself: the nightly reload backstop is off
+    meta = {
+        "minutes": args.minutes,
+        "sample_s": args.sample_s,
+        "warmup_min": args.warmup_minutes,
+        "window_min": args.window_minutes,
+        "database": db_name,
+        "simulator_rate_per_min": args.rate,
+        "feed_interval_s": feed_interval,
+        "panel_interval_s": args.panel_interval,
+        "viewport": "1920x1080",
+        "started_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average_start": procinfo.load_average(),
+        "cpus": os.cpu_count(),
+    }
     csv_path, json_path = RESULTS / f"{args.name}.csv", RESULTS / f"{args.name}.json"
     live_log = (RESULTS / f"{args.name}-live.log").open("w")
-    sim = subprocess.Popen([sys.executable, "-m", "data_seed", "live", "--database-url", url, "--rate",
-                            str(args.rate), "--seed", "7"], cwd=ROOT, stdout=live_log, stderr=subprocess.STDOUT)
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "data_seed", "live", "--database-url", url, "--rate", str(args.rate), "--seed", "7"],
+        cwd=ROOT,
+        stdout=live_log,
+        stderr=subprocess.STDOUT,
+    )
     rows: list[dict] = []
     errors: list[str] = []
     events = {"crashes": 0, "page_errors": 0, "console_errors": 0, "navigations": 0}
@@ -267,7 +370,10 @@ def main(argv=None) -> int:
 
             t0 = time.monotonic()
             page.on("console", on_console)
-            page.on("framenavigated", lambda f: f == page.main_frame and events.update(navigations=events["navigations"] + 1))
+            page.on(
+                "framenavigated",
+                lambda f: f == page.main_frame and events.update(navigations=events["navigations"] + 1),
+            )
             page.goto(f"{server.url}/monitor?kiosk=1", wait_until="commit", timeout=180000)
             page.wait_for_selector(".w-feed", timeout=180000)
             page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=180000)
@@ -284,11 +390,17 @@ def main(argv=None) -> int:
                     elapsed = time.monotonic() - started
                     if elapsed > args.minutes * 60 + 1:
                         break
-                    row: dict = {"elapsed_min": round(elapsed / 60, 3),
-                                 "utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                    row: dict = {
+                        "elapsed_min": round(elapsed / 60, 3),
+                        "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    }
                     spid = server.proc.pid
-                    row.update(server_rss_mb=procinfo.rss_mb(spid), server_threads=procinfo.threads(spid),
-                               server_fds=procinfo.open_fds(spid), server_cpu_s=procinfo.cpu_seconds(spid))
+                    row.update(
+                        server_rss_mb=procinfo.rss_mb(spid),
+                        server_threads=procinfo.threads(spid),
+                        server_fds=procinfo.open_fds(spid),
+                        server_cpu_s=procinfo.cpu_seconds(spid),
+                    )
                     row.update(chromium_memory())
                     try:
                         row.update(browser_sample(page, cdp))
@@ -297,8 +409,10 @@ def main(argv=None) -> int:
                     except Exception as exc:  # noqa: BLE001 - a dead page is a finding, not a crash of the bench
                         row.update(live=False, stamp=f"error: {exc.__class__.__name__}", exceptions=-1)
                     if on_postgres:  # SQLite has no server to ask: its database figures stay empty
-                        row.update(db_connections=app_connections(admin, db_name, spid),
-                                   db_xacts=db_transactions(admin, db_name))
+                        row.update(
+                            db_connections=app_connections(admin, db_name, spid),
+                            db_xacts=db_transactions(admin, db_name),
+                        )
                     row.update(load1=procinfo.load_average()[0], **events)
                     if args.allocators_every and elapsed >= next_dump:
                         next_dump += args.allocators_every * 60
@@ -306,8 +420,9 @@ def main(argv=None) -> int:
                             record = renderer_allocators(browser, page)
                             alloc_log.write(json.dumps({"elapsed_min": row["elapsed_min"], **record}) + "\n")
                             alloc_log.flush()
-                            row.update(blink_gc_mb=record["top"].get("blink_gc"),
-                                       blink_gc_live_mb=record["blink_gc_live_mb"])
+                            row.update(
+                                blink_gc_mb=record["top"].get("blink_gc"), blink_gc_live_mb=record["blink_gc_live_mb"]
+                            )
                         except Exception as exc:  # noqa: BLE001 - extra information, as the pressure probe
                             errors.append(f"allocators: {exc}")
                     if prev:
@@ -322,13 +437,20 @@ def main(argv=None) -> int:
                     fh.flush()
                     rows.append(row)
                     prev = {**row, "_t": elapsed}
-                    print(f"{row['elapsed_min']:6.1f} min  server {row['server_rss_mb']:.0f} MB  "
-                          f"heap {row.get('js_heap_used_mb', float('nan')):.1f} MB  "
-                          f"DOM {row.get('dom_elements')} el / {row.get('dom_nodes')} nodes  "
-                          f"chromium {row['chromium_private_mb']:.0f} MB private  live {row['live']}  "
-                          f"conns {row.get('db_connections', '–')}", flush=True)
-                    json_path.write_text(json.dumps(summarise(rows, args.warmup_minutes, args.window_minutes,
-                                                              {**meta, "finished": False}), indent=2))
+                    print(
+                        f"{row['elapsed_min']:6.1f} min  server {row['server_rss_mb']:.0f} MB  "
+                        f"heap {row.get('js_heap_used_mb', float('nan')):.1f} MB  "
+                        f"DOM {row.get('dom_elements')} el / {row.get('dom_nodes')} nodes  "
+                        f"chromium {row['chromium_private_mb']:.0f} MB private  live {row['live']}  "
+                        f"conns {row.get('db_connections', '–')}",
+                        flush=True,
+                    )
+                    json_path.write_text(
+                        json.dumps(
+                            summarise(rows, args.warmup_minutes, args.window_minutes, {**meta, "finished": False}),
+                            indent=2,
+                        )
+                    )
                     k += 1
                     time.sleep(max(0.0, started + k * args.sample_s - time.monotonic()))
             alloc_log.close()
@@ -345,16 +467,33 @@ def main(argv=None) -> int:
             sim.kill()
         live_log.close()
         admin.dispose()
-    summary = summarise(rows, args.warmup_minutes, args.window_minutes,
-                        {**meta, "finished": True, "load_average_end": procinfo.load_average(), **events,
-                         "first_console_errors": errors})
+    summary = summarise(
+        rows,
+        args.warmup_minutes,
+        args.window_minutes,
+        {
+            **meta,
+            "finished": True,
+            "load_average_end": procinfo.load_average(),
+            **events,
+            "first_console_errors": errors,
+        },
+    )
     json_path.write_text(json.dumps(summary, indent=2))
     g = summary.get("growth_after_warmup", {})
-    for key in ("server_rss_mb", "js_heap_used_mb", "dom_nodes", "chromium_private_mb", "renderer_private_mb",
-                "gpu_private_mb"):
+    for key in (
+        "server_rss_mb",
+        "js_heap_used_mb",
+        "dom_nodes",
+        "chromium_private_mb",
+        "renderer_private_mb",
+        "gpu_private_mb",
+    ):
         if key in g and g[key]["growth_pct"] is not None:
-            print(f"{key}: {g[key]['first_median']:.1f} -> {g[key]['last_median']:.1f} "
-                  f"({g[key]['growth_pct']:+.1f}%, slope {g[key]['slope_per_hour']:+.2f}/h)")
+            print(
+                f"{key}: {g[key]['first_median']:.1f} -> {g[key]['last_median']:.1f} "
+                f"({g[key]['growth_pct']:+.1f}%, slope {g[key]['slope_per_hour']:+.2f}/h)"
+            )
     print(f"live in {summary.get('live_samples')}/{summary['samples']} samples; written {csv_path} and {json_path}")
     return 0
 

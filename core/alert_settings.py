@@ -3,11 +3,12 @@
 Shared by the worker (alerts/) and page `notifikasi`; docs/configuration.md lists them with the others and
 docs/alerts.md explains them. Recipients (Apprise URLs) are secrets: see core/notify.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from core.settings import Setting, SettingError, register
 
@@ -19,55 +20,129 @@ def _s(name, kind, default, meaning, **kw) -> Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    _s("NTBCARE_PUBLIC_URL", "text", "http://localhost:8501/", "public address of the dashboard, used in the "
-       "notices' links (`aduan?tiket=...`)"),
-    _s("NTBCARE_ALERTS_SECRETARIAT", "text", "", "Apprise URLs (comma-separated) of the NTB Care secretariat, "
-       "when `[ntbcare_alerts]` in secrets.toml is absent"),
-    _s("NTBCARE_ALERTS_ADVISERS", "text", "", "Apprise URLs of the Governor's staff advisers (digest, "
-       "escalation, rapor)"),
+    _s(
+        "NTBCARE_PUBLIC_URL",
+        "text",
+        "http://localhost:8501/",
+        "public address of the dashboard, used in the notices' links (`aduan?tiket=...`)",
+    ),
+    _s(
+        "NTBCARE_ALERTS_SECRETARIAT",
+        "text",
+        "",
+        "Apprise URLs (comma-separated) of the NTB Care secretariat, when `[ntbcare_alerts]` in secrets.toml is absent",
+    ),
+    _s(
+        "NTBCARE_ALERTS_ADVISERS",
+        "text",
+        "",
+        "Apprise URLs of the Governor's staff advisers (digest, escalation, rapor)",
+    ),
     _s("NTBCARE_ALERTS_LEADERS", "text", "", "Apprise URLs of the leaders (escalation after M working days)"),
-    _s("NTBCARE_ALERTS_OPD_<CODE>", "text", "", "Apprise URLs of one OPD by its code (merged OPDs use their "
-       "successor's)"),
-    _s("NTBCARE_ALERTS_LANG_SECRETARIAT", "choice", "id", "language of the secretariat's notices",
-       choices=("id", "en")),
+    _s(
+        "NTBCARE_ALERTS_OPD_<CODE>",
+        "text",
+        "",
+        "Apprise URLs of one OPD by its code (merged OPDs use their successor's)",
+    ),
+    _s(
+        "NTBCARE_ALERTS_LANG_SECRETARIAT", "choice", "id", "language of the secretariat's notices", choices=("id", "en")
+    ),
     _s("NTBCARE_ALERTS_LANG_ADVISERS", "choice", "id", "language of the advisers' notices", choices=("id", "en")),
     _s("NTBCARE_ALERTS_LANG_LEADERS", "choice", "id", "language of the leaders' notices", choices=("id", "en")),
     _s("NTBCARE_ALERTS_LANG_OPD_<CODE>", "choice", "id", "language of one OPD's notices", choices=("id", "en")),
-    _s("NTBCARE_ALERTS_DISABLED", "text", "", "rules switched off, comma-separated (`ringkasan_harian,"
-       "rapor_bulanan`)"),
-    _s("NTBCARE_ALERTS_QUIET_HOURS", "text", "20:00-07:00", "WITA quiet hours (`HH:MM-HH:MM`): only "
-       "mendesak_baru is sent; `off`: none"),
-    _s("NTBCARE_ALERTS_BATCH_AT", "text", "07:30", "WITA time of the working-day batch (hampir_jatuh_tempo, "
-       "terlambat)"),
+    _s("NTBCARE_ALERTS_DISABLED", "text", "", "rules switched off, comma-separated (`ringkasan_harian,rapor_bulanan`)"),
+    _s(
+        "NTBCARE_ALERTS_QUIET_HOURS",
+        "text",
+        "20:00-07:00",
+        "WITA quiet hours (`HH:MM-HH:MM`): only mendesak_baru is sent; `off`: none",
+    ),
+    _s(
+        "NTBCARE_ALERTS_BATCH_AT", "text", "07:30", "WITA time of the working-day batch (hampir_jatuh_tempo, terlambat)"
+    ),
     _s("NTBCARE_ALERTS_DIGEST_AT", "text", "07:30", "WITA time of the advisers' daily digest (working days)"),
-    _s("NTBCARE_ALERTS_RAPOR_AT", "text", "08:00", "WITA time of the monthly rapor (first working day of the "
-       "month)"),
-    _s("NTBCARE_ALERTS_RAPOR_GROUPS", "text", "advisers", "groups that get the whole rapor PDF (each OPD gets "
-       "its own page)"),
-    _s("NTBCARE_ALERTS_ESCALATE_ADVISERS_DAYS", "int", 3, "breached by at least N working days: also to the "
-       "advisers", minimum=1),
-    _s("NTBCARE_ALERTS_ESCALATE_LEADERS_DAYS", "int", 10, "breached by at least M working days: also to the "
-       "leaders", minimum=1),
-    _s("NTBCARE_ALERTS_ITEMS_PER_NOTICE", "int", 8, "complaints listed in one batch notice before \"... dan N "
-       "lainnya\"", minimum=1),
-    _s("NTBCARE_ALERTS_CATCHUP_LIMIT", "int", 5, "more new urgent complaints than this for a target in one "
-       "cycle (after an outage): one summary notice", minimum=1),
+    _s("NTBCARE_ALERTS_RAPOR_AT", "text", "08:00", "WITA time of the monthly rapor (first working day of the month)"),
+    _s(
+        "NTBCARE_ALERTS_RAPOR_GROUPS",
+        "text",
+        "advisers",
+        "groups that get the whole rapor PDF (each OPD gets its own page)",
+    ),
+    _s(
+        "NTBCARE_ALERTS_ESCALATE_ADVISERS_DAYS",
+        "int",
+        3,
+        "breached by at least N working days: also to the advisers",
+        minimum=1,
+    ),
+    _s(
+        "NTBCARE_ALERTS_ESCALATE_LEADERS_DAYS",
+        "int",
+        10,
+        "breached by at least M working days: also to the leaders",
+        minimum=1,
+    ),
+    _s(
+        "NTBCARE_ALERTS_ITEMS_PER_NOTICE",
+        "int",
+        8,
+        'complaints listed in one batch notice before "... dan N lainnya"',
+        minimum=1,
+    ),
+    _s(
+        "NTBCARE_ALERTS_CATCHUP_LIMIT",
+        "int",
+        5,
+        "more new urgent complaints than this for a target in one cycle (after an outage): one summary notice",
+        minimum=1,
+    ),
     _s("NTBCARE_ALERTS_POLL_S", "float", 2, "seconds between two evaluation cycles", minimum=0.05),
     _s("NTBCARE_ALERTS_MAX_ATTEMPTS", "int", 6, "delivery attempts before a notice is marked failed", minimum=1),
-    _s("NTBCARE_ALERTS_RETRY_BASE_S", "float", 30, "first retry delay in seconds; doubles per attempt, at most "
-       "one hour", minimum=0.01),
-    _s("NTBCARE_ALERTS_SEND_TIMEOUT_S", "float", 10, "connect and read timeout of one delivery, seconds",
-       minimum=0.1),
-    _s("NTBCARE_ALERTS_STANDBY_POLL_S", "float", 10, "how often a waiting second worker tries to take over, "
-       "seconds", minimum=0.05),
-    _s("NTBCARE_ALERTS_LEASE_S", "float", 30, "SQLite only: the active worker's lease, seconds; a dead "
-       "worker's lease expires after it", minimum=0.5),
-    _s("NTBCARE_ALERTS_RECENT_MIN", "int", 15, "minutes of urgent complaints re-read each cycle (rows "
-       "committed late)", minimum=0),
-    _s("NTBCARE_ALERTS_DEMO", "choice", "0", "`1`: notices are marked [DEMO] (`python3 dev.py app` sets it)",
-       choices=("0", "1")),
-    Setting("NTBCARE_ALERTS_WORKER", "choice", "1", "`python3 dev.py app` runs the alert worker on the demo "
-            "database (`0`: it does not)", choices=("0", "1"), group="dev"),
+    _s(
+        "NTBCARE_ALERTS_RETRY_BASE_S",
+        "float",
+        30,
+        "first retry delay in seconds; doubles per attempt, at most one hour",
+        minimum=0.01,
+    ),
+    _s("NTBCARE_ALERTS_SEND_TIMEOUT_S", "float", 10, "connect and read timeout of one delivery, seconds", minimum=0.1),
+    _s(
+        "NTBCARE_ALERTS_STANDBY_POLL_S",
+        "float",
+        10,
+        "how often a waiting second worker tries to take over, seconds",
+        minimum=0.05,
+    ),
+    _s(
+        "NTBCARE_ALERTS_LEASE_S",
+        "float",
+        30,
+        "SQLite only: the active worker's lease, seconds; a dead worker's lease expires after it",
+        minimum=0.5,
+    ),
+    _s(
+        "NTBCARE_ALERTS_RECENT_MIN",
+        "int",
+        15,
+        "minutes of urgent complaints re-read each cycle (rows committed late)",
+        minimum=0,
+    ),
+    _s(
+        "NTBCARE_ALERTS_DEMO",
+        "choice",
+        "0",
+        "`1`: notices are marked [DEMO] (`python3 dev.py app` sets it)",
+        choices=("0", "1"),
+    ),
+    Setting(
+        "NTBCARE_ALERTS_WORKER",
+        "choice",
+        "1",
+        "`python3 dev.py app` runs the alert worker on the demo database (`0`: it does not)",
+        choices=("0", "1"),
+        group="dev",
+    ),
 )
 register(*SETTINGS)
 REGISTRY = {s.name: s for s in SETTINGS}
@@ -108,8 +183,9 @@ class AlertSettings:
         return rule not in self.disabled
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "AlertSettings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AlertSettings:
         """Read and validate (SettingError names the setting)."""
+
         def v(name):
             return REGISTRY[name].read(env)
 
@@ -128,7 +204,9 @@ class AlertSettings:
         url = v("NTBCARE_PUBLIC_URL").strip()
         return cls(
             public_url=url if url.endswith("/") else url + "/",
-            disabled=disabled, quiet_start=qs, quiet_end=qe,
+            disabled=disabled,
+            quiet_start=qs,
+            quiet_end=qe,
             batch_at=_hhmm("NTBCARE_ALERTS_BATCH_AT", v("NTBCARE_ALERTS_BATCH_AT")),
             digest_at=_hhmm("NTBCARE_ALERTS_DIGEST_AT", v("NTBCARE_ALERTS_DIGEST_AT")),
             rapor_at=_hhmm("NTBCARE_ALERTS_RAPOR_AT", v("NTBCARE_ALERTS_RAPOR_AT")),

@@ -1,4 +1,5 @@
 """The domain's codes, defined once: statuses, event kinds, classifications, priorities, SLA states, the WITA zone."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -12,8 +13,16 @@ STATUSES = ("diterima", "ditunda", "diarsipkan", "terdisposisi", "diproses", "se
 ACTIVE_STATUSES = ("diterima", "terdisposisi", "diproses")  # the SLA clock runs
 OPEN_STATUSES = ACTIVE_STATUSES + ("ditunda",)  # not closed: still someone's work
 EVENT_KINDS = (
-    "diterima", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi",
-    "diselesaikan", "ditunda", "diarsipkan", "dibuka_kembali", "catatan",
+    "diterima",
+    "diverifikasi",
+    "didisposisikan",
+    "dialihkan",
+    "ditanggapi",
+    "diselesaikan",
+    "ditunda",
+    "diarsipkan",
+    "dibuka_kembali",
+    "catatan",
 )
 
 STATE_ON_TRACK, STATE_AT_RISK, STATE_BREACHED = "on_track", "at_risk", "breached"

@@ -1,4 +1,5 @@
 """Creating SQLAlchemy engines with clear errors; no Streamlit here (the CLI uses it too)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,13 +39,16 @@ def default_statement_timeout_ms() -> int:
 def pool_settings() -> dict[str, int]:
     """The app's PostgreSQL connection pool, per server process: NTBCARE_DB_POOL_SIZE (5) kept open,
     NTBCARE_DB_MAX_OVERFLOW (5) more under load, NTBCARE_DB_POOL_TIMEOUT (10 s) to wait for a free one."""
-    return {"pool_size": _setting("NTBCARE_DB_POOL_SIZE"),
-            "max_overflow": _setting("NTBCARE_DB_MAX_OVERFLOW"),
-            "pool_timeout": _setting("NTBCARE_DB_POOL_TIMEOUT")}
+    return {
+        "pool_size": _setting("NTBCARE_DB_POOL_SIZE"),
+        "max_overflow": _setting("NTBCARE_DB_MAX_OVERFLOW"),
+        "pool_timeout": _setting("NTBCARE_DB_POOL_TIMEOUT"),
+    }
 
 
-def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int | None = None,
-                read_only: bool = False) -> Engine:
+def make_engine(
+    url: str, *, must_exist: bool = True, statement_timeout_ms: int | None = None, read_only: bool = False
+) -> Engine:
     """An engine for ``url`` (PostgreSQL or SQLite). Raises DatabaseConfigError with a one-line message.
 
     ``read_only`` (the dashboard's engine): every transaction is read-only (PostgreSQL
@@ -59,7 +63,9 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
     if backend not in ("postgresql", "sqlite"):
         raise DatabaseConfigError(f"Basis data '{backend}' tidak didukung (gunakan postgresql atau sqlite)")
     if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg2")  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
+        parsed = parsed.set(
+            drivername="postgresql+psycopg2"
+        )  # the pinned driver (SQLAlchemy 2.1 defaults to psycopg 3)
     # 0: no limit (bulk loads)
     timeout = default_statement_timeout_ms() if statement_timeout_ms is None else int(statement_timeout_ms)
     try:
@@ -67,7 +73,8 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
             path = parsed.database
             if must_exist and path and path != ":memory:" and not Path(path).exists():
                 raise DatabaseConfigError(
-                    f"Berkas basis data SQLite tidak ditemukan: {path} (jalankan: python -m data_seed init)")
+                    f"Berkas basis data SQLite tidak ditemukan: {path} (jalankan: python -m data_seed init)"
+                )
             engine = create_engine(parsed, connect_args={"timeout": 15})
             event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
         else:
@@ -75,7 +82,10 @@ def make_engine(url: str, *, must_exist: bool = True, statement_timeout_ms: int 
             if read_only:
                 options += " -c default_transaction_read_only=on"
             engine = create_engine(
-                parsed, pool_pre_ping=True, pool_recycle=1800, **pool_settings(),
+                parsed,
+                pool_pre_ping=True,
+                pool_recycle=1800,
+                **pool_settings(),
                 connect_args={"connect_timeout": 5, "options": options, "application_name": "ntbcare-monitor"},
             )
     except (NoSuchModuleError, ImportError) as exc:

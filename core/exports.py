@@ -11,13 +11,14 @@
   ``<br>``/``<p>`` as line breaks, entities decoded, other tags as the characters they are.
 - Times are written in WITA.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -97,8 +98,14 @@ def _font_path() -> Path | None:
     return next((p for p in FONT_CANDIDATES if p.exists()), None)
 
 
-def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generated_at: dt.datetime,
-              labels: dict[str, str], progress: Callable[[float], None] | None = None) -> bytes:
+def rapor_pdf(
+    sections: list[dict],
+    period_label: str,
+    rules_text: str,
+    generated_at: dt.datetime,
+    labels: dict[str, str],
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     """The printable "Rapor OPD": one section (page) per OPD.
 
     Each section: {"opd": name, "figures": [(label, value), ...], "breached": DataFrame with ticket, title,
@@ -143,7 +150,9 @@ def rapor_pdf(sections: list[dict], period_label: str, rules_text: str, generate
             pdf.cell(w, 5, text(head), border=1)
         pdf.ln()
         for r in breached.itertuples(index=False):
-            received = pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
+            received = (
+                pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
+            )
             deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
             title = text(plain_text(r.title).replace("\n", " "))  # one line in the table
             title = title if len(title) <= 70 else title[:67] + "..."

@@ -1,4 +1,5 @@
 """All interface text in one catalogue: Bahasa Indonesia by default, English with ``?lang=en``."""
+
 from __future__ import annotations
 
 LANGS = ("id", "en")
@@ -43,17 +44,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The dashboard's database role may not read this data (see deploy/readonly_role.sql).",
     },
     "fault.error": {"id": "Basis data mengembalikan kesalahan.", "en": "The database returned an error."},
-    "data.config_error": {"id": "Konfigurasi basis data salah: {detail}", "en": "Database configuration error: {detail}"},
+    "data.config_error": {
+        "id": "Konfigurasi basis data salah: {detail}",
+        "en": "Database configuration error: {detail}",
+    },
     "sla.rules": {
         "id": "Aturan tenggat (hari kerja, Senin–Jumat di luar libur nasional dan cuti bersama): verifikasi dan "
-              "disposisi {dispatch} hari sejak diterima; tanggapan pertama OPD {response} hari sejak disposisi; "
-              "penyelesaian {aspirasi} (aspirasi, informasi), {pengaduan} (pengaduan) atau {pengawasan} "
-              "(pengaduan berkadar pengawasan) hari sejak {anchor}. \"Hampir jatuh tempo\": sisa {at_risk} hari kerja "
-              "atau kurang.",
+        "disposisi {dispatch} hari sejak diterima; tanggapan pertama OPD {response} hari sejak disposisi; "
+        "penyelesaian {aspirasi} (aspirasi, informasi), {pengaduan} (pengaduan) atau {pengawasan} "
+        '(pengaduan berkadar pengawasan) hari sejak {anchor}. "Hampir jatuh tempo": sisa {at_risk} hari kerja '
+        "atau kurang.",
         "en": "Deadline rules (working days, Monday–Friday except national holidays and cuti bersama): verification "
-              "and dispatch {dispatch} days after receipt; first OPD response {response} days after dispatch; "
-              "completion {aspirasi} (aspirasi, information), {pengaduan} (complaint) or {pengawasan} (complaint "
-              "needing investigation) days after {anchor}. \"At risk\": {at_risk} working days or fewer left.",
+        "and dispatch {dispatch} days after receipt; first OPD response {response} days after dispatch; "
+        "completion {aspirasi} (aspirasi, information), {pengaduan} (complaint) or {pengawasan} (complaint "
+        'needing investigation) days after {anchor}. "At risk": {at_risk} working days or fewer left.',
     },
     "sla.anchor.dispatched": {"id": "disposisi", "en": "dispatch"},
     "sla.anchor.received": {"id": "diterima", "en": "receipt"},
@@ -83,9 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit.wd_short": {"id": "{n} hk", "en": "{n} wd"},
     "calendar.ending": {
         "id": "Kalender hari kerja di basis data berakhir {day}: tenggat sesudah tanggal itu tidak dihitung. "
-              "Jalankan: python -m data_seed calendar",
+        "Jalankan: python -m data_seed calendar",
         "en": "The working-day calendar in the database ends on {day}: deadlines after that day are not computed. "
-              "Run: python -m data_seed calendar",
+        "Run: python -m data_seed calendar",
     },
     "wall.feed_title": {"id": "Aduan masuk", "en": "Incoming complaints"},
     "wall.activity_title": {"id": "Aktivitas OPD", "en": "OPD activity"},
@@ -100,10 +104,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "ago.under_minute": {"id": "< 1 mnt", "en": "< 1 min"},
     "nav.layar": {"id": "Layar", "en": "Screens"},
     "scr.title": {"id": "Layar dinding", "en": "Wall screens"},
-    "scr.intro": {"id": "Layar monitor yang dilayani server ini. Sebuah layar menamai dirinya dengan ?layar=nama "
-                           "di alamatnya (misalnya /monitor?kiosk=1&layar=ruang-staf-ahli).",
-                  "en": "The wall screens this server serves. A screen names itself with ?layar=name in its address "
-                        "(for example /monitor?kiosk=1&layar=ruang-staf-ahli)."},
+    "scr.intro": {
+        "id": "Layar monitor yang dilayani server ini. Sebuah layar menamai dirinya dengan ?layar=nama "
+        "di alamatnya (misalnya /monitor?kiosk=1&layar=ruang-staf-ahli).",
+        "en": "The wall screens this server serves. A screen names itself with ?layar=name in its address "
+        "(for example /monitor?kiosk=1&layar=ruang-staf-ahli).",
+    },
     "scr.none": {"id": "Belum ada layar yang terhubung.", "en": "No screen connected yet."},
     "scr.col_name": {"id": "Layar", "en": "Screen"},
     "scr.col_address": {"id": "Alamat", "en": "Address"},
@@ -117,8 +123,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "scr.unnamed": {"id": "(tanpa nama)", "en": "(unnamed)"},
     "scr.reload_one": {"id": "Muat ulang {name}", "en": "Reload {name}"},
     "scr.reload_all": {"id": "Muat ulang semua layar", "en": "Reload every screen"},
-    "scr.reload_asked": {"id": "Permintaan muat ulang terkirim: {name} dimuat ulang pada penyegaran berikutnya.",
-                         "en": "Reload requested: {name} reloads at its next refresh."},
+    "scr.reload_asked": {
+        "id": "Permintaan muat ulang terkirim: {name} dimuat ulang pada penyegaran berikutnya.",
+        "en": "Reload requested: {name} reloads at its next refresh.",
+    },
     "scr.all": {"id": "semua layar", "en": "every screen"},
     "wall.col_opd": {"id": "OPD", "en": "OPD"},
     "wall.col_at_risk": {"id": "Hampir", "en": "At risk"},
@@ -180,19 +188,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "kep.period.tahun_ini": {"id": "Tahun ini", "en": "This year"},
     "kep.period.rentang": {"id": "Rentang tanggal", "en": "Date range"},
     "kep.range": {"id": "Dari – sampai", "en": "From – to"},
-    "kep.history": {"id": "Tampilkan unit sebelum reorganisasi 2026", "en": "Show units before the 2026 reorganisation"},
+    "kep.history": {
+        "id": "Tampilkan unit sebelum reorganisasi 2026",
+        "en": "Show units before the 2026 reorganisation",
+    },
     "kep.scope": {
-        "id": "Angka periode: aduan yang didisposisikan pada {period}. Angka \"kini\": semua aduan yang belum selesai, per {now} WITA.",
-        "en": "Period figures: complaints dispatched {period}. \"Now\" figures: all open complaints, as of {now} WITA.",
+        "id": 'Angka periode: aduan yang didisposisikan pada {period}. Angka "kini": semua aduan yang belum selesai, per {now} WITA.',
+        "en": 'Period figures: complaints dispatched {period}. "Now" figures: all open complaints, as of {now} WITA.',
     },
     "kep.grade_title": {"id": "Cara menilai dan aturan tenggat", "en": "How grades and deadlines work"},
     "kep.grade_help": {
         "id": "Nilai: A bila ≥ 90% aduan yang didisposisikan ditanggapi tepat waktu, B ≥ 75%, C ≥ 50%, selain itu D; "
-              "turun satu tingkat bila ada aduan terlambat kini, dua tingkat bila 5 atau lebih.",
+        "turun satu tingkat bila ada aduan terlambat kini, dua tingkat bila 5 atau lebih.",
         "en": "Grade: A when ≥ 90% of dispatched complaints were answered on time, B ≥ 75%, C ≥ 50%, else D; one grade "
-              "lower with any complaint breached now, two with 5 or more.",
+        "lower with any complaint breached now, two with 5 or more.",
     },
-    "kep.pick_opd": {"id": "Pilih OPD untuk rincian (atau klik baris tabel)", "en": "Choose an OPD for details (or click a row)"},
+    "kep.pick_opd": {
+        "id": "Pilih OPD untuk rincian (atau klik baris tabel)",
+        "en": "Choose an OPD for details (or click a row)",
+    },
     "kep.drill_title": {"id": "Aduan belum selesai — {opd}", "en": "Open complaints — {opd}"},
     "kep.trend_title": {"id": "Per bulan — {opd}", "en": "By month — {opd}"},
     "kep.chart_title": {"id": "Tanggapan tepat waktu per OPD (%)", "en": "Responded on time by OPD (%)"},
@@ -212,7 +226,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.late": {"id": "Selesai terlambat", "en": "Completed late"},
     "chart.breached_now": {"id": "Terlambat kini", "en": "Breached now"},
     "aduan.title": {"id": "Aduan {ticket}", "en": "Complaint {ticket}"},
-    "aduan.not_found": {"id": "Aduan dengan tiket {ticket} tidak ditemukan.", "en": "No complaint with ticket {ticket}."},
+    "aduan.not_found": {
+        "id": "Aduan dengan tiket {ticket} tidak ditemukan.",
+        "en": "No complaint with ticket {ticket}.",
+    },
     "aduan.ask_ticket": {"id": "Nomor tiket", "en": "Ticket number"},
     "aduan.timeline": {"id": "Riwayat", "en": "Timeline"},
     "aduan.stages": {"id": "Tahap dan tenggat", "en": "Stages and deadlines"},
@@ -239,9 +256,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "auth.no_role": {
         "id": "Akun Anda belum diberi peran di NTB Care Monitor, jadi hanya monitor yang dapat dibuka. "
-              "Hubungi admin NTB Care.",
+        "Hubungi admin NTB Care.",
         "en": "Your account has no role in NTB Care Monitor yet, so only the monitor is available. "
-              "Contact the NTB Care admin.",
+        "Contact the NTB Care admin.",
     },
     "auth.forbidden": {
         "id": "Halaman ini tidak tersedia untuk peran Anda ({role}).",
@@ -279,8 +296,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.sort": {"id": "Urutkan", "en": "Sort by"},
     "exp.ascending": {"id": "Urutan naik", "en": "Ascending"},
     "exp.history": {"id": "OPD lama terpisah", "en": "Merged OPDs separately"},
-    "auth.demo": {"id": "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai {role}.",
-                  "en": "Demo mode (sample database): every page open without login, as {role}."},
+    "auth.demo": {
+        "id": "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai {role}.",
+        "en": "Demo mode (sample database): every page open without login, as {role}.",
+    },
     "exp.ticket_hint": {"id": "mis. NTB-2026-000123", "en": "e.g. NTB-2026-000123"},
     "exp.pick": {"id": "Semua", "en": "All"},
     "exp.none": {"id": "(tidak ada)", "en": "(none)"},
@@ -289,12 +308,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.page": {"id": "Halaman {page} dari {pages}", "en": "Page {page} of {pages}"},
     "exp.prev": {"id": "Sebelumnya", "en": "Previous"},
     "exp.next": {"id": "Berikutnya", "en": "Next"},
-    "exp.bad_param": {"id": "Nilai saringan di URL diabaikan: {detail}", "en": "Filter values in the URL ignored: {detail}"},
+    "exp.bad_param": {
+        "id": "Nilai saringan di URL diabaikan: {detail}",
+        "en": "Filter values in the URL ignored: {detail}",
+    },
     "exp.export_csv": {"id": "Unduh daftar (CSV)", "en": "Download list (CSV)"},
     "exp.export_xlsx": {"id": "Unduh daftar (XLSX)", "en": "Download list (XLSX)"},
-    "exp.export_cap": {"id": "Unduhan berisi {n} aduan pertama sesuai urutan; persempit saringan untuk sisanya.",
-                       "en": "The download holds the first {n} complaints in this order; narrow the filters for the rest."},
-    "exp.no_match": {"id": "Tidak ada aduan yang cocok dengan saringan ini.", "en": "No complaint matches these filters."},
+    "exp.export_cap": {
+        "id": "Unduhan berisi {n} aduan pertama sesuai urutan; persempit saringan untuk sisanya.",
+        "en": "The download holds the first {n} complaints in this order; narrow the filters for the rest.",
+    },
+    "exp.no_match": {
+        "id": "Tidak ada aduan yang cocok dengan saringan ini.",
+        "en": "No complaint matches these filters.",
+    },
     "exp.back": {"id": "← Daftar aduan", "en": "← Complaint list"},
     "exp.open_ticket": {"id": "Buka tiket", "en": "Open ticket"},
     "exp.sort.received_at": {"id": "Waktu diterima", "en": "Time received"},
@@ -318,8 +345,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.period.tahun_ini": {"id": "Tahun ini", "en": "This year"},
     "sum.period.12_bulan": {"id": "12 bulan terakhir", "en": "Last 12 months"},
     "sum.period.rentang": {"id": "Rentang tanggal", "en": "Date range"},
-    "sum.scope": {"id": "{period}, dibandingkan dengan {before}. Data per {now} WITA.",
-                  "en": "{period}, compared with {before}. Data as of {now} WITA."},
+    "sum.scope": {
+        "id": "{period}, dibandingkan dengan {before}. Data per {now} WITA.",
+        "en": "{period}, compared with {before}. Data as of {now} WITA.",
+    },
     "sum.received": {"id": "Aduan masuk", "en": "Complaints in"},
     "sum.completed": {"id": "Diselesaikan", "en": "Completed"},
     "sum.on_time": {"id": "Selesai tepat waktu", "en": "Completed on time"},
@@ -329,9 +358,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.trend_title": {"id": "Masuk dan selesai per {grain}", "en": "In and completed per {grain}"},
     "sum.grain.week": {"id": "minggu", "en": "week"},
     "sum.grain.month": {"id": "bulan", "en": "month"},
-    "chart.yoy_partial": {"id": "* bulan berjalan: kedua tahun dihitung pada tanggal yang sama (1 s.d. hari ini)",
-                          "en": "* month in progress: both years counted on the same dates (1st to today)"},
-    "sum.yoy_title": {"id": "Aduan masuk per bulan: {year} dibanding {prev}", "en": "Complaints in per month: {year} vs {prev}"},
+    "chart.yoy_partial": {
+        "id": "* bulan berjalan: kedua tahun dihitung pada tanggal yang sama (1 s.d. hari ini)",
+        "en": "* month in progress: both years counted on the same dates (1st to today)",
+    },
+    "sum.yoy_title": {
+        "id": "Aduan masuk per bulan: {year} dibanding {prev}",
+        "en": "Complaints in per month: {year} vs {prev}",
+    },
     "sum.sector_title": {"id": "Menurut sektor", "en": "By sector"},
     "sum.channel_title": {"id": "Menurut kanal", "en": "By channel"},
     "sum.class_title": {"id": "Menurut klasifikasi", "en": "By classification"},
@@ -343,17 +377,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "kep.see_breached": {"id": "{n} terlambat kini → penjelajah aduan", "en": "{n} breached now → explorer"},
     "kep.see_at_risk": {"id": "{n} hampir jatuh tempo → penjelajah aduan", "en": "{n} at risk → explorer"},
     "kep.see_open": {"id": "{n} belum selesai → penjelajah aduan", "en": "{n} open → explorer"},
-    "exp.drill_hint": {"id": "Klik batang, wilayah atau baris untuk melihat aduannya.",
-                       "en": "Click a bar, region or row to see its complaints."},
+    "exp.drill_hint": {
+        "id": "Klik batang, wilayah atau baris untuk melihat aduannya.",
+        "en": "Click a bar, region or row to see its complaints.",
+    },
     "nav.kualitas": {"id": "Kualitas data", "en": "Data quality"},
     "quality.title": {"id": "Kualitas data", "en": "Data quality"},
     "quality.intro": {
         "id": "Hitungan data aduan yang tampak salah atau tidak lengkap, dari seluruh basis data (diperiksa ulang "
-              "paling sering tiap 10 menit). Nol berarti tidak ada temuan. Contoh tiket: aduan pertama dan terakhir "
-              "yang ditemukan.",
+        "paling sering tiap 10 menit). Nol berarti tidak ada temuan. Contoh tiket: aduan pertama dan terakhir "
+        "yang ditemukan.",
         "en": "Counts of complaint data that looks wrong or incomplete, over the whole database (checked again at "
-              "most every 10 minutes). Zero means nothing found. Example tickets: the first and the last complaint "
-              "found.",
+        "most every 10 minutes). Zero means nothing found. Example tickets: the first and the last complaint "
+        "found.",
     },
     "quality.found": {"id": "Pemeriksaan dengan temuan", "en": "Checks with findings"},
     "quality.running": {"id": "Memeriksa seluruh data aduan…", "en": "Checking all complaint data…"},
@@ -366,47 +402,69 @@ STRINGS: dict[str, dict[str, str]] = {
     "quality.unit.kalender": {"id": "hari", "en": "days"},
     "quality.examples_title": {"id": "Contoh aduan", "en": "Example complaints"},
     "quality.pick_check": {"id": "Pemeriksaan", "en": "Check"},
-    "quality.calendar": {"id": "Kalender hari kerja: {first} s.d. {last}", "en": "Working-day calendar: {first} to {last}"},
+    "quality.calendar": {
+        "id": "Kalender hari kerja: {first} s.d. {last}",
+        "en": "Working-day calendar: {first} to {last}",
+    },
     "quality.unknown_classification": {"id": "Klasifikasi tidak dikenal", "en": "Unknown classification"},
     "quality.unknown_priority": {"id": "Prioritas tidak dikenal", "en": "Unknown priority"},
     "quality.unknown_status": {"id": "Status tidak dikenal", "en": "Unknown status"},
     "quality.no_sector": {"id": "Tanpa sektor", "en": "No sector"},
     "quality.no_region": {"id": "Tanpa kabupaten/kota", "en": "No regency/city"},
     "quality.no_channel": {"id": "Tanpa kanal", "en": "No channel"},
-    "quality.dispatched_without_opd": {"id": "Terdisposisi atau diproses tanpa OPD",
-                                       "en": "Dispatched or in progress without an OPD"},
+    "quality.dispatched_without_opd": {
+        "id": "Terdisposisi atau diproses tanpa OPD",
+        "en": "Dispatched or in progress without an OPD",
+    },
     "quality.unknown_opd": {"id": "OPD tidak ada di daftar OPD", "en": "OPD not in the OPD list"},
-    "quality.status_without_time": {"id": "Status tanpa waktunya (terdisposisi tanpa waktu disposisi, selesai tanpa "
-                                          "waktu selesai)",
-                                    "en": "Status without its time (dispatched without a dispatch time, completed "
-                                          "without a completion time)"},
+    "quality.status_without_time": {
+        "id": "Status tanpa waktunya (terdisposisi tanpa waktu disposisi, selesai tanpa waktu selesai)",
+        "en": "Status without its time (dispatched without a dispatch time, completed without a completion time)",
+    },
     "quality.future_time": {"id": "Waktu di masa depan", "en": "Time in the future"},
-    "quality.before_receipt": {"id": "Disposisi, tanggapan atau selesai sebelum diterima",
-                               "en": "Dispatched, responded or completed before receipt"},
+    "quality.before_receipt": {
+        "id": "Disposisi, tanggapan atau selesai sebelum diterima",
+        "en": "Dispatched, responded or completed before receipt",
+    },
     "quality.response_before_dispatch": {"id": "Tanggapan sebelum disposisi", "en": "Response before dispatch"},
     "quality.large_body": {"id": "Isi aduan sangat besar (> 20 KB)", "en": "Very large complaint text (> 20 KB)"},
-    "quality.formula_title": {"id": "Judul yang dibaca spreadsheet sebagai rumus (diawali = + - @)",
-                              "en": "Title a spreadsheet reads as a formula (starts with = + - @)"},
+    "quality.formula_title": {
+        "id": "Judul yang dibaca spreadsheet sebagai rumus (diawali = + - @)",
+        "en": "Title a spreadsheet reads as a formula (starts with = + - @)",
+    },
     "quality.empty_title": {"id": "Judul kosong", "en": "Empty title"},
     "quality.no_events": {"id": "Tanpa riwayat (tidak ada peristiwa)", "en": "No timeline (no events)"},
     "quality.event_before_receipt": {"id": "Ada peristiwa sebelum aduan diterima", "en": "An event before receipt"},
-    "quality.events_out_of_order": {"id": "Riwayat tidak berurutan (tindakan OPD sebelum disposisi)",
-                                    "en": "Timeline out of order (OPD action before dispatch)"},
+    "quality.events_out_of_order": {
+        "id": "Riwayat tidak berurutan (tindakan OPD sebelum disposisi)",
+        "en": "Timeline out of order (OPD action before dispatch)",
+    },
     "quality.event_unknown_kind": {"id": "Jenis peristiwa tidak dikenal", "en": "Unknown event kind"},
     "quality.event_future": {"id": "Peristiwa di masa depan", "en": "Event in the future"},
-    "quality.event_duplicate": {"id": "Peristiwa ganda (aduan, jenis dan waktu sama)",
-                                "en": "Duplicate events (same complaint, kind and time)"},
-    "quality.outside_calendar": {"id": "Tanggal di luar kalender hari kerja", "en": "Date outside the working-day calendar"},
-    "quality.time_format": {"id": "Waktu tersimpan dalam bentuk yang tidak diizinkan kontrak (SQLite)",
-                            "en": "Time stored in a form the contract does not allow (SQLite)"},
-    "quality.event_time_format": {"id": "Waktu peristiwa dalam bentuk yang tidak diizinkan kontrak (SQLite)",
-                                  "en": "Event time in a form the contract does not allow (SQLite)"},
-    "quality.calendar_missing_today": {"id": "Kalender hari kerja tidak mencakup hari ini",
-                                       "en": "The working-day calendar does not cover today"},
+    "quality.event_duplicate": {
+        "id": "Peristiwa ganda (aduan, jenis dan waktu sama)",
+        "en": "Duplicate events (same complaint, kind and time)",
+    },
+    "quality.outside_calendar": {
+        "id": "Tanggal di luar kalender hari kerja",
+        "en": "Date outside the working-day calendar",
+    },
+    "quality.time_format": {
+        "id": "Waktu tersimpan dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+        "en": "Time stored in a form the contract does not allow (SQLite)",
+    },
+    "quality.event_time_format": {
+        "id": "Waktu peristiwa dalam bentuk yang tidak diizinkan kontrak (SQLite)",
+        "en": "Event time in a form the contract does not allow (SQLite)",
+    },
+    "quality.calendar_missing_today": {
+        "id": "Kalender hari kerja tidak mencakup hari ini",
+        "en": "The working-day calendar does not cover today",
+    },
 }
 
 
-from core.i18n_alerts import STRINGS as _ALERT_STRINGS  # noqa: E402 - the worker's notices and page notifikasi
+from core.i18n_alerts import STRINGS as _ALERT_STRINGS
 
 STRINGS.update(_ALERT_STRINGS)
 

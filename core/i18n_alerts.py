@@ -1,4 +1,5 @@
 """The texts of the alert worker's notices and of page `notifikasi` (merged into core.i18n.STRINGS)."""
+
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -17,9 +18,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "alert.title": {"id": "Judul", "en": "Title"},
     "alert.body": {"id": "Isi", "en": "Text"},
     "alert.link": {"id": "Tautan", "en": "Link"},
-    "alert.no_contact": {"id": "Catatan: OPD {opd} belum punya kontak notifikasi.",
-                         "en": "Note: OPD {opd} has no notification contact."},
-    "alert.no_contacts": {"id": "OPD tanpa kontak notifikasi: {opds}.", "en": "OPDs without a notification contact: {opds}."},
+    "alert.no_contact": {
+        "id": "Catatan: OPD {opd} belum punya kontak notifikasi.",
+        "en": "Note: OPD {opd} has no notification contact.",
+    },
+    "alert.no_contacts": {
+        "id": "OPD tanpa kontak notifikasi: {opds}.",
+        "en": "OPDs without a notification contact: {opds}.",
+    },
     "alert.more": {"id": "... dan {n} lainnya: {link}", "en": "... and {n} more: {link}"},
     "alert.late_wd": {"id": "terlambat {n} hk", "en": "{n} wd late"},
     "alert.urgent.subject": {"id": "Aduan MENDESAK baru {ticket}", "en": "New URGENT complaint {ticket}"},
@@ -27,50 +33,78 @@ STRINGS: dict[str, dict[str, str]] = {
     "alert.urgent_burst.subject": {"id": "{n} aduan MENDESAK baru", "en": "{n} new URGENT complaints"},
     "alert.urgent_burst.head": {
         "id": "{n} aduan mendesak baru masuk selama worker tertunda (ringkasan, bukan satu per satu):",
-        "en": "{n} new urgent complaints arrived while the worker was delayed (a summary, not one by one):"},
+        "en": "{n} new urgent complaints arrived while the worker was delayed (a summary, not one by one):",
+    },
     "alert.at_risk.subject": {"id": "{n} tahap hampir jatuh tempo: {opd}", "en": "{n} stages at risk: {opd}"},
     "alert.at_risk.subject.one": {"id": "{n} tahap hampir jatuh tempo: {opd}", "en": "{n} stage at risk: {opd}"},
     "alert.at_risk.head": {"id": "Hampir jatuh tempo ({opd}), {day}:", "en": "At risk ({opd}), {day}:"},
     "alert.breached.subject": {"id": "{n} tahap terlambat: {opd}", "en": "{n} stages breached: {opd}"},
     "alert.breached.subject.one": {"id": "{n} tahap terlambat: {opd}", "en": "{n} stage breached: {opd}"},
     "alert.breached.head": {"id": "Terlambat ({opd}), {day}:", "en": "Breached ({opd}), {day}:"},
-    "alert.escalate.subject": {"id": "Eskalasi: {n} tahap terlambat >= {days} hari kerja",
-                               "en": "Escalation: {n} stages breached by >= {days} working days"},
-    "alert.escalate.subject.one": {"id": "Eskalasi: {n} tahap terlambat >= {days} hari kerja",
-                                   "en": "Escalation: {n} stage breached by >= {days} working days"},
-    "alert.escalate.head": {"id": "Terlambat {days} hari kerja atau lebih, {day}:",
-                            "en": "Breached by {days} working days or more, {day}:"},
+    "alert.escalate.subject": {
+        "id": "Eskalasi: {n} tahap terlambat >= {days} hari kerja",
+        "en": "Escalation: {n} stages breached by >= {days} working days",
+    },
+    "alert.escalate.subject.one": {
+        "id": "Eskalasi: {n} tahap terlambat >= {days} hari kerja",
+        "en": "Escalation: {n} stage breached by >= {days} working days",
+    },
+    "alert.escalate.head": {
+        "id": "Terlambat {days} hari kerja atau lebih, {day}:",
+        "en": "Breached by {days} working days or more, {day}:",
+    },
     "alert.digest.subject": {"id": "Ringkasan harian {day}", "en": "Daily digest {day}"},
-    "alert.digest.counts": {"id": "Belum selesai: {open} | Terlambat: {breached} | Hampir jatuh tempo: {at_risk}",
-                            "en": "Open: {open} | Breached: {breached} | At risk: {at_risk}"},
-    "alert.digest.new": {"id": "Baru terlambat sejak ringkasan lalu: {n}", "en": "Newly breached since the last digest: {n}"},
+    "alert.digest.counts": {
+        "id": "Belum selesai: {open} | Terlambat: {breached} | Hampir jatuh tempo: {at_risk}",
+        "en": "Open: {open} | Breached: {breached} | At risk: {at_risk}",
+    },
+    "alert.digest.new": {
+        "id": "Baru terlambat sejak ringkasan lalu: {n}",
+        "en": "Newly breached since the last digest: {n}",
+    },
     "alert.digest.worst": {"id": "OPD dengan terlambat terbanyak:", "en": "OPDs with the most breached:"},
-    "alert.digest.worst_row": {"id": "{rank}. {opd}: {breached} terlambat, {at_risk} hampir",
-                               "en": "{rank}. {opd}: {breached} breached, {at_risk} at risk"},
+    "alert.digest.worst_row": {
+        "id": "{rank}. {opd}: {breached} terlambat, {at_risk} hampir",
+        "en": "{rank}. {opd}: {breached} breached, {at_risk} at risk",
+    },
     "alert.digest.kepatuhan": {"id": "Kepatuhan OPD: {link}", "en": "OPD compliance: {link}"},
     "alert.digest.aduan": {"id": "Aduan terlambat: {link}", "en": "Breached complaints: {link}"},
     "alert.rapor.subject": {"id": "Rapor OPD {month}", "en": "OPD report card {month}"},
     "alert.rapor.subject_opd": {"id": "Rapor OPD {month}: {opd}", "en": "OPD report card {month}: {opd}"},
-    "alert.rapor.body": {"id": "Terlampir rapor OPD periode {period} ({scope}).",
-                         "en": "Attached: the OPD report card for {period} ({scope})."},
+    "alert.rapor.body": {
+        "id": "Terlampir rapor OPD periode {period} ({scope}).",
+        "en": "Attached: the OPD report card for {period} ({scope}).",
+    },
     "alert.rapor.all": {"id": "semua OPD", "en": "all OPDs"},
     "alert.rapor.grade": {"id": "Nilai: {grade}", "en": "Grade: {grade}"},
     "alert.test.subject": {"id": "Uji notifikasi", "en": "Test notice"},
-    "alert.test.body": {"id": "Pesan uji dari NTB Care Monitor untuk target {target}, {time} WITA. Tidak perlu dibalas.",
-                        "en": "Test notice from NTB Care Monitor for target {target}, {time} WITA. No reply needed."},
+    "alert.test.body": {
+        "id": "Pesan uji dari NTB Care Monitor untuk target {target}, {time} WITA. Tidak perlu dibalas.",
+        "en": "Test notice from NTB Care Monitor for target {target}, {time} WITA. No reply needed.",
+    },
     # --- page notifikasi -----------------------------------------------------------------------------------
     "notif.title": {"id": "Notifikasi", "en": "Notifications"},
     "notif.intro": {
         "id": "Worker notifikasi (`python -m alerts run`): aturan, penerima (alamat disamarkan), kotak keluar dan detak worker.",
-        "en": "The notification worker (`python -m alerts run`): rules, recipients (addresses redacted), outbox and heartbeat."},
+        "en": "The notification worker (`python -m alerts run`): rules, recipients (addresses redacted), outbox and heartbeat.",
+    },
     "notif.heartbeat": {"id": "Detak worker", "en": "Worker heartbeat"},
-    "notif.no_worker": {"id": "Belum ada worker yang melapor ke basis data ini.",
-                        "en": "No worker has reported to this database yet."},
-    "notif.worker_ok": {"id": "Worker {worker} ({role}) melapor {ago} lalu.", "en": "Worker {worker} ({role}) reported {ago} ago."},
-    "notif.worker_stale": {"id": "Worker {worker} terakhir melapor {ago} lalu: periksa prosesnya.",
-                           "en": "Worker {worker} last reported {ago} ago: check the process."},
-    "notif.demo": {"id": "Mode demo: tidak ada penerima; pemberitahuan hanya masuk kotak keluar.",
-                   "en": "Demo mode: no recipients; notices go to the outbox only."},
+    "notif.no_worker": {
+        "id": "Belum ada worker yang melapor ke basis data ini.",
+        "en": "No worker has reported to this database yet.",
+    },
+    "notif.worker_ok": {
+        "id": "Worker {worker} ({role}) melapor {ago} lalu.",
+        "en": "Worker {worker} ({role}) reported {ago} ago.",
+    },
+    "notif.worker_stale": {
+        "id": "Worker {worker} terakhir melapor {ago} lalu: periksa prosesnya.",
+        "en": "Worker {worker} last reported {ago} ago: check the process.",
+    },
+    "notif.demo": {
+        "id": "Mode demo: tidak ada penerima; pemberitahuan hanya masuk kotak keluar.",
+        "en": "Demo mode: no recipients; notices go to the outbox only.",
+    },
     "notif.rules": {"id": "Aturan", "en": "Rules"},
     "notif.col_rule": {"id": "Aturan", "en": "Rule"},
     "notif.col_on": {"id": "Aktif", "en": "On"},
@@ -81,12 +115,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "notif.col_group": {"id": "Grup", "en": "Group"},
     "notif.col_lang": {"id": "Bahasa", "en": "Language"},
     "notif.col_url": {"id": "URL (disamarkan)", "en": "URL (redacted)"},
-    "notif.no_recipients": {"id": "Belum ada penerima: atur [ntbcare_alerts] di secrets.toml atau NTBCARE_ALERTS_*.",
-                            "en": "No recipients yet: set [ntbcare_alerts] in secrets.toml or NTBCARE_ALERTS_*."},
-    "notif.config_error": {"id": "Konfigurasi penerima tidak valid: {detail}", "en": "Recipients configuration is invalid: {detail}"},
+    "notif.no_recipients": {
+        "id": "Belum ada penerima: atur [ntbcare_alerts] di secrets.toml atau NTBCARE_ALERTS_*.",
+        "en": "No recipients yet: set [ntbcare_alerts] in secrets.toml or NTBCARE_ALERTS_*.",
+    },
+    "notif.config_error": {
+        "id": "Konfigurasi penerima tidak valid: {detail}",
+        "en": "Recipients configuration is invalid: {detail}",
+    },
     "notif.send_test": {"id": "Kirim uji", "en": "Send test"},
     "notif.test_ok": {"id": "Pesan uji terkirim ke {target}.", "en": "Test notice sent to {target}."},
-    "notif.test_failed": {"id": "Pesan uji ke {target} gagal: {error}", "en": "Test notice to {target} failed: {error}"},
+    "notif.test_failed": {
+        "id": "Pesan uji ke {target} gagal: {error}",
+        "en": "Test notice to {target} failed: {error}",
+    },
     "notif.outbox": {"id": "Kotak keluar", "en": "Outbox"},
     "notif.col_status": {"id": "Status", "en": "Status"},
     "notif.col_attempts": {"id": "Percobaan", "en": "Attempts"},
@@ -108,8 +150,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "notif.rule.uji": {"id": "Uji", "en": "Test"},
     "notif.when.now": {"id": "segera, kapan pun", "en": "at once, any hour"},
     "notif.when.batch": {"id": "hari kerja {at} WITA", "en": "working days {at} WITA"},
-    "notif.when.rapor": {"id": "hari kerja pertama tiap bulan {at} WITA", "en": "first working day of the month {at} WITA"},
-    "notif.quiet": {"id": "Jam tenang {quiet} WITA: hanya aduan mendesak yang dikirim.",
-                    "en": "Quiet hours {quiet} WITA: only urgent complaints are sent."},
-    "wall.worker_stale": {"id": "Worker notifikasi tidak melapor sejak {ago}", "en": "Notification worker silent for {ago}"},
+    "notif.when.rapor": {
+        "id": "hari kerja pertama tiap bulan {at} WITA",
+        "en": "first working day of the month {at} WITA",
+    },
+    "notif.quiet": {
+        "id": "Jam tenang {quiet} WITA: hanya aduan mendesak yang dikirim.",
+        "en": "Quiet hours {quiet} WITA: only urgent complaints are sent.",
+    },
+    "wall.worker_stale": {
+        "id": "Worker notifikasi tidak melapor sejak {ago}",
+        "en": "Notification worker silent for {ago}",
+    },
 }

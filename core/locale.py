@@ -5,6 +5,7 @@ no builder has a default language. Numbers and dates go through Babel (CLDR data
 ``1.234,5`` and ``2 Des 2026`` while ``en`` shows ``1,234.5`` and ``2 Dec 2026``. The alert worker builds
 the same object from a target's configured language.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -10,6 +10,7 @@ the page show. The URL is a secret (passwords, bot tokens): it is shown only thr
 Language: Bahasa Indonesia unless the target's group is configured otherwise (``lang = {advisers = "en"}``
 in the secrets section, or ``NTBCARE_ALERTS_LANG_ADVISERS=en``, ``NTBCARE_ALERTS_LANG_OPD_<CODE>=en``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,10 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from core.i18n import normalise_lang
@@ -114,8 +116,9 @@ def read_secrets_section(paths=SECRETS_FILES) -> Mapping[str, Any] | None:
     return None
 
 
-def load_recipients(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None,
-                    read_files: bool = True) -> Recipients:
+def load_recipients(
+    secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None, read_files: bool = True
+) -> Recipients:
     """Recipients from the secrets section (when present) or else from ``NTBCARE_ALERTS_*`` variables."""
     env = os.environ if env is None else env
     if secrets is None and read_files:
@@ -132,7 +135,7 @@ def load_recipients(secrets: Mapping[str, Any] | None = None, env: Mapping[str, 
             groups[f"opd:{str(code).strip().upper()}"] = _urls(value, f"[{SECTION}.opd] {code}")
         raw_langs = secrets.get("lang") or {}
         if not isinstance(raw_langs, Mapping):
-            raise AlertsConfigError(f"[{SECTION}] lang harus berupa tabel grup = \"id\"|\"en\"")
+            raise AlertsConfigError(f'[{SECTION}] lang harus berupa tabel grup = "id"|"en"')
         for k, v in raw_langs.items():
             k = str(k).strip()
             langs["opd:" + k[4:].upper() if k.lower().startswith("opd-") else k.lower()] = str(v)
@@ -143,10 +146,10 @@ def load_recipients(secrets: Mapping[str, Any] | None = None, env: Mapping[str, 
             langs[g] = env[f"{ENV_PREFIX}LANG_{g.upper()}"]
     for key, value in sorted(env.items()):
         if key.startswith(ENV_PREFIX + "OPD_"):
-            code = key[len(ENV_PREFIX + "OPD_"):].upper()
+            code = key[len(ENV_PREFIX + "OPD_") :].upper()
             groups[f"opd:{code}"] = _urls(value, key)
         elif key.startswith(ENV_PREFIX + "LANG_OPD_"):
-            langs["opd:" + key[len(ENV_PREFIX + "LANG_OPD_"):].upper()] = value
+            langs["opd:" + key[len(ENV_PREFIX + "LANG_OPD_") :].upper()] = value
     return _build(groups, langs, "env")
 
 
@@ -207,8 +210,9 @@ class SendResult:
 _ERRLINE = re.compile(r"(WARNING|ERROR) - (.*)")
 
 
-def send(target: Target, title: str, body: str, attachment: tuple[str, bytes] | None = None,
-         timeout_s: float = 10.0) -> SendResult:
+def send(
+    target: Target, title: str, body: str, attachment: tuple[str, bytes] | None = None, timeout_s: float = 10.0
+) -> SendResult:
     """Send one notice through Apprise as plain text; never raises. The error text is scrubbed of secrets."""
     import apprise
 
@@ -240,5 +244,7 @@ def send(target: Target, title: str, body: str, attachment: tuple[str, bytes] | 
 
 def test_notice(loc, target_name: str, now) -> tuple[str, str]:
     """The "kirim uji" notice (page notifikasi and ``python -m alerts test``), in the target's ``loc``."""
-    return (f"{loc.t('alert.prefix')} {loc.t('alert.test.subject')}",
-            loc.t("alert.test.body", target=target_name, time=loc.datetime(now)))
+    return (
+        f"{loc.t('alert.prefix')} {loc.t('alert.test.subject')}",
+        loc.t("alert.test.body", target=target_name, time=loc.datetime(now)),
+    )

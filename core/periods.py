@@ -1,4 +1,5 @@
 """Reporting periods in WITA: a range of whole days, and the choices the pages and the worker offer."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,10 @@ class Period:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start 00:00 WITA, day after end 00:00 WITA) as aware datetimes."""
-        return (dt.datetime.combine(self.start, dt.time(), WITA),
-                dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), WITA))
+        return (
+            dt.datetime.combine(self.start, dt.time(), WITA),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), WITA),
+        )
 
     def label(self, loc) -> str:
         """``01-03-2026 s.d. 31-03-2026`` (``... to ...`` in English): numeric dates read alike in both."""

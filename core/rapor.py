@@ -3,6 +3,7 @@
 Both make the same PDF from the same figures (queries.scorecard.opd_scorecard and
 queries.overdue.open_complaints), so what an OPD receives by mail is what the advisers see on the page.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -32,16 +33,24 @@ def exact_share_pct(on_time, dispatched):
 def with_grades(rapor: pd.DataFrame) -> pd.DataFrame:
     """The rapor with its grades, taken from the exact shares (the shown percentages are rounded)."""
     out = rapor.copy()
-    out["grade"] = [grade(exact_share_pct(n, d), int(b))
-                    for n, d, b in zip(out["responded_on_time"], out["dispatched"], out["breached"])]
+    out["grade"] = [
+        grade(exact_share_pct(n, d), int(b))
+        for n, d, b in zip(out["responded_on_time"], out["dispatched"], out["breached"])
+    ]
     return out
 
 
 def rules_text(rules, loc: Locale) -> str:
-    return loc.t("sla.rules", dispatch=rules.dispatch_days, response=rules.response_days,
-             aspirasi=rules.completion_days["aspirasi"], pengaduan=rules.completion_days["pengaduan"],
-             pengawasan=rules.completion_days["pengaduan_pengawasan"],
-             anchor=loc.t(f"sla.anchor.{rules.completion_anchor}"), at_risk=rules.at_risk_days)
+    return loc.t(
+        "sla.rules",
+        dispatch=rules.dispatch_days,
+        response=rules.response_days,
+        aspirasi=rules.completion_days["aspirasi"],
+        pengaduan=rules.completion_days["pengaduan"],
+        pengawasan=rules.completion_days["pengaduan_pengawasan"],
+        anchor=loc.t(f"sla.anchor.{rules.completion_anchor}"),
+        at_risk=rules.at_risk_days,
+    )
 
 
 def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, loc: Locale, opd_ids: list | None = None) -> list[dict]:
@@ -54,8 +63,11 @@ def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, loc: Locale, opd_
     sections = []
     for r in rows.to_dict("records"):
         name = r["opd"] if isinstance(r["opd"], str) else loc.t("opd.unassigned")
-        mine = open_late[(open_late["opd_id"] == r["opd_id"]) & (open_late["sla_state"] == "breached")] \
-            if pd.notna(r["opd_id"]) else open_late[open_late["opd_id"].isna() & (open_late["sla_state"] == "breached")]
+        mine = (
+            open_late[(open_late["opd_id"] == r["opd_id"]) & (open_late["sla_state"] == "breached")]
+            if pd.notna(r["opd_id"])
+            else open_late[open_late["opd_id"].isna() & (open_late["sla_state"] == "breached")]
+        )
 
         def pct(v):
             return "–" if v is None or pd.isna(v) else loc.num(v, 1) + "%"
@@ -65,19 +77,37 @@ def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, loc: Locale, opd_
             (loc.t("rapor.responded_on_time"), f"{int(r['responded_on_time'])} ({pct(r['response_on_time_pct'])})"),
             (loc.t("rapor.completed_on_time"), f"{int(r['completed_on_time'])} ({pct(r['completion_on_time_pct'])})"),
             (loc.t("rapor.median_response"), loc.num_short(r["median_response_wd"], 1)),
-            (loc.t("rapor.open"), int(r["open"])), (loc.t("rapor.breached"), int(r["breached"])),
+            (loc.t("rapor.open"), int(r["open"])),
+            (loc.t("rapor.breached"), int(r["breached"])),
             (loc.t("rapor.at_risk"), int(r["at_risk"])),
             (loc.t("rapor.oldest"), "–" if pd.isna(r["oldest_breached_wd"]) else int(r["oldest_breached_wd"])),
             (loc.t("rapor.grade"), r.get("grade") or "–"),
         ]
-        sections.append({"opd": name, "figures": figures,
-                         "breached": mine[["ticket", "title", "received_at", "deadline", "overdue_wd", "status"]]})
+        sections.append(
+            {
+                "opd": name,
+                "figures": figures,
+                "breached": mine[["ticket", "title", "received_at", "deadline", "overdue_wd", "status"]],
+            }
+        )
     return sections
 
 
 def pdf_labels(loc: Locale) -> dict:
     """The fixed texts of the rapor PDF in ``loc``."""
-    return {"title": loc.t("rapor.title"), "period": loc.t("rapor.period"),
-            "generated": loc.t("rapor.generated"), "breached_list": loc.t("rapor.breached_list"),
-            "columns": [loc.t(k) for k in ("rapor.col_ticket", "rapor.col_title", "rapor.col_received",
-                                             "rapor.col_deadline", "rapor.col_late")]}
+    return {
+        "title": loc.t("rapor.title"),
+        "period": loc.t("rapor.period"),
+        "generated": loc.t("rapor.generated"),
+        "breached_list": loc.t("rapor.breached_list"),
+        "columns": [
+            loc.t(k)
+            for k in (
+                "rapor.col_ticket",
+                "rapor.col_title",
+                "rapor.col_received",
+                "rapor.col_deadline",
+                "rapor.col_late",
+            )
+        ],
+    }

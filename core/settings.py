@@ -4,12 +4,14 @@ Operators configure the app, the simulator and the alert worker without editing 
 single list: ``docs/configuration.md`` documents exactly it (``tests/test_settings.py`` fails when the two
 differ), and code reads a setting only through ``value(NAME)`` or the dataclasses below.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from core.codes import CLASSIFICATIONS
 
@@ -70,70 +72,202 @@ class Setting:
 
 
 _SLA = [
-    Setting("NTBCARE_SLA_DISPATCH_DAYS", "int", 3, "working days for verification and dispatch, from receipt",
-            minimum=0, group="sla"),
-    Setting("NTBCARE_SLA_RESPONSE_DAYS", "int", 5, "working days for the OPD's first response, from dispatch",
-            minimum=0, group="sla"),
-    *(Setting(f"NTBCARE_SLA_COMPLETION_{c.upper()}", "int", d, f"working days to complete a complaint of "
-              f"classification {c}", minimum=0, group="sla")
-      for c, d in (("aspirasi", 5), ("informasi", 5), ("pengaduan", 14), ("pengaduan_pengawasan", 60))),
-    Setting("NTBCARE_SLA_COMPLETION_ANCHOR", "choice", "dispatched",
-            "the completion clock starts at `dispatched` or at `received`", choices=("dispatched", "received"),
-            group="sla"),
-    Setting("NTBCARE_SLA_AT_RISK_DAYS", "int", 1, "an open stage is \"at risk\" when this many working days or "
-            "fewer remain", minimum=0, group="sla"),
-    Setting("NTBCARE_HOLIDAY_OVERRIDES", "text", "", "path of a local holiday override CSV (`date,libur,name`); "
-            "empty: the bundled `core/holiday_overrides.csv`. Rebuild the calendar after a change "
-            "(`python -m data_seed calendar`)", group="sla"),
+    Setting(
+        "NTBCARE_SLA_DISPATCH_DAYS",
+        "int",
+        3,
+        "working days for verification and dispatch, from receipt",
+        minimum=0,
+        group="sla",
+    ),
+    Setting(
+        "NTBCARE_SLA_RESPONSE_DAYS",
+        "int",
+        5,
+        "working days for the OPD's first response, from dispatch",
+        minimum=0,
+        group="sla",
+    ),
+    *(
+        Setting(
+            f"NTBCARE_SLA_COMPLETION_{c.upper()}",
+            "int",
+            d,
+            f"working days to complete a complaint of classification {c}",
+            minimum=0,
+            group="sla",
+        )
+        for c, d in (("aspirasi", 5), ("informasi", 5), ("pengaduan", 14), ("pengaduan_pengawasan", 60))
+    ),
+    Setting(
+        "NTBCARE_SLA_COMPLETION_ANCHOR",
+        "choice",
+        "dispatched",
+        "the completion clock starts at `dispatched` or at `received`",
+        choices=("dispatched", "received"),
+        group="sla",
+    ),
+    Setting(
+        "NTBCARE_SLA_AT_RISK_DAYS",
+        "int",
+        1,
+        'an open stage is "at risk" when this many working days or fewer remain',
+        minimum=0,
+        group="sla",
+    ),
+    Setting(
+        "NTBCARE_HOLIDAY_OVERRIDES",
+        "text",
+        "",
+        "path of a local holiday override CSV (`date,libur,name`); "
+        "empty: the bundled `core/holiday_overrides.csv`. Rebuild the calendar after a change "
+        "(`python -m data_seed calendar`)",
+        group="sla",
+    ),
 ]
 _DATABASE = [
-    Setting("DATABASE_URL", "text", "", "SQLAlchemy URL of the complaint database (`postgresql://user@host/db` "
-            "uses psycopg2); empty: the embedded demo file `data/ntbcare_demo.sqlite`", group="database"),
-    Setting("NTBCARE_STATEMENT_TIMEOUT_MS", "int", 15000, "longest a PostgreSQL statement of the app may run, "
-            "in ms (0: no limit)", minimum=0, group="database"),
-    Setting("NTBCARE_DB_POOL_SIZE", "int", 5, "PostgreSQL connections kept open per server process",
-            minimum=1, group="database"),
-    Setting("NTBCARE_DB_MAX_OVERFLOW", "int", 5, "extra PostgreSQL connections per process under load",
-            minimum=0, group="database"),
-    Setting("NTBCARE_DB_POOL_TIMEOUT", "int", 10, "seconds a query waits for a free connection before "
-            "\"server sibuk\"", minimum=1, group="database"),
+    Setting(
+        "DATABASE_URL",
+        "text",
+        "",
+        "SQLAlchemy URL of the complaint database (`postgresql://user@host/db` "
+        "uses psycopg2); empty: the embedded demo file `data/ntbcare_demo.sqlite`",
+        group="database",
+    ),
+    Setting(
+        "NTBCARE_STATEMENT_TIMEOUT_MS",
+        "int",
+        15000,
+        "longest a PostgreSQL statement of the app may run, in ms (0: no limit)",
+        minimum=0,
+        group="database",
+    ),
+    Setting(
+        "NTBCARE_DB_POOL_SIZE",
+        "int",
+        5,
+        "PostgreSQL connections kept open per server process",
+        minimum=1,
+        group="database",
+    ),
+    Setting(
+        "NTBCARE_DB_MAX_OVERFLOW",
+        "int",
+        5,
+        "extra PostgreSQL connections per process under load",
+        minimum=0,
+        group="database",
+    ),
+    Setting(
+        "NTBCARE_DB_POOL_TIMEOUT",
+        "int",
+        10,
+        'seconds a query waits for a free connection before "server sibuk"',
+        minimum=1,
+        group="database",
+    ),
 ]
 _APP = [
-    Setting("NTBCARE_FEED_INTERVAL", "int", 2, "seconds between refreshes of the wall's live feed", minimum=1,
-            clamp=True),
-    Setting("NTBCARE_PANEL_INTERVAL", "int", 15, "seconds between refreshes of the wall's slower panels",
-            minimum=2, clamp=True),
+    Setting(
+        "NTBCARE_FEED_INTERVAL", "int", 2, "seconds between refreshes of the wall's live feed", minimum=1, clamp=True
+    ),
+    Setting(
+        "NTBCARE_PANEL_INTERVAL",
+        "int",
+        15,
+        "seconds between refreshes of the wall's slower panels",
+        minimum=2,
+        clamp=True,
+    ),
     Setting("NTBCARE_FEED_ROWS", "int", 8, "rows in the wall's live feed", minimum=3, clamp=True),
-    Setting("NTBCARE_ON_TIME_TARGET", "int", 80, "target share (%) of completions on time, drawn on `ringkasan`",
-            minimum=0, maximum=100, clamp=True),
-    Setting("NTBCARE_RETRY_INTERVAL", "int", 5, "seconds between automatic retries of a page whose data is "
-            "stale or missing", minimum=1, clamp=True),
-    Setting("NTBCARE_CHANGE_CHECK_MS", "int", 500, "milliseconds between the wall's checks for new data (one tiny "
-            "query shared by every wall); the feed is fetched and redrawn only when it changed", minimum=200,
-            maximum=10000, clamp=True),
-    Setting("NTBCARE_CHART_INTERVAL", "int", 60, "seconds between refreshes of the wall's charts", minimum=5,
-            clamp=True),
-    Setting("NTBCARE_URGENT_BANNER_SECONDS", "int", 30, "seconds the wall announces each new mendesak complaint",
-            minimum=3, clamp=True),
-    Setting("NTBCARE_QUIET_HOURS", "text", "20:00-07:00", "WITA hours (`HH:MM-HH:MM`) when the wall's chime "
-            "(`?suara=1`) stays silent; empty: never; an invalid value keeps 20:00-07:00"),
-    Setting("NTBCARE_KIOSK_RELOAD_AT", "text", "03:00", "WITA time (`HH:MM`) of the kiosk wall's nightly full "
-            "page reload; empty: never; an invalid value is logged and 03:00 used"),
+    Setting(
+        "NTBCARE_ON_TIME_TARGET",
+        "int",
+        80,
+        "target share (%) of completions on time, drawn on `ringkasan`",
+        minimum=0,
+        maximum=100,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_RETRY_INTERVAL",
+        "int",
+        5,
+        "seconds between automatic retries of a page whose data is stale or missing",
+        minimum=1,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_CHANGE_CHECK_MS",
+        "int",
+        500,
+        "milliseconds between the wall's checks for new data (one tiny "
+        "query shared by every wall); the feed is fetched and redrawn only when it changed",
+        minimum=200,
+        maximum=10000,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_CHART_INTERVAL", "int", 60, "seconds between refreshes of the wall's charts", minimum=5, clamp=True
+    ),
+    Setting(
+        "NTBCARE_URGENT_BANNER_SECONDS",
+        "int",
+        30,
+        "seconds the wall announces each new mendesak complaint",
+        minimum=3,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_QUIET_HOURS",
+        "text",
+        "20:00-07:00",
+        "WITA hours (`HH:MM-HH:MM`) when the wall's chime "
+        "(`?suara=1`) stays silent; empty: never; an invalid value keeps 20:00-07:00",
+    ),
+    Setting(
+        "NTBCARE_KIOSK_RELOAD_AT",
+        "text",
+        "03:00",
+        "WITA time (`HH:MM`) of the kiosk wall's nightly full "
+        "page reload; empty: never; an invalid value is logged and 03:00 used",
+    ),
 ]
 _ACCESS = [
-    Setting("NTBCARE_ACCESS_USERS", "text", "", "`e-mail=role, ...` when `[ntbcare_access] users` is not set",
-            group="access"),
-    Setting("NTBCARE_ACCESS_DOMAINS", "text", "", "`domain=role, ...` when `[ntbcare_access] domains` is not set",
-            group="access"),
-    Setting("NTBCARE_ACCESS_CLAIM", "text", "", "name of the identity token claim that carries roles",
-            group="access"),
+    Setting(
+        "NTBCARE_ACCESS_USERS",
+        "text",
+        "",
+        "`e-mail=role, ...` when `[ntbcare_access] users` is not set",
+        group="access",
+    ),
+    Setting(
+        "NTBCARE_ACCESS_DOMAINS",
+        "text",
+        "",
+        "`domain=role, ...` when `[ntbcare_access] domains` is not set",
+        group="access",
+    ),
+    Setting("NTBCARE_ACCESS_CLAIM", "text", "", "name of the identity token claim that carries roles", group="access"),
     Setting("NTBCARE_ACCESS_CLAIM_ROLES", "text", "", "`claim-value=role, ...` for that claim", group="access"),
-    Setting("NTBCARE_DEMO_ROLE", "text", "", "role of every logged-out viewer on the embedded demo database only "
-            "(`python3 dev.py app` sets `admin`); ignored whenever `DATABASE_URL` is set", group="access"),
+    Setting(
+        "NTBCARE_DEMO_ROLE",
+        "text",
+        "",
+        "role of every logged-out viewer on the embedded demo database only "
+        "(`python3 dev.py app` sets `admin`); ignored whenever `DATABASE_URL` is set",
+        group="access",
+    ),
 ]
 _DEV = [
-    Setting("NTBCARE_SIMULATOR", "choice", "1", "`python3 dev.py app` runs the live simulator (`0`: it does not)",
-            choices=("0", "1"), group="dev"),
+    Setting(
+        "NTBCARE_SIMULATOR",
+        "choice",
+        "1",
+        "`python3 dev.py app` runs the live simulator (`0`: it does not)",
+        choices=("0", "1"),
+        group="dev",
+    ),
 ]
 
 REGISTRY: dict[str, Setting] = {s.name: s for s in (*_SLA, *_DATABASE, *_APP, *_ACCESS, *_DEV)}
@@ -168,14 +302,19 @@ class SlaRules:
 
     dispatch_days: int = 3  # verification and dispatch, counted from receipt
     response_days: int = 5  # first OPD follow-up, counted from dispatch
-    completion_days: dict[str, int] = field(default_factory=lambda: {
-        "aspirasi": 5, "informasi": 5, "pengaduan": 14, "pengaduan_pengawasan": 60,
-    })
+    completion_days: dict[str, int] = field(
+        default_factory=lambda: {
+            "aspirasi": 5,
+            "informasi": 5,
+            "pengaduan": 14,
+            "pengaduan_pengawasan": 60,
+        }
+    )
     completion_anchor: str = "dispatched"  # "dispatched" or "received"
     at_risk_days: int = 1  # an open stage is at risk when this many working days or fewer remain
 
     @classmethod
-    def from_env(cls) -> "SlaRules":
+    def from_env(cls) -> SlaRules:
         return cls(
             dispatch_days=value("NTBCARE_SLA_DISPATCH_DAYS"),
             response_days=value("NTBCARE_SLA_RESPONSE_DAYS"),
@@ -200,7 +339,7 @@ class Settings:
     quiet_hours: str = "20:00-07:00"  # WITA hours when the wall's chime (?suara=1) stays silent; empty: never
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             feed_interval_s=value("NTBCARE_FEED_INTERVAL"),
             panel_interval_s=value("NTBCARE_PANEL_INTERVAL"),
@@ -214,4 +353,4 @@ class Settings:
         )
 
 
-from core import alert_settings as _alert_settings  # noqa: E402,F401 - registers the alert worker's settings
+from core import alert_settings as _alert_settings  # noqa: F401 - registers the alert worker's settings

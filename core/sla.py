@@ -19,6 +19,7 @@ The database computes the same rules with the ``work_calendar`` table (see ``que
   and move the stage's deadline later by as many working days. A pause before dispatch so pauses only the
   dispatch stage (and completion when it is anchored at receipt).
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,9 +30,8 @@ from pathlib import Path
 
 import holidays
 
+from core.codes import ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET, STATE_ON_TRACK, WITA
 from core.settings import value
-from core.codes import (ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET,  # noqa: F401
-                        STATE_ON_TRACK, WITA)
 
 CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
 DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
@@ -78,8 +78,9 @@ class CalendarDay:
     holiday_name: str | None
 
 
-def build_calendar(first: dt.date = CALENDAR_FIRST_DAY, last: dt.date | None = None,
-                   overrides_path: str = "") -> list[CalendarDay]:
+def build_calendar(
+    first: dt.date = CALENDAR_FIRST_DAY, last: dt.date | None = None, overrides_path: str = ""
+) -> list[CalendarDay]:
     """Every day from ``first`` to ``last`` (default: end of next-but-one year) with its working-day index."""
     last = last or dt.date(dt.date.today().year + 2, 12, 31)
     hol = holiday_map(first.year, last.year, overrides_path)
@@ -135,8 +136,15 @@ class ReferenceClock:
                 count += 1
         return count
 
-    def stage(self, start: dt.datetime | None, end: dt.datetime | None, days: int,
-              now: dt.datetime, at_risk_days: int = 1, pauses=()) -> dict | None:
+    def stage(
+        self,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+        days: int,
+        now: dt.datetime,
+        at_risk_days: int = 1,
+        pauses=(),
+    ) -> dict | None:
         """State of one stage: None when it has not started, else state, deadline and working days.
 
         ``pauses``: (first date, last date] spans of WITA dates whose working days do not count."""
@@ -148,8 +156,12 @@ class ReferenceClock:
         paused = self.elapsed(start_day, end_day) - used
         deadline = self.add_workdays(start_day, days + paused)
         if end is not None:
-            return {"state": STATE_MET if used <= days else STATE_LATE, "deadline": deadline,
-                    "elapsed": used, "late_by": max(0, used - days)}
+            return {
+                "state": STATE_MET if used <= days else STATE_LATE,
+                "deadline": deadline,
+                "elapsed": used,
+                "late_by": max(0, used - days),
+            }
         remaining = days - used
         if remaining < 0:
             state = STATE_BREACHED
@@ -176,6 +188,7 @@ def pause_spans(events, status: str, now: dt.datetime) -> list[tuple[dt.date, dt
     if since is not None and status == PAUSE_KIND:
         spans.append((wita_date(since), wita_date(now)))
     return spans
+
 
 _OVERALL_ORDER = (STATE_BREACHED, STATE_AT_RISK, STATE_ON_TRACK, "ditunda", STATE_LATE, STATE_MET)
 

@@ -9,6 +9,7 @@ or ``dashboard.wall.html.esc``. When a value must sit inside a markdown element 
 an ``st.info`` note), ``md_literal`` makes markdown show it as the characters it is: no bold, links,
 images, HTML, maths, colours or Material icons.
 """
+
 from __future__ import annotations
 
 import html

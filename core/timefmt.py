@@ -1,4 +1,5 @@
 """Times for people: always in WITA (Asia/Makassar). Words such as "3 mnt lalu" come from core.locale."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,7 @@ from core.codes import WITA
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def to_wita(ts) -> dt.datetime | None:

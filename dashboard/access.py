@@ -19,14 +19,17 @@ plain Python, tested on its own.
   without the entrypoint (plain ``streamlit run app.py`` serves ``/compliance`` from ``pages/compliance.py``
   directly to the first visitor after a server start) shows nothing to a viewer who may not open it.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 WALL, LEADER, ADVISER, ADMIN = "wall", "leader", "adviser", "admin"
 ROLES = (WALL, LEADER, ADVISER, ADMIN)  # weakest first: with several roles, the last one listed wins
+
 
 @dataclass(frozen=True)
 class PageAccess:
@@ -105,8 +108,9 @@ def _pairs(raw: Any, where: str) -> dict[str, str]:
     for key, value in items:
         key, value = str(key).strip().lower(), str(value).strip().lower()
         if value not in ROLES:
-            raise AccessConfigError(f"{where}: peran '{value}' untuk '{key}' tidak dikenal "
-                                    f"(pilihan: {', '.join(ROLES)})")
+            raise AccessConfigError(
+                f"{where}: peran '{value}' untuk '{key}' tidak dikenal (pilihan: {', '.join(ROLES)})"
+            )
         out[key] = value
     return out
 
@@ -123,8 +127,12 @@ def load_config(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str]
 
     claim, _ = get("claim")
     claim = str(claim).strip() if claim else None
-    return AccessConfig(users=_pairs(*get("users")), domains=_pairs(*get("domains")), claim=claim or None,
-                        claim_roles=_pairs(*get("claim_roles")))
+    return AccessConfig(
+        users=_pairs(*get("users")),
+        domains=_pairs(*get("domains")),
+        claim=claim or None,
+        claim_roles=_pairs(*get("claim_roles")),
+    )
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,9 @@ def resolve(user: Mapping[str, Any], config: AccessConfig) -> Viewer:
         role = config.users.get(email)
     if role is None and config.claim:
         values = user.get(config.claim)
-        values = [values] if isinstance(values, str) else list(values or []) if isinstance(values, (list, tuple)) else []
+        values = (
+            [values] if isinstance(values, str) else list(values or []) if isinstance(values, (list, tuple)) else []
+        )
         values = [str(v).strip().lower() for v in values]
         role = _strongest(config.claim_roles.get(v) for v in values) if config.claim_roles else _strongest(values)
     if role is None and email_trusted:

@@ -4,15 +4,16 @@ may not open, and the reporter block of the complaint detail. Decisions come fro
 Names and e-mail addresses come from the identity provider or the database: they are shown with st.text
 or in dataframes, never as markdown.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access
 from core.locale import Locale
+from dashboard import access
 
 
 def _login_button(loc: Locale, key: str) -> None:
@@ -85,6 +86,13 @@ def reporter_block(row, viewer: access.Viewer, loc: Locale) -> None:
         value = row.get(key) if hasattr(row, "get") else None
         return value if isinstance(value, str) and value.strip() else "–"
 
-    st.dataframe(pd.DataFrame({"": [loc.t("aduan.reporter_name"), loc.t("aduan.reporter_contact")],
-                               " ": [text("reporter_name"), text("reporter_contact")]}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "": [loc.t("aduan.reporter_name"), loc.t("aduan.reporter_contact")],
+                " ": [text("reporter_name"), text("reporter_contact")],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,21 +1,21 @@
 """Reusable Streamlit pieces: KPI row, data-age line, stale-data warning, the timeline trim of pages that stay
 open. Text is never rendered as HTML."""
+
 from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard.data import CAUSES, SETTINGS, Fetched
-from core.locale import Locale
 from core.engine import DatabaseConfigError, default_statement_timeout_ms
-from core.timefmt import fmt_wita
+from core.locale import Locale
 from core.textsafe import md_literal
-
+from core.timefmt import fmt_wita
+from dashboard.data import CAUSES, SETTINGS, Fetched
 
 # --- Pages that stay open: the performance timeline --------------------------------------------------------
 # Streamlit's frontend records two performance marks and a measure on every script or fragment run
@@ -28,7 +28,9 @@ from core.textsafe import md_literal
 # in the app reads the timeline, so pages that rerun by themselves (the wall, `layar`) empty it every
 # TRIM_TIMELINE_S.
 TRIM_TIMELINE_S = 15
-TIMELINE_CSS = "<style>.st-key-page-timeline { position: fixed !important; width: 0; height: 0; overflow: hidden; }</style>"
+TIMELINE_CSS = (
+    "<style>.st-key-page-timeline { position: fixed !important; width: 0; height: 0; overflow: hidden; }</style>"
+)
 
 
 def timeline_trim_script(every_s: int = TRIM_TIMELINE_S) -> str:
@@ -138,8 +140,11 @@ def kpi_row(head: dict | None, loc: Locale) -> None:
 
     share = h.get("on_time_share")
     items = [
-        ("kpi.received_today", val("received_today")), ("kpi.received_month", val("received_period")),
-        ("kpi.open", val("open")), ("kpi.breached", val("breached")), ("kpi.at_risk", val("at_risk")),
+        ("kpi.received_today", val("received_today")),
+        ("kpi.received_month", val("received_period")),
+        ("kpi.open", val("open")),
+        ("kpi.breached", val("breached")),
+        ("kpi.at_risk", val("at_risk")),
         ("kpi.on_time", none if share is None else loc.pct(share)),
         ("kpi.median_response", loc.workdays(h.get("median_response_wd"))),
     ]
@@ -158,8 +163,9 @@ def calendar_warning(coverage: Fetched, today, loc: Locale) -> None:
         return
     last = coverage.data.iloc[0]["last_day"]
     if last is None or (last - today).days <= CALENDAR_WARN_DAYS:
-        st.warning(loc.t("calendar.ending", day=last.strftime("%d-%m-%Y") if last else "–"),
-                   icon=":material/event_busy:")
+        st.warning(
+            loc.t("calendar.ending", day=last.strftime("%d-%m-%Y") if last else "–"), icon=":material/event_busy:"
+        )
 
 
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -186,8 +192,9 @@ def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
     wall, nobody clicks there) draws it without selection handling.
     """
     target = container if container is not None else st
-    event = target.plotly_chart(fig, key=key, config=CHART_CONFIG, on_select="rerun" if clickable else "ignore",
-                                selection_mode="points")
+    event = target.plotly_chart(
+        fig, key=key, config=CHART_CONFIG, on_select="rerun" if clickable else "ignore", selection_mode="points"
+    )
     if not clickable or not event:
         return
     link = first_link(event.get("selection", {}).get("points"))
@@ -196,8 +203,9 @@ def drill_chart(fig, key: str, clickable: bool = True, container=None) -> None:
         st.switch_page("pages/complaint.py", query_params=dict(parse_qsl(query)))
 
 
-def period_picker(cols, periods: tuple[str, ...], default: str, label: str, option_key: str, key: str,
-                  today: dt.date, loc: Locale) -> tuple[str, dt.date | None, dt.date | None]:
+def period_picker(
+    cols, periods: tuple[str, ...], default: str, label: str, option_key: str, key: str, today: dt.date, loc: Locale
+) -> tuple[str, dt.date | None, dt.date | None]:
     """The period choice of a page, kept in the URL (``?periode=...&dari=YYYY-MM-DD&sampai=YYYY-MM-DD``).
 
     Reads the URL (a bad value is noted and replaced by ``default``), shows the choice in ``cols[0]`` and, for
@@ -215,11 +223,17 @@ def period_picker(cols, periods: tuple[str, ...], default: str, label: str, opti
         end = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
     except ValueError:
         st.caption(loc.t("kep.bad_param", detail="dari/sampai"))
-    choice = cols[0].selectbox(label, periods, index=periods.index(choice),
-                               format_func=lambda c: loc.t(f"{option_key}.{c}"), key=key)
+    choice = cols[0].selectbox(
+        label, periods, index=periods.index(choice), format_func=lambda c: loc.t(f"{option_key}.{c}"), key=key
+    )
     if choice == "rentang":
-        picked = cols[1].date_input(loc.t("kep.range"), value=(start or today.replace(day=1), end or today),
-                                    max_value=today, format="DD-MM-YYYY", key=f"{key}-range")
+        picked = cols[1].date_input(
+            loc.t("kep.range"),
+            value=(start or today.replace(day=1), end or today),
+            max_value=today,
+            format="DD-MM-YYYY",
+            key=f"{key}-range",
+        )
         if isinstance(picked, (list, tuple)) and len(picked) == 2:
             start, end = picked
     return choice, start, end

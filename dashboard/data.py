@@ -8,6 +8,7 @@
   blanks and recovers by itself (pages schedule their own retries: ``components.stale_warning``).
 - The engine is read-only (``make_engine(read_only=True)``): the dashboard never writes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,20 +17,21 @@ import inspect
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from core.settings import SlaRules, Settings, database_url
 from core.engine import DatabaseConfigError, make_engine
+from core.settings import Settings, SlaRules, database_url
 from core.timefmt import now_utc
 
 log = logging.getLogger("ntbcare.data")
 SETTINGS = Settings.from_env()
-_LAST_GOOD: OrderedDict[tuple, "Fetched"] = OrderedDict()
+_LAST_GOOD: OrderedDict[tuple, Fetched] = OrderedDict()
 _LAST_GOOD_MAX = 256
 _LOCK = threading.Lock()
 
@@ -135,8 +137,9 @@ def _run_probe(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime
     return _run(name, kwargs)
 
 
-def fetch(query: Callable, *, fast: bool = False, rare: bool = False, probe: bool = False, version=None,
-          **kwargs) -> Fetched:
+def fetch(
+    query: Callable, *, fast: bool = False, rare: bool = False, probe: bool = False, version=None, **kwargs
+) -> Fetched:
     """Run ``query(conn, **kwargs)`` through the shared cache; never raises for database trouble.
 
     ``now`` and ``rules`` are supplied when the query takes them. Keyword values must be hashable.
@@ -153,8 +156,12 @@ def fetch(query: Callable, *, fast: bool = False, rare: bool = False, probe: boo
         return Fetched(None, None, str(exc), config_error=True)
     except (SQLAlchemyError, OSError) as exc:
         cause = failure_cause(exc)
-        log.warning("query %s failed (%s): %s", query.__qualname__, cause,
-                    str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
+        log.warning(
+            "query %s failed (%s): %s",
+            query.__qualname__,
+            cause,
+            str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__,
+        )
         with _LOCK:
             last = _LAST_GOOD.get(key)
         msg = exc.__class__.__name__

@@ -4,6 +4,7 @@
 MIT; attribution and licence in dashboard/assets/geo/) by ``dashboard/assets/geo/build.py`` and committed.
 The kecamatan centroids remain for anything that needs points.
 """
+
 from __future__ import annotations
 
 import json

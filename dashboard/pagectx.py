@@ -1,4 +1,5 @@
 """Per-run page context read from the URL: the viewer's locale (``?lang=en``) and kiosk mode."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ URL path such as ``/monitor?kiosk=1`` (the wall, typically, right after a reboot
 "Page not found" dialog. This project routes every page explicitly with ``st.navigation``, so the flag is
 set before the server starts.
 """
+
 from __future__ import annotations
 
 import sys

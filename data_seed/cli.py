@@ -1,4 +1,5 @@
 """``python -m data_seed init|live|calendar``: create, fill and animate an NTB Care database."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,12 +11,19 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from tqdm import tqdm
 
-from core.settings import database_url
 from core.engine import DatabaseConfigError, make_engine, redact
+from core.settings import database_url
 from data_seed.generator import Generator
 from data_seed.load import (
-    SEED_MARK, SeedError, bulk_insert, copy_csv, create_schema, prepare_empty_database, reset_sequences,
-    to_csv_buffer, write_calendar,
+    SEED_MARK,
+    SeedError,
+    bulk_insert,
+    copy_csv,
+    create_schema,
+    prepare_empty_database,
+    reset_sequences,
+    to_csv_buffer,
+    write_calendar,
 )
 from data_seed.reference import load_reference
 from queries import schema
@@ -33,10 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--quiet", action="store_true", help="tanpa bilah kemajuan")
     live = sub.add_parser("live", help="simulator: aduan baru dan perubahan status secara langsung")
     live.add_argument("--database-url", default=None)
-    live.add_argument("--rate", type=float, default=None,
-                      help="aduan baru per menit (bawaan: laju nyata NTB Care, ~60 per bulan)")
-    live.add_argument("--burst", type=int, default=None,
-                      help="sekian aduan pertama datang cepat (~2 per menit) agar dinding langsung hidup (bawaan: 10)")
+    live.add_argument(
+        "--rate", type=float, default=None, help="aduan baru per menit (bawaan: laju nyata NTB Care, ~60 per bulan)"
+    )
+    live.add_argument(
+        "--burst",
+        type=int,
+        default=None,
+        help="sekian aduan pertama datang cepat (~2 per menit) agar dinding langsung hidup (bawaan: 10)",
+    )
     live.add_argument("--seed", type=int, default=None)
     live.add_argument("--duration", type=float, default=None, help="berhenti setelah N detik (bawaan: terus)")
     cal = sub.add_parser("calendar", help="tulis ulang tabel kalender hari kerja (libur nasional + cuti bersama)")
@@ -53,8 +66,14 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_init(url, args)
         if args.command == "live":
             from data_seed.live import BURST_COMPLAINTS, REAL_RATE_PER_MINUTE, run_live
-            return run_live(url, rate=REAL_RATE_PER_MINUTE if args.rate is None else args.rate, seed=args.seed,
-                            duration=args.duration, burst=BURST_COMPLAINTS if args.burst is None else args.burst)
+
+            return run_live(
+                url,
+                rate=REAL_RATE_PER_MINUTE if args.rate is None else args.rate,
+                seed=args.seed,
+                duration=args.duration,
+                burst=BURST_COMPLAINTS if args.burst is None else args.burst,
+            )
         return cmd_calendar(url, args)
     except (SeedError, DatabaseConfigError) as exc:
         print(f"data_seed: {exc}", file=sys.stderr)
@@ -80,9 +99,10 @@ def cmd_init(url: str, args) -> int:
         except ValueError:
             raise SeedError(f"--until bukan waktu ISO 8601: {args.until!r}") from None
         if until.tzinfo is None:
-            until = until.replace(tzinfo=dt.timezone.utc)
+            until = until.replace(tzinfo=dt.UTC)
     if url.startswith("sqlite:///"):
         from pathlib import Path
+
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url, must_exist=False, statement_timeout_ms=0)  # bulk load: no query limit
     started = time.monotonic()
@@ -94,14 +114,17 @@ def cmd_init(url: str, args) -> int:
         create_schema(conn)
         for ix in secondary:  # load first, index after: much faster at scale
             ix.drop(conn)
-        for table, rows in (("opd", ref.opd), ("region", ref.region), ("sector", ref.sector),
-                            ("channel", ref.channel)):
+        for table, rows in (("opd", ref.opd), ("region", ref.region), ("sector", ref.sector), ("channel", ref.channel)):
             conn.execute(insert(schema.metadata.tables[table]), rows)
         days = write_calendar(conn)
-        conn.execute(insert(schema.seed_meta), [
-            {"key": "created_by", "value": SEED_MARK}, {"key": "seed", "value": str(args.seed)},
-            {"key": "created_at", "value": dt.datetime.now(dt.timezone.utc).isoformat()},
-        ])
+        conn.execute(
+            insert(schema.seed_meta),
+            [
+                {"key": "created_by", "value": SEED_MARK},
+                {"key": "seed", "value": str(args.seed)},
+                {"key": "created_at", "value": dt.datetime.now(dt.UTC).isoformat()},
+            ],
+        )
     total_events = 0
     with tqdm(total=gen.total, unit="aduan", desc="Memuat aduan", disable=args.quiet, file=sys.stderr) as bar:
         if engine.dialect.name == "postgresql":
@@ -124,8 +147,10 @@ def cmd_init(url: str, args) -> int:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")  # sets the visibility map: index-only scans
     engine.dispose()
-    print(f"Selesai: {gen.total} aduan, {total_events} kejadian, {days} hari kalender "
-          f"di {redact(url)} dalam {time.monotonic() - started:.1f} s")
+    print(
+        f"Selesai: {gen.total} aduan, {total_events} kejadian, {days} hari kalender "
+        f"di {redact(url)} dalam {time.monotonic() - started:.1f} s"
+    )
     return 0
 
 
@@ -140,9 +165,14 @@ def _pipelined_copy(engine, gen: Generator, bar) -> int:
     def produce():
         try:
             for chunk in gen.chunks():
-                q.put((len(chunk.complaints), len(chunk.events),
-                       (list(chunk.complaints.columns), to_csv_buffer(chunk.complaints)),
-                       (list(chunk.events.columns), to_csv_buffer(chunk.events))))
+                q.put(
+                    (
+                        len(chunk.complaints),
+                        len(chunk.events),
+                        (list(chunk.complaints.columns), to_csv_buffer(chunk.complaints)),
+                        (list(chunk.events.columns), to_csv_buffer(chunk.events)),
+                    )
+                )
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             failure.append(exc)
         finally:
@@ -172,8 +202,11 @@ def _text_search_indexes(engine, quiet: bool) -> None:
             for ddl in schema.TEXT_SEARCH_DDL:
                 conn.exec_driver_sql(ddl)
     except SQLAlchemyError as exc:
-        print(f"Peringatan: indeks pencarian teks tidak dibuat ({str(exc).splitlines()[0]}); "
-              "pencarian teks tetap berjalan, hanya lebih lambat.", file=sys.stderr)
+        print(
+            f"Peringatan: indeks pencarian teks tidak dibuat ({str(exc).splitlines()[0]}); "
+            "pencarian teks tetap berjalan, hanya lebih lambat.",
+            file=sys.stderr,
+        )
 
 
 def cmd_calendar(url: str, args) -> int:

@@ -7,11 +7,12 @@ delays are long-tailed, with some OPDs chronically late; about 2 % of complaints
 some days and reopened (dibuka_kembali). The month in progress gets only its share for the days elapsed.
 Same seed and end time, same data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -19,14 +20,18 @@ import pandas as pd
 from data_seed import texts
 from data_seed.reference import REORG_DAY, Reference, kecamatan_table
 
-START = dt.datetime(2018, 10, 16, tzinfo=dt.timezone.utc)
+START = dt.datetime(2018, 10, 16, tzinfo=dt.UTC)
 WITA_OFFSET = 8 * 3600
 CHRONICALLY_LATE = {"D03": 3.0, "D21": 2.6, "D05": 2.2, "D09": 1.8, "N02": 2.8, "D24": 2.0}
 CLASSES = np.array(["pengaduan", "aspirasi", "informasi", "pengaduan_pengawasan"])
 CLASS_P = np.array([0.62, 0.20, 0.12, 0.06])
 COMPLETION_MEDIAN_DAYS = {"pengaduan": 8.0, "aspirasi": 3.0, "informasi": 2.0, "pengaduan_pengawasan": 35.0}
-ARCHIVE_NOTES = ["Bukan kewenangan Pemprov NTB", "Laporan tidak lengkap", "Duplikat laporan sebelumnya",
-                 "Diteruskan ke pemerintah kabupaten/kota"]
+ARCHIVE_NOTES = [
+    "Bukan kewenangan Pemprov NTB",
+    "Laporan tidak lengkap",
+    "Duplikat laporan sebelumnya",
+    "Diteruskan ke pemerintah kabupaten/kota",
+]
 HOUR_WEIGHTS = np.array([1, 1, 1, 1, 2, 4, 6, 9, 12, 13, 13, 12, 10, 11, 12, 11, 10, 9, 9, 10, 10, 8, 5, 2], float)
 
 
@@ -45,10 +50,10 @@ def monthly_weight(year: int, month: int) -> float:
 
 
 def month_starts(until: dt.datetime) -> list[dt.datetime]:
-    out, cur = [], dt.datetime(START.year, START.month, 1, tzinfo=dt.timezone.utc)
+    out, cur = [], dt.datetime(START.year, START.month, 1, tzinfo=dt.UTC)
     while cur <= until:
         out.append(cur)
-        cur = dt.datetime(cur.year + (cur.month == 12), cur.month % 12 + 1, 1, tzinfo=dt.timezone.utc)
+        cur = dt.datetime(cur.year + (cur.month == 12), cur.month % 12 + 1, 1, tzinfo=dt.UTC)
     return out
 
 
@@ -61,11 +66,10 @@ class Chunk:
 class Generator:
     """Yields chronological chunks; ids and per-year ticket numbers continue across chunks."""
 
-    def __init__(self, ref: Reference, seed: int = 42, until: dt.datetime | None = None,
-                 complaints: int | None = None):
+    def __init__(self, ref: Reference, seed: int = 42, until: dt.datetime | None = None, complaints: int | None = None):
         self.ref = ref
         self.rng = np.random.default_rng(seed)
-        self.until = (until or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+        self.until = (until or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         starts = month_starts(self.until)
         weights = np.array([monthly_weight(s.year, s.month) for s in starts])
         weights[0] *= 16 / 31  # launched on 16 Oct 2018
@@ -89,8 +93,7 @@ class Generator:
 
     def _elapsed_share(self, month_start: dt.datetime) -> float:
         """The share of the month (from its first day 00:00 WITA) that lies before ``until``."""
-        nxt = dt.datetime(month_start.year + (month_start.month == 12), month_start.month % 12 + 1, 1,
-                          tzinfo=dt.timezone.utc)
+        nxt = dt.datetime(month_start.year + (month_start.month == 12), month_start.month % 12 + 1, 1, tzinfo=dt.UTC)
         begin = month_start - dt.timedelta(seconds=WITA_OFFSET)
         return min(1.0, max(0.0, (self.until - begin) / (nxt - month_start)))
 
@@ -117,8 +120,9 @@ class Generator:
         until_s = int(self.until.timestamp())
         first_s = int(START.timestamp())
         month_s = np.maximum(np.array([int(s.timestamp()) for s in self.starts[i:j]]), first_s)
-        next_s = np.array([int(s.timestamp()) for s in self.starts[i + 1:j + 1]]
-                          + ([] if j < len(self.starts) else [until_s]))
+        next_s = np.array(
+            [int(s.timestamp()) for s in self.starts[i + 1 : j + 1]] + ([] if j < len(self.starts) else [until_s])
+        )
         if len(next_s) < len(month_s):
             next_s = np.append(next_s, until_s)
         m_idx = np.repeat(np.arange(len(counts)), counts)
@@ -150,8 +154,9 @@ class Generator:
 
         ch_codes = list(ref.channel_weight)
         ch_w = np.array([ref.channel_weight[c] for c in ch_codes])
-        ch_from = np.array([int(dt.datetime.combine(ref.channel_from[c], dt.time(), dt.timezone.utc).timestamp())
-                            for c in ch_codes])
+        ch_from = np.array(
+            [int(dt.datetime.combine(ref.channel_from[c], dt.time(), dt.UTC).timestamp()) for c in ch_codes]
+        )
         avail = ts[:, None] >= ch_from[None, :]
         p = avail * ch_w[None, :]
         p = p / p.sum(axis=1, keepdims=True)
@@ -174,7 +179,7 @@ class Generator:
             if mask.any():
                 ids = np.array([self.opd_id[c] for c in ref.sector_opd_codes[code]])
                 opd_first[mask] = ids[rng.integers(0, len(ids), mask.sum())]
-        after_reorg = ts >= int(dt.datetime.combine(REORG_DAY, dt.time(), dt.timezone.utc).timestamp()) - WITA_OFFSET
+        after_reorg = ts >= int(dt.datetime.combine(REORG_DAY, dt.time(), dt.UTC).timestamp()) - WITA_OFFSET
         succ = np.array([self.successor.get(o) or o for o in opd_first])
         opd_first = np.where(after_reorg, succ, opd_first)
 
@@ -247,16 +252,26 @@ class Generator:
             pool = np.flatnonzero(kec_region == rid)
             kec[mask] = pool[rng.integers(0, len(pool), mask.sum())]
         tpl = rng.random(n)
-        t_open, t_det, t_det2, t_close = (rng.integers(0, len(x), n) for x in (
-            texts.BODY_OPENERS, texts.BODY_DETAILS, texts.BODY_DETAILS, texts.BODY_CLOSERS))
+        t_open, t_det, t_det2, t_close = (
+            rng.integers(0, len(x), n)
+            for x in (texts.BODY_OPENERS, texts.BODY_DETAILS, texts.BODY_DETAILS, texts.BODY_CLOSERS)
+        )
         titles, bodies = [], []
         for k in range(n):
             opts = texts.TITLES[sector_code[k]]
             place = kec_names[kec[k]]
             titles.append(opts[int(tpl[k] * len(opts))].format(kec=place))
-            bodies.append(" ".join((
-                texts.BODY_OPENERS[t_open[k]].format(kec=place), titles[-1] + ".",
-                texts.BODY_DETAILS[t_det[k]], texts.BODY_DETAILS[t_det2[k]], texts.BODY_CLOSERS[t_close[k]])))
+            bodies.append(
+                " ".join(
+                    (
+                        texts.BODY_OPENERS[t_open[k]].format(kec=place),
+                        titles[-1] + ".",
+                        texts.BODY_DETAILS[t_det[k]],
+                        texts.BODY_DETAILS[t_det2[k]],
+                        texts.BODY_CLOSERS[t_close[k]],
+                    )
+                )
+            )
         fn = np.array(texts.FIRST_NAMES)[rng.integers(0, len(texts.FIRST_NAMES), n)]
         ln = np.array(texts.LAST_NAMES)[rng.integers(0, len(texts.LAST_NAMES), n)]
         phone_prefix = np.array(["0812", "0813", "0817", "0819", "0852", "0853", "0878"])[rng.integers(0, 7, n)]
@@ -265,32 +280,52 @@ class Generator:
         def as_ts(a):
             return pd.to_datetime(np.floor(a), unit="s", utc=True)
 
-        complaints = pd.DataFrame({
-            "id": ids, "ticket": tickets, "title": titles, "body": bodies,
-            "reporter_name": [f"{a} {b}" for a, b in zip(fn, ln)],
-            "reporter_contact": [f"{a}{b}" for a, b in zip(phone_prefix, phone_num)],
-            "channel_id": channel_id, "sector_id": sector_id,
-            "region_id": pd.Series(region_id, dtype="Int64").mask(region_null),
-            "opd_id": pd.Series(opd_now, dtype="Int64").mask(~has_opd),
-            "classification": cls, "priority": priority, "status": status,
-            "received_at": received, "dispatched_at": as_ts(disp), "first_response_at": as_ts(resp),
-            "resolved_at": as_ts(done), "updated_at": as_ts(updated),
-        })
+        complaints = pd.DataFrame(
+            {
+                "id": ids,
+                "ticket": tickets,
+                "title": titles,
+                "body": bodies,
+                "reporter_name": [f"{a} {b}" for a, b in zip(fn, ln)],
+                "reporter_contact": [f"{a}{b}" for a, b in zip(phone_prefix, phone_num)],
+                "channel_id": channel_id,
+                "sector_id": sector_id,
+                "region_id": pd.Series(region_id, dtype="Int64").mask(region_null),
+                "opd_id": pd.Series(opd_now, dtype="Int64").mask(~has_opd),
+                "classification": cls,
+                "priority": priority,
+                "status": status,
+                "received_at": received,
+                "dispatched_at": as_ts(disp),
+                "first_response_at": as_ts(resp),
+                "resolved_at": as_ts(done),
+                "updated_at": as_ts(updated),
+            }
+        )
         events = self._events(ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng, hold, reopen)
         return Chunk(complaints, events)
 
-    def _events(self, ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng, hold,
-                reopen) -> pd.DataFrame:
+    def _events(
+        self, ids, ts, disp, arch, redis, pause, resp, done, opd_first, opd_now, rng, hold, reopen
+    ) -> pd.DataFrame:
         parts = []
 
         def add(mask, t, kind, opd, actor, notes):
             if not mask.any():
                 return
             note = np.array(notes, dtype=object)[rng.integers(0, len(notes), mask.sum())] if notes else None
-            parts.append(pd.DataFrame({
-                "complaint_id": ids[mask], "occurred_at": t[mask], "kind": kind,
-                "opd_id": opd[mask] if opd is not None else None, "actor": actor, "note": note,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "complaint_id": ids[mask],
+                        "occurred_at": t[mask],
+                        "kind": kind,
+                        "opd_id": opd[mask] if opd is not None else None,
+                        "actor": actor,
+                        "note": note,
+                    }
+                )
+            )
 
         all_ = np.ones(len(ids), bool)
         add(all_, ts.astype(float), "diterima", None, "sistem", None)

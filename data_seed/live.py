@@ -3,6 +3,7 @@
 Writes only through the contract's columns (as the NTB Care application would), and only to a database
 that `python -m data_seed init` created.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,10 @@ class Simulator:
         self.rng = np.random.default_rng(seed)
         self.ref = load_reference()
         with engine.connect() as conn:
-            self.ids = {t: dict(conn.execute(select(getattr(schema, t).c.code, getattr(schema, t).c.id)).all())
-                        for t in ("opd", "sector", "channel", "region")}
+            self.ids = {
+                t: dict(conn.execute(select(getattr(schema, t).c.code, getattr(schema, t).c.id)).all())
+                for t in ("opd", "sector", "channel", "region")
+            }
             self.successor = dict(conn.execute(select(schema.opd.c.id, schema.opd.c.successor_id)).all())
         names, region_ids = kecamatan_table(self.ref)
         code_of = {r["id"]: r["code"] for r in self.ref.region}
@@ -74,36 +77,64 @@ class Simulator:
         place = places[int(rng.integers(0, len(places)))]
         options = texts.TITLES[sector]
         title = options[int(rng.integers(0, len(options)))].format(kec=place)
-        body = " ".join([texts.BODY_OPENERS[int(rng.integers(0, len(texts.BODY_OPENERS)))].format(kec=place),
-                         title + ".", texts.BODY_DETAILS[int(rng.integers(0, len(texts.BODY_DETAILS)))],
-                         texts.BODY_CLOSERS[int(rng.integers(0, len(texts.BODY_CLOSERS)))]])
+        body = " ".join(
+            [
+                texts.BODY_OPENERS[int(rng.integers(0, len(texts.BODY_OPENERS)))].format(kec=place),
+                title + ".",
+                texts.BODY_DETAILS[int(rng.integers(0, len(texts.BODY_DETAILS)))],
+                texts.BODY_CLOSERS[int(rng.integers(0, len(texts.BODY_CLOSERS)))],
+            ]
+        )
         u = rng.random()
         priority = "mendesak" if u < 0.08 else "penting" if u < 0.38 else "biasa"
-        cls = "pengaduan_pengawasan" if sector == "pungli" else str(rng.choice(
-            ["pengaduan", "aspirasi", "informasi", "pengaduan_pengawasan"], p=[0.62, 0.2, 0.12, 0.06]))
+        cls = (
+            "pengaduan_pengawasan"
+            if sector == "pungli"
+            else str(
+                rng.choice(["pengaduan", "aspirasi", "informasi", "pengaduan_pengawasan"], p=[0.62, 0.2, 0.12, 0.06])
+            )
+        )
         ticket = self._next_ticket(conn, now.year)
         name = f"{rng.choice(texts.FIRST_NAMES)} {rng.choice(texts.LAST_NAMES)}"
-        cid = conn.execute(insert(C).values(
-            ticket=ticket, title=title, body=body, reporter_name=name,
-            reporter_contact=f"0812{int(rng.integers(10_000_000, 99_999_999))}",
-            channel_id=self.ids["channel"][channel], sector_id=self.ids["sector"][sector],
-            region_id=self.ids["region"][region], opd_id=None, classification=cls, priority=priority,
-            status="diterima", received_at=now, updated_at=now,
-        ).returning(C.c.id)).scalar_one()
+        cid = conn.execute(
+            insert(C)
+            .values(
+                ticket=ticket,
+                title=title,
+                body=body,
+                reporter_name=name,
+                reporter_contact=f"0812{int(rng.integers(10_000_000, 99_999_999))}",
+                channel_id=self.ids["channel"][channel],
+                sector_id=self.ids["sector"][sector],
+                region_id=self.ids["region"][region],
+                opd_id=None,
+                classification=cls,
+                priority=priority,
+                status="diterima",
+                received_at=now,
+                updated_at=now,
+            )
+            .returning(C.c.id)
+        ).scalar_one()
         conn.execute(insert(E).values(complaint_id=cid, occurred_at=now, kind="diterima", actor="sistem"))
         return ticket
 
     def advance(self, conn, now: dt.datetime, per_tick: float) -> int:
         """Move a few of the most recent open complaints one step: dispatch, respond, complete."""
         moved = 0
-        steps = (("diterima", "terdisposisi", "dispatched_at", "didisposisikan"),
-                 ("terdisposisi", "diproses", "first_response_at", "ditanggapi"),
-                 ("diproses", "selesai", "resolved_at", "diselesaikan"))
+        steps = (
+            ("diterima", "terdisposisi", "dispatched_at", "didisposisikan"),
+            ("terdisposisi", "diproses", "first_response_at", "ditanggapi"),
+            ("diproses", "selesai", "resolved_at", "diselesaikan"),
+        )
         for status, new_status, col, kind in steps:
             for _ in range(int(self.rng.poisson(per_tick))):
                 row = conn.execute(
-                    select(C.c.id, C.c.sector_id, C.c.opd_id).where(C.c.status == status)
-                    .order_by(C.c.received_at.desc()).limit(40)).all()
+                    select(C.c.id, C.c.sector_id, C.c.opd_id)
+                    .where(C.c.status == status)
+                    .order_by(C.c.received_at.desc())
+                    .limit(40)
+                ).all()
                 if not row:
                     break
                 cid, sector_id, opd_id = row[int(self.rng.integers(0, len(row)))]
@@ -113,8 +144,15 @@ class Simulator:
                     opd_id = self._route(code, now) if code else None
                     values["opd_id"] = opd_id
                 conn.execute(update(C).where(C.c.id == cid, C.c.status == status).values(**values))
-                conn.execute(insert(E).values(complaint_id=cid, occurred_at=now, kind=kind, opd_id=opd_id,
-                                              actor="admin OPD" if kind != "didisposisikan" else "admin NTB Care"))
+                conn.execute(
+                    insert(E).values(
+                        complaint_id=cid,
+                        occurred_at=now,
+                        kind=kind,
+                        opd_id=opd_id,
+                        actor="admin OPD" if kind != "didisposisikan" else "admin NTB Care",
+                    )
+                )
                 moved += 1
         return moved
 
@@ -124,8 +162,13 @@ def rate_now(rate: float, burst: int, new_so_far: int) -> float:
     return max(rate, BURST_RATE_PER_MINUTE) if new_so_far < burst else rate
 
 
-def run_live(url: str, rate: float = REAL_RATE_PER_MINUTE, seed: int | None = None, duration: float | None = None,
-             burst: int = BURST_COMPLAINTS) -> int:
+def run_live(
+    url: str,
+    rate: float = REAL_RATE_PER_MINUTE,
+    seed: int | None = None,
+    duration: float | None = None,
+    burst: int = BURST_COMPLAINTS,
+) -> int:
     engine = make_engine(url)
     with engine.connect() as conn:
         if not created_by_seed(conn):
@@ -133,13 +176,16 @@ def run_live(url: str, rate: float = REAL_RATE_PER_MINUTE, seed: int | None = No
     sim = Simulator(engine, rate, seed)
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    print(f"Simulator berjalan di {redact(url)}: {burst} aduan pertama ~{max(rate, BURST_RATE_PER_MINUTE):g} per "
-          f"menit, lalu ~{rate * 60 * 24:.1f} per hari. Ctrl+C untuk berhenti.", file=sys.stderr)
+    print(
+        f"Simulator berjalan di {redact(url)}: {burst} aduan pertama ~{max(rate, BURST_RATE_PER_MINUTE):g} per "
+        f"menit, lalu ~{rate * 60 * 24:.1f} per hari. Ctrl+C untuk berhenti.",
+        file=sys.stderr,
+    )
     started = time.monotonic()
     new_total = moved_total = 0
     while not stop["now"] and (duration is None or time.monotonic() - started < duration):
         tick = time.monotonic()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         per_minute = rate_now(sim.rate, burst, new_total)
         with engine.begin() as conn:
             for _ in range(int(sim.rng.poisson(per_minute * TICK_S / 60.0))):

@@ -1,4 +1,5 @@
 """Creating the schema and bulk-loading DataFrames (COPY on PostgreSQL, executemany on SQLite)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -117,5 +118,8 @@ def reset_sequences(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     for t in ("opd", "region", "sector", "channel", "complaint", "complaint_event"):
-        conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"))
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"
+            )
+        )

@@ -1,4 +1,5 @@
 """Reference data (OPD, regions, sectors, channels) read from the CSV files in ``reference/``."""
+
 from __future__ import annotations
 
 import csv
@@ -35,15 +36,31 @@ class Reference:
 def load_reference() -> Reference:
     opd_rows: list[dict] = []
     for i, r in enumerate(_rows("opd.csv"), start=1):
-        opd_rows.append({
-            "id": i, "code": r["id"], "name": r["nama_lengkap"], "short_name": r["singkatan"],
-            "kind": r["jenis"], "valid_from": dt.date(2016, 12, 1), "valid_to": None, "successor_id": None,
-        })
+        opd_rows.append(
+            {
+                "id": i,
+                "code": r["id"],
+                "name": r["nama_lengkap"],
+                "short_name": r["singkatan"],
+                "kind": r["jenis"],
+                "valid_from": dt.date(2016, 12, 1),
+                "valid_to": None,
+                "successor_id": None,
+            }
+        )
     by_code = {r["code"]: r for r in opd_rows}
     for r in _rows("reorg_2026.csv"):
         if r["short_name"]:
-            new = {"id": len(opd_rows) + 1, "code": r["code"], "name": r["name"], "short_name": r["short_name"],
-                   "kind": r["kind"], "valid_from": REORG_DAY, "valid_to": None, "successor_id": None}
+            new = {
+                "id": len(opd_rows) + 1,
+                "code": r["code"],
+                "name": r["name"],
+                "short_name": r["short_name"],
+                "kind": r["kind"],
+                "valid_from": REORG_DAY,
+                "valid_to": None,
+                "successor_id": None,
+            }
             opd_rows.append(new)
             by_code[new["code"]] = new
         successor = by_code[r["code"]]
@@ -52,9 +69,15 @@ def load_reference() -> Reference:
             by_code[pred]["successor_id"] = successor["id"]
 
     region_rows = [
-        {"id": i, "code": r["kode_bps"], "name": f"{'Kota' if r['jenis'] == 'Kota' else 'Kab.'} {r['nama']}",
-         "kind": r["jenis"].lower(), "lat": float(r["ibukota_lat"]), "lon": float(r["ibukota_lon"]),
-         "population": int(r["penduduk_2025"])}
+        {
+            "id": i,
+            "code": r["kode_bps"],
+            "name": f"{'Kota' if r['jenis'] == 'Kota' else 'Kab.'} {r['nama']}",
+            "kind": r["jenis"].lower(),
+            "lat": float(r["ibukota_lat"]),
+            "lon": float(r["ibukota_lon"]),
+            "population": int(r["penduduk_2025"]),
+        }
         for i, r in enumerate(_rows("kabkota.csv"), start=1)
     ]
     sectors = _rows("sectors.csv")

@@ -1,4 +1,5 @@
 """Page `ringkasan`: the leaders' summary (layout: dashboard/summary/view.py)."""
+
 from dashboard.summary import view
 
 view.render()

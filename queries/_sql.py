@@ -1,4 +1,5 @@
 """Small SQL helpers that compile to the same meaning on PostgreSQL and SQLite."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -123,10 +124,17 @@ def opd_rollup(rollup: bool = True):
     else:
         eff_id, eff_code, eff_short, eff_name = own.c.id, own.c.code, own.c.short_name, own.c.name
         src = own
-    return select(
-        own.c.id.label("opd_id"), eff_id.label("eff_id"), eff_code.label("eff_code"),
-        eff_short.label("eff_short_name"), eff_name.label("eff_name"),
-    ).select_from(src).subquery("opd_eff")
+    return (
+        select(
+            own.c.id.label("opd_id"),
+            eff_id.label("eff_id"),
+            eff_code.label("eff_code"),
+            eff_short.label("eff_short_name"),
+            eff_name.label("eff_name"),
+        )
+        .select_from(src)
+        .subquery("opd_eff")
+    )
 
 
 def reported_as(opd_id: int | None, rollup: bool = True):
@@ -141,16 +149,17 @@ def reported_as(opd_id: int | None, rollup: bool = True):
         return complaint.c.opd_id == int(opd_id)
     members = select(opd.c.id).where(or_(opd.c.id == int(opd_id), opd.c.successor_id == int(opd_id)))
     # a unit merged into another is reported under its successor, never under itself
-    return and_(complaint.c.opd_id.in_(members),
-                ~complaint.c.opd_id.in_(select(opd.c.id).where(opd.c.id == int(opd_id),
-                                                              opd.c.successor_id.is_not(None))))
+    return and_(
+        complaint.c.opd_id.in_(members),
+        ~complaint.c.opd_id.in_(select(opd.c.id).where(opd.c.id == int(opd_id), opd.c.successor_id.is_not(None))),
+    )
 
 
 def utc(ts: dt.datetime) -> dt.datetime:
     """A timezone-aware timestamp converted to UTC (naive input is rejected)."""
     if ts.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return ts.astimezone(dt.timezone.utc)
+    return ts.astimezone(dt.UTC)
 
 
 def read_frame(conn, stmt, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -189,11 +198,16 @@ def median_select(source, value_name: str, group_names: tuple[str, ...] = ()):
     """
     value = source.c[value_name]
     groups = [source.c[g] for g in group_names]
-    ranked = select(
-        *groups, value.label("v"),
-        func.row_number().over(partition_by=groups or None, order_by=value).label("rn"),
-        func.count().over(partition_by=groups or None).label("n"),
-    ).where(value.is_not(None)).subquery("ranked")
+    ranked = (
+        select(
+            *groups,
+            value.label("v"),
+            func.row_number().over(partition_by=groups or None, order_by=value).label("rn"),
+            func.count().over(partition_by=groups or None).label("n"),
+        )
+        .where(value.is_not(None))
+        .subquery("ranked")
+    )
     # the middle row (odd n) or the two middle rows (even n), in integers: n <= 2 rn <= n + 2. (Comparing rn with
     # (n + 1) / 2 and (n + 2) / 2 matched only the upper middle row for an even n: SQLAlchemy 2 divides truly.)
     mid = and_(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)
@@ -207,10 +221,9 @@ def _wita_local(now: dt.datetime) -> dt.datetime:
 
 def day_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the day of ``now``, in UTC."""
-    return _wita_local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.timezone.utc)
+    return _wita_local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 
 
 def month_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the first day of the month of ``now``, in UTC."""
-    return (_wita_local(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            .astimezone(dt.timezone.utc))
+    return _wita_local(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)

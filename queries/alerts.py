@@ -8,13 +8,29 @@ in the same file as the complaints (SQLite has no schemas: the tables are named 
 Every table is declared under the placeholder schema ``ALERTS_SCHEMA``; ``alerts_conn`` maps it to the real
 schema on PostgreSQL and to none on SQLite (SQLAlchemy's ``schema_translate_map``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table, Text,
-                        UniqueConstraint, case, func, inspect, select)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+    inspect,
+    select,
+)
 
 from queries._sql import read_frame
 
@@ -26,7 +42,8 @@ Ts = DateTime(timezone=True)
 # One row per notice to one target. Written before sending, marked after: pending -> sending -> sent | failed;
 # ``demo``: no target configured, kept in the outbox only.
 outbox = Table(
-    "alerts_outbox", alerts_metadata,
+    "alerts_outbox",
+    alerts_metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("idem_key", String(400), nullable=False, unique=True),  # rule|complaint|stage|target|day
     Column("rule", String(40), nullable=False),
@@ -48,7 +65,8 @@ outbox = Table(
 
 # What each notice was about: one row per (rule, complaint, stage, target), so a stage is announced once.
 notified = Table(
-    "alerts_notified", alerts_metadata,
+    "alerts_notified",
+    alerts_metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("rule", String(40), nullable=False),
     Column("complaint_id", Id, nullable=False),
@@ -60,14 +78,16 @@ notified = Table(
 )
 
 cursor = Table(
-    "alerts_cursor", alerts_metadata,
+    "alerts_cursor",
+    alerts_metadata,
     Column("name", String(60), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", Ts, nullable=False),
 )
 
 heartbeat = Table(
-    "alerts_heartbeat", alerts_metadata,
+    "alerts_heartbeat",
+    alerts_metadata,
     Column("worker_id", String(80), primary_key=True),
     Column("host", String(120), nullable=False),
     Column("pid", Integer, nullable=False),
@@ -81,7 +101,8 @@ heartbeat = Table(
 
 # SQLite has no advisory locks: the active worker holds a lease it renews every cycle.
 lease = Table(
-    "alerts_lease", alerts_metadata,
+    "alerts_lease",
+    alerts_metadata,
     Column("name", String(40), primary_key=True),
     Column("owner", String(80), nullable=False),
     Column("expires_at", Ts, nullable=False),
@@ -114,8 +135,12 @@ def worker_heartbeat(conn) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     c = alerts_conn(conn)
     # labelled "worker": read_frame would take a column ending in _id for a number
-    return read_frame(c, select(heartbeat.c.worker_id.label("worker"), *(heartbeat.c[n] for n in cols[1:]))
-                      .order_by(heartbeat.c.beat_at.desc()))
+    return read_frame(
+        c,
+        select(heartbeat.c.worker_id.label("worker"), *(heartbeat.c[n] for n in cols[1:])).order_by(
+            heartbeat.c.beat_at.desc()
+        ),
+    )
 
 
 def outbox_counts(conn) -> pd.DataFrame:
@@ -123,16 +148,34 @@ def outbox_counts(conn) -> pd.DataFrame:
     if not tables_exist(conn):
         return pd.DataFrame(columns=["rule", "status", "n", "oldest_at"])
     c = alerts_conn(conn)
-    return read_frame(c, select(outbox.c.rule, outbox.c.status, func.count().label("n"),
-                                func.min(outbox.c.created_at).label("oldest_at"))
-                      .group_by(outbox.c.rule, outbox.c.status).order_by(outbox.c.rule, outbox.c.status))
+    return read_frame(
+        c,
+        select(
+            outbox.c.rule, outbox.c.status, func.count().label("n"), func.min(outbox.c.created_at).label("oldest_at")
+        )
+        .group_by(outbox.c.rule, outbox.c.status)
+        .order_by(outbox.c.rule, outbox.c.status),
+    )
 
 
 def outbox_rows(conn, status: tuple[str, ...] = (), limit: int = 200) -> pd.DataFrame:
     """The newest outbox rows (without attachments): id, rule, target, status, attempts, last_error, title,
     created_at, next_attempt_at, sent_at. Failed and pending first, then newest."""
-    cols = ["id", "rule", "target", "lang", "status", "attempts", "last_error", "title", "body",
-            "attachment_name", "created_at", "next_attempt_at", "sent_at"]
+    cols = [
+        "id",
+        "rule",
+        "target",
+        "lang",
+        "status",
+        "attempts",
+        "last_error",
+        "title",
+        "body",
+        "attachment_name",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
     if not tables_exist(conn):
         return pd.DataFrame(columns=cols)
     c = alerts_conn(conn)
@@ -176,16 +219,29 @@ def new_urgent(conn, after_id: int, recent_since: dt.datetime, floor_id: int, li
     ).subquery("candidates")
     candidates = select(candidates.c.id)
     stmt = (
-        select(complaint.c.id, complaint.c.ticket, complaint.c.title, complaint.c.body, complaint.c.received_at,
-               complaint.c.classification, complaint.c.status, eff.c.eff_code.label("opd_code"),
-               eff.c.eff_short_name.label("opd"), sector.c.name.label("sector"), region.c.name.label("region"),
-               channel.c.name.label("channel"))
-        .select_from(complaint.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id)
-                     .outerjoin(sector, sector.c.id == complaint.c.sector_id)
-                     .outerjoin(region, region.c.id == complaint.c.region_id)
-                     .outerjoin(channel, channel.c.id == complaint.c.channel_id))
+        select(
+            complaint.c.id,
+            complaint.c.ticket,
+            complaint.c.title,
+            complaint.c.body,
+            complaint.c.received_at,
+            complaint.c.classification,
+            complaint.c.status,
+            eff.c.eff_code.label("opd_code"),
+            eff.c.eff_short_name.label("opd"),
+            sector.c.name.label("sector"),
+            region.c.name.label("region"),
+            channel.c.name.label("channel"),
+        )
+        .select_from(
+            complaint.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id)
+            .outerjoin(sector, sector.c.id == complaint.c.sector_id)
+            .outerjoin(region, region.c.id == complaint.c.region_id)
+            .outerjoin(channel, channel.c.id == complaint.c.channel_id)
+        )
         .where(complaint.c.id.in_(candidates), complaint.c.priority == "mendesak")
-        .order_by(complaint.c.id).limit(int(limit))
+        .order_by(complaint.c.id)
+        .limit(int(limit))
     )
     return read_frame(conn, stmt)
 
@@ -198,24 +254,48 @@ def late_stages(conn, now: dt.datetime, rules) -> pd.DataFrame:
 
     Columns: id, ticket, title, opd_code, opd (reporting OPD: merged units under their successor; NULL
     when not dispatched), priority, stage, state (at_risk | breached), deadline, late_wd."""
-    from queries.sla_sql import OPEN_STATUSES, complaint_sla
     from queries.schema import complaint
+    from queries.sla_sql import OPEN_STATUSES, complaint_sla
 
-    sla = complaint_sla(rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=True,
-                        with_deadlines=True).subquery()
-    cols = [sla.c.id, sla.c.ticket, complaint.c.title, sla.c.eff_code.label("opd_code"),
-            sla.c.eff_short_name.label("opd"), sla.c.priority]
+    sla = complaint_sla(
+        rules, now, [complaint.c.status.in_(OPEN_STATUSES)], rollup=True, with_deadlines=True
+    ).subquery()
+    cols = [
+        sla.c.id,
+        sla.c.ticket,
+        complaint.c.title,
+        sla.c.eff_code.label("opd_code"),
+        sla.c.eff_short_name.label("opd"),
+        sla.c.priority,
+    ]
     for s in STAGES:
         cols += [sla.c[f"{s}_state"], sla.c[f"{s}_late_by"], sla.c[f"{s}_deadline"]]
-    df = read_frame(conn, select(*cols).select_from(sla.join(complaint, complaint.c.id == sla.c.id))
-                    .where(sla.c.sla_state.in_(("at_risk", "breached"))))
+    df = read_frame(
+        conn,
+        select(*cols)
+        .select_from(sla.join(complaint, complaint.c.id == sla.c.id))
+        .where(sla.c.sla_state.in_(("at_risk", "breached"))),
+    )
     parts = []
     for s in STAGES:
         part = df[df[f"{s}_state"].isin(("at_risk", "breached"))]
-        parts.append(pd.DataFrame({
-            "id": part["id"], "ticket": part["ticket"], "title": part["title"], "opd_code": part["opd_code"],
-            "opd": part["opd"], "priority": part["priority"], "stage": s, "state": part[f"{s}_state"],
-            "deadline": part[f"{s}_deadline"], "late_wd": part[f"{s}_late_by"]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": part["id"],
+                    "ticket": part["ticket"],
+                    "title": part["title"],
+                    "opd_code": part["opd_code"],
+                    "opd": part["opd"],
+                    "priority": part["priority"],
+                    "stage": s,
+                    "state": part[f"{s}_state"],
+                    "deadline": part[f"{s}_deadline"],
+                    "late_wd": part[f"{s}_late_by"],
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return out.sort_values(["opd_code", "late_wd", "ticket"], ascending=[True, False, True],
-                           na_position="last", kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["opd_code", "late_wd", "ticket"], ascending=[True, False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)

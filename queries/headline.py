@@ -1,4 +1,5 @@
 """Headline figures for the wall and the summary page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,15 +7,25 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from queries._sql import (count_if, day_start_utc, median_select, month_start_utc, nonneg, read_frame, utc,
-                          wita_date, wita_period)
+from queries._sql import (
+    count_if,
+    day_start_utc,
+    median_select,
+    month_start_utc,
+    nonneg,
+    read_frame,
+    utc,
+    wita_date,
+    wita_period,
+)
 from queries.overdue import open_state_counts
 from queries.schema import complaint, work_calendar
 from queries.sla_sql import completion_days_expr, open_sla, stage_pauses
 
 
-def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
-                  end: dt.datetime | None = None) -> dict:
+def period_counts(
+    conn, now: dt.datetime, rules, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> dict:
     """Received today and in the period; completed (and on time) in the period; median first response.
 
     The period defaults to the current WITA month up to ``now``. Completion and response use the same
@@ -24,10 +35,12 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
     start = utc(start) if start else month_start_utc(now)
     end = utc(end) if end else now
     today = day_start_utc(now)
-    rec = conn.execute(select(
-        count_if(and_(complaint.c.received_at >= today, complaint.c.received_at <= now)).label("received_today"),
-        count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
-    ).where(complaint.c.received_at >= min(today, start))).one()
+    rec = conn.execute(
+        select(
+            count_if(and_(complaint.c.received_at >= today, complaint.c.received_at <= now)).label("received_today"),
+            count_if(and_(complaint.c.received_at >= start, complaint.c.received_at < end)).label("received_period"),
+        ).where(complaint.c.received_at >= min(today, start))
+    ).one()
 
     comp = conn.execute(completion_select(rules, start, end, now=now)).one()
 
@@ -36,24 +49,29 @@ def period_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = Non
     pz = stage_pauses(rules, now, in_period)
     resp = (
         select(nonneg(cal_f.c.wd_cum - cal_d.c.wd_cum - func.coalesce(pz.c.response_paused, 0)).label("elapsed"))
-        .select_from(complaint.join(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
-                     .join(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at))
-                     .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
+        .select_from(
+            complaint.join(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
+            .join(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at))
+            .outerjoin(pz, pz.c.complaint_id == complaint.c.id)
+        )
         .where(*in_period)
         .subquery()
     )
     med = conn.execute(median_select(resp, "elapsed")).first()
     completed = int(comp.completed)
     return {
-        "received_today": int(rec.received_today), "received_period": int(rec.received_period),
-        "completed": completed, "completed_on_time": int(comp.on_time),
+        "received_today": int(rec.received_today),
+        "received_period": int(rec.received_period),
+        "completed": completed,
+        "completed_on_time": int(comp.on_time),
         "on_time_share": (int(comp.on_time) / completed) if completed else None,
         "median_response_wd": float(med.median) if med and med.median is not None else None,
     }
 
 
-def completion_select(rules, start: dt.datetime, end: dt.datetime, grain: str | None = None,
-                      now: dt.datetime | None = None):
+def completion_select(
+    rules, start: dt.datetime, end: dt.datetime, grain: str | None = None, now: dt.datetime | None = None
+):
     """SELECT completed and on-time counts of complaints resolved in [start, end), per WITA ``grain`` if given.
 
     On time: the working days from the completion anchor to resolution, less the days paused, are within the
@@ -65,14 +83,15 @@ def completion_select(rules, start: dt.datetime, end: dt.datetime, grain: str | 
     started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
     in_period = (complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end))
     pz = stage_pauses(rules, now or end, in_period)
-    met = (cal_s.c.wd_cum - cal_start.c.wd_cum - func.coalesce(pz.c.completion_paused, 0)
-           <= completion_days_expr(rules))
+    met = cal_s.c.wd_cum - cal_start.c.wd_cum - func.coalesce(pz.c.completion_paused, 0) <= completion_days_expr(rules)
     period = [wita_period(complaint.c.resolved_at, grain).label("period")] if grain else []
     stmt = (
         select(*period, count_if(started).label("completed"), count_if(and_(started, met)).label("on_time"))
-        .select_from(complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
-                     .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at))
-                     .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
+        .select_from(
+            complaint.outerjoin(cal_start, cal_start.c.day == wita_date(start_col))
+            .outerjoin(cal_s, cal_s.c.day == wita_date(complaint.c.resolved_at))
+            .outerjoin(pz, pz.c.complaint_id == complaint.c.id)
+        )
         .where(*in_period)
     )
     return stmt.group_by(period[0]) if grain else stmt
@@ -93,12 +112,22 @@ def open_counts(conn, now: dt.datetime, rules) -> dict:
     return {"open": int(live.open), "breached": int(live.breached), "at_risk": int(live.at_risk)}
 
 
-def headline_counts(conn, now: dt.datetime, rules, start: dt.datetime | None = None,
-                    end: dt.datetime | None = None) -> pd.DataFrame:
+def headline_counts(
+    conn, now: dt.datetime, rules, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> pd.DataFrame:
     """One row: ``period_counts`` plus ``open_counts``."""
     period = period_counts(conn, now, rules, start, end)
     live = open_counts(conn, now, rules)
-    order = ["received_today", "received_period", "open", "breached", "at_risk", "completed",
-             "completed_on_time", "on_time_share", "median_response_wd"]
+    order = [
+        "received_today",
+        "received_period",
+        "open",
+        "breached",
+        "at_risk",
+        "completed",
+        "completed_on_time",
+        "on_time_share",
+        "median_response_wd",
+    ]
     merged = {**period, **live}
     return pd.DataFrame([{k: merged[k] for k in order}])

@@ -1,4 +1,5 @@
 """Overdue and at-risk complaints by OPD, with merged OPDs rolled up to their successor."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,16 +34,21 @@ def overdue_by_opd(conn, now: dt.datetime, rules, rollup: bool = True, limit: in
     o = open_sla(rules, now, grouped=True).subquery()
     eff = opd_rollup(rollup)
     stmt = (
-        select(eff.c.eff_id.label("opd_id"), eff.c.eff_code.label("opd_code"), eff.c.eff_short_name.label("opd"),
-               *open_state_counts(o, rules))
+        select(
+            eff.c.eff_id.label("opd_id"),
+            eff.c.eff_code.label("opd_code"),
+            eff.c.eff_short_name.label("opd"),
+            *open_state_counts(o, rules),
+        )
         .select_from(o.outerjoin(eff, eff.c.opd_id == o.c.opd_id))
         .group_by(eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name)
     )
     df = read_frame(conn, stmt)
     for col in ("open", "breached", "at_risk"):
         df[col] = df[col].astype("int64")
-    df = df.sort_values(["breached", "at_risk", "opd_code"], ascending=[False, False, True],
-                        na_position="last", kind="stable").reset_index(drop=True)
+    df = df.sort_values(
+        ["breached", "at_risk", "opd_code"], ascending=[False, False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
     return df.head(int(limit)) if limit else df
 
 
@@ -54,8 +60,16 @@ def opd_names(conn, rollup: bool = True) -> pd.DataFrame:
     return read_frame(conn, stmt.order_by(opd.c.short_name))
 
 
-def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, rollup: bool = True,
-                    only_late: bool = False, unassigned: bool = False, limit: int = 5000) -> pd.DataFrame:
+def open_complaints(
+    conn,
+    now: dt.datetime,
+    rules,
+    opd_id: int | None = None,
+    rollup: bool = True,
+    only_late: bool = False,
+    unassigned: bool = False,
+    limit: int = 5000,
+) -> pd.DataFrame:
     """Open complaints with their deadlines: of one reporting OPD, of none yet (``unassigned``), or of all.
 
     Columns: ticket, title, opd, received_at, dispatched_at, status, sla_state, deadline (of the tightest
@@ -68,25 +82,49 @@ def open_complaints(conn, now: dt.datetime, rules, opd_id: int | None = None, ro
     conds = []
     if only_late:
         conds.append(sla.c.sla_state.in_(("breached", "at_risk")))
-    stmt = (select(sla.c.id, sla.c.ticket, complaint.c.title, sla.c.eff_id.label("opd_id"),
-                   sla.c.eff_short_name.label("opd"), sla.c.classification, sla.c.priority,
-                   sla.c.received_at, sla.c.dispatched_at, sla.c.status, sla.c.sla_state,
-                   sla.c.dispatch_state, sla.c.response_state, sla.c.completion_state,
-                   sla.c.dispatch_deadline, sla.c.response_deadline, sla.c.completion_deadline,
-                   sla.c.overdue_wd, sla.c.age_wd)
-            .select_from(sla.join(complaint, complaint.c.id == sla.c.id))
-            .where(*conds).limit(int(limit)))
+    stmt = (
+        select(
+            sla.c.id,
+            sla.c.ticket,
+            complaint.c.title,
+            sla.c.eff_id.label("opd_id"),
+            sla.c.eff_short_name.label("opd"),
+            sla.c.classification,
+            sla.c.priority,
+            sla.c.received_at,
+            sla.c.dispatched_at,
+            sla.c.status,
+            sla.c.sla_state,
+            sla.c.dispatch_state,
+            sla.c.response_state,
+            sla.c.completion_state,
+            sla.c.dispatch_deadline,
+            sla.c.response_deadline,
+            sla.c.completion_deadline,
+            sla.c.overdue_wd,
+            sla.c.age_wd,
+        )
+        .select_from(sla.join(complaint, complaint.c.id == sla.c.id))
+        .where(*conds)
+        .limit(int(limit))
+    )
     df = read_frame(conn, stmt)
     # the deadline that matters now: the earliest deadline of a stage that is still open
     running = ("breached", "at_risk", "on_track")
     stage_deadlines = pd.concat(
-        [pd.to_datetime(df[f"{s}_deadline"]).where(df[f"{s}_state"].isin(running))
-         for s in ("dispatch", "response", "completion")], axis=1)
+        [
+            pd.to_datetime(df[f"{s}_deadline"]).where(df[f"{s}_state"].isin(running))
+            for s in ("dispatch", "response", "completion")
+        ],
+        axis=1,
+    )
     earliest = stage_deadlines.min(axis=1)
     df["deadline"] = [d.date() if not pd.isna(d) else None for d in earliest]
     order = {"breached": 0, "at_risk": 1, "on_track": 2, "ditunda": 3}
     df["_rank"] = df["sla_state"].map(order).fillna(4)
-    df = df.sort_values(["_rank", "overdue_wd", "age_wd", "ticket"], ascending=[True, False, False, True],
-                        kind="stable").drop(columns="_rank").reset_index(drop=True)
+    df = (
+        df.sort_values(["_rank", "overdue_wd", "age_wd", "ticket"], ascending=[True, False, False, True], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
     return df
-

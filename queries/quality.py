@@ -9,6 +9,7 @@ Timestamps on SQLite are UTC text; comparisons between two columns go through ``
 a value written with and one without microseconds still compare as the instants they are. Text in a form
 the contract does not allow is counted (``time_format``, ``event_time_format``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,15 +31,31 @@ OPD_ACTION_KINDS = ("dialihkan", "ditanggapi", "diselesaikan")
 
 # (check, unit): the order of the rows. unit "aduan" counts complaints, "peristiwa" events, "kalender" days.
 CHECKS = (
-    ("unknown_classification", "aduan"), ("unknown_priority", "aduan"), ("unknown_status", "aduan"),
-    ("no_sector", "aduan"), ("no_region", "aduan"), ("no_channel", "aduan"),
-    ("dispatched_without_opd", "aduan"), ("unknown_opd", "aduan"), ("status_without_time", "aduan"),
-    ("future_time", "aduan"), ("before_receipt", "aduan"), ("response_before_dispatch", "aduan"),
-    ("large_body", "aduan"), ("formula_title", "aduan"), ("empty_title", "aduan"),
-    ("no_events", "aduan"), ("event_before_receipt", "aduan"), ("events_out_of_order", "aduan"),
-    ("event_unknown_kind", "peristiwa"), ("event_future", "peristiwa"), ("event_duplicate", "peristiwa"),
-    ("outside_calendar", "aduan"), ("calendar_missing_today", "kalender"),
-    ("time_format", "aduan"), ("event_time_format", "peristiwa"),
+    ("unknown_classification", "aduan"),
+    ("unknown_priority", "aduan"),
+    ("unknown_status", "aduan"),
+    ("no_sector", "aduan"),
+    ("no_region", "aduan"),
+    ("no_channel", "aduan"),
+    ("dispatched_without_opd", "aduan"),
+    ("unknown_opd", "aduan"),
+    ("status_without_time", "aduan"),
+    ("future_time", "aduan"),
+    ("before_receipt", "aduan"),
+    ("response_before_dispatch", "aduan"),
+    ("large_body", "aduan"),
+    ("formula_title", "aduan"),
+    ("empty_title", "aduan"),
+    ("no_events", "aduan"),
+    ("event_before_receipt", "aduan"),
+    ("events_out_of_order", "aduan"),
+    ("event_unknown_kind", "peristiwa"),
+    ("event_future", "peristiwa"),
+    ("event_duplicate", "peristiwa"),
+    ("outside_calendar", "aduan"),
+    ("calendar_missing_today", "kalender"),
+    ("time_format", "aduan"),
+    ("event_time_format", "peristiwa"),
 )
 
 
@@ -84,8 +101,10 @@ def _ts_form_bad_pg(element, compiler, **kw):
 def _ts_form_bad_sqlite(element, compiler, **kw):
     x = compiler.process(element.clauses, **kw)
     core = f"replace(rtrim({x}, 'Z'), '+00:00', '')"
-    ok = (f"(typeof({x}) = 'text' AND ({core} GLOB '{_TS_BASE}' OR ({core} GLOB '{_TS_BASE}.[0-9]*' "
-          f"AND length({core}) <= 26 AND substr({core}, 21) NOT GLOB '*[^0-9]*')))")
+    ok = (
+        f"(typeof({x}) = 'text' AND ({core} GLOB '{_TS_BASE}' OR ({core} GLOB '{_TS_BASE}.[0-9]*' "
+        f"AND length({core}) <= 26 AND substr({core}, 21) NOT GLOB '*[^0-9]*')))"
+    )
     return f"({x} IS NOT NULL AND NOT {ok})"
 
 
@@ -115,10 +134,12 @@ def _before(a, b):
 def _calendar_span(conn, today: dt.date) -> tuple:
     """First and last day of the working-day calendar, and whether ``today`` is in it."""
     cal = work_calendar.c
-    first, last, has_today = conn.execute(select(
-        func.min(cal.day), func.max(cal.day),
-        count_if(cal.day == literal(today, type_=work_calendar.c.day.type)))).one()
-    as_date = (lambda v: v if isinstance(v, dt.date) or v is None else dt.date.fromisoformat(str(v)[:10]))
+    first, last, has_today = conn.execute(
+        select(
+            func.min(cal.day), func.max(cal.day), count_if(cal.day == literal(today, type_=work_calendar.c.day.type))
+        )
+    ).one()
+    as_date = lambda v: v if isinstance(v, dt.date) or v is None else dt.date.fromisoformat(str(v)[:10])
     return as_date(first), as_date(last), bool(has_today)
 
 
@@ -136,8 +157,8 @@ def _complaint_checks(now: dt.datetime, first_day: dt.date | None, last_day: dt.
     if first_day is None or last_day is None:
         outside = or_(*(t.is_not(None) for t in dated))
     else:
-        lo = dt.datetime.combine(first_day, dt.time(), WITA).astimezone(dt.timezone.utc)
-        hi = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), WITA).astimezone(dt.timezone.utc)
+        lo = dt.datetime.combine(first_day, dt.time(), WITA).astimezone(dt.UTC)
+        hi = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), WITA).astimezone(dt.UTC)
         outside = or_(*(or_(t < lo, t >= hi) for t in dated))
     return src, {
         "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
@@ -148,11 +169,14 @@ def _complaint_checks(now: dt.datetime, first_day: dt.date | None, last_day: dt.
         "no_channel": c.channel_id.is_(None),
         "dispatched_without_opd": and_(c.status.in_(DISPATCHED_STATUSES), c.opd_id.is_(None)),
         "unknown_opd": and_(c.opd_id.is_not(None), known_opd.c.id.is_(None)),
-        "status_without_time": or_(and_(c.status.in_(DISPATCHED_STATUSES), c.dispatched_at.is_(None)),
-                                   and_(c.status == "selesai", c.resolved_at.is_(None))),
+        "status_without_time": or_(
+            and_(c.status.in_(DISPATCHED_STATUSES), c.dispatched_at.is_(None)),
+            and_(c.status == "selesai", c.resolved_at.is_(None)),
+        ),
         "future_time": or_(*(t > cutoff for t in times)),
-        "before_receipt": or_(*(_before(t, c.received_at)
-                                for t in (c.dispatched_at, c.first_response_at, c.resolved_at))),
+        "before_receipt": or_(
+            *(_before(t, c.received_at) for t in (c.dispatched_at, c.first_response_at, c.resolved_at))
+        ),
         "response_before_dispatch": _before(c.first_response_at, c.dispatched_at),
         "large_body": byte_length(c.body) > LARGE_BODY_BYTES,
         "formula_title": func.substr(c.title, 1, 1).in_(FORMULA_START),
@@ -187,14 +211,26 @@ def _duplicates(conn) -> list:
     First the (complaint, time) pairs seen more than once, which the index on (complaint_id, occurred_at)
     yields without reading the table; then the kinds of just those events."""
     ev = complaint_event.c
-    twice = (select(ev.complaint_id, ev.occurred_at).group_by(ev.complaint_id, ev.occurred_at)
-             .having(func.count() > 1).subquery("twice"))
-    dup = (select(ev.complaint_id, (func.count() - 1).label("extra"))
-           .select_from(complaint_event.join(twice, and_(twice.c.complaint_id == ev.complaint_id,
-                                                         twice.c.occurred_at == ev.occurred_at)))
-           .group_by(ev.complaint_id, ev.occurred_at, ev.kind).having(func.count() > 1).subquery("dup"))
-    n, lo, hi = conn.execute(select(func.sum(dup.c.extra), func.min(dup.c.complaint_id),
-                                    func.max(dup.c.complaint_id))).one()
+    twice = (
+        select(ev.complaint_id, ev.occurred_at)
+        .group_by(ev.complaint_id, ev.occurred_at)
+        .having(func.count() > 1)
+        .subquery("twice")
+    )
+    dup = (
+        select(ev.complaint_id, (func.count() - 1).label("extra"))
+        .select_from(
+            complaint_event.join(
+                twice, and_(twice.c.complaint_id == ev.complaint_id, twice.c.occurred_at == ev.occurred_at)
+            )
+        )
+        .group_by(ev.complaint_id, ev.occurred_at, ev.kind)
+        .having(func.count() > 1)
+        .subquery("dup")
+    )
+    n, lo, hi = conn.execute(
+        select(func.sum(dup.c.extra), func.min(dup.c.complaint_id), func.max(dup.c.complaint_id))
+    ).one()
     return [int(n or 0), lo, hi]
 
 
@@ -220,23 +256,41 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
     src, checks = _complaint_checks(now, first_day, last_day)
     ev = _event_summary(now)
     src = src.outerjoin(ev, ev.c.complaint_id == complaint.c.id)
-    checks.update({
-        "no_events": ev.c.complaint_id.is_(None),
-        "event_before_receipt": ev.c.first_at < ts_num(complaint.c.received_at),
-        "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
-        "event_unknown_kind": ev.c.unknown_kind > 0,
-        "event_future": ev.c.future > 0,
-        "event_time_format": ev.c.bad_form > 0,
-    })
-    events_counted = {"event_unknown_kind": ev.c.unknown_kind, "event_future": ev.c.future,
-                      "event_time_format": ev.c.bad_form}  # the rest: complaints
+    checks.update(
+        {
+            "no_events": ev.c.complaint_id.is_(None),
+            "event_before_receipt": ev.c.first_at < ts_num(complaint.c.received_at),
+            "events_out_of_order": ev.c.first_action < ev.c.first_dispatch,
+            "event_unknown_kind": ev.c.unknown_kind > 0,
+            "event_future": ev.c.future > 0,
+            "event_time_format": ev.c.bad_form > 0,
+        }
+    )
+    events_counted = {
+        "event_unknown_kind": ev.c.unknown_kind,
+        "event_future": ev.c.future,
+        "event_time_format": ev.c.bad_form,
+    }  # the rest: complaints
     names = list(checks)
-    mask = sum((case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
-                for i, cond in enumerate(checks.values())), literal_column("0"))
+    mask = sum(
+        (
+            case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
+            for i, cond in enumerate(checks.values())
+        ),
+        literal_column("0"),
+    )
     sums = [func.coalesce(func.sum(col), 0).label(f"{name}__events") for name, col in events_counted.items()]
-    stmt = (select(mask.label("mask"), func.count().label("n"), func.min(complaint.c.id).label("lo"),
-                   func.max(complaint.c.id).label("hi"), *sums)
-            .select_from(src).group_by(mask))
+    stmt = (
+        select(
+            mask.label("mask"),
+            func.count().label("n"),
+            func.min(complaint.c.id).label("lo"),
+            func.max(complaint.c.id).label("hi"),
+            *sums,
+        )
+        .select_from(src)
+        .group_by(mask)
+    )
     found = {name: [0, None, None] for name in names}
     for row in conn.execute(stmt).mappings():
         for i, name in enumerate(names):
@@ -250,8 +304,11 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
     found["calendar_missing_today"] = [0 if has_today else 1, None, None]
 
     ids = sorted({i for _, lo, hi in found.values() for i in (lo, hi) if i is not None})
-    tickets = ({i: t for i, t in conn.execute(select(complaint.c.id, complaint.c.ticket)
-                                             .where(complaint.c.id.in_(ids)))} if ids else {})
+    tickets = (
+        {i: t for i, t in conn.execute(select(complaint.c.id, complaint.c.ticket).where(complaint.c.id.in_(ids)))}
+        if ids
+        else {}
+    )
     rows = []
     for name, unit in CHECKS:
         n, lo, hi = found[name]
@@ -265,7 +322,14 @@ def example_complaints(conn, tickets: tuple[str, ...], title_chars: int = 300) -
     received_at. No reporter data."""
     if not tickets:
         return pd.DataFrame(columns=["ticket", "title", "status", "received_at"])
-    stmt = (select(complaint.c.ticket, func.substr(complaint.c.title, 1, int(title_chars)).label("title"),
-                   complaint.c.status, complaint.c.received_at)
-            .where(complaint.c.ticket.in_([str(t) for t in tickets])).order_by(complaint.c.ticket))
+    stmt = (
+        select(
+            complaint.c.ticket,
+            func.substr(complaint.c.title, 1, int(title_chars)).label("title"),
+            complaint.c.status,
+            complaint.c.received_at,
+        )
+        .where(complaint.c.ticket.in_([str(t) for t in tickets]))
+        .order_by(complaint.c.ticket)
+    )
     return read_frame(conn, stmt)

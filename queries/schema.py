@@ -4,11 +4,25 @@ Column names of the contract tables are fixed (see README, "Database contract");
 added by this project are nullable or have defaults so that the NTB Care application can write rows
 with only the contract's columns.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
-    MetaData, String, Table, Text, TypeDecorator,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
@@ -81,7 +95,8 @@ def _ts_operand(value):
 Ts = UtcTimestamp()
 
 opd = Table(
-    "opd", metadata,
+    "opd",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("code", String(16), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
@@ -93,7 +108,8 @@ opd = Table(
 )
 
 region = Table(
-    "region", metadata,
+    "region",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("code", String(8), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
@@ -104,21 +120,24 @@ region = Table(
 )
 
 sector = Table(
-    "sector", metadata,
+    "sector",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("code", String(40), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
 )
 
 channel = Table(
-    "channel", metadata,
+    "channel",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("code", String(40), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
 )
 
 complaint = Table(
-    "complaint", metadata,
+    "complaint",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("ticket", String(40), nullable=False, unique=True),
     Column("title", Text, nullable=False),
@@ -149,14 +168,24 @@ complaint = Table(
 # SLA queries of the wall read them without touching the table (index-only scan on PostgreSQL).
 _OPEN = ("diterima", "terdisposisi", "diproses", "ditunda")
 Index(
-    "ix_complaint_open", complaint.c.status, complaint.c.opd_id, complaint.c.classification,
-    complaint.c.received_at, complaint.c.dispatched_at, complaint.c.first_response_at,
-    complaint.c.resolved_at, complaint.c.region_id, complaint.c.sector_id, complaint.c.id,
-    postgresql_where=complaint.c.status.in_(_OPEN), sqlite_where=complaint.c.status.in_(_OPEN),
+    "ix_complaint_open",
+    complaint.c.status,
+    complaint.c.opd_id,
+    complaint.c.classification,
+    complaint.c.received_at,
+    complaint.c.dispatched_at,
+    complaint.c.first_response_at,
+    complaint.c.resolved_at,
+    complaint.c.region_id,
+    complaint.c.sector_id,
+    complaint.c.id,
+    postgresql_where=complaint.c.status.in_(_OPEN),
+    sqlite_where=complaint.c.status.in_(_OPEN),
 )
 
 complaint_event = Table(
-    "complaint_event", metadata,
+    "complaint_event",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("complaint_id", Id, ForeignKey("complaint.id"), nullable=False),
     Column("occurred_at", Ts, nullable=False),
@@ -169,12 +198,19 @@ complaint_event = Table(
 )
 # Postponements are rare; this partial covering index lets the SLA clock find them (and only them) without
 # reading the event table. For an existing database: deploy/pause_index.sql.
-Index("ix_event_pause", complaint_event.c.complaint_id, complaint_event.c.occurred_at, complaint_event.c.id,
-      postgresql_where=complaint_event.c.kind == "ditunda", sqlite_where=complaint_event.c.kind == "ditunda")
+Index(
+    "ix_event_pause",
+    complaint_event.c.complaint_id,
+    complaint_event.c.occurred_at,
+    complaint_event.c.id,
+    postgresql_where=complaint_event.c.kind == "ditunda",
+    sqlite_where=complaint_event.c.kind == "ditunda",
+)
 
 # Added by this project: the working-day calendar that lets the database compute deadlines.
 work_calendar = Table(
-    "work_calendar", metadata,
+    "work_calendar",
+    metadata,
     Column("day", Date, primary_key=True),
     Column("is_workday", Boolean, nullable=False),
     Column("wd_cum", Integer, nullable=False),  # number of working days from the first day up to and including `day`
@@ -184,7 +220,8 @@ work_calendar = Table(
 
 # Added by this project: marks a database created by `python -m data_seed init`.
 seed_meta = Table(
-    "seed_meta", metadata,
+    "seed_meta",
+    metadata,
     Column("key", String(60), primary_key=True),
     Column("value", Text, nullable=False),
 )

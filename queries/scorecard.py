@@ -1,4 +1,5 @@
 """The OPD scorecard ("rapor OPD") for a period, with the open-now figures as of now."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,61 +13,111 @@ from queries.schema import complaint
 from queries.sla_sql import complaint_sla
 
 
-def opd_scorecard(conn, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules,
-                  rollup: bool = True) -> pd.DataFrame:
+def opd_scorecard(
+    conn, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules, rollup: bool = True
+) -> pd.DataFrame:
     """One row per reporting OPD: complaints dispatched in [start, end) and how they fared, plus open now.
 
     Columns: opd_id, opd_code, opd, dispatched, responded, responded_on_time, response_on_time_pct,
     completed, completed_on_time, completion_on_time_pct, median_response_wd, open, breached, at_risk,
     oldest_breached_wd. Sorted worst first (breached now, then lowest completion on time).
     """
-    base = complaint_sla(rules, now, [complaint.c.dispatched_at >= utc(start),
-                                      complaint.c.dispatched_at < utc(end)], rollup=rollup).subquery()
-    period = read_frame(conn, select(
-        base.c.eff_id.label("opd_id"), base.c.eff_code.label("opd_code"), base.c.eff_short_name.label("opd"),
-        func.count().label("dispatched"),
-        count_if(base.c.response_state.in_(("met", "late"))).label("responded"),
-        count_if(base.c.response_state == "met").label("responded_on_time"),
-        count_if(base.c.completion_state.in_(("met", "late"))).label("completed"),
-        count_if(base.c.completion_state == "met").label("completed_on_time"),
-    ).group_by(base.c.eff_id, base.c.eff_code, base.c.eff_short_name))
-    med = read_frame(conn, median_select(
-        select(base.c.eff_id, base.c.response_elapsed).where(base.c.response_state.in_(("met", "late")))
-        .subquery(), "response_elapsed", ("eff_id",)))
+    base = complaint_sla(
+        rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
+    ).subquery()
+    period = read_frame(
+        conn,
+        select(
+            base.c.eff_id.label("opd_id"),
+            base.c.eff_code.label("opd_code"),
+            base.c.eff_short_name.label("opd"),
+            func.count().label("dispatched"),
+            count_if(base.c.response_state.in_(("met", "late"))).label("responded"),
+            count_if(base.c.response_state == "met").label("responded_on_time"),
+            count_if(base.c.completion_state.in_(("met", "late"))).label("completed"),
+            count_if(base.c.completion_state == "met").label("completed_on_time"),
+        ).group_by(base.c.eff_id, base.c.eff_code, base.c.eff_short_name),
+    )
+    med = read_frame(
+        conn,
+        median_select(
+            select(base.c.eff_id, base.c.response_elapsed).where(base.c.response_state.in_(("met", "late"))).subquery(),
+            "response_elapsed",
+            ("eff_id",),
+        ),
+    )
     med = med.rename(columns={"eff_id": "opd_id", "median": "median_response_wd"})
     now_df = overdue_by_opd(conn, now, rules, rollup=rollup)[
-        ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]]
+        ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
+    ]
     df = period.merge(med, on="opd_id", how="left").merge(now_df, on=["opd_id", "opd_code", "opd"], how="outer")
-    counts = ["dispatched", "responded", "responded_on_time", "completed", "completed_on_time",
-              "open", "breached", "at_risk"]
+    counts = [
+        "dispatched",
+        "responded",
+        "responded_on_time",
+        "completed",
+        "completed_on_time",
+        "open",
+        "breached",
+        "at_risk",
+    ]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["median_response_wd"] = df["median_response_wd"].astype(float)
     df["response_on_time_pct"] = _pct(df["responded_on_time"], df["dispatched"])
     df["completion_on_time_pct"] = _pct(df["completed_on_time"], df["dispatched"])
-    df = df.sort_values(["breached", "completion_on_time_pct", "opd_code"], ascending=[False, True, True],
-                        na_position="last", kind="stable").reset_index(drop=True)
-    return df[["opd_id", "opd_code", "opd", "dispatched", "responded", "responded_on_time",
-               "response_on_time_pct", "completed", "completed_on_time", "completion_on_time_pct",
-               "median_response_wd", "open", "breached", "at_risk", "oldest_breached_wd"]]
+    df = df.sort_values(
+        ["breached", "completion_on_time_pct", "opd_code"],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+    return df[
+        [
+            "opd_id",
+            "opd_code",
+            "opd",
+            "dispatched",
+            "responded",
+            "responded_on_time",
+            "response_on_time_pct",
+            "completed",
+            "completed_on_time",
+            "completion_on_time_pct",
+            "median_response_wd",
+            "open",
+            "breached",
+            "at_risk",
+            "oldest_breached_wd",
+        ]
+    ]
 
 
 def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
     return (100.0 * num / den.where(den > 0)).round(1)
 
 
-def opd_monthly(conn, opd_id: int | None, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules,
-                rollup: bool = True) -> pd.DataFrame:
+def opd_monthly(
+    conn, opd_id: int | None, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules, rollup: bool = True
+) -> pd.DataFrame:
     """Month by month (WITA, by dispatch month) for one reporting OPD: dispatched, completed on time,
     completed late, and how many of those complaints are breached now."""
-    base = complaint_sla(rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end),
-                                      reported_as(opd_id, rollup)], rollup=rollup).subquery()
+    base = complaint_sla(
+        rules,
+        now,
+        [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end), reported_as(opd_id, rollup)],
+        rollup=rollup,
+    ).subquery()
     month = wita_period(base.c.dispatched_at, "month")
-    df = read_frame(conn, select(
-        month.label("period"), func.count().label("dispatched"),
-        count_if(base.c.completion_state == "met").label("completed_on_time"),
-        count_if(base.c.completion_state == "late").label("completed_late"),
-        count_if(base.c.sla_state == "breached").label("breached_now"),
-    ).group_by(month))
+    df = read_frame(
+        conn,
+        select(
+            month.label("period"),
+            func.count().label("dispatched"),
+            count_if(base.c.completion_state == "met").label("completed_on_time"),
+            count_if(base.c.completion_state == "late").label("completed_late"),
+            count_if(base.c.sla_state == "breached").label("breached_now"),
+        ).group_by(month),
+    )
     df["period"] = df["period"].map(lambda d: str(d)[:7])
     for c in ("dispatched", "completed_on_time", "completed_late", "breached_now"):
         df[c] = df[c].astype("int64")

@@ -8,6 +8,7 @@ Built to stay fast at a million complaints:
 - text search is ``lower(col) LIKE '%...%'``, which PostgreSQL answers from the trigram indexes
   (``queries.schema.TEXT_SEARCH_DDL``) instead of reading every row.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,8 +85,11 @@ def _conditions(f: ComplaintFilter) -> list:
         conds.append(complaint.c.priority.in_(f.priorities))
     if f.classifications:
         conds.append(complaint.c.classification.in_(f.classifications))
-    for codes, table, fk in ((f.sectors, sector, complaint.c.sector_id), (f.channels, channel, complaint.c.channel_id),
-                             (f.regions, region, complaint.c.region_id)):
+    for codes, table, fk in (
+        (f.sectors, sector, complaint.c.sector_id),
+        (f.channels, channel, complaint.c.channel_id),
+        (f.regions, region, complaint.c.region_id),
+    ):
         if codes:
             conds.append(_code_in(fk, table, codes))
     if f.opd_ids:
@@ -93,8 +97,12 @@ def _conditions(f: ComplaintFilter) -> list:
     text = f.text.strip().lower()[:MAX_TEXT]
     if text:
         pattern = f"%{_escape_like(text)}%"
-        conds.append(or_(func.lower(complaint.c.title).like(pattern, escape="\\"),
-                         func.lower(complaint.c.body).like(pattern, escape="\\")))
+        conds.append(
+            or_(
+                func.lower(complaint.c.title).like(pattern, escape="\\"),
+                func.lower(complaint.c.body).like(pattern, escape="\\"),
+            )
+        )
     return conds
 
 
@@ -119,13 +127,24 @@ def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
     """How many complaints match ``f``."""
     conds = _conditions(f)
     ids = _state_ids(f, conds, now, rules)
-    stmt = (select(func.count()).select_from(ids.subquery()) if ids is not None
-            else select(func.count()).select_from(complaint).where(*conds))
+    stmt = (
+        select(func.count()).select_from(ids.subquery())
+        if ids is not None
+        else select(func.count()).select_from(complaint).where(*conds)
+    )
     return int(conn.execute(stmt).scalar_one())
 
 
-def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, sort: str, descending: bool,
-              ) -> tuple[list[int], int | None]:
+def _page_ids(
+    conn,
+    f: ComplaintFilter,
+    now,
+    rules,
+    page: int,
+    page_size: int,
+    sort: str,
+    descending: bool,
+) -> tuple[list[int], int | None]:
     """The ids of one page and, when an SLA or text filter is set, the total count from the same pass (the
     SLA clock or the text matching then runs once for both); otherwise the total is None."""
     conds = _conditions(f)
@@ -155,18 +174,45 @@ def _page_ids(conn, f: ComplaintFilter, now, rules, page: int, page_size: int, s
             key = func.coalesce(key, key)
         order = key.desc() if descending else key.asc()
     tie = complaint.c.id.desc() if descending else complaint.c.id.asc()
-    stmt = (select(complaint.c.id, *total).select_from(src).where(*conds).order_by(order, tie)
-            .limit(page_size).offset((page - 1) * page_size))
+    stmt = (
+        select(complaint.c.id, *total)
+        .select_from(src)
+        .where(*conds)
+        .order_by(order, tie)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
     rows = conn.execute(stmt).all()
     return [int(r[0]) for r in rows], (int(rows[0][1]) if total and rows else None)
 
 
-PAGE_COLUMNS = ["id", "ticket", "received_at", "title", "sector", "region", "opd", "status", "priority",
-                "classification", "channel", "sla_state", "overdue_wd"]
+PAGE_COLUMNS = [
+    "id",
+    "ticket",
+    "received_at",
+    "title",
+    "sector",
+    "region",
+    "opd",
+    "status",
+    "priority",
+    "classification",
+    "channel",
+    "sla_state",
+    "overdue_wd",
+]
 
 
-def search_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1, page_size: int = 50,
-                      sort: str = "received_at", descending: bool = True) -> pd.DataFrame:
+def search_complaints(
+    conn,
+    f: ComplaintFilter,
+    now: dt.datetime,
+    rules,
+    page: int = 1,
+    page_size: int = 50,
+    sort: str = "received_at",
+    descending: bool = True,
+) -> pd.DataFrame:
     """One page (1-based) of matching complaints in the asked order.
 
     Columns: PAGE_COLUMNS (sector, region, channel and opd are names; opd is the reporting OPD).
@@ -174,8 +220,16 @@ def search_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules, page: i
     return search_page(conn, f, now, rules, page, page_size, sort, descending)[1]
 
 
-def search_page(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1, page_size: int = 50,
-                sort: str = "received_at", descending: bool = True) -> tuple[int, pd.DataFrame]:
+def search_page(
+    conn,
+    f: ComplaintFilter,
+    now: dt.datetime,
+    rules,
+    page: int = 1,
+    page_size: int = 50,
+    sort: str = "received_at",
+    descending: bool = True,
+) -> tuple[int, pd.DataFrame]:
     """How many complaints match ``f``, and one page of them (see ``search_complaints``): what the explorer
     shows for a view, with the SLA clock run once when the view filters on SLA states."""
     if sort not in SORTABLE:
@@ -187,14 +241,25 @@ def search_page(conn, f: ComplaintFilter, now: dt.datetime, rules, page: int = 1
     if not ids:
         return total, pd.DataFrame(columns=PAGE_COLUMNS)
     sla = complaint_sla(rules, now, [complaint.c.id.in_(ids)], rollup=f.rollup).subquery()
-    stmt = (
-        select(sla.c.id, sla.c.ticket, sla.c.received_at, complaint.c.title, sector.c.name.label("sector"),
-               region.c.name.label("region"), sla.c.eff_short_name.label("opd"), sla.c.status, sla.c.priority,
-               sla.c.classification, channel.c.name.label("channel"), sla.c.sla_state, sla.c.overdue_wd)
-        .select_from(sla.join(complaint, complaint.c.id == sla.c.id)
-                     .outerjoin(sector, sector.c.id == complaint.c.sector_id)
-                     .outerjoin(region, region.c.id == complaint.c.region_id)
-                     .outerjoin(channel, channel.c.id == complaint.c.channel_id))
+    stmt = select(
+        sla.c.id,
+        sla.c.ticket,
+        sla.c.received_at,
+        complaint.c.title,
+        sector.c.name.label("sector"),
+        region.c.name.label("region"),
+        sla.c.eff_short_name.label("opd"),
+        sla.c.status,
+        sla.c.priority,
+        sla.c.classification,
+        channel.c.name.label("channel"),
+        sla.c.sla_state,
+        sla.c.overdue_wd,
+    ).select_from(
+        sla.join(complaint, complaint.c.id == sla.c.id)
+        .outerjoin(sector, sector.c.id == complaint.c.sector_id)
+        .outerjoin(region, region.c.id == complaint.c.region_id)
+        .outerjoin(channel, channel.c.id == complaint.c.channel_id)
     )
     df = read_frame(conn, stmt)
     order = {i: n for n, i in enumerate(ids)}

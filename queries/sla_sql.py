@@ -13,19 +13,19 @@ Pauses (README, "The SLA clock"): a ``ditunda`` event starts a pause, the next e
 count against a stage, as far as they fall within it. A pause never resumed lasts until today while the
 complaint is ``ditunda``, and counts for nothing once its status says otherwise.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, WITA_OFFSET_HOURS
 from queries._sql import nonneg, opd_rollup, utc, wita_date
 from queries.schema import complaint, complaint_event, ts_key, work_calendar
 
-from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, WITA_OFFSET_HOURS  # noqa: F401 - re-used by queries
 DEFAULT_COMPLETION_DAYS = 14  # unknown classification: treated as an ordinary complaint
 PAUSE_KIND = "ditunda"
 # events that mean work goes on again after a postponement
@@ -39,15 +39,19 @@ def today_wita(now: dt.datetime) -> dt.date:
 
 def completion_days_expr(rules) -> ColumnElement:
     """Working days allowed for completion, by classification, as bound parameters."""
-    whens = [(complaint.c.classification == literal(cls), literal(int(days)))
-             for cls, days in sorted(rules.completion_days.items())]
+    whens = [
+        (complaint.c.classification == literal(cls), literal(int(days)))
+        for cls, days in sorted(rules.completion_days.items())
+    ]
     return case(*whens, else_=literal(int(rules.completion_days.get("pengaduan", DEFAULT_COMPLETION_DAYS))))
 
 
 def _today(now: dt.datetime):
-    return (select(work_calendar.c.wd_cum.label("today_cum"))
-            .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
-            .subquery("today"))
+    return (
+        select(work_calendar.c.wd_cum.label("today_cum"))
+        .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
+        .subquery("today")
+    )
 
 
 def _min_of(a, b):
@@ -68,32 +72,51 @@ def stage_pauses(rules, now: dt.datetime, where=()):
     bounds. Nothing is read per row of the big tables.
     """
     ev, nxt = complaint_event.alias("pz_ev"), complaint_event.alias("pz_next")
-    resume = (select(func.min(ts_key(nxt.c.occurred_at)))
-              .where(nxt.c.complaint_id == ev.c.complaint_id, nxt.c.kind.in_(RESUME_KINDS),
-                     nxt.c.occurred_at >= ev.c.occurred_at,
-                     or_(nxt.c.occurred_at > ev.c.occurred_at, nxt.c.id > ev.c.id))
-              .scalar_subquery())
-    raw = (select(ev.c.complaint_id, ts_key(ev.c.occurred_at).label("paused_at"), resume.label("resumed_at"))
-           .select_from(ev.join(complaint, complaint.c.id == ev.c.complaint_id))
-           .where(ev.c.kind == PAUSE_KIND, *where).subquery("pz_raw"))
+    resume = (
+        select(func.min(ts_key(nxt.c.occurred_at)))
+        .where(
+            nxt.c.complaint_id == ev.c.complaint_id,
+            nxt.c.kind.in_(RESUME_KINDS),
+            nxt.c.occurred_at >= ev.c.occurred_at,
+            or_(nxt.c.occurred_at > ev.c.occurred_at, nxt.c.id > ev.c.id),
+        )
+        .scalar_subquery()
+    )
+    raw = (
+        select(ev.c.complaint_id, ts_key(ev.c.occurred_at).label("paused_at"), resume.label("resumed_at"))
+        .select_from(ev.join(complaint, complaint.c.id == ev.c.complaint_id))
+        .where(ev.c.kind == PAUSE_KIND, *where)
+        .subquery("pz_raw")
+    )
     # ditunda events before the same resume are one pause, from the first of them
-    spans = (select(raw.c.complaint_id, func.min(raw.c.paused_at).label("paused_at"), raw.c.resumed_at)
-             .group_by(raw.c.complaint_id, raw.c.resumed_at).subquery("pz_spans"))
+    spans = (
+        select(raw.c.complaint_id, func.min(raw.c.paused_at).label("paused_at"), raw.c.resumed_at)
+        .group_by(raw.c.complaint_id, raw.c.resumed_at)
+        .subquery("pz_spans")
+    )
     today = _today(now)
     cal_p, cal_q = work_calendar.alias("cal_p"), work_calendar.alias("cal_q")
     cals = {n: work_calendar.alias(f"pz_{n}") for n in ("received", "dispatched", "first_response", "resolved")}
-    src = (spans.join(complaint, complaint.c.id == spans.c.complaint_id)
-           .join(today, true(), isouter=True)
-           .join(cal_p, cal_p.c.day == wita_date(spans.c.paused_at))
-           .outerjoin(cal_q, cal_q.c.day == wita_date(spans.c.resumed_at)))
+    src = (
+        spans.join(complaint, complaint.c.id == spans.c.complaint_id)
+        .join(today, true(), isouter=True)
+        .join(cal_p, cal_p.c.day == wita_date(spans.c.paused_at))
+        .outerjoin(cal_q, cal_q.c.day == wita_date(spans.c.resumed_at))
+    )
     for n, cal in cals.items():
         src = src.outerjoin(cal, cal.c.day == wita_date(complaint.c[f"{n}_at"]))
     p = cal_p.c.wd_cum
-    r = case((spans.c.resumed_at.is_(None), case((complaint.c.status == PAUSE_KIND, today.c.today_cum), else_=p)),
-             (cal_q.c.wd_cum.is_(None), today.c.today_cum), else_=cal_q.c.wd_cum)
+    r = case(
+        (spans.c.resumed_at.is_(None), case((complaint.c.status == PAUSE_KIND, today.c.today_cum), else_=p)),
+        (cal_q.c.wd_cum.is_(None), today.c.today_cum),
+        else_=cal_q.c.wd_cum,
+    )
     comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
-    bounds = {"dispatch": ("received", "dispatched"), "response": ("dispatched", "first_response"),
-              "completion": (comp_start, "resolved")}
+    bounds = {
+        "dispatch": ("received", "dispatched"),
+        "response": ("dispatched", "first_response"),
+        "completion": (comp_start, "resolved"),
+    }
     cols = []
     for name, (start, end) in bounds.items():
         a = cals[start].c.wd_cum
@@ -153,18 +176,29 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     pz = stage_pauses(rules, now, where)
     inner = (
         select(
-            complaint.c.id, complaint.c.ticket, complaint.c.opd_id, eff.c.eff_id, eff.c.eff_code,
-            eff.c.eff_short_name, complaint.c.classification, complaint.c.priority, complaint.c.status,
-            complaint.c.received_at, complaint.c.dispatched_at, complaint.c.first_response_at,
+            complaint.c.id,
+            complaint.c.ticket,
+            complaint.c.opd_id,
+            eff.c.eff_id,
+            eff.c.eff_code,
+            eff.c.eff_short_name,
+            complaint.c.classification,
+            complaint.c.priority,
+            complaint.c.status,
+            complaint.c.received_at,
+            complaint.c.dispatched_at,
+            complaint.c.first_response_at,
             complaint.c.resolved_at,
-            cal_r.c.wd_cum.label("received_cum"), cal_d.c.wd_cum.label("dispatched_cum"),
-            cal_f.c.wd_cum.label("first_response_cum"), cal_s.c.wd_cum.label("resolved_cum"),
-            today.c.today_cum, comp_days.label("completion_days"),
+            cal_r.c.wd_cum.label("received_cum"),
+            cal_d.c.wd_cum.label("dispatched_cum"),
+            cal_f.c.wd_cum.label("first_response_cum"),
+            cal_s.c.wd_cum.label("resolved_cum"),
+            today.c.today_cum,
+            comp_days.label("completion_days"),
             *(func.coalesce(pz.c[f"{n}_paused"], 0).label(f"{n}_paused") for n in STAGES),
         )
         .select_from(
-            complaint
-            .join(today, true(), isouter=True)
+            complaint.join(today, true(), isouter=True)
             .outerjoin(cal_r, cal_r.c.day == wita_date(complaint.c.received_at))
             .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
             .outerjoin(cal_f, cal_f.c.day == wita_date(complaint.c.first_response_at))
@@ -185,26 +219,49 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
         "completion": _stage_code(b, "completion", comp_start, "resolved", b.c.completion_days, at_risk),
     }
     # Middle layer: each stage as an integer code (severity order) and its elapsed working days.
-    m = (
-        select(b, *(expr.label(f"{name}_{part}") for name, pair in stage_defs.items()
-                    for part, expr in zip(("code", "elapsed"), pair)))
-        .subquery("sla_stages")
-    )
+    m = select(
+        b,
+        *(
+            expr.label(f"{name}_{part}")
+            for name, pair in stage_defs.items()
+            for part, expr in zip(("code", "elapsed"), pair)
+        ),
+    ).subquery("sla_stages")
     days["completion"] = m.c.completion_days
-    late_by = {n: case((or_(m.c[f"{n}_code"].is_(None), m.c[f"{n}_code"] == 3), None),
-                       else_=nonneg(m.c[f"{n}_elapsed"] - days[n])) for n in stage_defs}
-    worst = case((m.c.status == "ditunda", 3),
-                 else_=_max3(m.c.dispatch_code, m.c.response_code, m.c.completion_code))
+    late_by = {
+        n: case(
+            (or_(m.c[f"{n}_code"].is_(None), m.c[f"{n}_code"] == 3), None), else_=nonneg(m.c[f"{n}_elapsed"] - days[n])
+        )
+        for n in stage_defs
+    }
+    worst = case((m.c.status == "ditunda", 3), else_=_max3(m.c.dispatch_code, m.c.response_code, m.c.completion_code))
     overdue = [case((m.c[f"{n}_code"] == 6, m.c[f"{n}_elapsed"] - days[n]), else_=0) for n in stage_defs]
     cols = [
-        m.c.id, m.c.ticket, m.c.opd_id, m.c.eff_id, m.c.eff_code, m.c.eff_short_name, m.c.classification,
-        m.c.priority, m.c.status, m.c.received_at, m.c.dispatched_at, m.c.first_response_at, m.c.resolved_at,
+        m.c.id,
+        m.c.ticket,
+        m.c.opd_id,
+        m.c.eff_id,
+        m.c.eff_code,
+        m.c.eff_short_name,
+        m.c.classification,
+        m.c.priority,
+        m.c.status,
+        m.c.received_at,
+        m.c.dispatched_at,
+        m.c.first_response_at,
+        m.c.resolved_at,
     ]
     for n in stage_defs:
-        cols += [_label(m.c[f"{n}_code"]).label(f"{n}_state"), m.c[f"{n}_elapsed"],
-                 late_by[n].label(f"{n}_late_by"), m.c[f"{n}_paused"]]
+        cols += [
+            _label(m.c[f"{n}_code"]).label(f"{n}_state"),
+            m.c[f"{n}_elapsed"],
+            late_by[n].label(f"{n}_late_by"),
+            m.c[f"{n}_paused"],
+        ]
     cols += [
-        m.c.completion_days, _label(worst).label("sla_state"), _max3(*overdue).label("overdue_wd"),
+        m.c.completion_days,
+        _label(worst).label("sla_state"),
+        _max3(*overdue).label("overdue_wd"),
         nonneg(m.c.today_cum - m.c.received_cum).label("age_wd"),
     ]
     src = m
@@ -213,15 +270,33 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
         dl_d, dl_r, dl_c = (work_calendar.alias(n) for n in ("dl_d", "dl_r", "dl_c"))
         comp_start_cum = m.c[f"{comp_start}_cum"]
         src = (
-            m.outerjoin(dl_d, and_(dl_d.c.wd_cum == m.c.received_cum + int(rules.dispatch_days)
-                                   + m.c.dispatch_paused, dl_d.c.is_workday.is_(True)))
-            .outerjoin(dl_r, and_(dl_r.c.wd_cum == m.c.dispatched_cum + int(rules.response_days)
-                                  + m.c.response_paused, dl_r.c.is_workday.is_(True)))
-            .outerjoin(dl_c, and_(dl_c.c.wd_cum == comp_start_cum + m.c.completion_days + m.c.completion_paused,
-                                  dl_c.c.is_workday.is_(True)))
+            m.outerjoin(
+                dl_d,
+                and_(
+                    dl_d.c.wd_cum == m.c.received_cum + int(rules.dispatch_days) + m.c.dispatch_paused,
+                    dl_d.c.is_workday.is_(True),
+                ),
+            )
+            .outerjoin(
+                dl_r,
+                and_(
+                    dl_r.c.wd_cum == m.c.dispatched_cum + int(rules.response_days) + m.c.response_paused,
+                    dl_r.c.is_workday.is_(True),
+                ),
+            )
+            .outerjoin(
+                dl_c,
+                and_(
+                    dl_c.c.wd_cum == comp_start_cum + m.c.completion_days + m.c.completion_paused,
+                    dl_c.c.is_workday.is_(True),
+                ),
+            )
         )
-        cols += [dl_d.c.day.label("dispatch_deadline"), dl_r.c.day.label("response_deadline"),
-                 dl_c.c.day.label("completion_deadline")]
+        cols += [
+            dl_d.c.day.label("dispatch_deadline"),
+            dl_r.c.day.label("response_deadline"),
+            dl_c.c.day.label("completion_deadline"),
+        ]
     return select(*cols).select_from(src)
 
 
@@ -275,32 +350,59 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         return func.coalesce(pz.c[f"{name}_paused"], 0)
 
     def remaining(start_col, start_cum, end_col, days, name):
-        return case((and_(active, start_col.is_not(None), end_col.is_(None), start_cum.is_not(None)),
-                     days - nonneg(today.c.today_cum - start_cum - paused(name))), else_=None)
+        return case(
+            (
+                and_(active, start_col.is_not(None), end_col.is_(None), start_cum.is_not(None)),
+                days - nonneg(today.c.today_cum - start_cum - paused(name)),
+            ),
+            else_=None,
+        )
 
-    comp_start_col, comp_start_cum = ((complaint.c.received_at, cal_r.c.wd_cum)
-                                      if rules.completion_anchor == "received"
-                                      else (complaint.c.dispatched_at, cal_d.c.wd_cum))
-    rem = least_of(
-        remaining(complaint.c.received_at, cal_r.c.wd_cum, complaint.c.dispatched_at, int(rules.dispatch_days),
-                  "dispatch"),
-        remaining(complaint.c.dispatched_at, cal_d.c.wd_cum, complaint.c.first_response_at,
-                  int(rules.response_days), "response"),
-        remaining(comp_start_col, comp_start_cum, complaint.c.resolved_at, completion_days_expr(rules),
-                  "completion"),
+    comp_start_col, comp_start_cum = (
+        (complaint.c.received_at, cal_r.c.wd_cum)
+        if rules.completion_anchor == "received"
+        else (complaint.c.dispatched_at, cal_d.c.wd_cum)
     )
-    src = (complaint.join(today, true(), isouter=True)
-           .outerjoin(cal_r, cal_r.c.day == wita_date(complaint.c.received_at))
-           .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
-           .outerjoin(pz, pz.c.complaint_id == complaint.c.id))
+    rem = least_of(
+        remaining(
+            complaint.c.received_at, cal_r.c.wd_cum, complaint.c.dispatched_at, int(rules.dispatch_days), "dispatch"
+        ),
+        remaining(
+            complaint.c.dispatched_at,
+            cal_d.c.wd_cum,
+            complaint.c.first_response_at,
+            int(rules.response_days),
+            "response",
+        ),
+        remaining(comp_start_col, comp_start_cum, complaint.c.resolved_at, completion_days_expr(rules), "completion"),
+    )
+    src = (
+        complaint.join(today, true(), isouter=True)
+        .outerjoin(cal_r, cal_r.c.day == wita_date(complaint.c.received_at))
+        .outerjoin(cal_d, cal_d.c.day == wita_date(complaint.c.dispatched_at))
+        .outerjoin(pz, pz.c.complaint_id == complaint.c.id)
+    )
     age = nonneg(today.c.today_cum - cal_r.c.wd_cum)
     if grouped:
-        return (select(complaint.c.opd_id, rem.label("remaining_wd"), func.count().label("n"),
-                       func.max(age).label("age_wd"))
-                .select_from(src).where(*conds).group_by(complaint.c.opd_id, rem))
+        return (
+            select(
+                complaint.c.opd_id, rem.label("remaining_wd"), func.count().label("n"), func.max(age).label("age_wd")
+            )
+            .select_from(src)
+            .where(*conds)
+            .group_by(complaint.c.opd_id, rem)
+        )
     return (
-        select(complaint.c.id, eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name, complaint.c.status,
-               complaint.c.priority, age.label("age_wd"), rem.label("remaining_wd"))
+        select(
+            complaint.c.id,
+            eff.c.eff_id,
+            eff.c.eff_code,
+            eff.c.eff_short_name,
+            complaint.c.status,
+            complaint.c.priority,
+            age.label("age_wd"),
+            rem.label("remaining_wd"),
+        )
         .select_from(src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
         .where(*conds)
     )

@@ -1,8 +1,10 @@
 """Test viewers for AppTest (``at.user``) and the role mapping that gives them their roles."""
+
 from __future__ import annotations
 
-ACCESS_ENV = {"NTBCARE_ACCESS_USERS": "pimpinan@ntbprov.go.id=leader, staf.ahli@ntbprov.go.id=adviser, "
-                                      "admin@ntbprov.go.id=admin"}
+ACCESS_ENV = {
+    "NTBCARE_ACCESS_USERS": "pimpinan@ntbprov.go.id=leader, staf.ahli@ntbprov.go.id=adviser, admin@ntbprov.go.id=admin"
+}
 USERS = {
     "anonymous": {"is_logged_in": False},
     "unmapped": {"is_logged_in": True, "email": "warga@contoh.id", "name": "Warga Biasa"},

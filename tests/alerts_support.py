@@ -1,5 +1,6 @@
 """Real receivers for the alert worker's tests: an SMTP server (aiosmtpd) and a JSON webhook (http.server),
 each on a free port of 127.0.0.1, that keep what arrived so that tests read it back."""
+
 from __future__ import annotations
 
 import email
@@ -25,7 +26,7 @@ class SmtpSink:
     def url(self, to: str, sender: str = "ntbcare@ntbprov.go.id") -> str:
         return f"mailto://127.0.0.1:{self.port}?from={sender}&to={to}"
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
 
         sink = self
@@ -48,9 +49,16 @@ class SmtpSink:
                     elif part.get_content_type() == "text/html":
                         parts["html"] = part.get_content()
                 with sink._lock:
-                    sink.messages.append({"to": list(envelope.rcpt_tos), "subject": str(msg["subject"]),
-                                          "text": parts.get("text", ""), "html": parts.get("html", ""),
-                                          "attachments": parts.get("attachments", []), "at": time.time()})
+                    sink.messages.append(
+                        {
+                            "to": list(envelope.rcpt_tos),
+                            "subject": str(msg["subject"]),
+                            "text": parts.get("text", ""),
+                            "html": parts.get("html", ""),
+                            "attachments": parts.get("attachments", []),
+                            "at": time.time(),
+                        }
+                    )
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -144,8 +152,7 @@ class WorkerProcess:
         if fake_now:
             args += ["--fake-now", fake_now]
         clean = {k: v for k, v in os.environ.items() if not k.startswith("NTBCARE_ALERTS_")}
-        self.proc = subprocess.Popen(args, cwd=ROOT, env={**clean, **env}, stdout=self._log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, cwd=ROOT, env={**clean, **env}, stdout=self._log, stderr=subprocess.STDOUT)
 
     def kill(self) -> None:
         import signal

@@ -1,4 +1,5 @@
 """Starting a real `streamlit run` and driving Debian's chromium with Playwright (no browser downloads)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +14,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("NTBCARE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -27,8 +35,14 @@ def free_port() -> int:
 class StreamlitServer:
     """The app (`python -m dashboard.serve`, i.e. `streamlit run app.py`) on a free port; stopped on exit."""
 
-    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None, log_path: Path | None = None,
-                 port: int | None = None, args: list[str] | tuple[str, ...] = ()):
+    def __init__(
+        self,
+        database_url: str,
+        extra_env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+        port: int | None = None,
+        args: list[str] | tuple[str, ...] = (),
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
@@ -36,10 +50,28 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.serve", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false", *args],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "dashboard.serve",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 60) -> None:
@@ -79,8 +111,9 @@ def launch_browser(playwright):
 def wait_ready(page, timeout_ms: int = 30000) -> None:
     """Streamlit's own notion of ready: the script is not running and no skeleton is left."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-                           timeout=timeout_ms)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout_ms
+    )
 
 
 def main_text(page) -> str:
@@ -131,9 +164,11 @@ def assert_fits(page, width, height):
     }""")
     assert geometry == {"docScroll": 0, "mainScroll": 0, "docWide": 0}
     # every panel's box in one evaluation: a fragment rerun can swap a panel's markup between two calls
-    boxes = page.evaluate("""(selectors) => selectors.map(s => [...document.querySelectorAll(s)].map(e => {
+    boxes = page.evaluate(
+        """(selectors) => selectors.map(s => [...document.querySelectorAll(s)].map(e => {
         const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }))""",
-                          PANELS)
+        PANELS,
+    )
     for selector, found in zip(PANELS, boxes):
         assert len(found) >= 1, selector
         for box in found:
@@ -145,6 +180,7 @@ def assert_fits(page, width, height):
 def screenshot(url: str, out: Path, width: int, height: int, settle_s: float = 2.0) -> None:
     """One-off screenshot of ``url`` (used by tests and by `python -m tests.browser_support`)."""
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch_browser(p)
         page = browser.new_page(viewport={"width": width, "height": height})

@@ -36,6 +36,7 @@ Chromium (Debian's /usr/bin/chromium through Playwright; mark the module ``pytes
 Helpers that are not fixtures live in tests/browser_support.py (wait_ready, main_text, open_wall, assert_fits, ...).
 Test files import helper modules only (tests/browser_support.py, tests/dataset.py, ...), never another test file.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.settings import SlaRules
 from core.engine import make_engine
+from core.settings import SlaRules
 from tests import dataset
 from tests.access_users import USERS, set_access_env
 
@@ -63,8 +64,11 @@ def _pg_admin():
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - turned into a clear test failure
-        pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({exc.__class__.__name__}); start it with "
-                    "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({exc.__class__.__name__}); start it with "
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+            pytrace=False,
+        )
     return engine
 
 
@@ -178,6 +182,7 @@ def readonly_db():
 
 # --- AppTest: a page as a viewer ------------------------------------------------------------------------------
 
+
 def user_of(viewer) -> dict:
     """``at.user`` for a viewer name (tests/access_users.USERS, "wall" for the logged-in account with no role)
     or a dict of claims, as is."""
@@ -196,8 +201,15 @@ def url_path_of(page: str) -> str:
     raise ValueError(f"no page {page!r} in dashboard/access.py PAGES")
 
 
-def open_app_page(viewer="anonymous", page: str | None = None, query: dict | None = None, *,
-                  secrets: dict | None = None, timeout: float = 60, script_alone: bool = False):
+def open_app_page(
+    viewer="anonymous",
+    page: str | None = None,
+    query: dict | None = None,
+    *,
+    secrets: dict | None = None,
+    timeout: float = 60,
+    script_alone: bool = False,
+):
     """Open ``page`` as ``viewer`` with AppTest and return the AppTest after its run (see the module docstring)."""
     from streamlit.testing.v1 import AppTest
     from streamlit.util import calc_hash
@@ -206,6 +218,7 @@ def open_app_page(viewer="anonymous", page: str | None = None, query: dict | Non
 
     if script_alone:
         from dashboard import access
+
         file = next(s.file for s in access.PAGES if page in (s.url_path, s.file))
         at = AppTest.from_file(str(ROOT / file), default_timeout=timeout)
     else:
@@ -229,6 +242,7 @@ def open_page():
 
 
 # --- chromium ---------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def playwright_session():
@@ -257,8 +271,7 @@ def new_page(browser):
     contexts = []
 
     def make(width: int = 1400, height: int = 1000, scale: float = 1, **options):
-        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale,
-                                      **options)
+        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, **options)
         contexts.append(context)
         return context.new_page()
 
@@ -278,8 +291,9 @@ def app_server():
     running: dict = {}
     started: list = []
 
-    def start(database_url: str, env: dict | None = None, *, login: bool = False, name: str = "app",
-              fresh: bool = False):
+    def start(
+        database_url: str, env: dict | None = None, *, login: bool = False, name: str = "app", fresh: bool = False
+    ):
         key = (database_url, tuple(sorted((env or {}).items())), login)
         if not fresh and key in running:
             return running[key]
@@ -307,8 +321,16 @@ def browse(new_page):
 
     logged_in: dict = {}
 
-    def open_(server, viewer: str = "anonymous", path: str | None = "monitor", query: dict | str | None = None, *,
-              page=None, width: int = 1400, height: int = 1000):
+    def open_(
+        server,
+        viewer: str = "anonymous",
+        path: str | None = "monitor",
+        query: dict | str | None = None,
+        *,
+        page=None,
+        width: int = 1400,
+        height: int = 1000,
+    ):
         account = VIEWER_ALIASES.get(viewer, viewer)
         page = page or new_page(width, height)
         if account != "anonymous" and logged_in.get(id(page)) != account:

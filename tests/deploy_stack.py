@@ -10,6 +10,7 @@
 ``DeployStack`` builds it (``with DeployStack(...) as stack``); ``stack.kill(port)`` loses an app process
 (SIGKILL) and ``stack.restart(port)`` starts it again on the same port, as systemd's Restart=always would.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,8 +48,15 @@ def primary_and_standby(build=dataset.build):
 
 
 class DeployStack(contextlib.ExitStack):
-    def __init__(self, processes: int = 2, env: dict[str, str] | None = None, with_login: bool = True,
-                 log_prefix: str = "deploy", build=dataset.build, database_url: str | None = None):
+    def __init__(
+        self,
+        processes: int = 2,
+        env: dict[str, str] | None = None,
+        with_login: bool = True,
+        log_prefix: str = "deploy",
+        build=dataset.build,
+        database_url: str | None = None,
+    ):
         """``processes`` app processes on the standby (or on ``database_url`` when given: no PostgreSQL of
         our own), behind nginx; ``build(engine)`` fills the primary (default: the hand-built dataset)."""
         super().__init__()
@@ -70,8 +78,10 @@ class DeployStack(contextlib.ExitStack):
                 from oidc_provider_mock import User, run_server_in_thread
 
                 from tests.oidc_support import ACCESS, ACCOUNTS, secrets_toml
-                users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
-                         for a in ACCOUNTS.values()]
+
+                users = [
+                    User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"}) for a in ACCOUNTS.values()
+                ]
                 idp = self.enter_context(run_server_in_thread(port=free_port(), user_claims=users))
                 self.idp_url = f"http://localhost:{idp.server_port}"
                 # one secrets.toml for every process: the same [auth] cookie_secret signs and checks the login
@@ -79,14 +89,21 @@ class DeployStack(contextlib.ExitStack):
             else:
                 self.idp_url = None
                 self.secrets_file.write_text("")
-            self.env_file = write_monitor_env(self.tmp / "monitor.env", self.app_database_url, secrets.token_hex(32),
-                                              env)
+            self.env_file = write_monitor_env(
+                self.tmp / "monitor.env", self.app_database_url, secrets.token_hex(32), env
+            )
             self.ports = [free_port() for _ in range(processes)]
             self.apps: dict[int, UnitServer] = {}
             self._start_apps(self.ports)
             self.callback(self._stop_apps)
-            self.nginx = self.enter_context(Nginx(self.tmp / "nginx", render_site(
-                self.ports, self.https_port, self.http_port, cert, key), self.https_port, self.http_port))
+            self.nginx = self.enter_context(
+                Nginx(
+                    self.tmp / "nginx",
+                    render_site(self.ports, self.https_port, self.http_port, cert, key),
+                    self.https_port,
+                    self.http_port,
+                )
+            )
         except BaseException:
             self.close()
             raise
@@ -96,8 +113,9 @@ class DeployStack(contextlib.ExitStack):
 
         def one(port: int) -> None:
             try:
-                self.apps[port] = UnitServer(port, self.env_file, self.secrets_file,
-                                             ARTIFACTS / f"{self.log_prefix}-app-{port}.log")
+                self.apps[port] = UnitServer(
+                    port, self.env_file, self.secrets_file, ARTIFACTS / f"{self.log_prefix}-app-{port}.log"
+                )
             except BaseException as exc:  # noqa: BLE001 - re-raised below
                 errors.append(exc)
 

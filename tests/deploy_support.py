@@ -15,6 +15,7 @@ changed or mistyped file fails a test instead of being silently "fixed" by the t
 - ``client_connections(port)``: established TCP connections to a local server port (which app process holds
   which WebSockets: nginx opens one upstream connection per WebSocket).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,9 +41,9 @@ ALERTS_UNIT = SYSTEMD / "ntbcare-alerts.service"
 KIOSK_UNIT = SYSTEMD / "ntbcare-kiosk.service"
 MONITOR_ENV_EXAMPLE = DEPLOY / "monitor.env.example"
 NGINX = os.environ.get("NTBCARE_NGINX", "/usr/sbin/nginx")
-INSTALL_DIR = "/opt/ntbcare-monitor"            # where docs/deployment.md installs the app
+INSTALL_DIR = "/opt/ntbcare-monitor"  # where docs/deployment.md installs the app
 INSTALL_PYTHON = f"{INSTALL_DIR}/.venv/bin/python"
-ETC = "/etc/ntbcare-monitor"                    # the operator's environment and secrets files
+ETC = "/etc/ntbcare-monitor"  # the operator's environment and secrets files
 SITE_UPSTREAMS = ("127.0.0.1:8501", "127.0.0.1:8502")
 SITE_CERT = "/etc/ssl/ntbcare/fullchain.pem"
 SITE_KEY = "/etc/ssl/ntbcare/privkey.pem"
@@ -74,25 +75,34 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ntbcare-monitor test")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
 
 # --- nginx ----------------------------------------------------------------------------------------------------
-def render_site(upstream_ports: list[int], https_port: int, http_port: int, cert: Path, key: Path,
-                site: Path = SITE) -> str:
+def render_site(
+    upstream_ports: list[int], https_port: int, http_port: int, cert: Path, key: Path, site: Path = SITE
+) -> str:
     """deploy/nginx/ntbcare-monitor.conf for this machine: the app processes on ``upstream_ports`` (as many as
     given: the shipped file's two server lines are the pattern), listening on 127.0.0.1 ports of the test."""
     text = site.read_text()
@@ -101,21 +111,27 @@ def render_site(upstream_ports: list[int], https_port: int, http_port: int, cert
         raise DeployFileError(f"{site.name}: expected one upstream server line with {SITE_UPSTREAMS[1]}")
     pattern = lines[0]
     servers = "\n".join(pattern.replace(SITE_UPSTREAMS[1], f"127.0.0.1:{p}") for p in upstream_ports[1:])
-    return substitute(text, [
-        (pattern, servers, 1),
-        (SITE_UPSTREAMS[0], f"127.0.0.1:{upstream_ports[0]}", 1),
-        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;", 1),
-        ("listen 80;", f"listen 127.0.0.1:{http_port};", 1),
-        (SITE_CERT, str(cert), 1),
-        (SITE_KEY, str(key), 1),
-    ], site.name)
+    return substitute(
+        text,
+        [
+            (pattern, servers, 1),
+            (SITE_UPSTREAMS[0], f"127.0.0.1:{upstream_ports[0]}", 1),
+            ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;", 1),
+            ("listen 80;", f"listen 127.0.0.1:{http_port};", 1),
+            (SITE_CERT, str(cert), 1),
+            (SITE_KEY, str(key), 1),
+        ],
+        site.name,
+    )
 
 
 class Nginx:
     """nginx on a rendered site file, everything it writes under ``directory``; ``stop()`` ends it."""
 
-    LOG_FORMAT = ('$time_iso8601 $status "$request" upstream=$upstream_addr upstream_status=$upstream_status '
-                  'route=$ntbcare_route http=$server_protocol')
+    LOG_FORMAT = (
+        '$time_iso8601 $status "$request" upstream=$upstream_addr upstream_status=$upstream_status '
+        "route=$ntbcare_route http=$server_protocol"
+    )
 
     def __init__(self, directory: Path, site_text: str, https_port: int, http_port: int):
         self.directory = directory
@@ -128,8 +144,10 @@ class Nginx:
         self.access_log = directory / "logs" / "access.log"
         self.error_log = directory / "logs" / "error.log"
         mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-        temp = "\n".join(f"    {kind}_temp_path {directory}/tmp/{kind};"
-                         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        temp = "\n".join(
+            f"    {kind}_temp_path {directory}/tmp/{kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         self.conf.write_text(f"""# test wrapper: stands for Debian's /etc/nginx/nginx.conf
 {"user root;" if os.geteuid() == 0 else ""}
 daemon off;
@@ -158,13 +176,12 @@ http {{
             raise DeployFileError(f"nginx -t failed:\n{res.stderr.strip()}")
         return res.stderr
 
-    def start(self, timeout: float = 15) -> "Nginx":
+    def start(self, timeout: float = 15) -> Nginx:
         if not os.access(NGINX, os.X_OK):
             raise RuntimeError(f"{NGINX} missing (apt-get install nginx; .ci/run installs it)")
         self.check()
         self._stderr = (self.directory / "logs" / "stderr.log").open("w")
-        self.proc = subprocess.Popen(self._cmd(), stdout=self._stderr, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(self._cmd(), stdout=self._stderr, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -261,8 +278,9 @@ def unit_environment(path: Path, files: dict[str, Path] | None = None) -> dict[s
     return env
 
 
-def unit_command(path: Path, env: dict[str, str], instance: str = "", home: str = "/root",
-                 paths: dict[str, str] | None = None) -> list[str]:
+def unit_command(
+    path: Path, env: dict[str, str], instance: str = "", home: str = "/root", paths: dict[str, str] | None = None
+) -> list[str]:
     """ExecStart as argv: ``%i``/``%h``/``%%`` replaced, ``${VAR}`` one word, ``$VAR`` split at whitespace (zero
     words when empty), then whole words found in ``paths`` replaced (install paths -> this checkout)."""
     line = unit_value(path, "ExecStart")
@@ -290,30 +308,41 @@ def systemd_verify(unit_text: str, name: str, directory: Path, user: bool = Fals
         runtime = directory / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
         env["XDG_RUNTIME_DIR"] = str(runtime)
-    return subprocess.run([exe, "verify", "--man=no", *(["--user"] if user else []), str(unit)],
-                          capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [exe, "verify", "--man=no", *(["--user"] if user else []), str(unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 class UnitServer(StreamlitServer):
     """An app process started by deploy/systemd/ntbcare-monitor@.service's own ExecStart, instance = its port,
     with the unit's Environment and the test's stand-in for /etc/ntbcare-monitor/monitor.env."""
 
-    def __init__(self, port: int, monitor_env: Path, secrets_file: Path, log_path: Path | None = None,
-                 unit: Path = APP_UNIT):
+    def __init__(
+        self, port: int, monitor_env: Path, secrets_file: Path, log_path: Path | None = None, unit: Path = APP_UNIT
+    ):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, **unit_environment(unit, {f"{ETC}/monitor.env": monitor_env})}
         env.pop("NTBCARE_DEMO_ROLE", None)
-        self.command = unit_command(unit, env, instance=str(port),
-                                    paths={INSTALL_PYTHON: sys.executable, f"{ETC}/secrets.toml": str(secrets_file)})
+        self.command = unit_command(
+            unit,
+            env,
+            instance=str(port),
+            paths={INSTALL_PYTHON: sys.executable, f"{ETC}/secrets.toml": str(secrets_file)},
+        )
         workdir = unit_value(unit, "WorkingDirectory")
         if workdir != INSTALL_DIR:
             raise DeployFileError(f"{unit.name}: WorkingDirectory {workdir}, expected {INSTALL_DIR}")
         self.log_path = log_path or (ARTIFACTS / f"unit-{port}.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("a")  # a restarted process writes on after the first one
-        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self._wait_healthy()
 
     def kill(self) -> None:
@@ -334,9 +363,18 @@ def write_monitor_env(path: Path, database_url: str, cookie_secret: str, extra: 
     two CHANGE-ME lines filled in, settings appended."""
     text = MONITOR_ENV_EXAMPLE.read_text()
     example = environment_file(MONITOR_ENV_EXAMPLE)
-    text = substitute(text, [(f"DATABASE_URL={example['DATABASE_URL']}", f"DATABASE_URL={database_url}", 1),
-                             (f"STREAMLIT_SERVER_COOKIE_SECRET={example['STREAMLIT_SERVER_COOKIE_SECRET']}",
-                              f"STREAMLIT_SERVER_COOKIE_SECRET={cookie_secret}", 1)], MONITOR_ENV_EXAMPLE.name)
+    text = substitute(
+        text,
+        [
+            (f"DATABASE_URL={example['DATABASE_URL']}", f"DATABASE_URL={database_url}", 1),
+            (
+                f"STREAMLIT_SERVER_COOKIE_SECRET={example['STREAMLIT_SERVER_COOKIE_SECRET']}",
+                f"STREAMLIT_SERVER_COOKIE_SECRET={cookie_secret}",
+                1,
+            ),
+        ],
+        MONITOR_ENV_EXAMPLE.name,
+    )
     text += "".join(f"{k}={v}\n" for k, v in (extra or {}).items())
     path.write_text(text)
     path.chmod(0o640)

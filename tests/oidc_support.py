@@ -8,6 +8,7 @@ is left alone). `login(page, ...)` goes through the app's "Masuk" button and the
 `python -m tests.oidc_support` runs the same for a person: the app on http://127.0.0.1:8501 with the demo
 database (or DATABASE_URL), logging in through the local provider with the test accounts (one per role).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,12 @@ from tests.browser_support import ARTIFACTS, StreamlitServer, free_port, wait_re
 # Identity-provider accounts used by the tests, with the claims the provider puts in the ID token.
 ACCOUNTS = {
     "admin": {"sub": "admin@ntbprov.go.id", "email": "admin@ntbprov.go.id", "name": "Admin NTB Care"},
-    "adviser": {"sub": "staf.ahli@ntbprov.go.id", "email": "staf.ahli@ntbprov.go.id", "name": "Staf Ahli Gubernur",
-                "groups": ["pegawai", "ntbcare-staf-ahli"]},
+    "adviser": {
+        "sub": "staf.ahli@ntbprov.go.id",
+        "email": "staf.ahli@ntbprov.go.id",
+        "name": "Staf Ahli Gubernur",
+        "groups": ["pegawai", "ntbcare-staf-ahli"],
+    },
     "leader": {"sub": "kepala.biro@ntbprov.go.id", "email": "kepala.biro@ntbprov.go.id", "name": "Kepala Biro"},
     "unmapped": {"sub": "warga@contoh.id", "email": "warga@contoh.id", "name": "Warga Biasa"},
 }
@@ -61,22 +66,38 @@ def secrets_toml(app_url: str, idp_url: str, access: dict) -> str:
 class LoginApp(contextlib.ExitStack):
     """The app on a free port, logging in through a local OIDC provider; both stopped on exit."""
 
-    def __init__(self, database_url: str, log_name: str = "login", access: dict | None = None,
-                 accounts: dict | None = None, log_path: Path | None = None, port: int | None = None,
-                 idp_port: int | None = None, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        log_name: str = "login",
+        access: dict | None = None,
+        accounts: dict | None = None,
+        log_path: Path | None = None,
+        port: int | None = None,
+        idp_port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
         super().__init__()
         try:
-            users = [User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
-                     for a in (accounts or ACCOUNTS).values()]
+            users = [
+                User(sub=a["sub"], claims={k: v for k, v in a.items() if k != "sub"})
+                for a in (accounts or ACCOUNTS).values()
+            ]
             idp = self.enter_context(run_server_in_thread(port=idp_port or free_port(), user_claims=users))
             self.idp_url = f"http://localhost:{idp.server_port}"
             port = port or free_port()
             tmp = Path(self.enter_context(tempfile.TemporaryDirectory(prefix="ntbcare-secrets-")))
             secrets_file = tmp / "secrets.toml"
             secrets_file.write_text(secrets_toml(f"http://127.0.0.1:{port}", self.idp_url, access or ACCESS))
-            self.server = self.enter_context(StreamlitServer(
-                database_url, extra_env or {}, log_path or ARTIFACTS / f"{log_name}.log", port=port,
-                args=["--secrets.files", str(secrets_file)]))
+            self.server = self.enter_context(
+                StreamlitServer(
+                    database_url,
+                    extra_env or {},
+                    log_path or ARTIFACTS / f"{log_name}.log",
+                    port=port,
+                    args=["--secrets.files", str(secrets_file)],
+                )
+            )
         except BaseException:
             self.close()
             raise
@@ -109,8 +130,10 @@ if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every
 
     app_port = int(sys.argv[1]) if len(sys.argv) > 1 else 8501
     with LoginApp(database_url(), "demo-login", port=app_port) as demo:
-        print(f"NTB Care Monitor: {demo.url}  (this address exactly: the login returns to it; "
-              "log: test-artifacts/demo-login.log)")
+        print(
+            f"NTB Care Monitor: {demo.url}  (this address exactly: the login returns to it; "
+            "log: test-artifacts/demo-login.log)"
+        )
         print("Masuk, then choose an account on the provider's page:")
         for name, account in ACCOUNTS.items():
             print(f"  {account['sub']:28} -> {name}")

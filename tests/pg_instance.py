@@ -33,6 +33,7 @@ How it runs:
   interpreter exits without ``close()``. (Nothing can help if the test process is SIGKILLed: the
   postmaster runs in its own session, so look for stray ``ntbcare-pg-*`` directories in that case.)
 """
+
 from __future__ import annotations
 
 import glob
@@ -67,6 +68,7 @@ SERVER_SETTINGS = {
 
 def find_bindir() -> Path:
     """The newest PostgreSQL server bin directory holding all REQUIRED_BINARIES."""
+
     def version_key(path: str):
         return [int(part) for part in re.findall(r"\d+", Path(path).parent.name)] or [0]
 
@@ -80,8 +82,9 @@ def find_bindir() -> Path:
     if candidates:
         missing = [name for name in REQUIRED_BINARIES if not os.access(candidates[0] / name, os.X_OK)]
         raise RuntimeError(f"PostgreSQL binaries missing: {', '.join(missing)} not found in {candidates[0]}")
-    raise RuntimeError("PostgreSQL binaries missing: no /usr/lib/postgresql/*/bin and no pg_ctl on PATH "
-                       "(apt-get install postgresql)")
+    raise RuntimeError(
+        "PostgreSQL binaries missing: no /usr/lib/postgresql/*/bin and no pg_ctl on PATH (apt-get install postgresql)"
+    )
 
 
 def free_port() -> int:
@@ -133,11 +136,13 @@ class _Server:
         if self.as_server_user:
             cmd = ["runuser", "-u", OS_USER, "--", *cmd]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}  # no stray PGDATA/PGPORT
-        proc = subprocess.run(cmd, cwd=self.directory, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=timeout)
+        proc = subprocess.run(
+            cmd, cwd=self.directory, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
+        )
         if check and proc.returncode != 0:
-            raise RuntimeError(f"{args[0]} failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()}"
-                               f"{self.log_tail()}")
+            raise RuntimeError(
+                f"{args[0]} failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()}{self.log_tail()}"
+            )
         return proc
 
     def postmaster_pid(self) -> int | None:
@@ -159,8 +164,19 @@ class _Server:
         """pg_ctl stop -m mode; True if the postmaster is gone and the port closed within timeout."""
         deadline = time.monotonic() + timeout
         try:
-            self.run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w",
-                     "-t", str(max(1, math.ceil(timeout))), timeout=timeout + 5, check=False)
+            self.run(
+                "pg_ctl",
+                "stop",
+                "-D",
+                str(self.data_dir),
+                "-m",
+                mode,
+                "-w",
+                "-t",
+                str(max(1, math.ceil(timeout))),
+                timeout=timeout + 5,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             pass
         return self.wait_down(deadline)
@@ -168,8 +184,11 @@ class _Server:
     def wait_down(self, deadline: float) -> bool:
         """Wait (until deadline) for: no live postmaster, no pid file, nothing on the port."""
         while True:
-            down = (self.postmaster_pid() is None and not (self.data_dir / "postmaster.pid").exists()
-                    and not port_accepts(self.port, timeout=0.2))
+            down = (
+                self.postmaster_pid() is None
+                and not (self.data_dir / "postmaster.pid").exists()
+                and not port_accepts(self.port, timeout=0.2)
+            )
             if down or time.monotonic() >= deadline:
                 return down
             time.sleep(0.05)
@@ -239,23 +258,59 @@ class PgInstance:
             self._initdb(timeout)
         if server.postmaster_pid() is None:
             remaining = max(1.0, deadline - time.monotonic())
-            server.run("pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_path), "-w",
-                       "-t", str(math.ceil(remaining)), timeout=remaining + 5)
+            server.run(
+                "pg_ctl",
+                "start",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_path),
+                "-w",
+                "-t",
+                str(math.ceil(remaining)),
+                timeout=remaining + 5,
+            )
         while True:
-            ready = server.run("pg_isready", "-q", "-h", HOST, "-p", str(self.port), "-d", "postgres",
-                               "-U", SUPERUSER, "-t", "1", timeout=5, check=False)
+            ready = server.run(
+                "pg_isready",
+                "-q",
+                "-h",
+                HOST,
+                "-p",
+                str(self.port),
+                "-d",
+                "postgres",
+                "-U",
+                SUPERUSER,
+                "-t",
+                "1",
+                timeout=5,
+                check=False,
+            )
             if ready.returncode == 0:
                 return
             if server.postmaster_pid() is None:
                 raise RuntimeError(f"PostgreSQL on port {self.port} exited while starting{server.log_tail()}")
             if time.monotonic() >= deadline:
-                raise RuntimeError(f"PostgreSQL on port {self.port} not ready after {timeout:g}s"
-                                   f"{server.log_tail()}")
+                raise RuntimeError(f"PostgreSQL on port {self.port} not ready after {timeout:g}s{server.log_tail()}")
             time.sleep(0.1)
 
     def _initdb(self, timeout: float) -> None:
-        self._server.run("initdb", "-D", str(self.data_dir), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                         "--no-locale", "--no-sync", "--no-instructions", timeout=timeout)
+        self._server.run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+            "--no-instructions",
+            timeout=timeout,
+        )
         settings = {**SERVER_SETTINGS, "port": str(self.port), "unix_socket_directories": f"'{self.directory}'"}
         # Appending keeps the file's owner (the postgres user) even when we write it as root.
         with open(self.data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
@@ -271,8 +326,10 @@ class PgInstance:
         if not self.is_running():
             return
         if not self._server.pg_ctl_stop(mode, timeout):
-            raise RuntimeError(f"PostgreSQL on port {self.port} still running {timeout:g}s after "
-                               f"pg_ctl stop -m {mode}{self._server.log_tail()}")
+            raise RuntimeError(
+                f"PostgreSQL on port {self.port} still running {timeout:g}s after "
+                f"pg_ctl stop -m {mode}{self._server.log_tail()}"
+            )
 
     def close(self) -> None:
         """Stop the server if it runs (escalating up to SIGKILL) and delete the directory. Idempotent."""
@@ -331,9 +388,24 @@ class PgStandby(PgInstance):
     def _initdb(self, timeout: float) -> None:
         if not os.access(self.bindir / "pg_basebackup", os.X_OK):
             raise RuntimeError(f"PostgreSQL binaries missing: pg_basebackup not found in {self.bindir}")
-        self._server.run("pg_basebackup", "-h", HOST, "-p", str(self.primary.port), "-U", SUPERUSER,
-                         "-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast", "--no-sync",
-                         timeout=timeout)
+        self._server.run(
+            "pg_basebackup",
+            "-h",
+            HOST,
+            "-p",
+            str(self.primary.port),
+            "-U",
+            SUPERUSER,
+            "-D",
+            str(self.data_dir),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--no-sync",
+            timeout=timeout,
+        )
         settings = {"port": str(self.port), "unix_socket_directories": f"'{self.directory}'", "hot_standby": "on"}
         with open(self.data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:  # later lines win
             conf.write("\n# tests/pg_instance.py: PgStandby\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
@@ -359,13 +431,17 @@ class PgStandby(PgInstance):
         started = time.monotonic()
         target = lsn(self.primary.port, "SELECT pg_current_wal_lsn()")
         while True:
-            behind = lsn(self.port, "SELECT pg_wal_lsn_diff(%s, coalesce(pg_last_wal_replay_lsn(), '0/0'))"
-                         .replace("%s", f"'{target}'"))
+            behind = lsn(
+                self.port,
+                "SELECT pg_wal_lsn_diff(%s, coalesce(pg_last_wal_replay_lsn(), '0/0'))".replace("%s", f"'{target}'"),
+            )
             if behind is not None and behind <= 0:
                 return time.monotonic() - started
             if time.monotonic() - started > timeout:
-                raise RuntimeError(f"standby on port {self.port} still {behind} bytes behind the primary after "
-                                   f"{timeout:g}s{self._server.log_tail()}")
+                raise RuntimeError(
+                    f"standby on port {self.port} still {behind} bytes behind the primary after "
+                    f"{timeout:g}s{self._server.log_tail()}"
+                )
             time.sleep(0.05)
 
 

@@ -6,6 +6,7 @@ script through the real ``psql`` (run twice: it must be re-runnable). Tests run 
 ``DATABASE_URL=readonly_db.ro_url``. A private server keeps the role off the shared local one; tests
 that stop it start it again.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,8 +34,13 @@ def psql(pg: PgInstance, database: str, *args: str, user: str = SUPERUSER) -> su
     exe = str(exe) if exe.exists() else shutil.which("psql")
     if exe is None:
         raise RuntimeError("psql missing (apt-get install postgresql-client)")
-    return subprocess.run([exe, "-X", "-h", HOST, "-p", str(pg.port), "-U", user, "-d", database, *args],
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [exe, "-X", "-h", HOST, "-p", str(pg.port), "-U", user, "-d", database, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def apply_script(pg: PgInstance, database: str, role: str = ROLE, password: str | None = PASSWORD):
@@ -52,8 +58,13 @@ def fingerprint(engine) -> dict[str, tuple[int, str]]:
     out = {}
     with engine.connect() as conn:
         for table in CONTRACT_TABLES:
-            out[table] = tuple(conn.execute(text(
-                f"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t")).one())
+            out[table] = tuple(
+                conn.execute(
+                    text(
+                        f"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t"
+                    )
+                ).one()
+            )
     return out
 
 

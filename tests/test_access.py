@@ -1,11 +1,13 @@
 """Access control: role resolution and configuration (plain unit tests), then every role on every page through
 the real entrypoint with AppTest (`at.user`), including URLs typed by hand. The browser twin with real logins
 is tests/test_login_browser.py."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
+
 from dashboard import access
 from dashboard.access import ADMIN, ADVISER, LEADER, WALL, AccessConfig, AccessConfigError, load_config, resolve
 from tests.access_users import USERS
@@ -18,7 +20,15 @@ def test_the_policy_of_the_issue():
     assert access.pages_for(WALL) == ["monitor"]
     assert access.pages_for(LEADER) == ["monitor", "ringkasan", "aduan"]
     assert access.pages_for(ADVISER) == ["monitor", "kepatuhan", "ringkasan", "aduan"]
-    assert access.pages_for(ADMIN) == ["monitor", "kepatuhan", "ringkasan", "aduan", "kualitas-data", "notifikasi", "layar"]
+    assert access.pages_for(ADMIN) == [
+        "monitor",
+        "kepatuhan",
+        "ringkasan",
+        "aduan",
+        "kualitas-data",
+        "notifikasi",
+        "layar",
+    ]
     assert [r for r in access.ROLES if access.may_see_personal(r)] == [ADVISER, ADMIN]
     assert not access.may_open(ADMIN, "no-such-page") and not access.may_open("root", "monitor")
 
@@ -43,7 +53,7 @@ def test_every_restricted_page_script_checks_access_itself():
         if not path.exists():  # kualitas-data until its page lands
             continue
         page = path.read_text()
-        feature = re.search(r"^from dashboard\.(\w+) import view$", page, re.M)
+        feature = re.search(r"^from dashboard\.(\w+) import view$", page, re.MULTILINE)
         assert feature, f"{spec.file} calls its feature's view"
         source = (ROOT / "dashboard" / feature.group(1) / "view.py").read_text()
         if spec.roles == frozenset(access.ROLES):
@@ -56,8 +66,11 @@ def test_every_restricted_page_script_checks_access_itself():
 
 
 def test_config_from_secrets_wins_over_the_environment_key_by_key():
-    env = {"NTBCARE_ACCESS_USERS": "a@x.id=admin", "NTBCARE_ACCESS_DOMAINS": "x.id = leader ; y.id=adviser",
-           "NTBCARE_ACCESS_CLAIM": "roles"}
+    env = {
+        "NTBCARE_ACCESS_USERS": "a@x.id=admin",
+        "NTBCARE_ACCESS_DOMAINS": "x.id = leader ; y.id=adviser",
+        "NTBCARE_ACCESS_CLAIM": "roles",
+    }
     cfg = load_config({"users": {"B@X.id": "Adviser"}, "claim": "groups"}, env)
     assert cfg.users == {"b@x.id": "adviser"}
     assert cfg.domains == {"x.id": "leader", "y.id": "adviser"}
@@ -65,11 +78,14 @@ def test_config_from_secrets_wins_over_the_environment_key_by_key():
     assert load_config(None, {}).is_empty
 
 
-@pytest.mark.parametrize("secrets,needle", [
-    ({"users": {"a@x.id": "superuser"}}, "peran 'superuser' untuk 'a@x.id' tidak dikenal"),
-    ({"domains": "x.id:admin"}, "harus berbentuk kunci=peran"),
-    ({"claim_roles": ["admin"]}, "harus berupa tabel"),
-])
+@pytest.mark.parametrize(
+    "secrets,needle",
+    [
+        ({"users": {"a@x.id": "superuser"}}, "peran 'superuser' untuk 'a@x.id' tidak dikenal"),
+        ({"domains": "x.id:admin"}, "harus berbentuk kunci=peran"),
+        ({"claim_roles": ["admin"]}, "harus berupa tabel"),
+    ],
+)
 def test_a_malformed_mapping_says_what_is_wrong(secrets, needle):
     with pytest.raises(AccessConfigError, match=re.escape(needle)):
         load_config(secrets, {})
@@ -77,30 +93,45 @@ def test_a_malformed_mapping_says_what_is_wrong(secrets, needle):
 
 # --- resolving a user ------------------------------------------------------------------------------------
 
-CFG = AccessConfig(users={"boss@ntbprov.go.id": "admin", "demoted@ntbprov.go.id": "leader"},
-                   domains={"ntbprov.go.id": "leader"}, claim="groups",
-                   claim_roles={"ntbcare-adviser": "adviser", "ntbcare-admin": "admin"})
+CFG = AccessConfig(
+    users={"boss@ntbprov.go.id": "admin", "demoted@ntbprov.go.id": "leader"},
+    domains={"ntbprov.go.id": "leader"},
+    claim="groups",
+    claim_roles={"ntbcare-adviser": "adviser", "ntbcare-admin": "admin"},
+)
 
 
-@pytest.mark.parametrize("user,role", [
-    ({"is_logged_in": True, "email": "Boss@NTBprov.go.id"}, ADMIN),  # exact e-mail, any case
-    ({"is_logged_in": True, "email": "demoted@ntbprov.go.id", "groups": ["ntbcare-admin"]}, LEADER),  # e-mail wins
-    ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["ntbcare-adviser"]}, ADVISER),  # claim > domain
-    ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["staff", "ntbcare-adviser", "ntbcare-admin"]},
-     ADMIN),  # the strongest of several
-    ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": "ntbcare-adviser"}, ADVISER),  # a string claim
-    ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["admin"]}, LEADER),  # unmapped value: ignored
-    ({"is_logged_in": True, "email": "x@ntbprov.go.id"}, LEADER),  # domain
-    ({"is_logged_in": True, "email": "x@sub.ntbprov.go.id"}, WALL),  # exact domains only
-    ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": False}, WALL),  # unverified e-mail
-    ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": False, "groups": ["ntbcare-adviser"]},
-     ADVISER),  # ...but the claim still counts
-    ({"is_logged_in": True, "email": "someone@gmail.com"}, WALL),
-    ({"is_logged_in": True}, WALL),
-    ({"is_logged_in": False, "email": "boss@ntbprov.go.id"}, WALL),
-    ({"is_logged_in": "true", "email": "boss@ntbprov.go.id"}, WALL),  # only a real True counts
-    ({"email": "boss@ntbprov.go.id"}, WALL),  # AppTest's default user: not logged in
-])
+@pytest.mark.parametrize(
+    "user,role",
+    [
+        ({"is_logged_in": True, "email": "Boss@NTBprov.go.id"}, ADMIN),  # exact e-mail, any case
+        ({"is_logged_in": True, "email": "demoted@ntbprov.go.id", "groups": ["ntbcare-admin"]}, LEADER),  # e-mail wins
+        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["ntbcare-adviser"]}, ADVISER),  # claim > domain
+        (
+            {"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["staff", "ntbcare-adviser", "ntbcare-admin"]},
+            ADMIN,
+        ),  # the strongest of several
+        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": "ntbcare-adviser"}, ADVISER),  # a string claim
+        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["admin"]}, LEADER),  # unmapped value: ignored
+        ({"is_logged_in": True, "email": "x@ntbprov.go.id"}, LEADER),  # domain
+        ({"is_logged_in": True, "email": "x@sub.ntbprov.go.id"}, WALL),  # exact domains only
+        ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": False}, WALL),  # unverified e-mail
+        (
+            {
+                "is_logged_in": True,
+                "email": "boss@ntbprov.go.id",
+                "email_verified": False,
+                "groups": ["ntbcare-adviser"],
+            },
+            ADVISER,
+        ),  # ...but the claim still counts
+        ({"is_logged_in": True, "email": "someone@gmail.com"}, WALL),
+        ({"is_logged_in": True}, WALL),
+        ({"is_logged_in": False, "email": "boss@ntbprov.go.id"}, WALL),
+        ({"is_logged_in": "true", "email": "boss@ntbprov.go.id"}, WALL),  # only a real True counts
+        ({"email": "boss@ntbprov.go.id"}, WALL),  # AppTest's default user: not logged in
+    ],
+)
 def test_resolve(user, role):
     viewer = resolve(user, CFG)
     assert viewer.role == role
@@ -144,7 +175,9 @@ def page_shows(at, url_path: str) -> bool:
     if url_path == "ringkasan":
         return [t.value for t in at.title] == ["Ringkasan untuk pimpinan"] and len(at.metric) >= 4
     if url_path == "aduan":
-        return "Aduan T05" in [s.value for s in at.subheader] and "Tambang ilegal di sungai" in [t.value for t in at.text]
+        return "Aduan T05" in [s.value for s in at.subheader] and "Tambang ilegal di sungai" in [
+            t.value for t in at.text
+        ]
     raise AssertionError(url_path)
 
 
@@ -214,12 +247,18 @@ def test_sidebar_shows_who_is_logged_in_and_the_way_out(app_env, open_page):
     at = open_page("unmapped", "monitor")
     assert page_shows(at, "monitor")  # the wall, and a clear message why nothing else
     assert [w.value for w in at.sidebar.warning] == [
-        "Akun Anda belum diberi peran di NTB Care Monitor, jadi hanya monitor yang dapat dibuka. Hubungi admin NTB Care."]
+        "Akun Anda belum diberi peran di NTB Care Monitor, jadi hanya monitor yang dapat dibuka. Hubungi admin NTB Care."
+    ]
     assert [b.label for b in at.sidebar.button] == ["Keluar"]
 
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "c",
-        "client_secret": "s", "server_metadata_url": "http://localhost:1/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "c",
+    "client_secret": "s",
+    "server_metadata_url": "http://localhost:1/.well-known/openid-configuration",
+}
 
 
 def test_logged_out_viewer_gets_a_login_button_when_login_is_configured(app_env, open_page):
@@ -238,9 +277,12 @@ def test_kiosk_has_no_login_and_no_sidebar(app_env, open_page):
 
 def test_role_mapping_from_secrets_with_a_group_claim(app_env, open_page, monkeypatch):
     monkeypatch.delenv("NTBCARE_ACCESS_USERS")
-    at = open_page({"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai", "ntbcare-staf-ahli"]},
-                   "kepatuhan", QUERY["kepatuhan"],
-                   secrets={"ntbcare_access": {"claim": "groups", "claim_roles": {"ntbcare-staf-ahli": "adviser"}}})
+    at = open_page(
+        {"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai", "ntbcare-staf-ahli"]},
+        "kepatuhan",
+        QUERY["kepatuhan"],
+        secrets={"ntbcare_access": {"claim": "groups", "claim_roles": {"ntbcare-staf-ahli": "adviser"}}},
+    )
     assert page_shows(at, "kepatuhan")
     at.user = {"is_logged_in": True, "email": "sa@ntbprov.go.id", "groups": ["pegawai"]}
     at.run()
@@ -255,7 +297,8 @@ def test_a_malformed_mapping_fails_closed_with_a_message(app_env, open_page, mon
     assert "belum diberi peran" in at.warning[0].value
     assert [e.value for e in at.sidebar.error] == [
         "Konfigurasi peran salah, semua pengguna hanya dapat membuka monitor: NTBCARE_ACCESS_USERS: peran "
-        "'superadmin' untuk 'admin@ntbprov.go.id' tidak dikenal (pilihan: wall, leader, adviser, admin)"]
+        "'superadmin' untuk 'admin@ntbprov.go.id' tidak dikenal (pilihan: wall, leader, adviser, admin)"
+    ]
     assert [b.label for b in at.sidebar.button] == ["Keluar"]  # still logged in, so they can log out
 
 
@@ -267,10 +310,11 @@ def test_demo_role_only_on_the_embedded_demo_database():
 
 def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env, open_page):
     monkeypatch.delenv("DATABASE_URL")  # the embedded demo database ...
-    monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///"):]))
+    monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///") :]))
     monkeypatch.setenv("NTBCARE_DEMO_ROLE", "adviser")
     at = open_page("anonymous", "kepatuhan")  # through app.py (the page script alone would not know the demo)
     assert not at.exception
     assert [w.value for w in at.sidebar.warning] == [
-        "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."]
+        "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."
+    ]
     assert at.title[0].value == "Kepatuhan OPD"

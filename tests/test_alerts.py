@@ -1,5 +1,6 @@
 """The alert worker in process, time injected, against a real SMTP server and a real JSON webhook, on both
 databases: a whole day of notices, quiet hours, working days and cuti bersama, retries, catch-up, the rapor."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from alerts import schedule
-from core.alert_settings import AlertSettings
 from core import rapor as rapor_mod
+from core.alert_settings import AlertSettings
 from core.periods import previous_month
 from core.settings import SlaRules
 from queries import alerts as q
@@ -66,8 +67,17 @@ def test_a_day_of_notices(world, receivers):
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 3, 30, 5, 0))
     w = ac.worker(engine, ac.recipients(smtp, hook), clock)
-    timeline = [((5, 0), None), ((6, 10), "NTB-2026-U01"), ((6, 11), None), ((7, 29), None), ((7, 30), None),
-                ((7, 31), None), ((12, 0), "NTB-2026-U02"), ((21, 0), "NTB-2026-U03"), ((21, 1), None)]
+    timeline = [
+        ((5, 0), None),
+        ((6, 10), "NTB-2026-U01"),
+        ((6, 11), None),
+        ((7, 29), None),
+        ((7, 30), None),
+        ((7, 31), None),
+        ((12, 0), "NTB-2026-U02"),
+        ((21, 0), "NTB-2026-U03"),
+        ((21, 1), None),
+    ]
     arrived = {}
     for hm, ticket in timeline:
         clock.set(wita(2026, 3, 30, *hm))
@@ -83,64 +93,82 @@ def test_a_day_of_notices(world, receivers):
 
     mail = [(m["to"][0], m["subject"]) for m in smtp.messages]
     hooks = [(m["path"], m["title"]) for m in hook.received]
-    assert Counter(mail) == Counter({
-        ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
-        ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,  # D03 merged into N02
-        ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-        ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-        ("staf.ahli@ntbprov.go.id", "[NTB Care] Escalation: 1 stage breached by >= 3 working days"): 1,
-        ("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
-        ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
-    })
-    assert Counter(hooks) == Counter({
-        ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
-        ("/sekretariat", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
-        ("/sekretariat", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
-        ("/sekretariat", "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
-        ("/sekretariat", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
-        ("/sekretariat", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-        ("/pimpinan", "[NTB Care] Eskalasi: 1 tahap terlambat >= 10 hari kerja"): 1,
-        ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
-        ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
-    })
+    assert Counter(mail) == Counter(
+        {
+            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
+            ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,  # D03 merged into N02
+            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
+            ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
+            ("staf.ahli@ntbprov.go.id", "[NTB Care] Escalation: 1 stage breached by >= 3 working days"): 1,
+            ("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
+            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
+        }
+    )
+    assert Counter(hooks) == Counter(
+        {
+            ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
+            ("/sekretariat", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
+            ("/sekretariat", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
+            ("/sekretariat", "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
+            ("/sekretariat", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
+            ("/sekretariat", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
+            ("/pimpinan", "[NTB Care] Eskalasi: 1 tahap terlambat >= 10 hari kerja"): 1,
+            ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
+            ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
+        }
+    )
     by_subject = {(m["to"][0], m["subject"]): m["text"].replace("\r\n", "\n").strip() for m in smtp.messages}
     urgent = by_subject[("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01")]
     assert urgent.splitlines()[:7] == [
-        "Aduan mendesak baru", "Tiket: NTB-2026-U01", "OPD: Belum ke OPD",
+        "Aduan mendesak baru",
+        "Tiket: NTB-2026-U01",
+        "OPD: Belum ke OPD",
         "Tahap: verifikasi & disposisi, tenggat 02-04-2026",  # 3 working days: 31 Mar, 1 Apr, 2 Apr (3 Apr: Good Friday)
         "Diterima: 30-03-2026 06:10 WITA",
         "Judul: Banjir bandang rumah warga & sekolah terendam",  # <br> and &amp; made plain
-        'Isi: ' + PREFIX + "x" * (159 - len(PREFIX)) + "…",  # plain, shortened to 160 characters
+        "Isi: " + PREFIX + "x" * (159 - len(PREFIX)) + "…",  # plain, shortened to 160 characters
     ]
     assert urgent.splitlines()[7] == "Tautan: https://monitor.ntbprov.go.id/aduan?tiket=NTB-2026-U01"
-    assert by_subject[("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat")] == "\n".join([
-        "Terlambat (Inspektorat), 30 Mar 2026:",
-        "- A01 | tanggapan pertama | tenggat 26-03-2026 | terlambat 2 hk",
-        "  https://monitor.ntbprov.go.id/aduan?tiket=A01",
-        "Catatan: OPD Inspektorat belum punya kontak notifikasi."])
-    assert by_subject[("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP")] == "\n".join([
-        "Hampir jatuh tempo (PUPR-PKP), 30 Mar 2026:",
-        "- A02 | tanggapan pertama | tenggat 30-03-2026",
-        "  https://monitor.ntbprov.go.id/aduan?tiket=A02"])
-    assert by_subject[("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026")] == "\n".join([
-        "Open: 11 | Breached: 3 | At risk: 2",
-        "Newly breached since the last digest: 1: T01",
-        "OPDs with the most breached:",
-        "1. PUPR-PKP: 1 breached, 1 at risk",
-        "2. No OPD yet: 1 breached, 1 at risk",
-        "3. Inspektorat: 1 breached, 0 at risk",
-        "OPD compliance: https://monitor.ntbprov.go.id/kepatuhan",
-        "Breached complaints: https://monitor.ntbprov.go.id/aduan?status=terbuka&sla=breached"])
+    assert by_subject[("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat")] == "\n".join(
+        [
+            "Terlambat (Inspektorat), 30 Mar 2026:",
+            "- A01 | tanggapan pertama | tenggat 26-03-2026 | terlambat 2 hk",
+            "  https://monitor.ntbprov.go.id/aduan?tiket=A01",
+            "Catatan: OPD Inspektorat belum punya kontak notifikasi.",
+        ]
+    )
+    assert by_subject[("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP")] == "\n".join(
+        [
+            "Hampir jatuh tempo (PUPR-PKP), 30 Mar 2026:",
+            "- A02 | tanggapan pertama | tenggat 30-03-2026",
+            "  https://monitor.ntbprov.go.id/aduan?tiket=A02",
+        ]
+    )
+    assert by_subject[("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026")] == "\n".join(
+        [
+            "Open: 11 | Breached: 3 | At risk: 2",
+            "Newly breached since the last digest: 1: T01",
+            "OPDs with the most breached:",
+            "1. PUPR-PKP: 1 breached, 1 at risk",
+            "2. No OPD yet: 1 breached, 1 at risk",
+            "3. Inspektorat: 1 breached, 0 at risk",
+            "OPD compliance: https://monitor.ntbprov.go.id/kepatuhan",
+            "Breached complaints: https://monitor.ntbprov.go.id/aduan?status=terbuka&sla=breached",
+        ]
+    )
     leaders = next(m for m in hook.received if m["path"] == "/pimpinan")
-    assert leaders["message"] == "\n".join([
-        "Terlambat 10 hari kerja atau lebih, 30 Mar 2026:",
-        "- T06 | PUPR-PKP | penyelesaian | tenggat 21-01-2026 | terlambat 41 hk",
-        "  https://monitor.ntbprov.go.id/aduan?tiket=T06"])
+    assert leaders["message"] == "\n".join(
+        [
+            "Terlambat 10 hari kerja atau lebih, 30 Mar 2026:",
+            "- T06 | PUPR-PKP | penyelesaian | tenggat 21-01-2026 | terlambat 41 hk",
+            "  https://monitor.ntbprov.go.id/aduan?tiket=T06",
+        ]
+    )
     texts = [m["subject"] + m["text"] for m in smtp.messages] + [m["title"] + m["message"] for m in hook.received]
     no_personal_data(texts)
     assert all(len(m["text"]) < 1000 for m in smtp.messages)  # short enough for a phone
@@ -162,15 +190,30 @@ def test_quiet_hours_hold_retries_and_smtp_down_then_back(sqlite_world, receiver
     smtp, hook = receivers
     smtp.stop()
     clock = ac.Clock(wita(2026, 3, 30, 19, 50))
-    w = ac.worker(engine, ac.recipients(smtp, hook), clock, batch_at=dt.time(19, 50), max_attempts=5,
-                  disabled=frozenset({"ringkasan_harian", "hampir_jatuh_tempo"}))
+    w = ac.worker(
+        engine,
+        ac.recipients(smtp, hook),
+        clock,
+        batch_at=dt.time(19, 50),
+        max_attempts=5,
+        disabled=frozenset({"ringkasan_harian", "hampir_jatuh_tempo"}),
+    )
     w.cycle()
     box = outbox(engine)
     mails = box[box["target"].isin(["secretariat-1", "advisers-1", "opd-N02-1"])]
     assert len(mails) == 5 and set(mails["status"]) == {"pending"} and mails["attempts"].eq(1).all()
     assert mails["last_error"].str.contains("127.0.0.1").all()
     assert len(hook.received) == 4  # the webhook was up
-    clock.set(wita(2026, 3, 30, 19, 51, ) + dt.timedelta(seconds=5))
+    clock.set(
+        wita(
+            2026,
+            3,
+            30,
+            19,
+            51,
+        )
+        + dt.timedelta(seconds=5)
+    )
     w.cycle()  # second attempt fails too: next one after 2 minutes, i.e. 19:53
     assert outbox(engine).set_index("target").loc["secretariat-1", "attempts"].max() == 2
     smtp.start()
@@ -284,8 +327,13 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     backend, engine = world
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 4, 1, 7, 59))
-    w = ac.worker(engine, ac.recipients(smtp, hook), clock, disabled=frozenset(
-        {"hampir_jatuh_tempo", "terlambat", "ringkasan_harian"}), rapor_groups=("advisers",))
+    w = ac.worker(
+        engine,
+        ac.recipients(smtp, hook),
+        clock,
+        disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian"}),
+        rapor_groups=("advisers",),
+    )
     w.cycle()
     assert smtp.messages == []
     clock.set(wita(2026, 4, 1, 8, 0))
@@ -299,7 +347,7 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     start, end = period.bounds()
     with engine.connect() as conn:
         rapor = rapor_mod.with_grades(opd_scorecard(conn, start, end, clock.at, SlaRules(), rollup=True))
-    (name, pdf_bytes), = rapor_mail["pupr@ntbprov.go.id"]["attachments"]
+    ((name, pdf_bytes),) = rapor_mail["pupr@ntbprov.go.id"]["attachments"]
     assert name == "rapor-opd-202603-N02.pdf"
     pages = PdfReader(io.BytesIO(pdf_bytes)).pages
     assert len(pages) == 1
@@ -312,7 +360,7 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     late_list = page.split("Aduan terlambat")[1]
     assert late_list.startswith(" (2)") and "T06" in late_list and "A02" in late_list  # its own breached only
     assert "A01" not in page and "Inspektorat" not in page
-    (name, all_bytes), = rapor_mail["staf.ahli@ntbprov.go.id"]["attachments"]
+    ((name, all_bytes),) = rapor_mail["staf.ahli@ntbprov.go.id"]["attachments"]
     all_pages = PdfReader(io.BytesIO(all_bytes)).pages
     assert len(all_pages) == len(rapor)  # one page per OPD of the rapor
     firsts = [" ".join(p.extract_text().split()) for p in all_pages]
@@ -352,22 +400,41 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
     smtp, hook = receivers
     secret = "tok3n-Rahasia-123"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NTBCARE_ALERTS_")}
-    env.update({"NTBCARE_ALERTS_ADVISERS": f"json://bot:{secret}@127.0.0.1:{hook.port}/staf-ahli,"
-                                           + smtp.url("staf.ahli@ntbprov.go.id"),
-                "NTBCARE_ALERTS_LANG_ADVISERS": "en"})
-    run = subprocess.run([sys.executable, "-m", "alerts", "test", "advisers-1"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    env.update(
+        {
+            "NTBCARE_ALERTS_ADVISERS": f"json://bot:{secret}@127.0.0.1:{hook.port}/staf-ahli,"
+            + smtp.url("staf.ahli@ntbprov.go.id"),
+            "NTBCARE_ALERTS_LANG_ADVISERS": "en",
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "alerts", "test", "advisers-1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("advisers-1 (json://bot:****@127.0.0.1:") and run.stdout.rstrip().endswith("terkirim")
     assert [(m["path"], m["title"]) for m in hook.received] == [("/staf-ahli", "[NTB Care] Test notice")]
     assert hook.received[0]["message"].startswith("Test notice from NTB Care Monitor for target advisers-1, ")
     assert smtp.messages == []  # only the target named
-    listed = subprocess.run([sys.executable, "-m", "alerts", "targets"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    listed = subprocess.run(
+        [sys.executable, "-m", "alerts", "targets"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert [line.split("\t")[:3] for line in listed.stdout.splitlines()] == [
-        ["advisers-1", "advisers", "en"], ["advisers-2", "advisers", "en"]]
+        ["advisers-1", "advisers", "en"],
+        ["advisers-2", "advisers", "en"],
+    ]
     for out in (run.stdout, run.stderr, listed.stdout, listed.stderr):
         assert secret not in out
-    missing = subprocess.run([sys.executable, "-m", "alerts", "test", "leaders"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "alerts", "test", "leaders"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert missing.returncode == 2 and "Target 'leaders' tidak ada" in missing.stderr

@@ -1,5 +1,6 @@
 """Faults, with the worker as a real process (`python -m alerts run`): SIGKILL in the middle of a batch, two
 workers at once, the database stopped and restarted. Each test counts what arrived at the SMTP server."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,12 +22,19 @@ FAKE_NOW = "2026-03-30T10:00:00+08:00"  # the dataset's Monday
 
 
 def env_for(smtp: SmtpSink, **extra) -> dict[str, str]:
-    return {"NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"),
-            "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
-            "NTBCARE_ALERTS_POLL_S": "0.2", "NTBCARE_ALERTS_STANDBY_POLL_S": "0.5", "NTBCARE_ALERTS_LEASE_S": "3",
-            "NTBCARE_ALERTS_CATCHUP_LIMIT": "100", "NTBCARE_ALERTS_RETRY_BASE_S": "0.5",
-            "NTBCARE_ALERTS_MAX_ATTEMPTS": "50", "NTBCARE_ALERTS_SEND_TIMEOUT_S": "3",
-            "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/", **extra}
+    return {
+        "NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"),
+        "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
+        "NTBCARE_ALERTS_POLL_S": "0.2",
+        "NTBCARE_ALERTS_STANDBY_POLL_S": "0.5",
+        "NTBCARE_ALERTS_LEASE_S": "3",
+        "NTBCARE_ALERTS_CATCHUP_LIMIT": "100",
+        "NTBCARE_ALERTS_RETRY_BASE_S": "0.5",
+        "NTBCARE_ALERTS_MAX_ATTEMPTS": "50",
+        "NTBCARE_ALERTS_SEND_TIMEOUT_S": "3",
+        "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/",
+        **extra,
+    }
 
 
 def tickets(smtp: SmtpSink) -> Counter:
@@ -85,8 +93,15 @@ def test_sigkill_in_the_middle_of_a_batch_then_restart(db_factory):
         time.sleep(1.0)  # a few more cycles: nothing else may come
         got = tickets(smtp)
         dups = sum(v - 1 for v in got.values())
-        record("sigkill", inserted=len(sent), arrived=len(smtp.messages), unique=len(got), duplicates=dups,
-               arrived_before_kill=at_kill, outbox=dict(outbox_status(engine)))
+        record(
+            "sigkill",
+            inserted=len(sent),
+            arrived=len(smtp.messages),
+            unique=len(got),
+            duplicates=dups,
+            arrived_before_kill=at_kill,
+            outbox=dict(outbox_status(engine)),
+        )
         assert set(got) == set(sent)  # nothing lost
         assert dups <= 1  # at most the one notice that was being sent when the process died
         assert outbox_status(engine) == Counter({"sent": 30})
@@ -126,8 +141,15 @@ def test_two_workers_at_once_send_once_and_the_second_takes_over(db_factory, bac
         time.sleep(1.0)
         got = tickets(smtp)
         dups = sum(v - 1 for v in got.values())
-        record(f"two-workers-{backend}", inserted=15, arrived=len(smtp.messages), unique=len(got),
-               duplicates=dups, takeover_s=round(takeover_s, 2), new_active=standby)
+        record(
+            f"two-workers-{backend}",
+            inserted=15,
+            arrived=len(smtp.messages),
+            unique=len(got),
+            duplicates=dups,
+            takeover_s=round(takeover_s, 2),
+            new_active=standby,
+        )
         assert set(got) == set(first + more) and dups == 0
         assert roles(engine)[standby] == "active"
     finally:
@@ -157,8 +179,14 @@ def test_database_stopped_and_restarted_loses_nothing_and_sends_once(pg_instance
         time.sleep(1.0)
         got = tickets(smtp)
         dups = sum(v - 1 for v in got.values())
-        record("database-restart", inserted=5, arrived=len(smtp.messages), unique=len(got), duplicates=dups,
-               outbox=dict(outbox_status(engine)))
+        record(
+            "database-restart",
+            inserted=5,
+            arrived=len(smtp.messages),
+            unique=len(got),
+            duplicates=dups,
+            outbox=dict(outbox_status(engine)),
+        )
         assert set(got) == set(early + late) and dups == 0
         assert outbox_status(engine) == Counter({"sent": 5})
         assert roles(engine)["outage"] == "active"

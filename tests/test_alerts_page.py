@@ -1,4 +1,5 @@
 """Page `notifikasi` (AppTest and one chromium screenshot), the wall's heartbeat mark, the settings documented."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,8 @@ from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from core.alert_settings import REGISTRY, AlertSettings
-from core.settings import SettingError
 from core.engine import make_engine
+from core.settings import SettingError
 from dashboard import data
 from queries import alerts as q
 from tests import alerts_cases as ac
@@ -34,8 +35,13 @@ def fill_outbox(url: str, hook: WebhookSink, env) -> None:
     engine = make_engine(url)
     recips = ac.load_recipients(env=env, read_files=False)
     clock = ac.Clock(wita(2026, 3, 30, 10, 0))
-    w = ac.worker(engine, recips, clock, max_attempts=2, disabled=frozenset(
-        {"hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan"}))
+    w = ac.worker(
+        engine,
+        recips,
+        clock,
+        max_attempts=2,
+        disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan"}),
+    )
     w.cycle()
     ac.insert_urgent(engine, "NTB-2026-S01", clock.at)
     w.cycle()
@@ -49,8 +55,10 @@ def fill_outbox(url: str, hook: WebhookSink, env) -> None:
 
 
 def alert_env(monkeypatch, hook) -> dict:
-    env = {"NTBCARE_ALERTS_SECRETARIAT": f"json://ntbcare:{SECRET_TOKEN}@127.0.0.1:{hook.port}/sekretariat",
-           "NTBCARE_ALERTS_ADVISERS": f"json://127.0.0.1:{hook.port}/staf-ahli"}
+    env = {
+        "NTBCARE_ALERTS_SECRETARIAT": f"json://ntbcare:{SECRET_TOKEN}@127.0.0.1:{hook.port}/sekretariat",
+        "NTBCARE_ALERTS_ADVISERS": f"json://127.0.0.1:{hook.port}/staf-ahli",
+    }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return env
@@ -81,12 +89,19 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     shown = "\n".join([str(at.main), *(df.value.to_string() for df in at.dataframe)])
     assert SECRET_TOKEN not in shown and SECRET_TOKEN[:6] not in shown
     statuses = dict(zip(box["Subjek"], box["Status"]))
-    assert statuses == {"[NTB Care] Aduan MENDESAK baru NTB-2026-S01": "terkirim",
-                        "[NTB Care] Aduan MENDESAK baru NTB-2026-F01": "gagal"}
+    assert statuses == {
+        "[NTB Care] Aduan MENDESAK baru NTB-2026-S01": "terkirim",
+        "[NTB Care] Aduan MENDESAK baru NTB-2026-F01": "gagal",
+    }
     failed = box[box["Status"] == "gagal"].iloc[0]
     assert failed["Percobaan"] == 2 and "500" in failed["Galat terakhir"]
-    assert {m.label: m.value for m in at.metric} == {"menunggu": "0", "dikirim": "0", "gagal": "1", "terkirim": "1",
-                                                    "demo": "0"}
+    assert {m.label: m.value for m in at.metric} == {
+        "menunggu": "0",
+        "dikirim": "0",
+        "gagal": "1",
+        "terkirim": "1",
+        "demo": "0",
+    }
     buttons = [b.label for b in at.button]
     assert "Kirim uji: secretariat-1" in buttons and "Kirim uji: advisers-1" in buttons
     before = len(hook.received)
@@ -94,8 +109,11 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     assert any(s.value.replace("\\", "") == "Pesan uji terkirim ke advisers-1." for s in at.success)
     test = hook.received[before:]
     assert [(m["path"], m["title"]) for m in test] == [("/staf-ahli", "[NTB Care] Uji notifikasi")]
-    assert re.fullmatch(r"Pesan uji dari NTB Care Monitor untuk target advisers-1, \d\d-\d\d-\d{4} \d\d:\d\d WITA\. "
-                        r"Tidak perlu dibalas\.", test[0]["message"])
+    assert re.fullmatch(
+        r"Pesan uji dari NTB Care Monitor untuk target advisers-1, \d\d-\d\d-\d{4} \d\d:\d\d WITA\. "
+        r"Tidak perlu dibalas\.",
+        test[0]["message"],
+    )
 
 
 @pytest.mark.parametrize("who", ["anonymous", "leader", "adviser"])
@@ -127,8 +145,9 @@ def test_the_wall_marks_a_silent_worker_only_once_one_has_reported(app_env, monk
     assert "w-worker-stale" not in wall_html(at)  # fresh heartbeat
     engine = make_engine(app_env)
     with engine.begin() as conn:
-        q.alerts_conn(conn).execute(update(q.heartbeat).values(
-            beat_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=7)))
+        q.alerts_conn(conn).execute(
+            update(q.heartbeat).values(beat_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=7))
+        )
     engine.dispose()
     data.reset()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -160,11 +179,13 @@ def test_notifikasi_in_chromium_1920x1080(db_factory, hook, new_page):
 
     url = db_factory.url("sqlite")
     build(make_engine(url, must_exist=False))
-    env = {"NTBCARE_ALERTS_SECRETARIAT": f"json://ntbcare:{SECRET_TOKEN}@127.0.0.1:{hook.port}/sekretariat,"
-                                         f"mailto://ntbcare:{SECRET_TOKEN}@127.0.0.1:{free_port()}?from=ntbcare@ntbprov.go.id"
-                                         f"&to=sekretariat@ntbprov.go.id",  # nothing listens: failed
-           "NTBCARE_ALERTS_ADVISERS": f"json://127.0.0.1:{hook.port}/staf-ahli",
-           "NTBCARE_ALERTS_OPD_N02": "tgram://123456789:AAH-bot-token-EXAMPLE/-1001234567890"}  # never sent to
+    env = {
+        "NTBCARE_ALERTS_SECRETARIAT": f"json://ntbcare:{SECRET_TOKEN}@127.0.0.1:{hook.port}/sekretariat,"
+        f"mailto://ntbcare:{SECRET_TOKEN}@127.0.0.1:{free_port()}?from=ntbcare@ntbprov.go.id"
+        f"&to=sekretariat@ntbprov.go.id",  # nothing listens: failed
+        "NTBCARE_ALERTS_ADVISERS": f"json://127.0.0.1:{hook.port}/staf-ahli",
+        "NTBCARE_ALERTS_OPD_N02": "tgram://123456789:AAH-bot-token-EXAMPLE/-1001234567890",
+    }  # never sent to
     fill_outbox(url, hook, env)
     with LoginApp(url, "alerts-page", extra_env=env) as server:
         page = new_page(1920, 1080)

@@ -1,5 +1,6 @@
 """deploy/alerts_role.sql through the real psql: the worker's role reads the contract and writes only its own
 schema; the dashboard's read-only role reads the worker's tables and writes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,18 @@ WORKER_ROLE, WORKER_PASSWORD = "ntbcare_alerts", "rahasia-alerts"
 
 
 def apply(db):
-    return psql(db.pg, db.database, "-v", f"role={WORKER_ROLE}", "-v", f"password={WORKER_PASSWORD}",
-                "-v", f"dashboard_role={ROLE}", "-f", str(SCRIPT))
+    return psql(
+        db.pg,
+        db.database,
+        "-v",
+        f"role={WORKER_ROLE}",
+        "-v",
+        f"password={WORKER_PASSWORD}",
+        "-v",
+        f"dashboard_role={ROLE}",
+        "-f",
+        str(SCRIPT),
+    )
 
 
 def test_worker_role_writes_only_its_schema_and_the_dashboard_only_reads_it(readonly_db):
@@ -51,10 +62,14 @@ def test_worker_role_writes_only_its_schema_and_the_dashboard_only_reads_it(read
     dash.dispose()
     owner = readonly_db.owner_engine()
     with owner.connect() as conn:
-        rights = conn.execute(text(
-            "SELECT has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'INSERT'), "
-            "has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'SELECT'), "
-            "has_table_privilege(:w, 'public.complaint', 'INSERT'), "
-            "has_table_privilege(:w, 'public.complaint', 'SELECT')"), {"d": ROLE, "w": WORKER_ROLE}).one()
+        rights = conn.execute(
+            text(
+                "SELECT has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'INSERT'), "
+                "has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'SELECT'), "
+                "has_table_privilege(:w, 'public.complaint', 'INSERT'), "
+                "has_table_privilege(:w, 'public.complaint', 'SELECT')"
+            ),
+            {"d": ROLE, "w": WORKER_ROLE},
+        ).one()
     owner.dispose()
     assert tuple(rights) == (False, True, False, True)

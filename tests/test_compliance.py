@@ -1,4 +1,5 @@
 """The rapor OPD: exact figures on the hand-built dataset (both backends), grades, and the exported files."""
+
 import datetime as dt
 import io
 
@@ -7,9 +8,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from core.locale import LOCALES
 from core import exports
-
+from core.locale import LOCALES
 from dashboard.compliance import logic as compliance
 from queries import calendar, overdue, scorecard
 from tests.dataset import NOW, wita
@@ -28,18 +28,33 @@ def conn(small_db):
 def test_periods():
     today = dt.date(2026, 3, 30)
     assert compliance.resolve_period("bulan_ini", today) == compliance.Period(dt.date(2026, 3, 1), today)
-    assert compliance.resolve_period("bulan_lalu", today) == compliance.Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert compliance.resolve_period("bulan_lalu", today) == compliance.Period(
+        dt.date(2026, 2, 1), dt.date(2026, 2, 28)
+    )
     assert compliance.resolve_period("tahun_ini", today).start == dt.date(2026, 1, 1)
-    assert compliance.resolve_period("rentang", today, dt.date(2026, 3, 9), dt.date(2026, 3, 2)) == \
-        compliance.Period(dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+    assert compliance.resolve_period("rentang", today, dt.date(2026, 3, 9), dt.date(2026, 3, 2)) == compliance.Period(
+        dt.date(2026, 3, 2), dt.date(2026, 3, 9)
+    )
     assert compliance.resolve_period("rentang", today) == compliance.Period(dt.date(2026, 3, 1), today)
     start, end = MARCH.bounds()
     assert start == wita(2026, 3, 1, 0) and end == wita(2026, 4, 1, 0)
 
 
-@pytest.mark.parametrize("pct,breached,expected", [
-    (95.0, 0, "A"), (95.0, 1, "B"), (95.0, 5, "C"), (80.0, 0, "B"), (60.0, 0, "C"), (40.0, 0, "D"),
-    (40.0, 9, "D"), (None, 0, None), (None, 2, "D"), (float("nan"), 0, None)])
+@pytest.mark.parametrize(
+    "pct,breached,expected",
+    [
+        (95.0, 0, "A"),
+        (95.0, 1, "B"),
+        (95.0, 5, "C"),
+        (80.0, 0, "B"),
+        (60.0, 0, "C"),
+        (40.0, 0, "D"),
+        (40.0, 9, "D"),
+        (None, 0, None),
+        (None, 2, "D"),
+        (float("nan"), 0, None),
+    ],
+)
 def test_grades(pct, breached, expected):
     assert compliance.grade(pct, breached) == expected
 
@@ -71,11 +86,13 @@ def test_drill_down_lists_open_complaints_with_deadlines(conn, rules):
 def test_monthly_trend_of_one_opd(conn, rules):
     pupr_pkp = int(overdue.overdue_by_opd(conn, NOW, rules).set_index("opd").loc["PUPR-PKP", "opd_id"])
     df = scorecard.opd_monthly(conn, pupr_pkp, wita(2025, 1, 1, 0), wita(2026, 4, 1, 0), NOW, rules)
-    assert df.to_dict("records") == [{"period": "2025-12", "dispatched": 1, "completed_on_time": 0,
-                                      "completed_late": 0, "breached_now": 1}]
+    assert df.to_dict("records") == [
+        {"period": "2025-12", "dispatched": 1, "completed_on_time": 0, "completed_late": 0, "breached_now": 1}
+    ]
     esdm = int(scorecard.opd_scorecard(conn, *MARCH.bounds(), NOW, rules).set_index("opd").loc["ESDM", "opd_id"])
     assert scorecard.opd_monthly(conn, esdm, *MARCH.bounds(), NOW, rules).to_dict("records") == [
-        {"period": "2026-03", "dispatched": 1, "completed_on_time": 1, "completed_late": 0, "breached_now": 0}]
+        {"period": "2026-03", "dispatched": 1, "completed_on_time": 1, "completed_late": 0, "breached_now": 0}
+    ]
 
 
 @pytest.fixture
@@ -100,28 +117,44 @@ def test_xlsx_and_csv_exports_carry_the_rapor_and_are_safe(rapor_and_late):
     titles = {r[lheader.index("ticket")]: r[lheader.index("title")] for r in wl.iter_rows(min_row=2, values_only=True)}
     assert titles["T02"] == "<img src=x onerror=alert(1)>"
     assert "reporter_name" not in lheader and "reporter_contact" not in lheader
-    received = {r[lheader.index("ticket")]: r[lheader.index("received_at")] for r in wl.iter_rows(min_row=2, values_only=True)}
+    received = {
+        r[lheader.index("ticket")]: r[lheader.index("received_at")] for r in wl.iter_rows(min_row=2, values_only=True)
+    }
     assert received["T01"] == "2026-03-17 09:00"  # WITA
-    hostile = pd.DataFrame({"ticket": ["X1", "X2", "X3", "X4", "X5"],
-                            "title": ["=HYPERLINK(\"http://x\",\"klik\")", "+1+2", "-2+3", "@SUM(A1)", "aman"],
-                            "reporter_name": ["Rahasia"] * 5})
+    hostile = pd.DataFrame(
+        {
+            "ticket": ["X1", "X2", "X3", "X4", "X5"],
+            "title": ['=HYPERLINK("http://x","klik")', "+1+2", "-2+3", "@SUM(A1)", "aman"],
+            "reporter_name": ["Rahasia"] * 5,
+        }
+    )
     csv = exports.to_csv_bytes(hostile).decode("utf-8-sig").splitlines()
     assert csv[0] == "ticket,title"
-    assert csv[1] == "X1,\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"" and csv[2] == "X2,'+1+2"
+    assert csv[1] == 'X1,"\'=HYPERLINK(""http://x"",""klik"")"' and csv[2] == "X2,'+1+2"
     assert csv[4] == "X4,'@SUM(A1)" and csv[5] == "X5,aman"
     cells = [c.value for c in openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes({"x": hostile})))["x"]["B"]]
-    assert cells == ["title", "'=HYPERLINK(\"http://x\",\"klik\")", "'+1+2", "'-2+3", "'@SUM(A1)", "aman"]
+    assert cells == ["title", '\'=HYPERLINK("http://x","klik")', "'+1+2", "'-2+3", "'@SUM(A1)", "aman"]
 
 
 def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
     rapor, late = rapor_and_late
-    labels = {"title": "Rapor OPD", "period": "Periode", "generated": "Dibuat", "breached_list": "Aduan terlambat",
-              "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat (hk)"]}
+    labels = {
+        "title": "Rapor OPD",
+        "period": "Periode",
+        "generated": "Dibuat",
+        "breached_list": "Aduan terlambat",
+        "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat (hk)"],
+    }
     steps = []
     pupr = rapor[rapor["opd"] == "PUPR-PKP"]["opd_id"].tolist()
-    pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID, pupr), MARCH.label(ID),
-                            compliance.rules_text(rules, ID), dt.datetime(2026, 3, 30, 2, 0, tzinfo=dt.timezone.utc),
-                            labels, progress=steps.append)
+    pdf = exports.rapor_pdf(
+        compliance.pdf_sections(rapor, late, ID, pupr),
+        MARCH.label(ID),
+        compliance.rules_text(rules, ID),
+        dt.datetime(2026, 3, 30, 2, 0, tzinfo=dt.UTC),
+        labels,
+        progress=steps.append,
+    )
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Rapor OPD — PUPR-PKP" in text and "01-03-2026 s.d. 31-03-2026" in text
     assert "30-03-2026 10:00 WITA" in text
@@ -131,8 +164,14 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
     assert "Aturan tenggat (hari kerja, Senin–Jumat" in flat and "hari sejak disposisi" in flat
     assert "Baiq Rahasia" not in text and "081200000000" not in text
     assert steps == [1.0]
-    everyone = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID), MARCH.label(ID), "aturan",
-                                 dt.datetime(2026, 3, 30, tzinfo=dt.timezone.utc), labels, progress=steps.append)
+    everyone = exports.rapor_pdf(
+        compliance.pdf_sections(rapor, late, ID),
+        MARCH.label(ID),
+        "aturan",
+        dt.datetime(2026, 3, 30, tzinfo=dt.UTC),
+        labels,
+        progress=steps.append,
+    )
     reader = PdfReader(io.BytesIO(everyone))
     assert len(reader.pages) == len(rapor)
     first = reader.pages[0].extract_text()
@@ -141,6 +180,7 @@ def test_pdf_rapor_has_the_figures_and_the_breached_list(rapor_and_late, rules):
 
 def test_calendar_coverage_and_warning(conn):
     from dashboard.components import CALENDAR_WARN_DAYS
+
     cov = calendar.calendar_coverage(conn).iloc[0]
     assert (cov["first_day"], cov["last_day"]) == (dt.date(2018, 1, 1), dt.date(2027, 12, 31))
     assert (cov["last_day"] - dt.date(2027, 11, 30)).days <= CALENDAR_WARN_DAYS  # warned in Nov 2027

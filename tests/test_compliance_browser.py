@@ -1,4 +1,5 @@
 """The compliance page in chromium: the rapor, a click on a row drills down, a link opens the complaint."""
+
 import pytest
 from playwright.sync_api import expect
 

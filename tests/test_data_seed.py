@@ -1,4 +1,5 @@
 """`python -m data_seed`: realistic, reproducible data; refusals that protect databases; clear errors."""
+
 import datetime as dt
 import subprocess
 import sys
@@ -19,8 +20,9 @@ UNTIL = "2026-11-20T04:00:00+00:00"
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "data_seed", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "data_seed", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +70,14 @@ def test_demo_volume_and_mix_look_like_ntb_care(seeded):
 def test_delays_are_long_tailed_and_some_opds_are_chronically_late(seeded):
     _, engine = seeded
     with engine.connect() as conn:
-        df = pd.read_sql(select(schema.complaint.c.opd_id, schema.complaint.c.dispatched_at,
-                                schema.complaint.c.first_response_at), conn)
+        df = pd.read_sql(
+            select(schema.complaint.c.opd_id, schema.complaint.c.dispatched_at, schema.complaint.c.first_response_at),
+            conn,
+        )
     df = df.dropna()
-    days = (pd.to_datetime(df["first_response_at"], utc=True) - pd.to_datetime(df["dispatched_at"], utc=True)
-            ).dt.total_seconds() / 86400
+    days = (
+        pd.to_datetime(df["first_response_at"], utc=True) - pd.to_datetime(df["dispatched_at"], utc=True)
+    ).dt.total_seconds() / 86400
     assert days.min() < 0.1 and days.max() > 60 and days.median() < 6
     by_opd = days.groupby(df["opd_id"]).median()
     assert by_opd.max() > 2 * by_opd.median()
@@ -81,9 +86,11 @@ def test_delays_are_long_tailed_and_some_opds_are_chronically_late(seeded):
 def test_redispatch_events_point_to_the_current_opd(seeded):
     _, engine = seeded
     with engine.connect() as conn:
-        rows = conn.execute(select(schema.complaint_event.c.opd_id, schema.complaint.c.opd_id)
-                            .join(schema.complaint, schema.complaint.c.id == schema.complaint_event.c.complaint_id)
-                            .where(schema.complaint_event.c.kind == "dialihkan")).all()
+        rows = conn.execute(
+            select(schema.complaint_event.c.opd_id, schema.complaint.c.opd_id)
+            .join(schema.complaint, schema.complaint.c.id == schema.complaint_event.c.complaint_id)
+            .where(schema.complaint_event.c.kind == "dialihkan")
+        ).all()
     assert len(rows) > 50 and all(ev == cur for ev, cur in rows)
 
 
@@ -123,15 +130,20 @@ def test_reset_recreates_a_seeded_database(tmp_path):
         assert conn.execute(select(func.count()).select_from(schema.complaint)).scalar_one() == 300
 
 
-@pytest.mark.parametrize("url,needle", [
-    ("bogus://x", "tidak didukung"),
-    ("::::", "tidak valid"),
-    ("postgresql://postgres@127.0.0.1:1/x", "tidak dapat dipakai"),
-    ("sqlite:////nonexistent/dir/x.sqlite", "tidak ditemukan"),
-])
+@pytest.mark.parametrize(
+    "url,needle",
+    [
+        ("bogus://x", "tidak didukung"),
+        ("::::", "tidak valid"),
+        ("postgresql://postgres@127.0.0.1:1/x", "tidak dapat dipakai"),
+        ("sqlite:////nonexistent/dir/x.sqlite", "tidak ditemukan"),
+    ],
+)
 def test_bad_database_url_gives_one_clear_line(url, needle):
     cmd = "live" if url.startswith("sqlite") else "init"
-    res = run_cli(cmd, "--database-url", url, "--duration", "1") if cmd == "live" else run_cli(cmd, "--database-url", url)
+    res = (
+        run_cli(cmd, "--database-url", url, "--duration", "1") if cmd == "live" else run_cli(cmd, "--database-url", url)
+    )
     assert res.returncode == 2
     assert needle in res.stderr and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
 
@@ -147,19 +159,23 @@ def test_live_simulator_adds_and_moves_complaints(tmp_path):
     assert res.returncode == 0, res.stderr
     with engine.connect() as conn:
         after = conn.execute(select(func.count()).select_from(schema.complaint)).scalar_one()
-        newest = conn.execute(select(schema.complaint.c.ticket, schema.complaint.c.status)
-                              .order_by(schema.complaint.c.id.desc()).limit(1)).one()
+        newest = conn.execute(
+            select(schema.complaint.c.ticket, schema.complaint.c.status).order_by(schema.complaint.c.id.desc()).limit(1)
+        ).one()
         events_after = conn.execute(select(func.count()).select_from(schema.complaint_event)).scalar_one()
     assert after > before and events_after > events_before + (after - before)
-    assert newest.ticket.startswith(f"NTB-{dt.datetime.now(dt.timezone.utc).year}-")
+    assert newest.ticket.startswith(f"NTB-{dt.datetime.now(dt.UTC).year}-")
 
 
 def _contents(engine) -> dict[str, list]:
     """Every table and its rows: equal before and after, nothing was written."""
     from sqlalchemy import inspect
+
     with engine.connect() as conn:
-        return {name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
-                for name in sorted(inspect(conn).get_table_names())}
+        return {
+            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
+            for name in sorted(inspect(conn).get_table_names())
+        }
 
 
 def test_data_seed_writes_only_to_databases_it_created(empty_db_url, capsys):
@@ -172,8 +188,11 @@ def test_data_seed_writes_only_to_databases_it_created(empty_db_url, capsys):
         conn.execute(text("INSERT INTO complaint VALUES (1, 'milik orang lain')"))
         conn.execute(text("INSERT INTO warga VALUES ('5271000000000001')"))
     before = _contents(engine)
-    for argv, needle in ((["init"], "tidak kosong"), (["init", "--reset"], "tidak dibuat oleh data_seed"),
-                         (["live", "--duration", "1"], "menolak menulis")):
+    for argv, needle in (
+        (["init"], "tidak kosong"),
+        (["init", "--reset"], "tidak dibuat oleh data_seed"),
+        (["live", "--duration", "1"], "menolak menulis"),
+    ):
         assert main([*argv, "--database-url", empty_db_url, *(["--quiet"] if argv[0] == "init" else [])]) == 2
         assert needle in capsys.readouterr().err
         assert _contents(engine) == before
@@ -213,7 +232,11 @@ def test_postgresql_demo_gets_the_text_search_indexes(db_factory):
         names = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'complaint'"))}
         assert {"ix_complaint_title_trgm", "ix_complaint_body_trgm"} <= names
         conn.exec_driver_sql("SET enable_seqscan = off")  # a 400-row table: make the planner show its options
-        plan = "\n".join(r[0] for r in conn.execute(text(
-            "EXPLAIN SELECT id FROM complaint WHERE lower(title) LIKE '%jalan%' OR lower(body) LIKE '%jalan%'")))
+        plan = "\n".join(
+            r[0]
+            for r in conn.execute(
+                text("EXPLAIN SELECT id FROM complaint WHERE lower(title) LIKE '%jalan%' OR lower(body) LIKE '%jalan%'")
+            )
+        )
     engine.dispose()
     assert "ix_complaint_title_trgm" in plan and "ix_complaint_body_trgm" in plan

@@ -10,6 +10,7 @@ two app processes started from deploy/systemd/ntbcare-monitor@.service, reading 
   starting the process again changes nothing for that wall;
 - ten walls spread over both processes, and the database load follows the processes, not the walls.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -27,15 +28,18 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, wait_ready
+from tests.dataset import insert_now
 from tests.deploy_stack import DATABASE, DeployStack
 from tests.deploy_support import KIOSK_UNIT, client_connections, unit_command, unit_environment
 from tests.oidc_support import login
-from tests.dataset import insert_now
 
 FEED, PANEL = 3, 6
 ENV = {"NTBCARE_FEED_INTERVAL": str(FEED), "NTBCARE_PANEL_INTERVAL": str(PANEL), "NTBCARE_KIOSK_RELOAD_AT": "03:00"}
-WALL_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-             "--disable-backgrounding-occluded-windows"]
+WALL_ARGS = [
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 SECURITY_HEADERS = {
     "strict-transport-security": "max-age=31536000",
     "x-content-type-options": "nosniff",
@@ -137,8 +141,10 @@ def test_https_headers_http2_cookie_and_redirect(stack):
 
     ctx = ssl.create_default_context(cafile=str(stack.tmp / "fullchain.pem"))
     ctx.set_alpn_protocols(["h2", "http/1.1"])
-    with socket.create_connection(("127.0.0.1", stack.https_port), timeout=5) as raw, \
-            ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+    with (
+        socket.create_connection(("127.0.0.1", stack.https_port), timeout=5) as raw,
+        ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
         assert tls.selected_alpn_protocol() == "h2"
         assert tls.version() in ("TLSv1.2", "TLSv1.3")
 
@@ -160,8 +166,14 @@ def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, 
     assert {"--kiosk", "--noerrdialogs", "--disable-session-crashed-bubble", "--incognito"} <= set(argv)
     cdp = free_port()
     profile = tempfile.mkdtemp(prefix="ntbcare-kiosk-")
-    argv = [argv[0], *CHROMIUM_ARGS, f"--remote-debugging-port={cdp}", f"--user-data-dir={profile}",
-            "--ignore-certificate-errors", *argv[1:]]
+    argv = [
+        argv[0],
+        *CHROMIUM_ARGS,
+        f"--remote-debugging-port={cdp}",
+        f"--user-data-dir={profile}",
+        "--ignore-certificate-errors",
+        *argv[1:],
+    ]
     with (ARTIFACTS / "deploy-kiosk-chromium.log").open("w") as log:
         kiosk = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -171,7 +183,7 @@ def test_the_kiosk_unit_shows_the_wall_through_https_and_it_updates_live(stack, 
             try:
                 b = p.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
                 break
-            except Exception:  # noqa: BLE001 - not listening yet
+            except Exception:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
@@ -222,7 +234,8 @@ def test_login_comes_back_to_https_and_survives_losing_its_process(stack, browse
         assert wait_serving(stack, 1, timeout=20) == {lost: 0, other: 1}
         wait_ready(page)
         expect(page.locator("[data-testid='stSidebar']").get_by_role("button", name="Keluar")).to_be_visible(
-            timeout=20000)
+            timeout=20000
+        )
         expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=30000)
         expect(page.get_by_text("Silakan masuk")).to_have_count(0)
         assert page.url.startswith(f"{stack.url}/kepatuhan")
@@ -270,8 +283,11 @@ def transactions(stack) -> int:
     engine = create_engine(stack.standby.url("postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text("SELECT xact_commit + xact_rollback FROM pg_stat_database "
-                                         "WHERE datname = :d"), {"d": DATABASE}).scalar_one())
+            return int(
+                conn.execute(
+                    text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"), {"d": DATABASE}
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
 
@@ -304,8 +320,10 @@ def test_ten_walls_spread_over_both_processes_and_the_database_load_follows_the_
     for _, page in walls:
         expect(page.locator(".w-feed")).to_be_visible(timeout=60000)
     ten = per_minute(stack, window)
-    print(f"walls per process {spread} (9 more opened in {opened_s:.0f} s, load {os.getloadavg()[0]:.0f}); database "
-          f"transactions/min: 1 wall {one:.0f}, 10 walls {ten:.0f} ({ten / one:.2f}x)")
+    print(
+        f"walls per process {spread} (9 more opened in {opened_s:.0f} s, load {os.getloadavg()[0]:.0f}); database "
+        f"transactions/min: 1 wall {one:.0f}, 10 walls {ten:.0f} ({ten / one:.2f}x)"
+    )
     assert sum(spread.values()) == 10
     assert all(n >= 1 for n in spread.values()), spread  # both processes serve walls
     assert 1.5 * one < ten < 4.6 * one, (one, ten)  # two processes' worth; far from ten walls' worth

@@ -3,28 +3,29 @@ as the read-only role: every page works on it, what is committed on the primary 
 does to the data age the dashboard shows. (The live wall through the standby, in chromium behind nginx:
 tests/test_deploy_nginx.py.)
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import time
 
-import pytest
 import psycopg2
+import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from core.engine import make_engine
 from core.timefmt import to_wita
+from dashboard import data
 from tests import dataset
 from tests.access_users import USERS
 from tests.browser_support import ROOT
+from tests.dataset import insert_now
 from tests.deploy_stack import DATABASE, primary_and_standby
 from tests.pg_instance import HOST, SUPERUSER
 from tests.readonly import ROLE, role_url
-from tests.dataset import insert_now
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
 
@@ -98,27 +99,34 @@ def test_the_standby_streams_from_the_primary_and_refuses_writes(replicated):
         ticket = insert_now(owner, "Sampah menumpuk di Pagesangan (replikasi)")
         lag = standby.wait_replayed()
         with ro.connect() as conn:
-            assert conn.execute(text("SELECT title FROM complaint WHERE ticket = :t"), {"t": ticket}).scalar_one() \
+            assert (
+                conn.execute(text("SELECT title FROM complaint WHERE ticket = :t"), {"t": ticket}).scalar_one()
                 == "Sampah menumpuk di Pagesangan (replikasi)"
+            )
         print(f"replayed on the standby {lag * 1000:.0f} ms after the commit on the primary")
     finally:
         ro.dispose()
 
 
-@pytest.mark.parametrize("page,query,check", [
-    (None, {"kiosk": "1"}, "wall"),
-    ("pages/compliance.py", MARCH, "rapor"),
-    ("pages/summary.py", MARCH, "summary"),
-    ("pages/complaint.py", {}, "explorer"),
-    ("pages/complaint.py", {"tiket": "T05"}, "complaint"),
-    ("pages/data_quality.py", {}, "quality"),
-], ids=["monitor", "kepatuhan", "ringkasan", "aduan", "aduan-tiket", "kualitas-data"])
+@pytest.mark.parametrize(
+    "page,query,check",
+    [
+        (None, {"kiosk": "1"}, "wall"),
+        ("pages/compliance.py", MARCH, "rapor"),
+        ("pages/summary.py", MARCH, "summary"),
+        ("pages/complaint.py", {}, "explorer"),
+        ("pages/complaint.py", {"tiket": "T05"}, "complaint"),
+        ("pages/data_quality.py", {}, "quality"),
+    ],
+    ids=["monitor", "kepatuhan", "ringkasan", "aduan", "aduan-tiket", "kualitas-data"],
+)
 def test_every_page_works_on_the_standby(on_standby, page, query, check):
     _, _, owner = on_standby
     with owner.connect() as conn:  # the truth, on the primary (other tests here add complaints)
         newest = conn.execute(text("SELECT ticket FROM complaint ORDER BY received_at DESC LIMIT 8")).scalars().all()
-        open_now = conn.execute(text("SELECT count(*) FROM complaint WHERE status IN "
-                                     "('diterima', 'terdisposisi', 'diproses', 'ditunda')")).scalar_one()
+        open_now = conn.execute(
+            text("SELECT count(*) FROM complaint WHERE status IN ('diterima', 'terdisposisi', 'diproses', 'ditunda')")
+        ).scalar_one()
         total = conn.execute(text("SELECT count(*) FROM complaint")).scalar_one()
     at = run(page, **query)
     assert_clean(at)
@@ -162,7 +170,7 @@ def test_replication_lag_is_not_in_the_data_age_shown(on_standby):
         html = wall_html(at)
         assert f'data-ticket="{ticket}"' not in html  # not on the standby yet
         h, m, sec = map(int, re.search(r"data per (\d\d):(\d\d):(\d\d) WITA", html).groups())
-        now = to_wita(dt.datetime.now(dt.timezone.utc))
+        now = to_wita(dt.datetime.now(dt.UTC))
         shown_age = (now.hour * 3600 + now.minute * 60 + now.second - (h * 3600 + m * 60 + sec)) % 86400
         assert shown_age <= 5  # the stamp says "fresh": the data was read just now
         lag = superuser(standby.port, "SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())")[0]
@@ -184,9 +192,12 @@ def test_the_alert_worker_writes_only_to_the_primary(replicated):
     primary, standby, engine = replicated
     standby_url = standby.url(DATABASE)
     smtp = SmtpSink().start()
-    env = {"NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"), "NTBCARE_ALERTS_POLL_S": "0.2",
-           "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
-           "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/"}
+    env = {
+        "NTBCARE_ALERTS_SECRETARIAT": smtp.url("sekretariat@ntbprov.go.id"),
+        "NTBCARE_ALERTS_POLL_S": "0.2",
+        "NTBCARE_ALERTS_DISABLED": "hampir_jatuh_tempo,terlambat,ringkasan_harian,rapor_bulanan",
+        "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/",
+    }
     wrong = WorkerProcess(standby_url, env, "on-standby")
     try:
         assert wait_until(lambda: "read-only" in wrong.log(), timeout=60), wrong.log()[-2000:]
@@ -198,24 +209,35 @@ def test_the_alert_worker_writes_only_to_the_primary(replicated):
 
     right = WorkerProcess(engine.url.render_as_string(hide_password=False), env, "on-primary")
     try:
+
         def active():
             with engine.connect() as conn:
                 if not q.tables_exist(conn):
                     return False
                 hb = q.worker_heartbeat(conn)
             return dict(zip(hb["worker"], hb["role"])).get("on-primary") == "active"
+
         assert wait_until(active, timeout=60), right.log()[-2000:]  # complaints before its start are history
         ticket = dataset.insert_now(engine, "Jembatan putus di Lenek (uji primer)", priority="mendesak")
         mails = smtp.wait_for(1, timeout=60)
         assert [m["subject"] for m in mails] == [f"[NTB Care] Aduan MENDESAK baru {ticket}"]
         on_standby = make_engine(standby_url)
         try:
+
             def replicated_outbox():
                 with on_standby.connect() as conn:
                     if conn.execute(text("SELECT to_regclass('ntbcare_alerts.alerts_outbox')")).scalar() is None:
                         return None
-                    return conn.execute(text("SELECT status FROM ntbcare_alerts.alerts_outbox WHERE position(:t in title) > 0"),
-                                        {"t": ticket}).scalars().all() or None
+                    return (
+                        conn.execute(
+                            text("SELECT status FROM ntbcare_alerts.alerts_outbox WHERE position(:t in title) > 0"),
+                            {"t": ticket},
+                        )
+                        .scalars()
+                        .all()
+                        or None
+                    )
+
             assert wait_until(replicated_outbox, timeout=30) == ["sent"]
         finally:
             on_standby.dispose()

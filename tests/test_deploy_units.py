@@ -7,6 +7,7 @@ and reports unknown keys, bad values and missing executables; it prints those as
 test requires an empty output. What it cannot do here is run the unit: the sandboxing options (ProtectSystem=...)
 take effect only under a real systemd, which this machine does not have.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,23 @@ import pytest
 
 from tests.browser_support import CHROMIUM, ROOT, free_port
 from tests.deploy_support import (
-    ALERTS_UNIT, APP_UNIT, ETC, INSTALL_DIR, INSTALL_PYTHON, KIOSK_UNIT, SITE, DeployFileError, Nginx,
-    environment_file, make_certificate, render_site, systemd_verify, unit_command, unit_environment, unit_value)
+    ALERTS_UNIT,
+    APP_UNIT,
+    ETC,
+    INSTALL_DIR,
+    INSTALL_PYTHON,
+    KIOSK_UNIT,
+    SITE,
+    DeployFileError,
+    Nginx,
+    environment_file,
+    make_certificate,
+    render_site,
+    systemd_verify,
+    unit_command,
+    unit_environment,
+    unit_value,
+)
 
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
@@ -41,11 +57,14 @@ def as_installed_here(unit: Path, workdir: Path) -> str:
 
 
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze missing")
-@pytest.mark.parametrize("unit,name,user", [
-    (APP_UNIT, "ntbcare-monitor@8501.service", False),
-    (ALERTS_UNIT, "ntbcare-alerts.service", False),
-    (KIOSK_UNIT, "ntbcare-kiosk.service", True),
-])
+@pytest.mark.parametrize(
+    "unit,name,user",
+    [
+        (APP_UNIT, "ntbcare-monitor@8501.service", False),
+        (ALERTS_UNIT, "ntbcare-alerts.service", False),
+        (KIOSK_UNIT, "ntbcare-kiosk.service", True),
+    ],
+)
 def test_systemd_analyze_verify(workdir, unit, name, user):
     text = as_installed_here(unit, workdir)
     if unit == KIOSK_UNIT:
@@ -65,19 +84,35 @@ def test_every_unit_restarts_always_and_reads_its_secrets_from_outside_the_repos
         assert unit_value(unit, "User") == "ntbcare" and unit_value(unit, "WorkingDirectory") == INSTALL_DIR
     assert unit_command(ALERTS_UNIT, {}) == [INSTALL_PYTHON, "-m", "alerts", "run"]
     app = unit_command(APP_UNIT, {}, instance="8502")
-    assert app == [INSTALL_PYTHON, "-m", "dashboard.serve", "--server.address", "127.0.0.1", "--server.port", "8502",
-                   "--secrets.files", f"{ETC}/secrets.toml"]
+    assert app == [
+        INSTALL_PYTHON,
+        "-m",
+        "dashboard.serve",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        "8502",
+        "--secrets.files",
+        f"{ETC}/secrets.toml",
+    ]
     # the examples are templates with placeholders, never secrets
     for example in ("monitor.env.example", "alerts.env.example"):
         env = environment_file(ROOT / "deploy" / example)
         assert "CHANGE-ME" in env["DATABASE_URL"]
     assert environment_file(ROOT / "deploy" / "monitor.env.example")["STREAMLIT_SERVER_COOKIE_SECRET"] == "CHANGE-ME"
     kiosk = unit_command(KIOSK_UNIT, unit_environment(KIOSK_UNIT))  # no kiosk.env: the unit's defaults
-    assert kiosk == ["/usr/bin/chromium", "--kiosk", "--noerrdialogs", "--disable-session-crashed-bubble",
-                     "--incognito", "--no-first-run", "--disable-translate", "--check-for-update-interval=31536000",
-                     "https://monitor.ntbprov.go.id/monitor?kiosk=1"]
-    four_k = unit_command(KIOSK_UNIT, {**unit_environment(KIOSK_UNIT),
-                                       "KIOSK_FLAGS": "--force-device-scale-factor=2"})
+    assert kiosk == [
+        "/usr/bin/chromium",
+        "--kiosk",
+        "--noerrdialogs",
+        "--disable-session-crashed-bubble",
+        "--incognito",
+        "--no-first-run",
+        "--disable-translate",
+        "--check-for-update-interval=31536000",
+        "https://monitor.ntbprov.go.id/monitor?kiosk=1",
+    ]
+    four_k = unit_command(KIOSK_UNIT, {**unit_environment(KIOSK_UNIT), "KIOSK_FLAGS": "--force-device-scale-factor=2"})
     assert four_k[-2:] == ["--force-device-scale-factor=2", "https://monitor.ntbprov.go.id/monitor?kiosk=1"]
 
 
@@ -87,10 +122,14 @@ def test_nginx_accepts_the_site_and_rejects_a_typo(workdir):
     assert good.count("max_fails=0;") == 3  # three processes: the server line is the pattern
     nginx = Nginx(workdir / "ok", good, 1, 2)
     assert "test is successful" in nginx.check()
-    for broken, expected in ((good.replace("proxy_pass http://ntbcare_monitor;", "proxy_pass http://ntbcare_monitr;", 1),
-                              "host not found in upstream"),
-                             (good.replace("proxy_read_timeout 1d;", "proxy_read_timeout 1d", 1), "invalid number of arguments"),
-                             (good.replace("hash $ntbcare_route", "hash $ntbcare_rout", 1), "unknown")):
+    for broken, expected in (
+        (
+            good.replace("proxy_pass http://ntbcare_monitor;", "proxy_pass http://ntbcare_monitr;", 1),
+            "host not found in upstream",
+        ),
+        (good.replace("proxy_read_timeout 1d;", "proxy_read_timeout 1d", 1), "invalid number of arguments"),
+        (good.replace("hash $ntbcare_route", "hash $ntbcare_rout", 1), "unknown"),
+    ):
         with pytest.raises(DeployFileError, match=expected):
             Nginx(workdir / "bad", broken, 1, 2).check()
     with pytest.raises(DeployFileError, match="expected 1 x 'listen 443 ssl http2;'"):

@@ -1,5 +1,6 @@
 """The explorer (issue 5): URL filters round-trip, and every drill-down link opens exactly the complaints
 its bar, region or row counted, on realistic generated data, on PostgreSQL and SQLite."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,18 +12,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from core.locale import LOCALES
-from dashboard import charts
-
-from dashboard.compliance import logic as compliance
-
-from dashboard.summary import logic as summary
-
-from dashboard.wall import data as wall_data
 from core.codes import WITA
-from core.settings import SlaRules
 from core.engine import make_engine
+from core.locale import LOCALES
+from core.settings import SlaRules
+from dashboard import charts
+from dashboard.compliance import logic as compliance
 from dashboard.explorer.url import Lookups, Selection, explorer_link, parse_params
+from dashboard.summary import logic as summary
+from dashboard.wall import data as wall_data
 from dashboard.wall.html import overdue_html
 from data_seed.cli import main as seed_main
 from queries import breakdown, lookup, overdue, scorecard, search, trend
@@ -59,10 +57,23 @@ def link_count(conn, link: str, lookups: Lookups, now: dt.datetime) -> int:
 def test_url_filters_round_trip(demo):
     _, lookups = demo
     opd_code = next(iter(lookups.opd))
-    sel = Selection(dari=dt.date(2026, 1, 1), sampai=dt.date(2026, 3, 31), status=("diproses", "ditunda"),
-                    opd=(opd_code, "-"), sektor=("infrastruktur", "-"), kanal=("aplikasi",), wilayah=("5271",),
-                    prioritas=("mendesak",), klasifikasi=("pengaduan",), sla=("breached", "at_risk"),
-                    q="jalan 100% rusak & 'x'", historis=True, urut="opd", naik=True, hal=3)
+    sel = Selection(
+        dari=dt.date(2026, 1, 1),
+        sampai=dt.date(2026, 3, 31),
+        status=("diproses", "ditunda"),
+        opd=(opd_code, "-"),
+        sektor=("infrastruktur", "-"),
+        kanal=("aplikasi",),
+        wilayah=("5271",),
+        prioritas=("mendesak",),
+        klasifikasi=("pengaduan",),
+        sla=("breached", "at_risk"),
+        q="jalan 100% rusak & 'x'",
+        historis=True,
+        urut="opd",
+        naik=True,
+        hal=3,
+    )
     link = explorer_link(**sel.to_params())
     back, notes = parse_params(dict(parse_qsl(link.split("?", 1)[1])), lookups)
     assert notes == [] and back == sel
@@ -73,14 +84,30 @@ def test_url_filters_round_trip(demo):
 
 def test_bad_url_values_are_ignored_with_notes(demo):
     engine, lookups = demo
-    hostile = {"opd": "1;DROP TABLE complaint--", "sla": "breached,' OR 1=1--", "dari": "kemarin",
-               "sampai": "2026-13-45", "hal": "-5; --", "urut": "reporter_name", "status": "diproses,hapus",
-               "q": "x" * 150}
+    hostile = {
+        "opd": "1;DROP TABLE complaint--",
+        "sla": "breached,' OR 1=1--",
+        "dari": "kemarin",
+        "sampai": "2026-13-45",
+        "hal": "-5; --",
+        "urut": "reporter_name",
+        "status": "diproses,hapus",
+        "q": "x" * 150,
+    }
     sel, notes = parse_params(hostile, lookups)
     assert sel.opd == () and sel.sla == ("breached",) and sel.status == ("diproses",)
     assert sel.dari is None and sel.sampai is None and sel.urut == "received_at" and len(sel.q) == 100
     assert sel.hal == 1
-    assert {n.split("=")[0].split(":")[0] for n in notes} == {"opd", "sla", "dari", "sampai", "hal", "urut", "status", "q"}
+    assert {n.split("=")[0].split(":")[0] for n in notes} == {
+        "opd",
+        "sla",
+        "dari",
+        "sampai",
+        "hal",
+        "urut",
+        "status",
+        "q",
+    }
     with engine.connect() as conn:  # the text is a bound LIKE pattern: it finds nothing and harms nothing
         before = conn.execute(select(func.count()).select_from(complaint)).scalar_one()
         f = ComplaintFilter(text="'; DELETE FROM complaint; --")
@@ -88,13 +115,24 @@ def test_bad_url_values_are_ignored_with_notes(demo):
         assert conn.execute(select(func.count()).select_from(complaint)).scalar_one() == before == 3000
 
 
-@pytest.mark.parametrize("states", [("on_track",), ("at_risk",), ("breached",), ("ditunda",), ("met",), ("late",),
-                                    ("breached", "at_risk"), ("met", "breached")])
+@pytest.mark.parametrize(
+    "states",
+    [
+        ("on_track",),
+        ("at_risk",),
+        ("breached",),
+        ("ditunda",),
+        ("met",),
+        ("late",),
+        ("breached", "at_risk"),
+        ("met", "breached"),
+    ],
+)
 def test_sla_state_filter_matches_the_full_clock(demo, states):
     """The explorer's shortcuts (open states from the lean open-complaint query, status push-down) give the
     same complaints as the full SLA clock of every complaint."""
     engine, _ = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         everyone = pd.DataFrame(conn.execute(complaint_sla(RULES, now)).mappings().all())
         expected = set(everyone.loc[everyone["sla_state"].isin(states), "ticket"])
@@ -107,28 +145,31 @@ def test_sla_state_filter_matches_the_full_clock(demo, states):
 
 def test_paging_and_sorting_cover_every_match_once(demo):
     engine, lookups = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     sel, _ = parse_params({"status": "terbuka", "urut": "opd", "arah": "naik"}, lookups)
     f = sel.to_filter(lookups)
     with engine.connect() as conn:
         total = search.count_complaints(conn, f, now, RULES)
-        pages = [search.search_page(conn, f, now, RULES, page=p, page_size=40, sort="opd", descending=False)
-                 for p in range(1, total // 40 + 3)]
+        pages = [
+            search.search_page(conn, f, now, RULES, page=p, page_size=40, sort="opd", descending=False)
+            for p in range(1, total // 40 + 3)
+        ]
     tickets = [tk for _, df in pages for tk in df["ticket"]]
     assert all(n == total for n, _ in pages) and total > 40
     assert len(tickets) == len(set(tickets)) == total
     opds = [o for _, df in pages for o in df["opd"]]
     named = [o for o in opds if isinstance(o, str)]
-    assert named == sorted(named) and all(pd.isna(o) for o in opds[len(named):])  # NULLs last
+    assert named == sorted(named) and all(pd.isna(o) for o in opds[len(named) :])  # NULLs last
 
 
 def test_wall_drill_links_open_the_counted_complaints(demo):
     engine, lookups = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         for period in wall_data.SECTOR_PERIODS:
-            sectors = breakdown.count_by(conn, "sector", start=wall_data._wita_midnight(
-                wall_data.sector_days_back(period)))
+            sectors = breakdown.count_by(
+                conn, "sector", start=wall_data._wita_midnight(wall_data.sector_days_back(period))
+            )
             for link, n in zip(wall_data.sector_links(sectors, period), sectors["count"]):
                 assert link_count(conn, link, lookups, now) == n
         regions = breakdown.count_by(conn, "region", only_open=True)
@@ -157,15 +198,20 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
 
 def test_summary_drill_links_open_the_counted_complaints(demo):
     engine, lookups = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     today = now.astimezone(WITA).date()
     checked = 0
     with engine.connect() as conn:
         for choice in ("bulan_ini", "12_bulan"):
             period = summary.resolve(choice, today)
             start, end = period.bounds()
-            for dim, param in (("sector", "sektor"), ("channel", "kanal"), ("classification", "klasifikasi"),
-                               ("priority", "prioritas"), ("region", "wilayah")):
+            for dim, param in (
+                ("sector", "sektor"),
+                ("channel", "kanal"),
+                ("classification", "klasifikasi"),
+                ("priority", "prioritas"),
+                ("region", "wilayah"),
+            ):
                 df = breakdown.count_by(conn, dim, start=start, end=end)
                 for link, n in zip(summary.drill_links(df, param, period), df["count"]):
                     assert link_count(conn, link, lookups, now) == n, (dim, link)
@@ -180,7 +226,7 @@ def test_summary_drill_links_open_the_counted_complaints(demo):
 
 def test_compliance_links_open_the_counted_complaints(demo):
     engine, lookups = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     today = now.astimezone(WITA).date()
     with engine.connect() as conn:
         for history in (False, True):
@@ -194,16 +240,20 @@ def test_compliance_links_open_the_counted_complaints(demo):
 
 
 def test_export_frame_has_the_filtered_rows_and_no_personal_data(demo):
-    from dashboard.explorer.listing import export_frame
     from core.exports import to_csv_bytes
+    from dashboard.explorer.listing import export_frame
 
     engine, lookups = demo
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     f = parse_params({"sla": "breached"}, lookups)[0].to_filter(lookups)
     with engine.connect() as conn:
         total, rows = search.search_page(conn, f, now, RULES, page_size=50_000)
-        names = {r for (r,) in conn.execute(select(complaint.c.reporter_name).where(
-            complaint.c.reporter_name.is_not(None)).limit(50))}
+        names = {
+            r
+            for (r,) in conn.execute(
+                select(complaint.c.reporter_name).where(complaint.c.reporter_name.is_not(None)).limit(50)
+            )
+        }
     out = export_frame(rows)
     assert len(out) == total > 0 and set(out["status_tenggat"]) == {"breached"}
     csv = to_csv_bytes(out).decode("utf-8-sig")

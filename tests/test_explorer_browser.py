@@ -1,5 +1,6 @@
 """Drill-down in chromium: a click on a ringkasan bar or a wall count opens the explorer on exactly the
 complaints it counted; the summary and the explorer fit a phone (390 px) without horizontal scrolling."""
+
 import re
 
 import pytest
@@ -34,8 +35,9 @@ def adviser(server, browser):
 
 def wait_for_path(page, path: str, needle: str) -> None:
     """Streamlit switches pages in place (history.pushState): wait for the address, not for a page load."""
-    page.wait_for_function("([p, n]) => location.pathname.endsWith(p) && location.search.includes(n)",
-                           arg=[path, needle], timeout=30000)
+    page.wait_for_function(
+        "([p, n]) => location.pathname.endsWith(p) && location.search.includes(n)", arg=[path, needle], timeout=30000
+    )
 
 
 def explorer_count(page) -> int:
@@ -90,8 +92,9 @@ def test_pages_fit_a_phone_and_a_desktop(server, adviser, path):
         page = adviser.new_page()
         page.set_viewport_size(viewport)
         outside = []  # no internet at run time: every request stays on the dashboard's own server
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:"))
-                else None)
+        page.on(
+            "request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None
+        )
         page.goto(f"{server.url}/{path}")
         wait_ready(page)
         expect(page.locator("[data-testid='stMain']")).to_be_visible()

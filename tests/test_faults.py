@@ -6,6 +6,7 @@ good data with its age, nothing is written, and the next run recovers. AppTest p
 automatic retries with ``at.run()`` (it never fires timers); tests/test_faults_browser.py shows a real
 server recovering by itself.
 """
+
 import datetime as dt
 import re
 
@@ -14,14 +15,16 @@ import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest  # the type
 
-from dashboard import data
 from core.timefmt import to_wita
+from dashboard import data
 from tests import dataset
 from tests.readonly import fingerprint
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
-STALE = re.compile(r"Menampilkan data terakhir per (\d\d:\d\d:\d\d) WITA \((\d+) (dtk|mnt) lalu\)\. "
-                   r"Mencoba lagi otomatis\.")
+STALE = re.compile(
+    r"Menampilkan data terakhir per (\d\d:\d\d:\d\d) WITA \((\d+) (dtk|mnt) lalu\)\. "
+    r"Mencoba lagi otomatis\."
+)
 
 
 @pytest.fixture
@@ -95,9 +98,9 @@ def test_database_down_at_start_then_back(app_as_role, open_page):
 
 def test_database_down_mid_session_keeps_the_rapor_with_its_age_then_recovers(app_as_role, open_page):
     pg = app_as_role()
-    t0 = dt.datetime.now(dt.timezone.utc)
+    t0 = dt.datetime.now(dt.UTC)
     at = open_page("adviser", "kepatuhan", MARCH)
-    t1 = dt.datetime.now(dt.timezone.utc)
+    t1 = dt.datetime.now(dt.UTC)
     assert not warnings(at)
     good = rapor(at)
     drill = at.dataframe[1].value
@@ -120,17 +123,18 @@ def test_database_down_mid_session_keeps_the_rapor_with_its_age_then_recovers(ap
 
 def test_query_slower_than_the_statement_timeout(app_as_role, open_page, readonly_db):
     app_as_role(NTBCARE_STATEMENT_TIMEOUT_MS=400)
-    t0 = dt.datetime.now(dt.timezone.utc)
+    t0 = dt.datetime.now(dt.UTC)
     at = open_page("adviser", "kepatuhan", MARCH)
-    t1 = dt.datetime.now(dt.timezone.utc)
+    t1 = dt.datetime.now(dt.UTC)
     good = rapor(at)
     locker = readonly_db.owner_engine()
     with locker.connect() as conn:
         conn.execute(text("LOCK TABLE complaint IN ACCESS EXCLUSIVE MODE"))  # held until rollback
         expire_cache()
         at.run()
-        assert_stale(at, "Kueri melebihi batas waktu 0,4 detik (basis data lambat atau tabel sedang dikunci).",
-                     good, (t0, t1))
+        assert_stale(
+            at, "Kueri melebihi batas waktu 0,4 detik (basis data lambat atau tabel sedang dikunci).", good, (t0, t1)
+        )
         conn.rollback()
     locker.dispose()
     expire_cache()
@@ -142,9 +146,9 @@ def test_query_slower_than_the_statement_timeout(app_as_role, open_page, readonl
 
 def test_connection_pool_exhausted(app_as_role, open_page):
     app_as_role(NTBCARE_DB_POOL_SIZE=2, NTBCARE_DB_MAX_OVERFLOW=0, NTBCARE_DB_POOL_TIMEOUT=1)
-    t0 = dt.datetime.now(dt.timezone.utc)
+    t0 = dt.datetime.now(dt.UTC)
     at = open_page("adviser", "kepatuhan", MARCH)
-    t1 = dt.datetime.now(dt.timezone.utc)
+    t1 = dt.datetime.now(dt.UTC)
     good = rapor(at)
     engine = data.get_engine()  # the app's own engine and pool
     held = [engine.connect(), engine.connect()]  # every connection it may open
@@ -161,10 +165,13 @@ def test_connection_pool_exhausted(app_as_role, open_page):
     pd.testing.assert_frame_equal(rapor(at), good)
 
 
-@pytest.mark.parametrize("env,needle", [
-    ({"NTBCARE_STATEMENT_TIMEOUT_MS": "lima"}, "NTBCARE_STATEMENT_TIMEOUT_MS harus berupa bilangan bulat"),
-    ({"NTBCARE_DB_POOL_SIZE": "0"}, "NTBCARE_DB_POOL_SIZE harus 1 atau lebih"),
-])
+@pytest.mark.parametrize(
+    "env,needle",
+    [
+        ({"NTBCARE_STATEMENT_TIMEOUT_MS": "lima"}, "NTBCARE_STATEMENT_TIMEOUT_MS harus berupa bilangan bulat"),
+        ({"NTBCARE_DB_POOL_SIZE": "0"}, "NTBCARE_DB_POOL_SIZE harus 1 atau lebih"),
+    ],
+)
 def test_bad_fault_settings_give_a_clear_message(app_as_role, open_page, env, needle):
     app_as_role(**env)
     at = open_page("adviser", "kepatuhan", MARCH)

@@ -2,6 +2,7 @@
 the app starts gives a clear message and then comes back on screen by itself, without anyone touching
 the page. (AppTest never fires timers; only a real server shows the recovery happening by itself.)
 """
+
 import time
 
 import pytest
@@ -53,8 +54,16 @@ def test_the_wall_runs_as_the_read_only_role(new_page, app_server, readonly_db, 
     assert_fits(page, 1920, 1080)
     assert_no_traceback(page)
     with owner.connect() as conn:  # the server's connections really are the role's
-        users = conn.execute(text("SELECT DISTINCT usename FROM pg_stat_activity "
-                                  "WHERE application_name = 'ntbcare-monitor' AND pid <> pg_backend_pid()")).scalars().all()
+        users = (
+            conn.execute(
+                text(
+                    "SELECT DISTINCT usename FROM pg_stat_activity "
+                    "WHERE application_name = 'ntbcare-monitor' AND pid <> pg_backend_pid()"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert users == [ROLE]
     page.screenshot(path=str(ARTIFACTS / "wall-readonly-role.png"))
     page.close()
@@ -70,12 +79,12 @@ def test_database_down_at_start_recovers_by_itself(new_page, browse, app_server,
         # kepatuhan is an adviser's page: a real login (tests/oidc_support.py)
         kep = browse(server, "adviser", "kepatuhan", MARCH, width=1600, height=1000)
         expect(kep.locator(".st-key-stale-warning p")).to_have_text(
-            "Basis data tidak dapat dihubungi. Data belum tersedia; mencoba lagi otomatis.", timeout=20000)
+            "Basis data tidak dapat dihubungi. Data belum tersedia; mencoba lagi otomatis.", timeout=20000
+        )
         wall = new_page(1920, 1080)
         wall.goto(f"{server.url}/monitor?kiosk=1")
         wait_ready(wall)
-        expect(wall.locator(".st-key-stale-warning")).to_contain_text("Basis data tidak dapat dihubungi",
-                                                                     timeout=20000)
+        expect(wall.locator(".st-key-stale-warning")).to_contain_text("Basis data tidak dapat dihubungi", timeout=20000)
         kep.evaluate(COUNT_RUNS)
         time.sleep(2 * RETRY + 1)  # a few automatic retries against the dead database
         assert kep.evaluate("window.__runs") > 0  # the page retries by itself

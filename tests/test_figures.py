@@ -4,6 +4,7 @@
 there are Monday to Friday (the hand counts below rely on it; ``test_november_2026_has_no_holiday`` checks).
 Every test builds its own database so that the period-wide figures count only its cases.
 """
+
 import datetime as dt
 
 import pandas as pd
@@ -34,8 +35,17 @@ def fresh_db(db_factory, backend: str, cases: dict):
 
 
 def case(opd=None, classification="pengaduan", status="diterima", **kw):
-    return dict(title=kw.pop("title", "Aduan uji"), sector="infrastruktur", region="5271", channel="aplikasi",
-                classification=classification, priority="biasa", status=status, opd=opd, **kw)
+    return dict(
+        title=kw.pop("title", "Aduan uji"),
+        sector="infrastruktur",
+        region="5271",
+        channel="aplikasi",
+        classification=classification,
+        priority="biasa",
+        status=status,
+        opd=opd,
+        **kw,
+    )
 
 
 def rapor(conn, period, rollup=True):
@@ -52,18 +62,43 @@ def test_november_2026_has_no_holiday():
 
 MEDIAN_CASES = {
     # Dinkes: responses after 0 and 4 working days -> median 2 (was 4, the upper middle value)
-    "M1": case("D02", status="diproses", received_at=wita(2026, 11, 2, 8), dispatched_at=wita(2026, 11, 2, 9),
-               first_response_at=wita(2026, 11, 2, 15)),
-    "M2": case("D02", status="diproses", received_at=wita(2026, 11, 9, 8), dispatched_at=wita(2026, 11, 9, 9),
-               first_response_at=wita(2026, 11, 13, 9)),
+    "M1": case(
+        "D02",
+        status="diproses",
+        received_at=wita(2026, 11, 2, 8),
+        dispatched_at=wita(2026, 11, 2, 9),
+        first_response_at=wita(2026, 11, 2, 15),
+    ),
+    "M2": case(
+        "D02",
+        status="diproses",
+        received_at=wita(2026, 11, 9, 8),
+        dispatched_at=wita(2026, 11, 9, 9),
+        first_response_at=wita(2026, 11, 13, 9),
+    ),
     # Dishub: 1 and 12 working days (3 to 18 November) -> 6.5 (was 12)
-    "M3": case("D11", status="diproses", received_at=wita(2026, 11, 2, 8), dispatched_at=wita(2026, 11, 2, 9),
-               first_response_at=wita(2026, 11, 3, 9)),
-    "M4": case("D11", status="diproses", received_at=wita(2026, 11, 2, 8), dispatched_at=wita(2026, 11, 2, 9),
-               first_response_at=wita(2026, 11, 18, 9)),
+    "M3": case(
+        "D11",
+        status="diproses",
+        received_at=wita(2026, 11, 2, 8),
+        dispatched_at=wita(2026, 11, 2, 9),
+        first_response_at=wita(2026, 11, 3, 9),
+    ),
+    "M4": case(
+        "D11",
+        status="diproses",
+        received_at=wita(2026, 11, 2, 8),
+        dispatched_at=wita(2026, 11, 2, 9),
+        first_response_at=wita(2026, 11, 18, 9),
+    ),
     # ESDM: one response, after 3 working days -> 3
-    "M5": case("D21", status="diproses", received_at=wita(2026, 11, 2, 8), dispatched_at=wita(2026, 11, 2, 9),
-               first_response_at=wita(2026, 11, 5, 9)),
+    "M5": case(
+        "D21",
+        status="diproses",
+        received_at=wita(2026, 11, 2, 8),
+        dispatched_at=wita(2026, 11, 2, 9),
+        first_response_at=wita(2026, 11, 5, 9),
+    ),
 }
 
 
@@ -77,8 +112,13 @@ def test_median_of_an_even_count_is_the_mean_of_the_two_middle_values(db_factory
     assert med.to_dict() == {"D02": 2.0, "D11": 6.5, "D21": 3.0}
     assert wall == 3.0
     with engine.begin() as conn:
-        conn.execute(delete(schema.complaint_event).where(schema.complaint_event.c.complaint_id.in_(
-            select(schema.complaint.c.id).where(schema.complaint.c.ticket == "M5"))))
+        conn.execute(
+            delete(schema.complaint_event).where(
+                schema.complaint_event.c.complaint_id.in_(
+                    select(schema.complaint.c.id).where(schema.complaint.c.ticket == "M5")
+                )
+            )
+        )
         conn.execute(delete(schema.complaint).where(schema.complaint.c.ticket == "M5"))
     with engine.connect() as conn:
         assert headline.period_counts(conn, NOW, SlaRules(), *NOVEMBER)["median_response_wd"] == 2.5
@@ -94,11 +134,16 @@ BOUNDARY_CASES = {
     "B3": case(received_at=wita(2026, 12, 2, 0)),
     "B4": case(received_at=dt.datetime(2026, 12, 1, 23, 59, 59, tzinfo=dataset.WITA)),
     # dispatched at 1 December 00:00:00 WITA: December's rapor, not November's
-    "B5": case("D14", status="terdisposisi", received_at=wita(2026, 11, 30, 10),
-               dispatched_at=wita(2026, 12, 1, 0)),
+    "B5": case("D14", status="terdisposisi", received_at=wita(2026, 11, 30, 10), dispatched_at=wita(2026, 12, 1, 0)),
     # received and dispatched at 1 January 2026 00:00:00 WITA: 2026, not 2025
-    "B6": case("D21", status="selesai", received_at=wita(2026, 1, 1, 0), dispatched_at=wita(2026, 1, 1, 0),
-               first_response_at=wita(2026, 1, 5, 9), resolved_at=wita(2026, 1, 6, 9)),
+    "B6": case(
+        "D21",
+        status="selesai",
+        received_at=wita(2026, 1, 1, 0),
+        dispatched_at=wita(2026, 1, 1, 0),
+        first_response_at=wita(2026, 1, 5, 9),
+        resolved_at=wita(2026, 1, 6, 9),
+    ),
 }
 # how other writers store those instants on SQLite (contract: all of these are accepted)
 STORED_AS = {
@@ -139,9 +184,11 @@ def test_times_at_a_period_boundary_count_on_the_right_side(db_factory, backend)
         def explorer(start, end):
             return search.count_complaints(conn, search.ComplaintFilter(start=start, end=end), NOW, rules)
 
-        counts = {"2025": explorer(wita(2025, 1, 1, 0), wita(2026, 1, 1, 0)),
-                  "2026": explorer(wita(2026, 1, 1, 0), wita(2027, 1, 1, 0)),
-                  "2 Dec": explorer(wita(2026, 12, 2, 0), wita(2026, 12, 3, 0))}
+        counts = {
+            "2025": explorer(wita(2025, 1, 1, 0), wita(2026, 1, 1, 0)),
+            "2026": explorer(wita(2026, 1, 1, 0), wita(2027, 1, 1, 0)),
+            "2 Dec": explorer(wita(2026, 12, 2, 0), wita(2026, 12, 3, 0)),
+        }
     assert today["received_today"] == 3  # B1, B2, B3 (the old SQLite code: 1, only the "T" form)
     assert today["received_period"] == 4  # this month so far: B1 to B4 (B5 came on 30 November)
     assert nov.get("dispatched", pd.Series(dtype=int)).get("D14", 0) == 0
@@ -154,16 +201,28 @@ def test_times_at_a_period_boundary_count_on_the_right_side(db_factory, backend)
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_kualitas_data_counts_times_in_a_form_the_contract_does_not_allow(db_factory, backend):
-    cases = {"Q1": case(received_at=wita(2026, 12, 1, 9)), "Q2": case(received_at=wita(2026, 12, 1, 10)),
-             "Q3": case(received_at=wita(2026, 12, 1, 11))}
+    cases = {
+        "Q1": case(received_at=wita(2026, 12, 1, 9)),
+        "Q2": case(received_at=wita(2026, 12, 1, 10)),
+        "Q3": case(received_at=wita(2026, 12, 1, 11)),
+    }
     engine = fresh_db(db_factory, backend, cases)
-    store_text_forms(engine, {("Q1", "received_at"): "2026-12-01T01:00:00.5Z",  # accepted
-                              ("Q2", "received_at"): "2026-12-01 10:00+08:00",  # no seconds, another offset
-                              ("Q3", "received_at"): "2026-12-01 03:00:00.1234567"})  # 7 digits
+    store_text_forms(
+        engine,
+        {
+            ("Q1", "received_at"): "2026-12-01T01:00:00.5Z",  # accepted
+            ("Q2", "received_at"): "2026-12-01 10:00+08:00",  # no seconds, another offset
+            ("Q3", "received_at"): "2026-12-01 03:00:00.1234567",
+        },
+    )  # 7 digits
     if backend == "sqlite":
         with engine.begin() as conn:
-            conn.execute(text("UPDATE complaint_event SET occurred_at = '2026-12-01 10:00' WHERE complaint_id = "
-                              "(SELECT id FROM complaint WHERE ticket = 'Q2')"))
+            conn.execute(
+                text(
+                    "UPDATE complaint_event SET occurred_at = '2026-12-01 10:00' WHERE complaint_id = "
+                    "(SELECT id FROM complaint WHERE ticket = 'Q2')"
+                )
+            )
     with engine.connect() as conn:
         got = quality.data_quality(conn, NOW).set_index("check")
     want = (1 if backend == "sqlite" else 0) * 2  # Q2 and Q3; PostgreSQL stores instants, never text
@@ -174,13 +233,19 @@ def test_kualitas_data_counts_times_in_a_form_the_contract_does_not_allow(db_fac
 
 # --- 3. the grade follows the exact share --------------------------------------------------------------
 
+
 def _graded_cases(prefix: str, opd: str, total: int, on_time: int) -> dict:
     out = {}
     for i in range(total):
         answered = wita(2026, 11, 3, 9) if i < on_time else wita(2026, 11, 17, 9)  # 1 or 11 working days
-        out[f"{prefix}{i:03d}"] = case(opd, status="selesai", received_at=wita(2026, 11, 2, 8),
-                                       dispatched_at=wita(2026, 11, 2, 9), first_response_at=answered,
-                                       resolved_at=answered)
+        out[f"{prefix}{i:03d}"] = case(
+            opd,
+            status="selesai",
+            received_at=wita(2026, 11, 2, 8),
+            dispatched_at=wita(2026, 11, 2, 9),
+            first_response_at=answered,
+            resolved_at=answered,
+        )
     return out
 
 
@@ -192,10 +257,20 @@ def test_grade_follows_the_exact_share_not_the_rounded_one(db_factory, backend):
         r = compliance.with_grades(scorecard.opd_scorecard(conn, *NOVEMBER, NOW, SlaRules()))
     r = r.set_index("opd_code")
     # 188 / 209 = 89.95 %: shown as 90.0 %, graded B; 189 / 210 = 90 % exactly: A
-    assert r.loc["D09", ["dispatched", "responded_on_time", "response_on_time_pct", "breached", "grade"]].tolist() \
-        == [209, 188, 90.0, 0, "B"]
-    assert r.loc["D11", ["dispatched", "responded_on_time", "response_on_time_pct", "breached", "grade"]].tolist() \
-        == [210, 189, 90.0, 0, "A"]
+    assert r.loc["D09", ["dispatched", "responded_on_time", "response_on_time_pct", "breached", "grade"]].tolist() == [
+        209,
+        188,
+        90.0,
+        0,
+        "B",
+    ]
+    assert r.loc["D11", ["dispatched", "responded_on_time", "response_on_time_pct", "breached", "grade"]].tolist() == [
+        210,
+        189,
+        90.0,
+        0,
+        "A",
+    ]
     engine.dispose()
 
 
@@ -209,6 +284,7 @@ def test_grade_boundaries_on_exact_shares():
 
 # --- 4. ditunda stops the clock ----------------------------------------------------------------------------
 
+
 def ev(*items):
     return [(kind, at, None) for kind, at in items]
 
@@ -216,42 +292,102 @@ def ev(*items):
 PAUSE_CASES = {
     # dispatched Thu 5 Nov, postponed Fri 6 Nov, reopened Mon 23 Nov (11 working days paused), answered and
     # completed Wed 25 Nov: 1 + 2 = 3 working days used of 5 (was 14: late by 9)
-    "P1": case("D20", "aspirasi", "selesai", received_at=wita(2026, 11, 5, 8), dispatched_at=wita(2026, 11, 5, 9),
-               first_response_at=wita(2026, 11, 25, 13), resolved_at=wita(2026, 11, 25, 14),
-               events=ev(("diterima", wita(2026, 11, 5, 8)), ("didisposisikan", wita(2026, 11, 5, 9)),
-                         ("ditunda", wita(2026, 11, 6, 10)), ("dibuka_kembali", wita(2026, 11, 23, 9)),
-                         ("ditanggapi", wita(2026, 11, 25, 13)), ("diselesaikan", wita(2026, 11, 25, 14)))),
+    "P1": case(
+        "D20",
+        "aspirasi",
+        "selesai",
+        received_at=wita(2026, 11, 5, 8),
+        dispatched_at=wita(2026, 11, 5, 9),
+        first_response_at=wita(2026, 11, 25, 13),
+        resolved_at=wita(2026, 11, 25, 14),
+        events=ev(
+            ("diterima", wita(2026, 11, 5, 8)),
+            ("didisposisikan", wita(2026, 11, 5, 9)),
+            ("ditunda", wita(2026, 11, 6, 10)),
+            ("dibuka_kembali", wita(2026, 11, 23, 9)),
+            ("ditanggapi", wita(2026, 11, 25, 13)),
+            ("diselesaikan", wita(2026, 11, 25, 14)),
+        ),
+    ),
     # the same, reopened Tue 1 Dec (17 working days paused): on 2 Dec it has used 2 of 5 (was breached by 14)
-    "P2": case("D02", "aspirasi", "terdisposisi", received_at=wita(2026, 11, 5, 8),
-               dispatched_at=wita(2026, 11, 5, 9),
-               events=ev(("diterima", wita(2026, 11, 5, 8)), ("didisposisikan", wita(2026, 11, 5, 9)),
-                         ("ditunda", wita(2026, 11, 6, 10)), ("catatan", wita(2026, 11, 10, 9)),
-                         ("ditunda", wita(2026, 11, 12, 9)), ("dibuka_kembali", wita(2026, 12, 1, 9)))),
+    "P2": case(
+        "D02",
+        "aspirasi",
+        "terdisposisi",
+        received_at=wita(2026, 11, 5, 8),
+        dispatched_at=wita(2026, 11, 5, 9),
+        events=ev(
+            ("diterima", wita(2026, 11, 5, 8)),
+            ("didisposisikan", wita(2026, 11, 5, 9)),
+            ("ditunda", wita(2026, 11, 6, 10)),
+            ("catatan", wita(2026, 11, 10, 9)),
+            ("ditunda", wita(2026, 11, 12, 9)),
+            ("dibuka_kembali", wita(2026, 12, 1, 9)),
+        ),
+    ),
     # postponed before dispatch (Mon 2 Nov), dispatched Fri 13 Nov: the dispatch stage used 0 of 3 (was late
     # by 6); response (13 to 20 Nov, 5) and completion (13 Nov to 2 Dec, 13 of 14: at risk) are not charged
-    "P3": case("D11", "pengaduan", "diproses", received_at=wita(2026, 11, 2, 9), dispatched_at=wita(2026, 11, 13, 9),
-               first_response_at=wita(2026, 11, 20, 9),
-               events=ev(("diterima", wita(2026, 11, 2, 9)), ("ditunda", wita(2026, 11, 2, 11)),
-                         ("didisposisikan", wita(2026, 11, 13, 9)), ("ditanggapi", wita(2026, 11, 20, 9)))),
+    "P3": case(
+        "D11",
+        "pengaduan",
+        "diproses",
+        received_at=wita(2026, 11, 2, 9),
+        dispatched_at=wita(2026, 11, 13, 9),
+        first_response_at=wita(2026, 11, 20, 9),
+        events=ev(
+            ("diterima", wita(2026, 11, 2, 9)),
+            ("ditunda", wita(2026, 11, 2, 11)),
+            ("didisposisikan", wita(2026, 11, 13, 9)),
+            ("ditanggapi", wita(2026, 11, 20, 9)),
+        ),
+    ),
     # postponed Wed 18 Nov and still postponed: its clock stopped at 2 of 5 working days (16 to 18 Nov)
-    "P4": case("D21", "pengaduan", "ditunda", received_at=wita(2026, 11, 16, 9), dispatched_at=wita(2026, 11, 16, 10),
-               events=ev(("diterima", wita(2026, 11, 16, 9)), ("didisposisikan", wita(2026, 11, 16, 10)),
-                         ("ditunda", wita(2026, 11, 18, 9)))),
+    "P4": case(
+        "D21",
+        "pengaduan",
+        "ditunda",
+        received_at=wita(2026, 11, 16, 9),
+        dispatched_at=wita(2026, 11, 16, 10),
+        events=ev(
+            ("diterima", wita(2026, 11, 16, 9)),
+            ("didisposisikan", wita(2026, 11, 16, 10)),
+            ("ditunda", wita(2026, 11, 18, 9)),
+        ),
+    ),
     # a ditunda never resumed but the status moved on (no resuming event): the pause counts for nothing,
     # 2 Nov to 2 Dec = 22 working days, breached by 17, as before
-    "P5": case("B01", "pengaduan", "terdisposisi", received_at=wita(2026, 11, 2, 9), dispatched_at=wita(2026, 11, 2, 10),
-               events=ev(("diterima", wita(2026, 11, 2, 9)), ("didisposisikan", wita(2026, 11, 2, 10)),
-                         ("ditunda", wita(2026, 11, 3, 9)))),
+    "P5": case(
+        "B01",
+        "pengaduan",
+        "terdisposisi",
+        received_at=wita(2026, 11, 2, 9),
+        dispatched_at=wita(2026, 11, 2, 10),
+        events=ev(
+            ("diterima", wita(2026, 11, 2, 9)),
+            ("didisposisikan", wita(2026, 11, 2, 10)),
+            ("ditunda", wita(2026, 11, 3, 9)),
+        ),
+    ),
 }
 
 # ticket: {stage: (state, elapsed, late_by, deadline)}, by hand
 PAUSE_EXPECTED = {
-    "P1": {"response": ("met", 3, 0, dt.date(2026, 11, 27)), "completion": ("met", 3, 0, dt.date(2026, 11, 27)),
-           "sla_state": "met"},
-    "P2": {"response": ("on_track", 2, 0, dt.date(2026, 12, 7)), "completion": ("on_track", 2, 0, dt.date(2026, 12, 7)),
-           "sla_state": "on_track"},
-    "P3": {"dispatch": ("met", 0, 0, dt.date(2026, 11, 18)), "response": ("met", 5, 0, dt.date(2026, 11, 20)),
-           "completion": ("at_risk", 13, 0, dt.date(2026, 12, 3)), "sla_state": "at_risk"},
+    "P1": {
+        "response": ("met", 3, 0, dt.date(2026, 11, 27)),
+        "completion": ("met", 3, 0, dt.date(2026, 11, 27)),
+        "sla_state": "met",
+    },
+    "P2": {
+        "response": ("on_track", 2, 0, dt.date(2026, 12, 7)),
+        "completion": ("on_track", 2, 0, dt.date(2026, 12, 7)),
+        "sla_state": "on_track",
+    },
+    "P3": {
+        "dispatch": ("met", 0, 0, dt.date(2026, 11, 18)),
+        "response": ("met", 5, 0, dt.date(2026, 11, 20)),
+        "completion": ("at_risk", 13, 0, dt.date(2026, 12, 3)),
+        "sla_state": "at_risk",
+    },
     "P4": {"response": ("ditunda", 2, None, dt.date(2026, 12, 7)), "sla_state": "ditunda"},
     "P5": {"response": ("breached", 22, 17, dt.date(2026, 11, 9)), "sla_state": "breached"},
 }
@@ -259,8 +395,12 @@ PAUSE_EXPECTED = {
 
 def _stage_values(row, stage):
     late = row[f"{stage}_late_by"]
-    return (row[f"{stage}_state"], int(row[f"{stage}_elapsed"]), None if pd.isna(late) else int(late),
-            row[f"{stage}_deadline"])
+    return (
+        row[f"{stage}_state"],
+        int(row[f"{stage}_elapsed"]),
+        None if pd.isna(late) else int(late),
+        row[f"{stage}_deadline"],
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -271,8 +411,10 @@ def test_ditunda_stops_the_clock(db_factory, backend):
         sla = read_frame(conn, complaint_sla(rules, NOW, with_deadlines=True)).set_index("ticket")
         nov = rapor(conn, NOVEMBER)
         period = headline.period_counts(conn, NOW, rules, *NOVEMBER)
-        counts = {s: search.count_complaints(conn, search.ComplaintFilter(sla_states=(s,)), NOW, rules)
-                  for s in search.SLA_STATES}
+        counts = {
+            s: search.count_complaints(conn, search.ComplaintFilter(sla_states=(s,)), NOW, rules)
+            for s in search.SLA_STATES
+        }
         page = search.search_complaints(conn, search.ComplaintFilter(sla_states=("breached",)), NOW, rules)
     for ticket, want in PAUSE_EXPECTED.items():
         row = sla.loc[ticket]
@@ -283,14 +425,19 @@ def test_ditunda_stops_the_clock(db_factory, backend):
                 assert _stage_values(row, stage) == values, (ticket, stage)
     # the reference clock, given the same events, agrees
     for ticket, c in PAUSE_CASES.items():
-        ref = reference_complaint_sla({**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")},
-                                       **c}, rules, NOW)
+        ref = reference_complaint_sla(
+            {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}, rules, NOW
+        )
         for stage, values in PAUSE_EXPECTED[ticket].items():
             if stage == "sla_state":
                 assert ref["sla_state"] == values
             else:
-                assert (ref[f"{stage}_state"], ref[f"{stage}_elapsed"], ref[f"{stage}_late_by"],
-                        ref[f"{stage}_deadline"]) == values, (ticket, stage)
+                assert (
+                    ref[f"{stage}_state"],
+                    ref[f"{stage}_elapsed"],
+                    ref[f"{stage}_late_by"],
+                    ref[f"{stage}_deadline"],
+                ) == values, (ticket, stage)
     # rapor of November: Dispar answered and completed P1 on time (was late), median 3 (was 14)
     assert nov.loc["D20", ["dispatched", "responded_on_time", "completed_on_time"]].tolist() == [1, 1, 1]
     assert nov.loc["D20", "median_response_wd"] == 3.0
@@ -307,13 +454,27 @@ def test_ditunda_stops_the_clock(db_factory, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_pause_with_a_redispatch_and_a_second_pause(db_factory, backend):
     """Two pauses; the second ended by a re-dispatch (dialihkan resumes work)."""
-    cases = {"R1": case("D09", "pengaduan", "selesai", received_at=wita(2026, 11, 2, 9),
-                        dispatched_at=wita(2026, 11, 2, 10), first_response_at=wita(2026, 11, 20, 9),
-                        resolved_at=wita(2026, 11, 27, 9),
-                        events=ev(("diterima", wita(2026, 11, 2, 9)), ("didisposisikan", wita(2026, 11, 2, 10)),
-                                  ("ditunda", wita(2026, 11, 3, 9)), ("dibuka_kembali", wita(2026, 11, 6, 9)),
-                                  ("ditunda", wita(2026, 11, 10, 9)), ("dialihkan", wita(2026, 11, 13, 9)),
-                                  ("ditanggapi", wita(2026, 11, 20, 9)), ("diselesaikan", wita(2026, 11, 27, 9))))}
+    cases = {
+        "R1": case(
+            "D09",
+            "pengaduan",
+            "selesai",
+            received_at=wita(2026, 11, 2, 9),
+            dispatched_at=wita(2026, 11, 2, 10),
+            first_response_at=wita(2026, 11, 20, 9),
+            resolved_at=wita(2026, 11, 27, 9),
+            events=ev(
+                ("diterima", wita(2026, 11, 2, 9)),
+                ("didisposisikan", wita(2026, 11, 2, 10)),
+                ("ditunda", wita(2026, 11, 3, 9)),
+                ("dibuka_kembali", wita(2026, 11, 6, 9)),
+                ("ditunda", wita(2026, 11, 10, 9)),
+                ("dialihkan", wita(2026, 11, 13, 9)),
+                ("ditanggapi", wita(2026, 11, 20, 9)),
+                ("diselesaikan", wita(2026, 11, 27, 9)),
+            ),
+        )
+    }
     engine = fresh_db(db_factory, backend, cases)
     with engine.connect() as conn:
         row = read_frame(conn, complaint_sla(SlaRules(), NOW, with_deadlines=True)).set_index("ticket").loc["R1"]

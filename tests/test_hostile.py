@@ -3,6 +3,7 @@
 Query and export tests run on PostgreSQL and SQLite; the page tests (AppTest) run every page on both and
 the complaint page once per hostile ticket on SQLite.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,16 +19,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
 
-from core.locale import LOCALES
-from dashboard import data
-
 from core import exports
-
-from dashboard.compliance import logic as compliance
+from core.locale import LOCALES
 from core.sla import reference_complaint_sla
 from core.textsafe import detail_link, md_literal
+from dashboard import data
+from dashboard.compliance import logic as compliance
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend
-from queries.schema import complaint as complaint_t, complaint_event
+from queries.schema import complaint as complaint_t
+from queries.schema import complaint_event
 from tests.hostile import BIG_BODY, CASES, FORMULA_TICKETS, NOW, wita
 
 ID = LOCALES["id"]
@@ -51,7 +51,9 @@ EXPECTED_QUALITY = {  # check: (count, examples), with the reason
     "unknown_classification": (1, ["H06"]),  # "lainnya"
     "unknown_priority": (1, ["H06"]),  # "darurat"
     "unknown_status": (1, ["H06"]),  # "dibatalkan"
-    "no_sector": (1, ["H05"]), "no_region": (1, ["H05"]), "no_channel": (1, ["H05"]),
+    "no_sector": (1, ["H05"]),
+    "no_region": (1, ["H05"]),
+    "no_channel": (1, ["H05"]),
     "dispatched_without_opd": (1, ["H05"]),  # diproses, opd_id NULL (H07's OPD id is set, just unknown)
     "unknown_opd": (1, ["H07"]),  # opd_id 987654
     "status_without_time": (1, ["H21"]),  # selesai without resolved_at
@@ -69,7 +71,8 @@ EXPECTED_QUALITY = {  # check: (count, examples), with the reason
     "event_duplicate": (3, ["H11"]),  # diterima twice (1 extra), didisposisikan three times (2 extra)
     "outside_calendar": (2, ["H09", "H21"]),  # 2030 and 2017: the calendar covers 2018 to 2027
     "calendar_missing_today": (0, []),
-    "time_format": (0, []), "event_time_format": (0, []),  # every time written by SQLAlchemy (tests/test_figures.py)
+    "time_format": (0, []),
+    "event_time_format": (0, []),  # every time written by SQLAlchemy (tests/test_figures.py)
 }
 
 
@@ -79,14 +82,18 @@ def test_data_quality_counts_every_oddity_exactly(conn):
     got = {r.check: (r.count, list(r.examples)) for r in df.itertuples()}
     assert got == EXPECTED_QUALITY
     units = dict(zip(df["check"], df["unit"]))
-    assert {c for c, u in units.items() if u == "peristiwa"} == {"event_unknown_kind", "event_future", "event_duplicate",
-                                                                       "event_time_format"}
+    assert {c for c, u in units.items() if u == "peristiwa"} == {
+        "event_unknown_kind",
+        "event_future",
+        "event_duplicate",
+        "event_time_format",
+    }
 
 
 def test_data_quality_agrees_with_the_hand_built_dataset(small_db):
     """The other dataset (tests/dataset.py): expectations computed from its case definitions."""
-    from data_seed.reference import load_reference
     from core.codes import CLASSIFICATIONS
+    from data_seed.reference import load_reference
     from queries._sql import FUTURE_TOLERANCE
     from tests import dataset
 
@@ -100,7 +107,10 @@ def test_data_quality_agrees_with_the_hand_built_dataset(small_db):
         "no_region": sum(c.get("region") not in regions for c in cases),
         "unknown_classification": sum(c["classification"] not in CLASSIFICATIONS for c in cases),
         "future_time": sum(any(c.get(t) and c[t] > dataset.NOW + FUTURE_TOLERANCE for t in times) for c in cases),
-        "no_events": 0, "event_duplicate": 0, "unknown_opd": 0, "calendar_missing_today": 0,
+        "no_events": 0,
+        "event_duplicate": 0,
+        "unknown_opd": 0,
+        "calendar_missing_today": 0,
     }
     with small_db.connect() as c:
         got = quality.data_quality(c, dataset.NOW).set_index("check")["count"].to_dict()
@@ -147,6 +157,7 @@ def test_example_complaints_return_the_raw_titles(conn):
 
 # --- the other queries on hostile data ----------------------------------------------------------------
 
+
 def test_text_round_trips_exactly_through_the_database(conn, rules):
     for ticket in ("H01", "H02", "H03", "H04", "H19", "H20", "H22", "H-23/#&+ <b>?x=1"):
         row = complaint.complaint_detail(conn, ticket, NOW, rules).iloc[0]
@@ -171,7 +182,7 @@ def test_unknown_codes_and_missing_references_do_not_break_the_sla(conn, rules):
 
 def test_every_query_runs_on_hostile_data(conn, rules):
     march = (wita(2026, 3, 1, 0), wita(2026, 4, 1, 0))
-    for now in (NOW, dt.datetime.now(dt.timezone.utc)):
+    for now in (NOW, dt.datetime.now(dt.UTC)):
         assert len(overdue.overdue_by_opd(conn, now, rules)) >= 1
         late = overdue.open_complaints(conn, now, rules, only_late=True)
         assert set(FORMULA_TICKETS) <= set(late["ticket"])
@@ -198,11 +209,12 @@ def test_the_feeds_leave_out_the_future(conn):
 
 # --- exports ----------------------------------------------------------------------------------------
 
+
 def _late_and_bodies(conn, rules):
     late = overdue.open_complaints(conn, NOW, rules, unassigned=True)
-    bodies = pd.DataFrame([complaint.complaint_detail(conn, t, NOW, rules, include_personal=True).iloc[0]
-                           for t in ("H03", "H04", "H01")])[["ticket", "title", "body", "reporter_name",
-                                                             "reporter_contact"]]
+    bodies = pd.DataFrame(
+        [complaint.complaint_detail(conn, t, NOW, rules, include_personal=True).iloc[0] for t in ("H03", "H04", "H01")]
+    )[["ticket", "title", "body", "reporter_name", "reporter_contact"]]
     return late, bodies
 
 
@@ -245,8 +257,10 @@ def test_xlsx_is_safe_for_excel(conn, rules):
     assert emoji == CASES["H04"]["body"]
 
 
-@pytest.mark.parametrize("text,expected_units", [
-    ("a" * 40_000, 32_767), ("🌊" * 20_000, 32_767), ("a" + "🌊" * 20_000, 32_766), ("=" + "x" * 5, 6)])
+@pytest.mark.parametrize(
+    "text,expected_units",
+    [("a" * 40_000, 32_767), ("🌊" * 20_000, 32_767), ("a" + "🌊" * 20_000, 32_766), ("=" + "x" * 5, 6)],
+)
 def test_xlsx_cut_never_splits_a_character(text, expected_units):
     cut = exports.xlsx_text(text)
     units = len(cut.encode("utf-16-le")) // 2
@@ -255,12 +269,16 @@ def test_xlsx_cut_never_splits_a_character(text, expected_units):
 
 
 def test_pdf_with_hostile_titles(conn, rules):
-    now = dt.datetime.now(dt.timezone.utc)
-    rapor = compliance.with_grades(scorecard.opd_scorecard(conn, wita(2026, 3, 1, 0), wita(2026, 4, 1, 0), now,
-                                                           rules))
+    now = dt.datetime.now(dt.UTC)
+    rapor = compliance.with_grades(scorecard.opd_scorecard(conn, wita(2026, 3, 1, 0), wita(2026, 4, 1, 0), now, rules))
     late = overdue.open_complaints(conn, now, rules, only_late=True)
-    labels = {"title": "Rapor OPD", "period": "Periode", "generated": "Dibuat", "breached_list": "Terlambat",
-              "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat"]}
+    labels = {
+        "title": "Rapor OPD",
+        "period": "Periode",
+        "generated": "Dibuat",
+        "breached_list": "Terlambat",
+        "columns": ["Tiket", "Judul", "Diterima", "Tenggat", "Terlambat"],
+    }
     pdf = exports.rapor_pdf(compliance.pdf_sections(rapor, late, ID), "Maret", "aturan", now, labels)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "<script>alert('judul')</script>" in text and "@SUM(1+1)" in text and "H-23/#&+ <b>?x=1" in text
@@ -269,16 +287,20 @@ def test_pdf_with_hostile_titles(conn, rules):
 def test_monthly_chart_of_a_single_month_keeps_month_labels():
     from dashboard import charts
 
-    one = pd.DataFrame({"period": ["2026-03"], "dispatched": [1], "completed_on_time": [0], "completed_late": [0],
-                        "breached_now": [1]})
+    one = pd.DataFrame(
+        {"period": ["2026-03"], "dispatched": [1], "completed_on_time": [0], "completed_late": [0], "breached_now": [1]}
+    )
     fig = charts.monthly_bars(one, "Per bulan", ID)
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["2026-03"]
 
 
 # --- text helpers -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["' OR '1'='1", "**x** [a](javascript:alert(1)) <b>y</b> $z$ :red[r]",
-                                   "H-23/#&+ <b>?x=1", "baris\nbaru\t tab"])
+
+@pytest.mark.parametrize(
+    "value",
+    ["' OR '1'='1", "**x** [a](javascript:alert(1)) <b>y</b> $z$ :red[r]", "H-23/#&+ <b>?x=1", "baris\nbaru\t tab"],
+)
 def test_md_literal_and_detail_link(value):
     escaped = md_literal(value)
     assert re.sub(r"\\(.)", r"\1", escaped) == " ".join(value.split())  # every backslash escapes one char
@@ -287,6 +309,7 @@ def test_md_literal_and_detail_link(value):
 
 
 # --- pages (AppTest) ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def hostile_app(hostile_db, monkeypatch):
@@ -314,9 +337,11 @@ def assert_no_raw_citizen_text_in_markdown(at):
 
 def table_counts(engine) -> tuple:
     with engine.connect() as c:
-        return (sorted(inspect(c).get_table_names()),
-                c.execute(select(func.count()).select_from(complaint_t)).scalar_one(),
-                c.execute(select(func.count()).select_from(complaint_event)).scalar_one())
+        return (
+            sorted(inspect(c).get_table_names()),
+            c.execute(select(func.count()).select_from(complaint_t)).scalar_one(),
+            c.execute(select(func.count()).select_from(complaint_event)).scalar_one(),
+        )
 
 
 def test_monitor_escapes_hostile_titles(hostile_app, open_page):
@@ -358,8 +383,13 @@ def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, open_page
 def test_complaint_page_timeline_shows_events_in_time_order(hostile_app, open_page):
     at = open_page(ADMIN, "pages/complaint.py", {"tiket": "H08"})
     timeline = at.dataframe[-1].value
-    assert timeline["WITA"].tolist() == ["09-03-2026 08:00", "10-03-2026 09:00", "13-03-2026 09:00",
-                                         "16-03-2026 09:00", "20-03-2026 09:00"]
+    assert timeline["WITA"].tolist() == [
+        "09-03-2026 08:00",
+        "10-03-2026 09:00",
+        "13-03-2026 09:00",
+        "16-03-2026 09:00",
+        "20-03-2026 09:00",
+    ]
     assert timeline["Catatan"].iloc[0] == "<script>alert(4)</script> **catatan** =1+1"
 
 
@@ -397,8 +427,12 @@ def test_data_quality_page_in_english(hostile_app, open_page):
 SQL_FRAGMENTS = [
     ("pages/compliance.py", {"opd": "1;DROP TABLE complaint--"}, "caption", "diabaikan"),
     ("pages/compliance.py", {"periode": "' OR 1=1--"}, "caption", "diabaikan"),
-    ("pages/compliance.py", {"periode": "rentang", "dari": "2026-01-01' OR '1'='1", "sampai": "2026-03-31"},
-     "caption", "diabaikan"),
+    (
+        "pages/compliance.py",
+        {"periode": "rentang", "dari": "2026-01-01' OR '1'='1", "sampai": "2026-03-31"},
+        "caption",
+        "diabaikan",
+    ),
     ("pages/complaint.py", {"tiket": "' OR '1'='1"}, "info", "tidak ditemukan"),
     ("pages/complaint.py", {"tiket": "H01'; DELETE FROM complaint_event; --"}, "info", "tidak ditemukan"),
     ("pages/complaint.py", {"tiket": "%"}, "info", "tidak ditemukan"),

@@ -1,5 +1,6 @@
 """Hostile and odd data in a real browser (Debian's chromium): every page shows it as literal text, runs
 none of it, and survives SQL fragments in the URL. Screenshots go to test-artifacts/hostile-*.png."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -9,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from core.engine import make_engine
-from queries.schema import complaint, complaint_event
 from queries import quality
+from queries.schema import complaint, complaint_event
 from tests import hostile
 from tests.browser_support import ARTIFACTS, wait_ready
 from tests.hostile import CASES
@@ -22,9 +23,11 @@ pytestmark = pytest.mark.browser
 # containers "kiosk-reload" and "wall-scale") and the timeline trim of pages that rerun by themselves
 # (dashboard/components.py, container "page-timeline"); any other script is injected.
 OWN_SCRIPTS = ":not(.st-key-kiosk-reload script):not(.st-key-wall-scale script):not(.st-key-page-timeline script)"
-INJECTED = ("[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, "
-            f"script{OWN_SCRIPTS}, a[href^='javascript'], [onerror], [onmouseover]), "
-            "[data-testid='stMain'] [data-testid='stText'] :not(span), [data-testid='stMain'] [data-testid='stText'] span *")
+INJECTED = (
+    "[data-testid='stMain'] :is(img[src='x'], img[src^='http://x'], iframe, "
+    f"script{OWN_SCRIPTS}, a[href^='javascript'], [onerror], [onmouseover]), "
+    "[data-testid='stMain'] [data-testid='stText'] :not(span), [data-testid='stMain'] [data-testid='stText'] span *"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +41,10 @@ def app(db_factory, app_server):
 
 def counts(engine) -> tuple[int, int]:
     with engine.connect() as c:
-        return (c.execute(select(func.count()).select_from(complaint)).scalar_one(),
-                c.execute(select(func.count()).select_from(complaint_event)).scalar_one())
+        return (
+            c.execute(select(func.count()).select_from(complaint)).scalar_one(),
+            c.execute(select(func.count()).select_from(complaint_event)).scalar_one(),
+        )
 
 
 def test_hostile_data_is_shown_as_text_on_every_page(app, browse):

@@ -1,4 +1,5 @@
 """The kiosk's nightly self-reload: when it is due (in WITA), and that only the kiosk wall schedules it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,20 +11,29 @@ import pytest
 from core.codes import WITA
 from dashboard.wall.kiosk import RELOAD_ENV, next_reload, parse_reload_at, reload_at_from_env, reload_script
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 THREE = dt.time(3, 0)
 
 
-@pytest.mark.parametrize("now_utc,expected_utc", [
-    # 03:00 WITA is 19:00 UTC of the day before (WITA is UTC+8, no daylight saving)
-    (dt.datetime(2026, 11, 22, 18, 59, 59, tzinfo=UTC), dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC)),
-    (dt.datetime(2026, 11, 22, 19, 0, 0, tzinfo=UTC), dt.datetime(2026, 11, 23, 19, 0, tzinfo=UTC)),  # strictly after
-    (dt.datetime(2026, 11, 22, 19, 0, 1, tzinfo=UTC), dt.datetime(2026, 11, 23, 19, 0, tzinfo=UTC)),
-    (dt.datetime(2026, 11, 22, 16, 30, tzinfo=UTC), dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC)),  # 00:30 WITA, 23 Nov
-    (dt.datetime(2026, 11, 22, 3, 0, tzinfo=UTC), dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC)),  # 11:00 WITA
-    (dt.datetime(2026, 12, 31, 20, 0, tzinfo=UTC), dt.datetime(2027, 1, 1, 19, 0, tzinfo=UTC)),  # over the new year
-    (dt.datetime(2028, 2, 28, 19, 30, tzinfo=UTC), dt.datetime(2028, 2, 29, 19, 0, tzinfo=UTC)),  # leap day
-])
+@pytest.mark.parametrize(
+    "now_utc,expected_utc",
+    [
+        # 03:00 WITA is 19:00 UTC of the day before (WITA is UTC+8, no daylight saving)
+        (dt.datetime(2026, 11, 22, 18, 59, 59, tzinfo=UTC), dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC)),
+        (
+            dt.datetime(2026, 11, 22, 19, 0, 0, tzinfo=UTC),
+            dt.datetime(2026, 11, 23, 19, 0, tzinfo=UTC),
+        ),  # strictly after
+        (dt.datetime(2026, 11, 22, 19, 0, 1, tzinfo=UTC), dt.datetime(2026, 11, 23, 19, 0, tzinfo=UTC)),
+        (
+            dt.datetime(2026, 11, 22, 16, 30, tzinfo=UTC),
+            dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC),
+        ),  # 00:30 WITA, 23 Nov
+        (dt.datetime(2026, 11, 22, 3, 0, tzinfo=UTC), dt.datetime(2026, 11, 22, 19, 0, tzinfo=UTC)),  # 11:00 WITA
+        (dt.datetime(2026, 12, 31, 20, 0, tzinfo=UTC), dt.datetime(2027, 1, 1, 19, 0, tzinfo=UTC)),  # over the new year
+        (dt.datetime(2028, 2, 28, 19, 30, tzinfo=UTC), dt.datetime(2028, 2, 29, 19, 0, tzinfo=UTC)),  # leap day
+    ],
+)
 def test_next_reload_is_the_next_03_00_wita(now_utc, expected_utc):
     when = next_reload(now_utc, THREE)
     assert when == expected_utc
@@ -38,10 +48,17 @@ def test_next_reload_from_any_timezone_and_with_seconds():
     assert next_reload(now.astimezone(jakarta), dt.time(21, 0)) == dt.datetime(2026, 11, 23, 21, 0, tzinfo=WITA)
 
 
-@pytest.mark.parametrize("raw,expected", [
-    (None, dt.time(3, 0)), ("", None), ("   ", None), ("04:30", dt.time(4, 30)), (" 23:59 ", dt.time(23, 59)),
-    ("03:00:15", dt.time(3, 0, 15)),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (None, dt.time(3, 0)),
+        ("", None),
+        ("   ", None),
+        ("04:30", dt.time(4, 30)),
+        (" 23:59 ", dt.time(23, 59)),
+        ("03:00:15", dt.time(3, 0, 15)),
+    ],
+)
 def test_parse_reload_at(raw, expected):
     assert parse_reload_at(raw) == expected
 

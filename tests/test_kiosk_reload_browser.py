@@ -1,6 +1,7 @@
 """The kiosk's nightly self-reload in chromium: at the configured WITA time the page really reloads (a browser
 navigation of type "reload"), the wall comes back and schedules the next one a day later; when the server is
 down at that moment, the page is left alone instead of ending on a browser error page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,9 @@ def kiosks(dataset_url, app_server, browser):
     for _attempt in range(3):
         started = time.monotonic()
         env = reload_env(lead)
-        servers = {name: app_server(dataset_url, env, name=f"kiosk-reload-{name}", fresh=True)
-                   for name in ("up", "down")}
+        servers = {
+            name: app_server(dataset_url, env, name=f"kiosk-reload-{name}", fresh=True) for name in ("up", "down")
+        }
         contexts, walls = [], {}
         for name, server in servers.items():
             contexts.append(browser.new_context(viewport={"width": 1920, "height": 1080}))

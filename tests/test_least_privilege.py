@@ -3,6 +3,7 @@ works as that role, and the app's own engine refuses writes (as that role, and e
 
 The role lives on a private PostgreSQL (tests/readonly.py); AppTest runs every page as the role.
 """
+
 import datetime as dt
 
 import pytest
@@ -10,11 +11,11 @@ from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest  # the type
 
-from dashboard import data
-from core.settings import SlaRules
 from core.engine import make_engine
 from core.i18n import t
+from core.settings import SlaRules
 from core.sla import reference_complaint_sla
+from dashboard import data
 from queries import schema
 from tests import dataset
 from tests.readonly import CONTRACT_TABLES, ROLE, apply_script, fingerprint, psql
@@ -45,25 +46,43 @@ def assert_clean(at: AppTest) -> None:
 
 # --- the script -------------------------------------------------------------------------------------
 
+
 def test_role_may_select_the_contract_tables_and_nothing_else(readonly_db, as_role):
     with as_role.connect() as conn:
-        attrs = conn.execute(text(
-            "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolconfig "
-            "FROM pg_roles WHERE rolname = :r"), {"r": ROLE}).one()
-        grants = conn.execute(text(
-            "SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = :r "
-            "ORDER BY 1, 2"), {"r": ROLE}).all()
-        member_of = conn.execute(text(
-            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = :r"),
-            {"r": ROLE}).scalar_one()
-        schema_rights = conn.execute(text(
-            "SELECT has_schema_privilege(:r, 'public', 'USAGE'), has_schema_privilege(:r, 'public', 'CREATE'), "
-            "has_database_privilege(:r, current_database(), 'CONNECT'), "
-            "has_database_privilege(:r, current_database(), 'CREATE')"), {"r": ROLE}).one()
-        sequences = conn.execute(text(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
-            "AND c.relkind = 'S' AND (has_sequence_privilege(:r, c.oid, 'USAGE') "
-            "OR has_sequence_privilege(:r, c.oid, 'UPDATE'))"), {"r": ROLE}).scalar_one()
+        attrs = conn.execute(
+            text(
+                "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolconfig "
+                "FROM pg_roles WHERE rolname = :r"
+            ),
+            {"r": ROLE},
+        ).one()
+        grants = conn.execute(
+            text(
+                "SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = :r "
+                "ORDER BY 1, 2"
+            ),
+            {"r": ROLE},
+        ).all()
+        member_of = conn.execute(
+            text("SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = :r"),
+            {"r": ROLE},
+        ).scalar_one()
+        schema_rights = conn.execute(
+            text(
+                "SELECT has_schema_privilege(:r, 'public', 'USAGE'), has_schema_privilege(:r, 'public', 'CREATE'), "
+                "has_database_privilege(:r, current_database(), 'CONNECT'), "
+                "has_database_privilege(:r, current_database(), 'CREATE')"
+            ),
+            {"r": ROLE},
+        ).one()
+        sequences = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                "AND c.relkind = 'S' AND (has_sequence_privilege(:r, c.oid, 'USAGE') "
+                "OR has_sequence_privilege(:r, c.oid, 'UPDATE'))"
+            ),
+            {"r": ROLE},
+        ).scalar_one()
     assert tuple(attrs[:6]) == (True, False, False, False, False, False)
     assert attrs.rolconfig == ["default_transaction_read_only=on"]
     assert grants == [(t, "SELECT") for t in CONTRACT_TABLES]
@@ -80,8 +99,13 @@ def test_script_is_re_runnable_and_resets_extra_privileges(readonly_db, as_role)
     assert res.returncode == 0, res.stderr
     assert "nothing else" in res.stdout and "WARNING" not in res.stdout
     with as_role.connect() as conn:
-        grants = conn.execute(text("SELECT table_name, privilege_type FROM information_schema.role_table_grants "
-                                   "WHERE grantee = :r ORDER BY 1, 2"), {"r": ROLE}).all()
+        grants = conn.execute(
+            text(
+                "SELECT table_name, privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = :r ORDER BY 1, 2"
+            ),
+            {"r": ROLE},
+        ).all()
         createdb = conn.execute(text("SELECT rolcreatedb FROM pg_roles WHERE rolname = :r"), {"r": ROLE}).scalar_one()
     assert grants == [(t, "SELECT") for t in CONTRACT_TABLES] and createdb is False
 
@@ -90,34 +114,57 @@ def test_script_warns_about_missing_tables(readonly_db):
     readonly_db.pg.create_database("ntbcare_empty")
     res = apply_script(readonly_db.pg, "ntbcare_empty", role="ntbcare_ro_empty")
     assert res.returncode == 0, res.stderr
-    assert "tables missing in schema public: channel, complaint, complaint_event, opd, region, sector, work_calendar" \
+    assert (
+        "tables missing in schema public: channel, complaint, complaint_event, opd, region, sector, work_calendar"
         in res.stdout
+    )
 
 
 def test_the_role_cannot_write_even_when_it_asks_for_a_read_write_transaction(readonly_db, as_role):
     before = fingerprint(as_role)
     res = psql(readonly_db.pg, readonly_db.database, "-c", "UPDATE complaint SET status = 'selesai'", user=ROLE)
     assert res.returncode != 0 and "read-only transaction" in res.stderr
-    for statement in ("UPDATE complaint SET status = 'selesai'", "DELETE FROM complaint_event",
-                      "INSERT INTO sector (code, name) VALUES ('x', 'x')", "TRUNCATE seed_meta",
-                      "CREATE TABLE public.mine (id int)", "ALTER TABLE complaint ADD COLUMN x int"):
-        res = psql(readonly_db.pg, readonly_db.database, "-c", "SET default_transaction_read_only = off",
-                   "-c", statement, user=ROLE)
-        assert res.returncode != 0 and ("permission denied" in res.stderr or "must be owner" in res.stderr), \
-            (statement, res.stderr)
+    for statement in (
+        "UPDATE complaint SET status = 'selesai'",
+        "DELETE FROM complaint_event",
+        "INSERT INTO sector (code, name) VALUES ('x', 'x')",
+        "TRUNCATE seed_meta",
+        "CREATE TABLE public.mine (id int)",
+        "ALTER TABLE complaint ADD COLUMN x int",
+    ):
+        res = psql(
+            readonly_db.pg,
+            readonly_db.database,
+            "-c",
+            "SET default_transaction_read_only = off",
+            "-c",
+            statement,
+            user=ROLE,
+        )
+        assert res.returncode != 0 and ("permission denied" in res.stderr or "must be owner" in res.stderr), (
+            statement,
+            res.stderr,
+        )
     assert fingerprint(as_role) == before
 
 
 # --- the app as the role ------------------------------------------------------------------------------
 
+
 def test_monitor_works_as_the_role(as_role, open_page):
     at = open_page("leader")
     assert_clean(at)
     got = {m.label: m.value for m in at.metric}
-    now = dt.datetime.now(dt.timezone.utc)
-    open_cases = [c for c in dataset.CASES.values() if c["status"] in ("diterima", "terdisposisi", "diproses", "ditunda")]
-    states = [reference_complaint_sla({**dict.fromkeys(("dispatched_at", "first_response_at", "resolved_at")), **c},
-                                      SlaRules(), now)["sla_state"] for c in open_cases]
+    now = dt.datetime.now(dt.UTC)
+    open_cases = [
+        c for c in dataset.CASES.values() if c["status"] in ("diterima", "terdisposisi", "diproses", "ditunda")
+    ]
+    states = [
+        reference_complaint_sla(
+            {**dict.fromkeys(("dispatched_at", "first_response_at", "resolved_at")), **c}, SlaRules(), now
+        )["sla_state"]
+        for c in open_cases
+    ]
     assert got["Belum selesai"] == str(len(open_cases)) == "8"
     assert got["Terlambat"] == str(states.count("breached"))
     html = " ".join(h.proto.body for h in at.get("html"))
@@ -173,15 +220,17 @@ def test_a_missing_grant_gets_its_own_message(readonly_db, as_role, open_page):
 
 # --- writes through the app's own engine -----------------------------------------------------------------
 
+
 def _try_writes(engine) -> list[str]:
     """Every kind of write through ``engine``; returns the SQLSTATE of each refusal."""
     codes = []
-    for stmt in (update(schema.complaint).values(status="selesai"),
-                 delete(schema.complaint_event),
-                 insert(schema.sector).values(code="x", name="x")):
-        with pytest.raises(DBAPIError) as err:
-            with engine.begin() as conn:
-                conn.execute(stmt)
+    for stmt in (
+        update(schema.complaint).values(status="selesai"),
+        delete(schema.complaint_event),
+        insert(schema.sector).values(code="x", name="x"),
+    ):
+        with pytest.raises(DBAPIError) as err, engine.begin() as conn:
+            conn.execute(stmt)
         codes.append(getattr(err.value.orig, "pgcode", None))
     return codes
 
@@ -221,11 +270,11 @@ def test_the_apps_engine_is_read_only_on_sqlite(monkeypatch, db_factory):
     data.reset()
     try:
         engine = data.get_engine()
-        with pytest.raises(DBAPIError, match="readonly"):
-            with engine.begin() as conn:
-                conn.execute(update(schema.complaint).values(status="selesai"))
+        with pytest.raises(DBAPIError, match="readonly"), engine.begin() as conn:
+            conn.execute(update(schema.complaint).values(status="selesai"))
         with make_engine(url).connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM complaint WHERE status = 'selesai'")).scalar_one() == \
-                sum(c["status"] == "selesai" for c in dataset.CASES.values())
+            assert conn.execute(text("SELECT count(*) FROM complaint WHERE status = 'selesai'")).scalar_one() == sum(
+                c["status"] == "selesai" for c in dataset.CASES.values()
+            )
     finally:
         data.reset()

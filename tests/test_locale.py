@@ -1,4 +1,5 @@
 """The locale: both languages' formats through Babel, a complete catalogue, and no builder with a default language."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,25 +17,71 @@ from core.locale import LOCALES, get_locale
 
 ID, EN = LOCALES["id"], LOCALES["en"]
 ROOT = Path(__file__).resolve().parent.parent
-NOW = dt.datetime(2026, 12, 2, 4, 0, tzinfo=dt.timezone.utc)  # 12:00 WITA
+NOW = dt.datetime(2026, 12, 2, 4, 0, tzinfo=dt.UTC)  # 12:00 WITA
 
 
-@pytest.mark.parametrize("loc, expected", [
-    (ID, {"num": "1.234", "dec": "12,3", "pct": "89,9%", "pct0": "90%", "signed": "-3,5", "plus": "+1.234",
-          "date": "2 Des 2026", "month": "Desember 2026", "short_month": "Agu", "wd": "6,5 hari kerja",
-          "wd_int": "2 hari kerja", "ago": "3 mnt", "sep": ",.", "range": "01-03-2026 s.d. 31-03-2026"}),
-    (EN, {"num": "1,234", "dec": "12.3", "pct": "89.9%", "pct0": "90%", "signed": "-3.5", "plus": "+1,234",
-          "date": "2 Dec 2026", "month": "December 2026", "short_month": "Aug", "wd": "6.5 working days",
-          "wd_int": "2 working days", "ago": "3 min", "sep": ".,", "range": "01-03-2026 to 31-03-2026"}),
-])
+@pytest.mark.parametrize(
+    "loc, expected",
+    [
+        (
+            ID,
+            {
+                "num": "1.234",
+                "dec": "12,3",
+                "pct": "89,9%",
+                "pct0": "90%",
+                "signed": "-3,5",
+                "plus": "+1.234",
+                "date": "2 Des 2026",
+                "month": "Desember 2026",
+                "short_month": "Agu",
+                "wd": "6,5 hari kerja",
+                "wd_int": "2 hari kerja",
+                "ago": "3 mnt",
+                "sep": ",.",
+                "range": "01-03-2026 s.d. 31-03-2026",
+            },
+        ),
+        (
+            EN,
+            {
+                "num": "1,234",
+                "dec": "12.3",
+                "pct": "89.9%",
+                "pct0": "90%",
+                "signed": "-3.5",
+                "plus": "+1,234",
+                "date": "2 Dec 2026",
+                "month": "December 2026",
+                "short_month": "Aug",
+                "wd": "6.5 working days",
+                "wd_int": "2 working days",
+                "ago": "3 min",
+                "sep": ".,",
+                "range": "01-03-2026 to 31-03-2026",
+            },
+        ),
+    ],
+)
 def test_each_language_formats_numbers_dates_and_ages(loc, expected):
     from core.periods import Period
 
-    got = {"num": loc.num(1234), "dec": loc.num(12.34, 1), "pct": loc.pct(0.8994, 1), "pct0": loc.pct(0.8995),
-           "signed": loc.signed(-3.5, 1), "plus": loc.signed(1234), "date": loc.date(dt.date(2026, 12, 2)),
-           "month": loc.month(dt.date(2026, 12, 2)), "short_month": loc.month(dt.date(2026, 8, 1), "LLL"),
-           "wd": loc.workdays(6.5), "wd_int": loc.workdays(2.0), "ago": loc.ago(NOW - dt.timedelta(minutes=3), NOW),
-           "sep": loc.separators, "range": Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)).label(loc)}
+    got = {
+        "num": loc.num(1234),
+        "dec": loc.num(12.34, 1),
+        "pct": loc.pct(0.8994, 1),
+        "pct0": loc.pct(0.8995),
+        "signed": loc.signed(-3.5, 1),
+        "plus": loc.signed(1234),
+        "date": loc.date(dt.date(2026, 12, 2)),
+        "month": loc.month(dt.date(2026, 12, 2)),
+        "short_month": loc.month(dt.date(2026, 8, 1), "LLL"),
+        "wd": loc.workdays(6.5),
+        "wd_int": loc.workdays(2.0),
+        "ago": loc.ago(NOW - dt.timedelta(minutes=3), NOW),
+        "sep": loc.separators,
+        "range": Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)).label(loc),
+    }
     assert got == expected
 
 
@@ -44,7 +91,11 @@ def test_dates_are_wita_and_missing_values_are_a_dash():
     assert {ID.num(None), EN.pct(float("nan")), ID.date(None), EN.signed(None), ID.ago(None)} == {"–"}
     assert ID.workdays(None) == ID.t("unit.none")
     # one working day is singular in English (the median card said "1 working days"); 1.04 shows as 1 too
-    assert (EN.workdays(1), EN.workdays(1.04), EN.workdays(1.5)) == ("1 working day", "1 working day", "1.5 working days")
+    assert (EN.workdays(1), EN.workdays(1.04), EN.workdays(1.5)) == (
+        "1 working day",
+        "1 working day",
+        "1.5 working days",
+    )
     assert (ID.workdays(1), ID.workdays(1.5)) == ("1 hari kerja", "1,5 hari kerja")
 
 
@@ -74,8 +125,14 @@ def test_counted_texts_take_the_singular_for_one():
         assert key[:-4] in i18n.STRINGS and "{n}" in i18n.STRINGS[key]["en"], key
 
 
-BUILDER_MODULES = ("dashboard.charts", "dashboard.components", "dashboard.wall.html", "dashboard.access_ui",
-                   "dashboard.explorer.listing", "core.rapor")
+BUILDER_MODULES = (
+    "dashboard.charts",
+    "dashboard.components",
+    "dashboard.wall.html",
+    "dashboard.access_ui",
+    "dashboard.explorer.listing",
+    "core.rapor",
+)
 
 
 def test_no_builder_has_a_default_language_or_a_bare_lang_parameter():
@@ -98,8 +155,9 @@ def test_english_pages_show_english_numbers(app_env, open_page):
     """`ringkasan` for March 2026 with ?lang=en: the same figures as in Indonesian, in English forms."""
     shown = {}
     for lang in ("id", "en"):
-        at = open_page("leader", "ringkasan",
-                       {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "lang": lang})
+        at = open_page(
+            "leader", "ringkasan", {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31", "lang": lang}
+        )
         assert not at.exception
         shown[lang] = {m.label: m.value for m in at.metric}
         assert any(re.search(r"\d", c.value) for c in at.caption)

@@ -6,6 +6,7 @@ Roles come from tests/oidc_support.ACCESS (an e-mail, a group claim and a domain
 Every role on every page, typed URLs and fields included, is checked once, in AppTest:
 tests/test_access.py::test_each_role_sees_exactly_its_pages_and_fields and
 ::test_no_restricted_page_script_runs_for_a_role_without_it."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,8 +61,9 @@ def assert_page(page, app, role: str, url_path: str, query: str = "") -> None:
         assert not any(s in html for s in SECRET)
 
 
-@pytest.mark.parametrize("account,role", [("leader", "leader"), ("adviser", "adviser"), ("admin", "admin"),
-                                          ("unmapped", "wall")])
+@pytest.mark.parametrize(
+    "account,role", [("leader", "leader"), ("adviser", "adviser"), ("admin", "admin"), ("unmapped", "wall")]
+)
 def test_each_role_logs_in_and_gets_exactly_its_navigation(app, browse, account, role):
     page = browse(app, account, None)  # the login ends on the wall
     sidebar = page.locator("[data-testid='stSidebar']")
@@ -106,9 +108,11 @@ def test_page_scripts_are_not_reachable_by_file_name(dataset_url, app_server, ne
     server = app_server(dataset_url, name="login-first-visit", fresh=True)
     page = new_page()
     # each page's own words (the wall that Streamlit falls back to shows complaint titles and OPDs)
-    for path, words in (("compliance?" + MARCH, ("Cara menilai", "Kepatuhan OPD")),
-                        ("complaint?tiket=T05", ("Nomor tiket", "Aduan T05", "Tahap dan tenggat", *SECRET)),
-                        ("summary", ("Ringkasan",))):
+    for path, words in (
+        ("compliance?" + MARCH, ("Cara menilai", "Kepatuhan OPD")),
+        ("complaint?tiket=T05", ("Nomor tiket", "Aduan T05", "Tahap dan tenggat", *SECRET)),
+        ("summary", ("Ringkasan",)),
+    ):
         text = open_page(page, f"{server.url}/{path}")
         assert not any(w in text for w in words), (path, text[:300])
         assert not any(s in page.content() for s in SECRET)

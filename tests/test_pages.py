@@ -1,12 +1,13 @@
 """Fast page tests with Streamlit's AppTest against a real database (the hand-built dataset on SQLite)."""
+
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from dashboard import data
 from core.settings import SlaRules
 from core.sla import reference_complaint_sla
+from dashboard import data
 from tests import dataset
 
 MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
@@ -24,11 +25,17 @@ def metrics(at) -> dict[str, str]:
 
 
 def expected_now_counts():
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rules = SlaRules()
-    open_cases = [c for c in dataset.CASES.values() if c["status"] in ("diterima", "terdisposisi", "diproses", "ditunda")]
-    states = [reference_complaint_sla({**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c},
-                                      rules, now)["sla_state"] for c in open_cases]
+    open_cases = [
+        c for c in dataset.CASES.values() if c["status"] in ("diterima", "terdisposisi", "diproses", "ditunda")
+    ]
+    states = [
+        reference_complaint_sla(
+            {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}, rules, now
+        )["sla_state"]
+        for c in open_cases
+    ]
     return len(open_cases), states.count("breached"), states.count("at_risk")
 
 
@@ -52,10 +59,13 @@ def test_english_with_lang_en(app_env, open_page):
     assert "NTB Care — Complaint Monitor" in " ".join(h.proto.body for h in at.get("html"))
 
 
-@pytest.mark.parametrize("url,kind,needle", [
-    ("mysql://nope", "error", "tidak didukung"),  # misconfigured: says what is wrong
-    ("postgresql://postgres@127.0.0.1:1/x", "warning", "tidak dapat dihubungi"),  # unreachable: retries
-])
+@pytest.mark.parametrize(
+    "url,kind,needle",
+    [
+        ("mysql://nope", "error", "tidak didukung"),  # misconfigured: says what is wrong
+        ("postgresql://postgres@127.0.0.1:1/x", "warning", "tidak dapat dihubungi"),  # unreachable: retries
+    ],
+)
 def test_database_trouble_gives_a_friendly_message(monkeypatch, open_page, url, kind, needle):
     monkeypatch.setenv("DATABASE_URL", url)
     data.reset()
@@ -66,8 +76,9 @@ def test_database_trouble_gives_a_friendly_message(monkeypatch, open_page, url, 
     data.reset()
 
 
-@pytest.mark.parametrize("query", [{"kiosk": "1", "rotate": "20"}, {"rotate": "abc", "sektor": "bogus"},
-                                   {"sektor": "30", "lang": "xx"}])
+@pytest.mark.parametrize(
+    "query", [{"kiosk": "1", "rotate": "20"}, {"rotate": "abc", "sektor": "bogus"}, {"sektor": "30", "lang": "xx"}]
+)
 def test_wall_url_options_never_crash(app_env, open_page, query):
     at = open_page("anonymous", query=query)
     assert not at.exception
@@ -110,8 +121,14 @@ def test_kepatuhan_history_switch_shows_the_old_units(app_env, open_page):
     assert not at.warning  # the calendar reaches far enough: no warning
 
 
-@pytest.mark.parametrize("query", [{"periode": "zzz"}, {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
-                                   {"opd": "'; DROP TABLE opd; --"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"periode": "zzz"},
+        {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
+        {"opd": "'; DROP TABLE opd; --"},
+    ],
+)
 def test_kepatuhan_bad_url_values_are_ignored_with_a_note(app_env, open_page, query):
     at = open_page("adviser", "kepatuhan", query)
     assert not at.exception
@@ -156,6 +173,7 @@ def test_kepatuhan_warns_when_the_calendar_runs_out(app_env, open_page):
 
     from core.engine import make_engine
     from queries.schema import work_calendar
+
     with make_engine(app_env).begin() as conn:  # the calendar ends tomorrow-ish: operators must refresh it
         conn.execute(delete(work_calendar).where(work_calendar.c.day > dt.date.today() + dt.timedelta(days=10)))
     at = open_page("adviser", "kepatuhan")

@@ -1,4 +1,5 @@
 """AppTest of the explorer, the complaint detail and the leaders' summary on the hand-built dataset."""
+
 import datetime as dt
 
 import pytest
@@ -28,12 +29,14 @@ def test_explorer_shows_the_filtered_count_and_rows(app_env, open_page):
 
 def breached_now(**where) -> list[str]:
     """Tickets of the hand-built cases that the reference clock says are breached now."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     out = []
     for ticket, c in dataset.CASES.items():
         case = {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}
-        if all(case.get(k) == v for k, v in where.items()) and \
-                reference_complaint_sla(case, SlaRules(), now)["sla_state"] == "breached":
+        if (
+            all(case.get(k) == v for k, v in where.items())
+            and reference_complaint_sla(case, SlaRules(), now)["sla_state"] == "breached"
+        ):
             out.append(ticket)
     return out
 
@@ -74,9 +77,16 @@ def test_detail_stages_match_the_reference_clock(app_env, open_page, ticket):
     assert not at.exception
     stages = next(d.value for d in at.dataframe if list(d.value.columns) == STAGE_COLUMNS)
     case = {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **dataset.CASES[ticket]}
-    ref = reference_complaint_sla(case, SlaRules(), dt.datetime.now(dt.timezone.utc))
-    labels = {"on_track": "Sesuai jadwal", "at_risk": "Hampir jatuh tempo", "breached": "Terlambat",
-              "met": "Tepat waktu", "late": "Terlambat selesai", "ditunda": "Ditunda", None: "–"}
+    ref = reference_complaint_sla(case, SlaRules(), dt.datetime.now(dt.UTC))
+    labels = {
+        "on_track": "Sesuai jadwal",
+        "at_risk": "Hampir jatuh tempo",
+        "breached": "Terlambat",
+        "met": "Tepat waktu",
+        "late": "Terlambat selesai",
+        "ditunda": "Ditunda",
+        None: "–",
+    }
     for (_, row), stage in zip(stages.iterrows(), ("dispatch", "response", "completion")):
         deadline = ref[f"{stage}_deadline"]
         assert row["Tenggat"] == (deadline.strftime("%d-%m-%Y") if deadline else "–"), (ticket, stage)
@@ -96,8 +106,9 @@ def test_summary_renders_every_period(app_env, open_page, periode):
     assert len(at.metric) == 6 and len(at.get("plotly_chart")) == 9
     if periode == "rentang":
         received = {m.label: m.value for m in at.metric}["Aduan masuk"]
-        in_march = sum(1 for c in dataset.CASES.values()
-                       if dt.date(2026, 3, 1) <= c["received_at"].date() <= dt.date(2026, 3, 31))
+        in_march = sum(
+            1 for c in dataset.CASES.values() if dt.date(2026, 3, 1) <= c["received_at"].date() <= dt.date(2026, 3, 31)
+        )
         assert received == str(in_march) == "7"
     if periode == "zzz":
         assert any("diabaikan" in c.value for c in at.caption)
@@ -110,4 +121,5 @@ def test_search_text_in_the_filter_title_is_shown_literally(app_env, open_page):
     label = at.expander[0].label
     assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")
     from core.textsafe import md_literal
+
     assert md_literal(hostile).replace("\\", "") == hostile  # nothing lost, only escaped

@@ -1,4 +1,5 @@
 """tests/pg_instance.py for real: a private PostgreSQL server that tests can stop, restart and throw away."""
+
 import socket
 
 import pytest
@@ -83,10 +84,9 @@ def test_close_stops_the_server_and_deletes_the_directory():
 
 
 def test_a_failing_test_body_still_leaves_no_server_behind():
-    with pytest.raises(ZeroDivisionError):
-        with PgInstance() as pg:
-            directory, port = pg.directory, pg.port
-            1 / 0
+    with pytest.raises(ZeroDivisionError), PgInstance() as pg:
+        directory, port = pg.directory, pg.port
+        1 / 0
     assert not directory.exists()
     assert refuses_connections(port)
 

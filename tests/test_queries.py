@@ -1,4 +1,5 @@
 """Every query on the hand-built dataset (tests/dataset.py), with exact answers, on PostgreSQL and SQLite."""
+
 import datetime as dt
 
 import pandas as pd
@@ -35,15 +36,24 @@ def test_new_complaints_feed_is_newest_first_and_has_no_personal_data(conn):
 def test_recent_events_show_opd_actions_newest_first(conn):
     df = feed.recent_events(conn, limit=10)
     assert records(df, ["ticket", "kind", "opd"]) == [
-        ("T05", "diselesaikan", "ESDM"), ("T05", "ditanggapi", "ESDM"),
-        ("T05", "dialihkan", "ESDM"), ("T05", "didisposisikan", "DLHK")]
+        ("T05", "diselesaikan", "ESDM"),
+        ("T05", "ditanggapi", "ESDM"),
+        ("T05", "dialihkan", "ESDM"),
+        ("T05", "didisposisikan", "DLHK"),
+    ]
 
 
 def test_headline_counts(conn, rules):
     row = headline.headline_counts(conn, NOW, rules).iloc[0].to_dict()
     assert row == {
-        "received_today": 1, "received_period": 7, "open": 8, "breached": 2, "at_risk": 1,
-        "completed": 3, "completed_on_time": 2, "on_time_share": pytest.approx(2 / 3),
+        "received_today": 1,
+        "received_period": 7,
+        "open": 8,
+        "breached": 2,
+        "at_risk": 1,
+        "completed": 3,
+        "completed_on_time": 2,
+        "on_time_share": pytest.approx(2 / 3),
         "median_response_wd": 2.0,
     }
 
@@ -54,7 +64,9 @@ def test_overdue_by_opd_rolls_merged_units_up(conn, rules):
     assert records(df, ["opd", "open", "breached", "at_risk", "oldest_breached_wd"]) == [
         (None, 4, 1, 1, 4),  # not dispatched yet: T01 breached (4 working days old), T02 at risk
         ("PUPR-PKP", 1, 1, 0, age_t06),  # T06 was dispatched to PUPR, merged into PUPR-PKP in 2026
-        ("Dinkes", 1, 0, 0, None), ("Dishub", 1, 0, 0, None), ("Inspektorat", 1, 0, 0, None),
+        ("Dinkes", 1, 0, 0, None),
+        ("Dishub", 1, 0, 0, None),
+        ("Inspektorat", 1, 0, 0, None),
     ]
     hist = overdue.overdue_by_opd(conn, NOW, rules, rollup=False)
     assert hist.iloc[1]["opd"] == "PUPR" and "PUPR-PKP" not in set(hist["opd"].dropna())
@@ -64,8 +76,14 @@ def test_overdue_by_opd_rolls_merged_units_up(conn, rules):
 def test_count_by_sector_channel_region_classification(conn):
     sec = breakdown.count_by(conn, "sector", *MARCH)
     assert records(sec, ["key", "count"]) == [
-        ("infrastruktur", 1), ("lingkungan", 1), ("pariwisata", 1), ("pertambangan", 1), ("sosial", 1),
-        ("transportasi", 1), (None, 1)]
+        ("infrastruktur", 1),
+        ("lingkungan", 1),
+        ("pariwisata", 1),
+        ("pertambangan", 1),
+        ("sosial", 1),
+        ("transportasi", 1),
+        (None, 1),
+    ]
     ch = breakdown.count_by(conn, "channel", *MARCH)
     assert records(ch, ["key", "count"])[0] == ("aplikasi", 3)
     reg = breakdown.count_by(conn, "region", only_open=True)
@@ -79,22 +97,43 @@ def test_count_by_sector_channel_region_classification(conn):
 def test_trend_by_day_week_and_month(conn):
     day = trend.received_vs_completed(conn, wita(2026, 3, 25, 0), wita(2026, 3, 31, 0), "day")
     assert records(day, ["period", "received", "completed"]) == [
-        ("2026-03-25", 1, 0), ("2026-03-26", 1, 0), ("2026-03-27", 0, 1), ("2026-03-30", 1, 0)]
+        ("2026-03-25", 1, 0),
+        ("2026-03-26", 1, 0),
+        ("2026-03-27", 0, 1),
+        ("2026-03-30", 1, 0),
+    ]
     week = trend.received_vs_completed(conn, *MARCH, grain="week")
     assert records(week, ["period", "received", "completed"]) == [
-        ("2026-03-02", 1, 0), ("2026-03-09", 1, 1), ("2026-03-16", 2, 1), ("2026-03-23", 2, 1),
-        ("2026-03-30", 1, 0)]
+        ("2026-03-02", 1, 0),
+        ("2026-03-09", 1, 1),
+        ("2026-03-16", 2, 1),
+        ("2026-03-23", 2, 1),
+        ("2026-03-30", 1, 0),
+    ]
     month = trend.received_vs_completed(conn, wita(2026, 1, 1, 0), wita(2026, 5, 1, 0), "month")
     assert records(month, ["period", "received", "completed"]) == [
-        ("2026-02", 3, 0), ("2026-03", 7, 3), ("2026-04", 1, 0)]
+        ("2026-02", 3, 0),
+        ("2026-03", 7, 3),
+        ("2026-04", 1, 0),
+    ]
 
 
 def test_opd_scorecard_for_march(conn, rules):
     df = scorecard.opd_scorecard(conn, *MARCH, NOW, rules).set_index("opd", drop=False)
-    cols = ["dispatched", "responded", "responded_on_time", "completed", "completed_on_time", "open",
-            "breached", "at_risk"]
-    got = {k: tuple(int(v) for v in df.loc[k, cols]) for k in ["ESDM", "DPMPTSP", "Dispar", "Dishub", "Dinkes",
-                                                                 "PUPR-PKP", "Inspektorat"]}
+    cols = [
+        "dispatched",
+        "responded",
+        "responded_on_time",
+        "completed",
+        "completed_on_time",
+        "open",
+        "breached",
+        "at_risk",
+    ]
+    got = {
+        k: tuple(int(v) for v in df.loc[k, cols])
+        for k in ["ESDM", "DPMPTSP", "Dispar", "Dishub", "Dinkes", "PUPR-PKP", "Inspektorat"]
+    }
     assert got == {
         "ESDM": (1, 1, 0, 1, 1, 0, 0, 0),  # re-dispatched from DLHK: counts for the OPD that holds it
         "DPMPTSP": (1, 1, 1, 1, 0, 0, 0, 0),
@@ -113,18 +152,29 @@ def test_opd_scorecard_for_march(conn, rules):
 def test_complaint_detail_and_timeline(conn, rules):
     d = complaint.complaint_detail(conn, "T05", NOW, rules).iloc[0]
     assert (d["dispatch_state"], d["response_state"], d["completion_state"], d["sla_state"]) == (
-        "met", "late", "met", "late")
+        "met",
+        "late",
+        "met",
+        "late",
+    )
     assert (d["response_deadline"], int(d["response_late_by"])) == (D(2026, 3, 10), 2)
     assert d["completion_deadline"] == D(2026, 3, 30)  # 14 working days after 3 Mar, across the holidays
     assert "reporter_name" not in d.index
     personal = complaint.complaint_detail(conn, "T05", NOW, rules, include_personal=True).iloc[0]
     assert personal["reporter_name"] == "Baiq Rahasia"
     tl = complaint.complaint_timeline(conn, int(d["id"]))
-    assert records(tl, ["kind", "opd"]) == [("didisposisikan", "DLHK"), ("dialihkan", "ESDM"),
-                                            ("ditanggapi", "ESDM"), ("diselesaikan", "ESDM")]
+    assert records(tl, ["kind", "opd"]) == [
+        ("didisposisikan", "DLHK"),
+        ("dialihkan", "ESDM"),
+        ("ditanggapi", "ESDM"),
+        ("diselesaikan", "ESDM"),
+    ]
     t01 = complaint.complaint_detail(conn, "T01", NOW, rules).iloc[0]
     assert (t01["dispatch_state"], t01["dispatch_deadline"], int(t01["dispatch_late_by"])) == (
-        "breached", D(2026, 3, 27), 1)
+        "breached",
+        D(2026, 3, 27),
+        1,
+    )
     assert complaint.complaint_detail(conn, "NOPE'; DROP TABLE complaint; --", NOW, rules).empty
 
 

@@ -1,4 +1,5 @@
 """The settings registry is the one list of settings: the docs list exactly it, the code reads nothing else."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ DYNAMIC_PREFIXES = ("NTBCARE_ALERTS_OPD_",)  # one variable per OPD code: docume
 def documented() -> dict[str, str]:
     """``{name: default cell}`` of every table row in docs/configuration.md."""
     doc = (ROOT / "docs" / "configuration.md").read_text()
-    rows = re.findall(r"^\| `([A-Z][A-Z0-9_<>]+)` \| ([^|]+) \|", doc, re.M)
+    rows = re.findall(r"^\| `([A-Z][A-Z0-9_<>]+)` \| ([^|]+) \|", doc, re.MULTILINE)
     names = [n for n, _ in rows]
     assert len(names) == len(set(names)), "a setting is documented twice"
     return {n: d.strip() for n, d in rows}
@@ -47,8 +48,13 @@ def test_code_reads_only_registered_settings():
 
 
 def test_values_are_validated_with_the_setting_named():
-    env = {"NTBCARE_DB_POOL_SIZE": "0", "NTBCARE_SLA_COMPLETION_ANCHOR": "kemarin", "NTBCARE_FEED_INTERVAL": "0",
-           "NTBCARE_ON_TIME_TARGET": "250", "NTBCARE_SLA_AT_RISK_DAYS": "dua"}
+    env = {
+        "NTBCARE_DB_POOL_SIZE": "0",
+        "NTBCARE_SLA_COMPLETION_ANCHOR": "kemarin",
+        "NTBCARE_FEED_INTERVAL": "0",
+        "NTBCARE_ON_TIME_TARGET": "250",
+        "NTBCARE_SLA_AT_RISK_DAYS": "dua",
+    }
     with pytest.raises(SettingError, match="NTBCARE_DB_POOL_SIZE harus 1 atau lebih, bukan 0"):
         settings.value("NTBCARE_DB_POOL_SIZE", env)
     with pytest.raises(SettingError, match="NTBCARE_SLA_COMPLETION_ANCHOR harus salah satu dari dispatched, received"):
@@ -57,7 +63,10 @@ def test_values_are_validated_with_the_setting_named():
         settings.value("NTBCARE_SLA_AT_RISK_DAYS", env)
     assert settings.value("NTBCARE_FEED_INTERVAL", env) == 1  # display intervals are brought into range
     assert settings.value("NTBCARE_ON_TIME_TARGET", env) == 100
-    assert settings.value("NTBCARE_DB_POOL_SIZE", {}) == 5 and settings.value("NTBCARE_DB_POOL_SIZE", {"NTBCARE_DB_POOL_SIZE": " "}) == 5
+    assert (
+        settings.value("NTBCARE_DB_POOL_SIZE", {}) == 5
+        and settings.value("NTBCARE_DB_POOL_SIZE", {"NTBCARE_DB_POOL_SIZE": " "}) == 5
+    )
 
 
 def test_holiday_override_file_from_the_setting_changes_the_calendar(tmp_path, monkeypatch):
@@ -73,7 +82,13 @@ def test_holiday_override_file_from_the_setting_changes_the_calendar(tmp_path, m
 
 def test_test_files_import_no_other_test_file():
     """Shared helpers live in conftest.py and the support modules (browser_support, dataset, ...), never in a test."""
-    offenders = {p.name: m for p in (ROOT / "tests").glob("test_*.py")
-                 for m in re.findall(r"^\s*(?:from tests\.test_\w+|from tests import test_\w+|import tests\.test_\w+)",
-                                     p.read_text(), re.M)}
+    offenders = {
+        p.name: m
+        for p in (ROOT / "tests").glob("test_*.py")
+        for m in re.findall(
+            r"^\s*(?:from tests\.test_\w+|from tests import test_\w+|import tests\.test_\w+)",
+            p.read_text(),
+            re.MULTILINE,
+        )
+    }
     assert offenders == {}

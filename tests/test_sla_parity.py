@@ -1,4 +1,5 @@
 """The SQL SLA clock agrees exactly with the Python reference on randomised cases, on both backends."""
+
 import datetime as dt
 import random
 
@@ -6,8 +7,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete
 
-from core.settings import SlaRules
 from core.engine import make_engine
+from core.settings import SlaRules
 from core.sla import ReferenceClock, reference_complaint_sla
 from queries import schema
 from queries._sql import read_frame
@@ -17,8 +18,12 @@ from tests import dataset
 STAGES = ("dispatch", "response", "completion")
 CLASSES = ("aspirasi", "pengaduan", "pengaduan_pengawasan", "informasi", "tidak_dikenal")
 # Windows dense with weekends, national holidays and cuti bersama.
-WINDOWS = [(dt.date(2025, 12, 15), dt.date(2026, 2, 25)), (dt.date(2026, 3, 5), dt.date(2026, 4, 15)),
-           (dt.date(2026, 5, 10), dt.date(2026, 6, 20)), (dt.date(2026, 12, 15), dt.date(2027, 1, 10))]
+WINDOWS = [
+    (dt.date(2025, 12, 15), dt.date(2026, 2, 25)),
+    (dt.date(2026, 3, 5), dt.date(2026, 4, 15)),
+    (dt.date(2026, 5, 10), dt.date(2026, 6, 20)),
+    (dt.date(2026, 12, 15), dt.date(2027, 1, 10)),
+]
 
 
 def random_cases(rng: random.Random, n: int) -> dict[str, dict]:
@@ -38,10 +43,19 @@ def random_cases(rng: random.Random, n: int) -> dict[str, dict]:
         if rng.random() < 0.15:
             status = rng.choice(["ditunda", "diarsipkan"])
         cases[f"R{i:04d}"] = dict(
-            title=f"acak {i}", sector="infrastruktur", region="5271", channel="aplikasi",
-            classification=rng.choice(CLASSES), priority="biasa", status=status, received_at=rec,
-            dispatched_at=steps[1] if reached >= 1 else None, first_response_at=steps[2] if reached >= 2 else None,
-            resolved_at=steps[3] if reached >= 3 else None, opd="D03" if reached >= 1 else None)
+            title=f"acak {i}",
+            sector="infrastruktur",
+            region="5271",
+            channel="aplikasi",
+            classification=rng.choice(CLASSES),
+            priority="biasa",
+            status=status,
+            received_at=rec,
+            dispatched_at=steps[1] if reached >= 1 else None,
+            first_response_at=steps[2] if reached >= 2 else None,
+            resolved_at=steps[3] if reached >= 3 else None,
+            opd="D03" if reached >= 1 else None,
+        )
     return cases
 
 
@@ -59,8 +73,9 @@ def random_db(request, db_factory):
 
 
 @pytest.mark.parametrize("anchor", ["dispatched", "received"])
-@pytest.mark.parametrize("now_day", [dt.date(2026, 1, 2), dt.date(2026, 3, 25), dt.date(2026, 6, 1),
-                                     dt.date(2026, 12, 28)])
+@pytest.mark.parametrize(
+    "now_day", [dt.date(2026, 1, 2), dt.date(2026, 3, 25), dt.date(2026, 6, 1), dt.date(2026, 12, 28)]
+)
 def test_sql_matches_reference(random_db, anchor, now_day):
     engine, cases = random_db
     rules = SlaRules(completion_anchor=anchor)
@@ -83,8 +98,9 @@ def test_sql_matches_reference(random_db, anchor, now_day):
                 mismatches.append((ticket, stage, "state", got_state, want))
             if want is not None:
                 if row[f"{stage}_deadline"] != expected[f"{stage}_deadline"]:
-                    mismatches.append((ticket, stage, "deadline", row[f"{stage}_deadline"],
-                                       expected[f"{stage}_deadline"]))
+                    mismatches.append(
+                        (ticket, stage, "deadline", row[f"{stage}_deadline"], expected[f"{stage}_deadline"])
+                    )
                 got_late = row[f"{stage}_late_by"]
                 got_late = None if pd.isna(got_late) else int(got_late)
                 want_late = expected[f"{stage}_late_by"]
@@ -101,6 +117,7 @@ def test_sql_matches_reference(random_db, anchor, now_day):
 def test_lean_open_state_agrees_with_full_sla(random_db, now_day):
     """open_sla (used by the wall) gives the same state as complaint_sla for every open complaint."""
     from queries.sla_sql import OPEN_STATUSES, open_sla
+
     engine, _ = random_db
     rules = SlaRules()
     now = dt.datetime.combine(now_day, dt.time(11, 30), dataset.WITA)

@@ -7,6 +7,7 @@ text form the contract allows. Every rapor figure, the headline period figures a
 are computed here from the rules alone (README, "The SLA clock": working days, stages, pauses), with
 nothing from ``core.sla`` but the holiday list, and compared with the SQL on PostgreSQL and SQLite.
 """
+
 import datetime as dt
 import random
 import statistics
@@ -16,11 +17,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, select, text
 
-from data_seed.reference import load_reference
 from core import rapor as compliance
 from core.engine import make_engine
 from core.settings import SlaRules
 from core.sla import holiday_map
+from data_seed.reference import load_reference
 from queries import headline, schema, scorecard, search
 from tests import dataset
 from tests.conftest import BACKENDS
@@ -29,8 +30,12 @@ WITA = dataset.WITA
 NOW = dt.datetime(2027, 1, 7, 11, 30, tzinfo=WITA)  # Thursday, after Christmas, cuti bersama and New Year
 TODAY = NOW.date()
 # (first day, last day, share of the cases): windows dense with weekends, holidays and cuti bersama
-WINDOWS = [(dt.date(2025, 12, 15), dt.date(2026, 2, 25), 0.2), (dt.date(2026, 3, 5), dt.date(2026, 4, 15), 0.2),
-           (dt.date(2026, 5, 10), dt.date(2026, 6, 20), 0.15), (dt.date(2026, 11, 20), dt.date(2027, 1, 6), 0.45)]
+WINDOWS = [
+    (dt.date(2025, 12, 15), dt.date(2026, 2, 25), 0.2),
+    (dt.date(2026, 3, 5), dt.date(2026, 4, 15), 0.2),
+    (dt.date(2026, 5, 10), dt.date(2026, 6, 20), 0.15),
+    (dt.date(2026, 11, 20), dt.date(2027, 1, 6), 0.45),
+]
 CLASSES = ("aspirasi", "pengaduan", "pengaduan_pengawasan", "informasi", "lainnya")
 OPDS = ("D03", "D04", "D01", "N02", "D09", "D11", "D21")  # D03, D04 merged into N02 (2026); D01 into N01
 RESUME = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
@@ -77,12 +82,17 @@ def pauses_of(events, status) -> list[tuple[dt.date, dt.date]]:
 
 def stages_of(c, rules) -> dict:
     """{stage: (state, used working days, remaining or None)} and the overall state, by the rules."""
-    limit = {"dispatch": rules.dispatch_days, "response": rules.response_days,
-             "completion": rules.completion_days.get(c["classification"], rules.completion_days["pengaduan"])}
+    limit = {
+        "dispatch": rules.dispatch_days,
+        "response": rules.response_days,
+        "completion": rules.completion_days.get(c["classification"], rules.completion_days["pengaduan"]),
+    }
     comp_start = c["received_at"] if rules.completion_anchor == "received" else c.get("dispatched_at")
-    bounds = {"dispatch": (c["received_at"], c.get("dispatched_at")),
-              "response": (c.get("dispatched_at"), c.get("first_response_at")),
-              "completion": (comp_start, c.get("resolved_at"))}
+    bounds = {
+        "dispatch": (c["received_at"], c.get("dispatched_at")),
+        "response": (c.get("dispatched_at"), c.get("first_response_at")),
+        "completion": (comp_start, c.get("resolved_at")),
+    }
     pauses = pauses_of(c["events"], c["status"])
     out = {}
     for name, (start, end) in bounds.items():
@@ -98,14 +108,21 @@ def stages_of(c, rules) -> dict:
             out[name] = (None, used, None)
         else:
             left = limit[name] - used
-            out[name] = ("breached" if left < 0 else "at_risk" if left <= rules.at_risk_days else "on_track",
-                         used, left)
+            out[name] = (
+                "breached" if left < 0 else "at_risk" if left <= rules.at_risk_days else "on_track",
+                used,
+                left,
+            )
     order = ("met", "late", "ditunda", "on_track", "at_risk", "breached")
     states = [s for s, _, _ in out.values() if s]
     overall = "ditunda" if c["status"] == "ditunda" else max(states, key=order.index) if states else None
     running = [left for _, _, left in out.values() if left is not None]
-    return {**out, "sla_state": overall, "remaining": min(running) if running else None,
-            "age": workdays_in(day_of(c["received_at"]), TODAY)}
+    return {
+        **out,
+        "sla_state": overall,
+        "remaining": min(running) if running else None,
+        "age": workdays_in(day_of(c["received_at"]), TODAY),
+    }
 
 
 def in_period(ts, start, end) -> bool:
@@ -113,6 +130,7 @@ def in_period(ts, start, end) -> bool:
 
 
 # --- randomised cases -------------------------------------------------------------------------------------
+
 
 def random_cases(rng: random.Random) -> dict[str, dict]:
     def moment(day: dt.date) -> dt.datetime:
@@ -137,8 +155,16 @@ def random_cases(rng: random.Random) -> dict[str, dict]:
         lo, hi, _ = rng.choice(windows)
         rec = moment(lo + dt.timedelta(days=rng.randrange((hi - lo).days + 1)))
         events = [("diterima", rec, None)]
-        c = dict(title=f"acak {i}", sector="infrastruktur", region="5271", channel="aplikasi",
-                 classification=rng.choice(CLASSES), priority="biasa", received_at=rec, events=events)
+        c = dict(
+            title=f"acak {i}",
+            sector="infrastruktur",
+            region="5271",
+            channel="aplikasi",
+            classification=rng.choice(CLASSES),
+            priority="biasa",
+            received_at=rec,
+            events=events,
+        )
         t = rec
         unresumed = False
 
@@ -188,7 +214,8 @@ def random_cases(rng: random.Random) -> dict[str, dict]:
         for col in ("dispatched_at", "first_response_at", "resolved_at"):
             if c.get(col) and c[col] > NOW:
                 for later_col in ("dispatched_at", "first_response_at", "resolved_at")[
-                        ("dispatched_at", "first_response_at", "resolved_at").index(col):]:
+                    ("dispatched_at", "first_response_at", "resolved_at").index(col) :
+                ]:
                     c.pop(later_col, None)
         if rec > NOW:
             continue
@@ -213,7 +240,7 @@ def random_cases(rng: random.Random) -> dict[str, dict]:
 
 def _text_form(ts: dt.datetime, form: int) -> str:
     """One of the forms the contract accepts on SQLite, for an aware timestamp."""
-    u = ts.astimezone(dt.timezone.utc)
+    u = ts.astimezone(dt.UTC)
     frac = f".{u.microsecond:06d}" if u.microsecond else ""
     base = u.strftime("%Y-%m-%d") + (" ", "T")[form % 2] + u.strftime("%H:%M:%S")
     if form in (0, 1) and not frac:
@@ -228,15 +255,26 @@ def rewrite_forms(conn, rng: random.Random, ids: dict, cases: dict) -> int:
         c = cases[ticket]
         for col in ("received_at", "dispatched_at", "first_response_at", "resolved_at"):
             if c.get(col) is not None and rng.random() < 0.5:
-                conn.execute(text(f"UPDATE complaint SET {col} = :v WHERE id = :i"),
-                             {"v": _text_form(c[col], rng.randrange(6)), "i": cid})
+                conn.execute(
+                    text(f"UPDATE complaint SET {col} = :v WHERE id = :i"),
+                    {"v": _text_form(c[col], rng.randrange(6)), "i": cid},
+                )
                 n += 1
-        ev_ids = conn.execute(select(schema.complaint_event.c.id).where(schema.complaint_event.c.complaint_id == cid)
-                              .order_by(schema.complaint_event.c.id)).scalars().all()
+        ev_ids = (
+            conn.execute(
+                select(schema.complaint_event.c.id)
+                .where(schema.complaint_event.c.complaint_id == cid)
+                .order_by(schema.complaint_event.c.id)
+            )
+            .scalars()
+            .all()
+        )
         for eid, (_, at, _) in zip(ev_ids, c["events"]):
             if rng.random() < 0.5:
-                conn.execute(text("UPDATE complaint_event SET occurred_at = :v WHERE id = :i"),
-                             {"v": _text_form(at, rng.randrange(6)), "i": eid})
+                conn.execute(
+                    text("UPDATE complaint_event SET occurred_at = :v WHERE id = :i"),
+                    {"v": _text_form(at, rng.randrange(6)), "i": eid},
+                )
                 n += 1
     return n
 
@@ -263,8 +301,12 @@ def test_the_random_cases_cover_what_matters(prop_db):
     paused = [c for c in cases.values() if pauses_of(c["events"], c["status"])]
     assert len(paused) > 40
     assert sum(any(e[0] == "dialihkan" for e in c["events"]) for c in cases.values()) > 10
-    midnight = [c for c in cases.values() for col in ("received_at", "dispatched_at")
-                if c.get(col) and c[col].astimezone(WITA).time() == dt.time()]
+    midnight = [
+        c
+        for c in cases.values()
+        for col in ("received_at", "dispatched_at")
+        if c.get(col) and c[col].astimezone(WITA).time() == dt.time()
+    ]
     assert len(midnight) > 20
     assert (rewritten > 300) == (engine.dialect.name == "sqlite")
 
@@ -286,9 +328,22 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
     rows: dict = {}
 
     def row(code):
-        return rows.setdefault(code, dict(dispatched=0, responded=0, responded_on_time=0, completed=0,
-                                          completed_on_time=0, responses=[], open=0, breached=0, at_risk=0,
-                                          oldest=None))
+        return rows.setdefault(
+            code,
+            dict(
+                dispatched=0,
+                responded=0,
+                responded_on_time=0,
+                completed=0,
+                completed_on_time=0,
+                responses=[],
+                open=0,
+                breached=0,
+                at_risk=0,
+                oldest=None,
+            ),
+        )
+
     for c in cases.values():
         s = stages_of(c, rules)
         code = reported_under(c.get("opd"), rollup)
@@ -313,15 +368,23 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
                 r["at_risk"] += 1
     out = {}
     for code, r in rows.items():
-        pct = (lambda n: float(np.round(100.0 * n / r["dispatched"], 1)) if r["dispatched"] else None)
+        pct = lambda n: float(np.round(100.0 * n / r["dispatched"], 1)) if r["dispatched"] else None
         exact = 100.0 * r["responded_on_time"] / r["dispatched"] if r["dispatched"] else None
-        out[code] = dict(dispatched=r["dispatched"], responded=r["responded"],
-                         responded_on_time=r["responded_on_time"], response_on_time_pct=pct(r["responded_on_time"]),
-                         completed=r["completed"], completed_on_time=r["completed_on_time"],
-                         completion_on_time_pct=pct(r["completed_on_time"]),
-                         median_response_wd=float(statistics.median(r["responses"])) if r["responses"] else None,
-                         open=r["open"], breached=r["breached"], at_risk=r["at_risk"],
-                         oldest_breached_wd=r["oldest"], grade=compliance.grade(exact, r["breached"]))
+        out[code] = dict(
+            dispatched=r["dispatched"],
+            responded=r["responded"],
+            responded_on_time=r["responded_on_time"],
+            response_on_time_pct=pct(r["responded_on_time"]),
+            completed=r["completed"],
+            completed_on_time=r["completed_on_time"],
+            completion_on_time_pct=pct(r["completed_on_time"]),
+            median_response_wd=float(statistics.median(r["responses"])) if r["responses"] else None,
+            open=r["open"],
+            breached=r["breached"],
+            at_risk=r["at_risk"],
+            oldest_breached_wd=r["oldest"],
+            grade=compliance.grade(exact, r["breached"]),
+        )
     return out
 
 
@@ -331,10 +394,12 @@ def _clean(v):
     return v.item() if hasattr(v, "item") else v
 
 
-PERIODS = [(dt.datetime(2026, 3, 1, tzinfo=WITA), dt.datetime(2026, 4, 1, tzinfo=WITA)),
-           (dt.datetime(2026, 12, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
-           (dt.datetime(2026, 1, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
-           (dt.datetime(2025, 12, 15, tzinfo=WITA), dt.datetime(2026, 1, 15, tzinfo=WITA))]
+PERIODS = [
+    (dt.datetime(2026, 3, 1, tzinfo=WITA), dt.datetime(2026, 4, 1, tzinfo=WITA)),
+    (dt.datetime(2026, 12, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
+    (dt.datetime(2026, 1, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
+    (dt.datetime(2025, 12, 15, tzinfo=WITA), dt.datetime(2026, 1, 15, tzinfo=WITA)),
+]
 
 
 @pytest.mark.parametrize("rollup", [True, False])
@@ -357,8 +422,11 @@ def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor):
     rules = SlaRules(completion_anchor=anchor)
     want_state = {t: stages_of(c, rules) for t, c in cases.items()}
     asks = [(s,) for s in search.SLA_STATES] + [("breached", "at_risk"), ("met", "late"), ("ditunda", "breached")]
-    windows = [(None, None), (dt.datetime(2026, 12, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
-               (dt.datetime(2026, 3, 19, tzinfo=WITA), dt.datetime(2026, 3, 25, tzinfo=WITA))]
+    windows = [
+        (None, None),
+        (dt.datetime(2026, 12, 1, tzinfo=WITA), dt.datetime(2027, 1, 1, tzinfo=WITA)),
+        (dt.datetime(2026, 3, 19, tzinfo=WITA), dt.datetime(2026, 3, 25, tzinfo=WITA)),
+    ]
     got, want = {}, {}
     with engine.connect() as conn:
         for states in asks:
@@ -366,11 +434,13 @@ def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor):
                 f = search.ComplaintFilter(start=start, end=end, sla_states=states)
                 got[(states, start)] = search.count_complaints(conn, f, NOW, rules)
                 want[(states, start)] = sum(
-                    1 for t, c in cases.items()
-                    if want_state[t]["sla_state"] in states
-                    and (start is None or start <= c["received_at"] < end))
-        page = search.search_complaints(conn, search.ComplaintFilter(sla_states=("breached",)), NOW, rules,
-                                        page_size=1000)
+                    1
+                    for t, c in cases.items()
+                    if want_state[t]["sla_state"] in states and (start is None or start <= c["received_at"] < end)
+                )
+        page = search.search_complaints(
+            conn, search.ComplaintFilter(sla_states=("breached",)), NOW, rules, page_size=1000
+        )
     assert got == want
     overdue = {t: -s["remaining"] for t, s in want_state.items() if s["sla_state"] == "breached"}
     assert dict(zip(page["ticket"], page["overdue_wd"].astype(int))) == overdue
@@ -386,8 +456,11 @@ def test_headline_period_figures_match_the_rules(prop_db, period):
         got = headline.period_counts(conn, NOW, rules, start, end)
     states = {t: stages_of(c, rules) for t, c in cases.items()}
     completed = [t for t, c in cases.items() if in_period(c.get("resolved_at"), start, end) and c.get("dispatched_at")]
-    responses = [states[t]["response"][1] for t, c in cases.items()
-                 if in_period(c.get("first_response_at"), start, end) and c.get("dispatched_at")]
+    responses = [
+        states[t]["response"][1]
+        for t, c in cases.items()
+        if in_period(c.get("first_response_at"), start, end) and c.get("dispatched_at")
+    ]
     today = dt.datetime.combine(TODAY, dt.time(), WITA)
     want = {
         "received_today": sum(today <= c["received_at"] <= NOW for c in cases.values()),
@@ -409,8 +482,9 @@ def test_the_reference_clock_follows_the_same_rules(anchor):
     cases = random_cases(random.Random(20261202))
     for ticket, c in cases.items():
         mine = stages_of(c, rules)
-        ref = reference_complaint_sla({**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")},
-                                       **c}, rules, NOW)
+        ref = reference_complaint_sla(
+            {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}, rules, NOW
+        )
         assert ref["sla_state"] == mine["sla_state"], ticket
         for stage in ("dispatch", "response", "completion"):
             want = mine[stage][:2] if mine[stage][0] else (None, None)  # no state: nothing to count

@@ -1,4 +1,5 @@
 """The plain-Python working-day clock on dates checked by hand against the 2026 calendar."""
+
 import datetime as dt
 
 import pytest
@@ -18,22 +19,42 @@ def test_three_working_days_after_17_march_2026_is_27_march(clock):
     assert clock.add_workdays(D(2026, 3, 17), 3) == D(2026, 3, 27)
 
 
-@pytest.mark.parametrize("start,n,expected", [
-    (D(2026, 3, 13), 1, D(2026, 3, 16)),  # Friday -> Monday
-    (D(2026, 3, 17), 1, D(2026, 3, 25)),  # across Nyepi, Idul Fitri and cuti bersama
-    (D(2025, 12, 30), 14, D(2026, 1, 21)),  # across New Year and Isra Mikraj (16 Jan)
-    (D(2026, 2, 13), 1, D(2026, 2, 18)),  # Imlek (17 Feb) and its cuti bersama (16 Feb)
-    (D(2026, 12, 23), 1, D(2026, 12, 28)),  # cuti bersama 24 Dec and Christmas
-    (D(2026, 3, 21), 0, D(2026, 3, 21)),
-])
+@pytest.mark.parametrize(
+    "start,n,expected",
+    [
+        (D(2026, 3, 13), 1, D(2026, 3, 16)),  # Friday -> Monday
+        (D(2026, 3, 17), 1, D(2026, 3, 25)),  # across Nyepi, Idul Fitri and cuti bersama
+        (D(2025, 12, 30), 14, D(2026, 1, 21)),  # across New Year and Isra Mikraj (16 Jan)
+        (D(2026, 2, 13), 1, D(2026, 2, 18)),  # Imlek (17 Feb) and its cuti bersama (16 Feb)
+        (D(2026, 12, 23), 1, D(2026, 12, 28)),  # cuti bersama 24 Dec and Christmas
+        (D(2026, 3, 21), 0, D(2026, 3, 21)),
+    ],
+)
 def test_add_workdays(clock, start, n, expected):
     assert clock.add_workdays(start, n) == expected
 
 
 def test_cuti_bersama_and_public_holidays_2026_are_days_off():
     hol = holiday_map(2026, 2026)
-    public = ["01-01", "01-16", "02-17", "03-19", "03-21", "03-22", "04-03", "04-05", "05-01", "05-14", "05-27",
-              "05-31", "06-01", "06-16", "08-17", "08-25", "12-25"]
+    public = [
+        "01-01",
+        "01-16",
+        "02-17",
+        "03-19",
+        "03-21",
+        "03-22",
+        "04-03",
+        "04-05",
+        "05-01",
+        "05-14",
+        "05-27",
+        "05-31",
+        "06-01",
+        "06-16",
+        "08-17",
+        "08-25",
+        "12-25",
+    ]
     cuti = ["02-16", "03-18", "03-20", "03-23", "03-24", "05-15", "05-28", "12-24"]
     assert {D.fromisoformat(f"2026-{d}") for d in public + cuti} == set(hol)
 

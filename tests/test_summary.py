@@ -1,13 +1,13 @@
 """The leaders' summary logic and its chart builders (pure functions, no browser)."""
+
 import datetime as dt
 
 import pandas as pd
 
 from core.locale import LOCALES
-from dashboard import charts
-
-from dashboard.summary import logic as summary
 from core.periods import Period
+from dashboard import charts
+from dashboard.summary import logic as summary
 
 ID = LOCALES["id"]
 EN = LOCALES["en"]
@@ -35,9 +35,13 @@ def test_trend_bars_are_clipped_to_the_period():
     assert summary.grain_for(p) == "week" and summary.grain_for(Period(D(2026, 1, 1), D(2026, 11, 22))) == "month"
     assert summary.period_days("2026-10-26", "week", p) == (D(2026, 11, 1), D(2026, 11, 1))
     assert summary.period_days("2026-11-16", "week", p) == (D(2026, 11, 16), D(2026, 11, 22))
-    assert summary.period_days("2026-02", "month", Period(D(2026, 1, 15), D(2026, 12, 31))) == (D(2026, 2, 1), D(2026, 2, 28))
+    assert summary.period_days("2026-02", "month", Period(D(2026, 1, 15), D(2026, 12, 31))) == (
+        D(2026, 2, 1),
+        D(2026, 2, 28),
+    )
     assert summary.trend_links(pd.DataFrame({"period": ["2026-10-26"]}), "week", p) == [
-        "aduan?dari=2026-11-01&sampai=2026-11-01"]
+        "aduan?dari=2026-11-01&sampai=2026-11-01"
+    ]
     assert summary.bar_labels(["2026-10-26", "2026-11-02"], "week", p) == ["01-11", "02-11"]
 
 
@@ -46,8 +50,14 @@ def test_changes_rates_and_year_over_year():
     assert ch["received_period"].delta == 20 and ch["received_period"].pct == 20.0
     assert ch["on_time_share"].delta is None
     assert ID.signed(-19.66, 1) == "-19,7" and EN.signed(1.0, 1) == "+1.0"
-    regions = pd.DataFrame({"key": ["5271", "5272", None], "label": ["Kota Mataram", "Kota Bima", None],
-                            "count": [50, 30, 4], "population": [500_000, 150_000, None]})
+    regions = pd.DataFrame(
+        {
+            "key": ["5271", "5272", None],
+            "label": ["Kota Mataram", "Kota Bima", None],
+            "count": [50, 30, 4],
+            "population": [500_000, 150_000, None],
+        }
+    )
     rates = summary.per_100k(regions)
     assert rates["key"].tolist()[:2] == ["5272", "5271"] and rates["rate"].tolist()[:2] == [20.0, 10.0]
     assert pd.isna(rates["rate"].iloc[2])
@@ -63,8 +73,9 @@ def test_summary_charts_carry_their_links_and_escape_labels():
     fig = charts.category_bar(df, None, ID, links=links)
     assert list(fig.data[0].customdata) == links[::-1]  # biggest on top: drawn last
     assert "&lt;b&gt;Sektor&lt;/b&gt;" in fig.data[0].y and "(tanpa data)" in fig.data[0].y
-    flow = pd.DataFrame({"period": ["2026-11-02"], "label": ["02-11"], "received": [4], "completed": [3],
-                         "done_pct": [50.0]})
+    flow = pd.DataFrame(
+        {"period": ["2026-11-02"], "label": ["02-11"], "received": [4], "completed": [3], "done_pct": [50.0]}
+    )
     f = charts.flow_bars(flow, None, ID, links=["aduan?dari=2026-11-02&sampai=2026-11-08"])
     assert list(f.data[0].x) == ["02-11"] and f.data[0].customdata[0].startswith("aduan?dari=2026-11-02")
     line = charts.on_time_line(pd.DataFrame({"period": ["2026-11"], "on_time_pct": [75.0]}), 80, None, ID)
@@ -73,6 +84,9 @@ def test_summary_charts_carry_their_links_and_escape_labels():
 
 def test_count_delta_shows_the_change_and_its_share_in_each_language():
     grown = summary.Change(1786, 1720)  # +66, +3.8 %
-    assert summary.count_delta(grown, ID) == "+66 (+4%)" and summary.count_delta(summary.Change(2500, 1200), EN) == "+1,300 (+108%)"
+    assert (
+        summary.count_delta(grown, ID) == "+66 (+4%)"
+        and summary.count_delta(summary.Change(2500, 1200), EN) == "+1,300 (+108%)"
+    )
     assert summary.count_delta(summary.Change(5, 0), ID) == "+5"  # no share of nothing
     assert summary.count_delta(summary.Change(5, None), ID) is None

@@ -2,6 +2,7 @@
 
 Screenshots are saved in test-artifacts/ for people to look at.
 """
+
 from __future__ import annotations
 
 import time
@@ -13,8 +14,8 @@ from playwright.sync_api import expect
 from core.engine import make_engine
 from dashboard.components import TRIM_TIMELINE_S
 from tests import dataset
-from tests.dataset import insert_now
 from tests.browser_support import ARTIFACTS, assert_fits, open_wall, wait_ready
+from tests.dataset import insert_now
 from tests.pg_instance import PgInstance
 
 pytestmark = pytest.mark.browser
@@ -56,12 +57,15 @@ def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, h
     expect(page.locator("header[data-testid='stHeader']")).to_be_hidden()
     expect(page.locator("[data-testid='stSidebar']")).to_have_count(0)
     # the smallest text on the wall, in physical pixels (the feed's meta line)
-    smallest = page.evaluate("() => Math.min(...[...document.querySelectorAll('.w-meta, .w-ago, .w-age, .w-status')]"
-                             ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    smallest = page.evaluate(
+        "() => Math.min(...[...document.querySelectorAll('.w-meta, .w-ago, .w-age, .w-status')]"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+    )
     assert smallest * scale >= 14
     # no KPI value is cut off with an ellipsis ("7,5 hari k…" before the median card got more room), not even
     # the longest median phrase the data can give: written into the last card and measured in one evaluation
-    cut = page.evaluate("""(longest) => {
+    cut = page.evaluate(
+        """(longest) => {
         const overflowing = () => [...document.querySelectorAll('[data-testid=stMetricValue], [data-testid=stMetricValue] *')]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
         const now = overflowing();
@@ -70,7 +74,9 @@ def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, h
         while (leaf.firstElementChild) leaf = leaf.firstElementChild;
         leaf.textContent = longest;
         return [now, overflowing()];
-    }""", "12,5 hari kerja")
+    }""",
+        "12,5 hari kerja",
+    )
     assert cut == [[], []]
     page.screenshot(path=str(ARTIFACTS / f"wall-{backend}-{name}.png"))
     page.close()
@@ -95,8 +101,12 @@ def test_a_new_complaint_appears_within_the_feed_interval(new_page, wall):
 def test_hostile_titles_render_as_literal_text(new_page, wall):
     backend, engine, server = wall
     page = open_wall(new_page(1920, 1080), server)
-    hostile = ["<img src=x onerror=alert(1)>", "**bold** _miring_ [tautan](http://x)", "<script>alert(2)</script>",
-               "<b onmouseover=alert(3)>tebal</b>"]
+    hostile = [
+        "<img src=x onerror=alert(1)>",
+        "**bold** _miring_ [tautan](http://x)",
+        "<script>alert(2)</script>",
+        "<b onmouseover=alert(3)>tebal</b>",
+    ]
     tickets = [insert_now(engine, h) for h in hostile]
     for ticket, text in zip(tickets, hostile):
         cell = page.locator(f".w-feed tr[data-ticket='{ticket}'] .w-title-text")
@@ -109,8 +119,9 @@ def test_hostile_titles_render_as_literal_text(new_page, wall):
 
 def test_no_personal_data_reaches_the_wall(new_page, wall):
     _, engine, server = wall
-    ticket = insert_now(engine, "Aduan dengan data pribadi", reporter_name="Lalu Rahasia Sekali",
-                        reporter_contact="081299998888")
+    ticket = insert_now(
+        engine, "Aduan dengan data pribadi", reporter_name="Lalu Rahasia Sekali", reporter_contact="081299998888"
+    )
     page = open_wall(new_page(1920, 1080), server)
     expect(page.locator(f".w-feed tr[data-ticket='{ticket}']")).to_be_visible(timeout=10000)
     html = page.content()
@@ -181,8 +192,9 @@ def test_the_wall_empties_its_performance_timeline(new_page, wall):
     page.wait_for_function("() => performance.getEntriesByType('mark').length > 0", timeout=10000)
     page.evaluate("() => performance.mark('ntbcare-probe')")
     assert page.evaluate("() => performance.getEntriesByName('ntbcare-probe').length") == 1
-    page.wait_for_function("() => performance.getEntriesByName('ntbcare-probe').length === 0",
-                           timeout=(TRIM_TIMELINE_S + 5) * 1000)
+    page.wait_for_function(
+        "() => performance.getEntriesByName('ntbcare-probe').length === 0", timeout=(TRIM_TIMELINE_S + 5) * 1000
+    )
     # the runs go on marking after a clear, and the next clear takes those too
     runs = page.evaluate("() => performance.getEntriesByType('mark').length")
     assert runs < 8 * TRIM_TIMELINE_S  # at most one period of marks (about 5 a second with the live panel)

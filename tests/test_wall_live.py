@@ -1,4 +1,5 @@
 """Issue 13 without a browser: the map's shapes, the urgent cue, the screens registry, the change check."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,15 +18,22 @@ from dashboard.wall.html import feed_ago, urgent_banner_html
 from dashboard.wall.urgent import Announcement, UrgentQueue, is_quiet, parse_quiet_hours, quiet_hours_or_default
 
 ROOT = Path(__file__).resolve().parent.parent
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 11:00 WITA
 
 
 def urgent_frame(*rows):
     """rows: (id, seconds before NOW, title)."""
-    return pd.DataFrame({"id": [r[0] for r in rows], "ticket": [f"NTB-{r[0]}" for r in rows],
-                         "received_at": [pd.Timestamp(NOW - dt.timedelta(seconds=r[1])) for r in rows],
-                         "title": [r[2] for r in rows], "sector": "Kesehatan", "region": "Kota Mataram"})
+    return pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "ticket": [f"NTB-{r[0]}" for r in rows],
+            "received_at": [pd.Timestamp(NOW - dt.timedelta(seconds=r[1])) for r in rows],
+            "title": [r[2] for r in rows],
+            "sector": "Kesehatan",
+            "region": "Kota Mataram",
+        }
+    )
 
 
 def test_the_shapes_are_the_ten_regions_of_the_contract_with_their_licence():
@@ -44,10 +52,16 @@ def test_the_shapes_are_the_ten_regions_of_the_contract_with_their_licence():
 
 
 def test_the_map_colours_every_region_and_names_the_small_cities():
-    regions = pd.DataFrame({"key": ["5271", "5272", "5204"], "label": ["Kota Mataram", "Kota Bima", "Kab. Sumbawa"],
-                            "count": [40, 1, 10]})
-    fig = charts.region_map(regions, region_shapes(), None, LOCALES["id"], links=["aduan?wilayah=5271", "aduan?wilayah=5272",
-                                                                         "aduan?wilayah=5204"])
+    regions = pd.DataFrame(
+        {"key": ["5271", "5272", "5204"], "label": ["Kota Mataram", "Kota Bima", "Kab. Sumbawa"], "count": [40, 1, 10]}
+    )
+    fig = charts.region_map(
+        regions,
+        region_shapes(),
+        None,
+        LOCALES["id"],
+        links=["aduan?wilayah=5271", "aduan?wilayah=5272", "aduan?wilayah=5204"],
+    )
     shapes = [t for t in fig.data if t.fill == "toself"]
     assert len(shapes) == 10
     fills = {t.customdata[0] if t.customdata is not None else None: t.fillcolor for t in shapes}
@@ -58,8 +72,9 @@ def test_the_map_colours_every_region_and_names_the_small_cities():
     names = [t.split("<br><b>")[0] for t in dots.text]
     assert names[:3] == ["Kota<br>Mataram", "Kota<br>Bima", "Sumbawa"] and len(names) == 10  # every region named
     assert "Sumbawa<br>Barat<br><b><span style='font-size:18px'>0</span></b>" in dots.text
-    hostile = charts.region_map(pd.DataFrame({"key": ["5271"], "label": ["<img src=x>"], "count": [1]}),
-                                region_shapes(), None, LOCALES["id"])
+    hostile = charts.region_map(
+        pd.DataFrame({"key": ["5271"], "label": ["<img src=x>"], "count": [1]}), region_shapes(), None, LOCALES["id"]
+    )
     assert "<img" not in json.dumps(hostile.to_dict()["data"])
 
 
@@ -112,7 +127,9 @@ def test_quiet_hours_wrap_past_midnight_in_wita():
 
 
 def test_the_feed_changes_its_markup_once_a_minute_not_every_refresh():
-    assert feed_ago(NOW - dt.timedelta(seconds=5), NOW, LOCALES["id"]) == feed_ago(NOW - dt.timedelta(seconds=50), NOW, LOCALES["id"])
+    assert feed_ago(NOW - dt.timedelta(seconds=5), NOW, LOCALES["id"]) == feed_ago(
+        NOW - dt.timedelta(seconds=50), NOW, LOCALES["id"]
+    )
     assert feed_ago(NOW - dt.timedelta(seconds=125), NOW, LOCALES["id"]) == "2 mnt"
 
 
@@ -121,9 +138,18 @@ def test_the_chime_is_a_short_wav_shipped_with_the_app():
         assert 0.3 < w.getnframes() / w.getframerate() < 2 and w.getnchannels() == 1
 
 
-@pytest.mark.parametrize("raw,name", [("ruang-staf-ahli", "ruang-staf-ahli"), ("Ruang Staf Ahli!", "ruang-staf-ahli"),
-                                      ("<script>", "script"), ("", ""), (None, ""), ("a" * 80, "a" * 40),
-                                      ("lobi/../../x", "lobi-x")])
+@pytest.mark.parametrize(
+    "raw,name",
+    [
+        ("ruang-staf-ahli", "ruang-staf-ahli"),
+        ("Ruang Staf Ahli!", "ruang-staf-ahli"),
+        ("<script>", "script"),
+        ("", ""),
+        (None, ""),
+        ("a" * 80, "a" * 40),
+        ("lobi/../../x", "lobi-x"),
+    ],
+)
 def test_screen_names_are_sanitised(raw, name):
     assert screens.sanitise_name(raw) == name
 
@@ -144,41 +170,74 @@ def test_the_registry_lists_walls_marks_stopped_ones_and_asks_for_reloads():
         assert screens.state(screens.screens()[0], t0 + 20, 0.5, 10) == "stale"  # refreshing, old data
         screens.request_reload("lobi", t0 + 21)
         assert screens.report(name="lobi", session="s1", session_started=t0, now=t0 + 22, data_at=t0 + 22, **common)
-        assert not screens.report(name="", session="abcdef123456", session_started=t0, now=t0 + 22, data_at=t0,
-                                  **common)
+        assert not screens.report(
+            name="", session="abcdef123456", session_started=t0, now=t0 + 22, data_at=t0, **common
+        )
         # the reloaded wall is a new session: it is not asked again
-        assert not screens.report(name="lobi", session="s2", session_started=t0 + 23, now=t0 + 23, data_at=t0 + 23,
-                                  **common)
+        assert not screens.report(
+            name="lobi", session="s2", session_started=t0 + 23, now=t0 + 23, data_at=t0 + 23, **common
+        )
         screens.request_reload(None, t0 + 30)
         assert screens.reload_pending("lobi", t0 + 23) and screens.reload_pending(unnamed, t0)
         # the unnamed wall reloaded, or its address made ?skala=2 by the page: still one row, live again
-        screens.report(name="", session="fedcba654321", session_started=t0 + 31, now=t0 + 31, data_at=t0 + 31,
-                       **{**common, "address": "/monitor?kiosk=1&skala=2"})
+        screens.report(
+            name="",
+            session="fedcba654321",
+            session_started=t0 + 31,
+            now=t0 + 31,
+            data_at=t0 + 31,
+            **{**common, "address": "/monitor?kiosk=1&skala=2"},
+        )
         rows = {s.key: s for s in screens.screens()}
         assert set(rows) == {"lobi", unnamed} and rows[unnamed].address == "/monitor?kiosk=1&skala=2"
         assert screens.state(rows[unnamed], t0 + 31, 0.5, 10) == "live"
         # another browser, or another page address, is another wall
-        assert len({unnamed, screens.screen_key("", "10.0.0.6", "/monitor?kiosk=1"),
-                    screens.screen_key("", "10.0.0.5", "/monitor?kiosk=1&lang=en")}) == 3
+        assert (
+            len(
+                {
+                    unnamed,
+                    screens.screen_key("", "10.0.0.6", "/monitor?kiosk=1"),
+                    screens.screen_key("", "10.0.0.5", "/monitor?kiosk=1&lang=en"),
+                }
+            )
+            == 3
+        )
     finally:
         screens.clear()
 
 
 def test_the_screens_page_lists_walls_for_admins_only(app_env):
     """AppTest: the admins' page shows the registry (names, states, addresses); other roles get no list."""
+    import time
+
     from streamlit.testing.v1 import AppTest
 
     from tests.access_users import USERS
     from tests.browser_support import ROOT as APP_ROOT
 
-    import time
     screens.clear()
     try:
         now = time.time()
-        screens.report(name="lobi", address="/monitor?kiosk=1&layar=lobi", client="10.1.2.3", session="s1",
-                       session_started=now - 60, now=now, data_at=now, data_ok=True)
-        screens.report(name="ruang-rapat", address="/monitor?kiosk=1&layar=ruang-rapat", client="10.1.2.4",
-                       session="s2", session_started=now - 600, now=now - 120, data_at=now - 120, data_ok=True)
+        screens.report(
+            name="lobi",
+            address="/monitor?kiosk=1&layar=lobi",
+            client="10.1.2.3",
+            session="s1",
+            session_started=now - 60,
+            now=now,
+            data_at=now,
+            data_ok=True,
+        )
+        screens.report(
+            name="ruang-rapat",
+            address="/monitor?kiosk=1&layar=ruang-rapat",
+            client="10.1.2.4",
+            session="s2",
+            session_started=now - 600,
+            now=now - 120,
+            data_at=now - 120,
+            data_ok=True,
+        )
         at = AppTest.from_file(str(APP_ROOT / "app.py"), default_timeout=30)
         at.user = USERS["admin"]
         at.run()
@@ -194,6 +253,7 @@ def test_the_screens_page_lists_walls_for_admins_only(app_env):
         assert screens.reload_pending("lobi", now - 60) and not screens.reload_pending("ruang-rapat", now - 600)
 
         from dashboard import access
+
         assert not access.may_open("leader", "layar") and not access.may_open("adviser", "layar")
     finally:
         screens.clear()

@@ -3,6 +3,7 @@
 One server on PostgreSQL with the hand-built dataset, logging in through the local OIDC provider (the page
 `layar` is for admins); the walls are kiosk pages without login. Screenshots go to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,12 +15,16 @@ from playwright.sync_api import expect
 from core.engine import make_engine
 from tests import dataset
 from tests.browser_support import ARTIFACTS, wait_ready
-from tests.oidc_support import LoginApp, login
 from tests.dataset import insert_now
+from tests.oidc_support import LoginApp, login
 
 pytestmark = pytest.mark.browser
-ENV = {"NTBCARE_FEED_INTERVAL": "2", "NTBCARE_PANEL_INTERVAL": "15", "NTBCARE_URGENT_BANNER_SECONDS": "6",
-       "NTBCARE_QUIET_HOURS": ""}
+ENV = {
+    "NTBCARE_FEED_INTERVAL": "2",
+    "NTBCARE_PANEL_INTERVAL": "15",
+    "NTBCARE_URGENT_BANNER_SECONDS": "6",
+    "NTBCARE_QUIET_HOURS": "",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +62,10 @@ def test_a_mendesak_complaint_is_announced_and_a_biasa_one_is_not(app, browser):
     assert "Bima" in meta and meta.count("·") == 1  # sector · region
     assert "Baiq Rahasia" not in page.content()  # never a reporter's name
     box = banner.bounding_box()
-    assert box["width"] > 1500 and banner.locator(".w-alert-title").evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)") >= 40  # across the room
+    assert (
+        box["width"] > 1500
+        and banner.locator(".w-alert-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 40
+    )  # across the room
     page.screenshot(path=str(ARTIFACTS / "wall-urgent-banner.png"))
     # it settles into the feed after the configured time (6 s here)
     expect(banner).to_have_count(0, timeout=12000)

@@ -1,35 +1,54 @@
 """The wall's pure pieces: HTML builders (escaping, badges), chart builders, headline sums."""
+
 import datetime as dt
 import json
 
 import pandas as pd
 import pytest
 
+from core.codes import WITA
 from core.locale import LOCALES
 from dashboard import charts
-
-from dashboard.wall import data as wall_data
-from core.codes import WITA
 from dashboard.data import Fetched
 from dashboard.geo import region_shapes
+from dashboard.wall import data as wall_data
 from dashboard.wall.html import activity_html, esc, feed_html, overdue_html
 
 ID = LOCALES["id"]
 EN = LOCALES["en"]
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=WITA)
-HOSTILE = ["<img src=x onerror=alert(1)>", "**bold**", "<script>alert('x')</script>", "a & b \"quoted\" 'single'",
-           "=HYPERLINK(\"http://x\")", "😀 ᬅᬓ᭄ᬱᬭ 中文"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "**bold**",
+    "<script>alert('x')</script>",
+    "a & b \"quoted\" 'single'",
+    '=HYPERLINK("http://x")',
+    "😀 ᬅᬓ᭄ᬱᬭ 中文",
+]
 
 
 def feed_frame(titles, minutes_ago=(1, 30, 300), **extra):
     rows = []
     for i, title in enumerate(titles):
-        rows.append({
-            "id": i, "ticket": f"NTB-2026-{i:06d}", "title": title,
-            "received_at": pd.Timestamp(NOW - dt.timedelta(minutes=minutes_ago[i % len(minutes_ago)])).tz_convert("UTC"),
-            "channel": "Aplikasi NTB Care", "sector": "Lingkungan", "region": "Kota Mataram", "opd": "DLHK",
-            "classification": "pengaduan", "priority": "biasa", "status": "terdisposisi", **extra})
+        rows.append(
+            {
+                "id": i,
+                "ticket": f"NTB-2026-{i:06d}",
+                "title": title,
+                "received_at": pd.Timestamp(NOW - dt.timedelta(minutes=minutes_ago[i % len(minutes_ago)])).tz_convert(
+                    "UTC"
+                ),
+                "channel": "Aplikasi NTB Care",
+                "sector": "Lingkungan",
+                "region": "Kota Mataram",
+                "opd": "DLHK",
+                "classification": "pengaduan",
+                "priority": "biasa",
+                "status": "terdisposisi",
+                **extra,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -62,15 +81,51 @@ def test_missing_values_do_not_crash_and_show_placeholders():
 
 
 def test_activity_and_overdue_tables():
-    ev = pd.DataFrame([{"id": 1, "occurred_at": pd.Timestamp("2026-11-22T01:00Z"), "kind": "ditanggapi",
-                        "ticket": "NTB-1", "title": "<b>x</b>", "opd": "<i>Dinsos</i>"}])
+    ev = pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "occurred_at": pd.Timestamp("2026-11-22T01:00Z"),
+                "kind": "ditanggapi",
+                "ticket": "NTB-1",
+                "title": "<b>x</b>",
+                "opd": "<i>Dinsos</i>",
+            }
+        ]
+    )
     out = activity_html(ev, NOW, ID)
     assert "Ditanggapi oleh" in out and "&lt;i&gt;Dinsos&lt;/i&gt;" in out and "<i>" not in out
-    od = pd.DataFrame([
-        {"opd_id": 1, "opd_code": "N02", "opd": "PUPR-PKP", "open": 5, "breached": 3, "at_risk": 1, "oldest_breached_wd": 40},
-        {"opd_id": None, "opd_code": None, "opd": None, "open": 2, "breached": 1, "at_risk": 0, "oldest_breached_wd": 4},
-        {"opd_id": 2, "opd_code": "D02", "opd": "Dinkes", "open": 4, "breached": 0, "at_risk": 0, "oldest_breached_wd": None},
-    ])
+    od = pd.DataFrame(
+        [
+            {
+                "opd_id": 1,
+                "opd_code": "N02",
+                "opd": "PUPR-PKP",
+                "open": 5,
+                "breached": 3,
+                "at_risk": 1,
+                "oldest_breached_wd": 40,
+            },
+            {
+                "opd_id": None,
+                "opd_code": None,
+                "opd": None,
+                "open": 2,
+                "breached": 1,
+                "at_risk": 0,
+                "oldest_breached_wd": 4,
+            },
+            {
+                "opd_id": 2,
+                "opd_code": "D02",
+                "opd": "Dinkes",
+                "open": 4,
+                "breached": 0,
+                "at_risk": 0,
+                "oldest_breached_wd": None,
+            },
+        ]
+    )
     html_out = overdue_html(od, ID)
     assert html_out.index("PUPR-PKP") < html_out.index("Belum ke OPD")
     assert "Dinkes" not in html_out  # nothing late: not listed
@@ -85,26 +140,47 @@ def test_esc(value, expected):
 
 def test_headline_figures_sum_the_per_opd_table():
     late = Fetched(pd.DataFrame({"open": [4, 1, 3], "breached": [1, 1, 0], "at_risk": [1, 0, 2]}), NOW)
-    period = Fetched({"received_today": 2, "received_period": 40, "completed": 10, "completed_on_time": 7,
-                      "on_time_share": 0.7, "median_response_wd": 2.0}, NOW)
+    period = Fetched(
+        {
+            "received_today": 2,
+            "received_period": 40,
+            "completed": 10,
+            "completed_on_time": 7,
+            "on_time_share": 0.7,
+            "median_response_wd": 2.0,
+        },
+        NOW,
+    )
     h = wall_data.headline_figures(late, period)
     assert (h["open"], h["breached"], h["at_risk"], h["received_today"]) == (8, 2, 3, 2)
     assert wall_data.headline_figures(Fetched(None, None, "x"), Fetched(None, None, "x")) is None
 
 
 def test_chart_builders_carry_the_data():
-    sectors = pd.DataFrame({"key": ["a", "b", None], "label": ["Infrastruktur", "<b>Sosial</b>", None],
-                            "count": [9, 4, 1]})
+    sectors = pd.DataFrame(
+        {"key": ["a", "b", None], "label": ["Infrastruktur", "<b>Sosial</b>", None], "count": [9, 4, 1]}
+    )
     fig = charts.sector_bar(sectors, "Sektor", ID)
-    assert list(fig.data[0].x) == [1, 4, 9] and list(fig.data[0].y) == ["(tanpa data)", "&lt;b&gt;Sosial&lt;/b&gt;",
-                                                                          "Infrastruktur"]
+    assert list(fig.data[0].x) == [1, 4, 9] and list(fig.data[0].y) == [
+        "(tanpa data)",
+        "&lt;b&gt;Sosial&lt;/b&gt;",
+        "Infrastruktur",
+    ]
     donut = charts.channel_donut(sectors.rename(columns={}), "Kanal", ID)
     assert list(donut.data[0].values) == [9, 4, 1]
     # 9/14, 4/14, 1/14 with the Indonesian decimal comma (plotly's own percentages would say 64.3%)
     assert list(donut.data[0].text) == ["64,3%", "28,6%", "7,1%"] and donut.data[0].textinfo == "text"
     assert list(charts.channel_donut(sectors, "Channel", EN).data[0].text) == ["64.3%", "28.6%", "7.1%"]
-    regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
-                            "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
+    regions = pd.DataFrame(
+        {
+            "key": ["5271", "5204"],
+            "label": ["Kota Mataram", "Kab. Sumbawa"],
+            "count": [7, 2],
+            "population": [461936, 527715],
+            "lat": [-8.58, -8.50],
+            "lon": [116.10, 117.43],
+        }
+    )
     m = charts.region_map(regions, region_shapes(), "Peta", ID)
     shapes, dots = m.data[:10], m.data[-1]
     assert all(s.fill == "toself" for s in shapes) and list(dots.customdata)[:2] == ["5271", "5204"]
@@ -115,29 +191,45 @@ def test_chart_builders_carry_the_data():
     t = charts.trend_lines(tr, dt.date(2026, 11, 20), dt.date(2026, 11, 22), "Tren", ID)
     assert list(t.data[0].y) == [3, 0, 5] and list(t.data[1].y) == [1, 0, 0]
     month = charts.trend_lines(tr, dt.date(2026, 11, 3), dt.date(2026, 12, 2), "Tren", ID)
-    assert list(month.layout.xaxis.tickvals) == ["2026-11-03", "2026-11-08", "2026-11-13", "2026-11-18",
-                                                 "2026-11-23", "2026-11-28"]
+    assert list(month.layout.xaxis.tickvals) == [
+        "2026-11-03",
+        "2026-11-08",
+        "2026-11-13",
+        "2026-11-18",
+        "2026-11-23",
+        "2026-11-28",
+    ]
     assert list(month.layout.xaxis.ticktext) == ["3 Nov", "8 Nov", "13 Nov", "18 Nov", "23 Nov", "28 Nov"]
     dec = charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Trend", EN)
     assert list(dec.layout.xaxis.ticktext)[:2] == ["1 Dec", "6 Dec"]
-    assert list(charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Tren", ID)
-                .layout.xaxis.ticktext)[:2] == ["1 Des", "6 Des"]
+    assert list(charts.trend_lines(tr, dt.date(2026, 12, 1), dt.date(2026, 12, 30), "Tren", ID).layout.xaxis.ticktext)[
+        :2
+    ] == ["1 Des", "6 Des"]
 
 
 def test_enlarged_charts_grow_every_pixel_size_and_keep_their_data():
     """A 3840x2160 wall at browser scale 1 gets its charts twice as large (the page's CSS doubles the text)."""
     sectors = pd.DataFrame({"key": ["a", "b"], "label": ["Infrastruktur", "Sosial"], "count": [9, 4]})
-    regions = pd.DataFrame({"key": ["5271", "5204"], "label": ["Kota Mataram", "Kab. Sumbawa"], "count": [7, 2],
-                            "population": [461936, 527715], "lat": [-8.58, -8.50], "lon": [116.10, 117.43]})
+    regions = pd.DataFrame(
+        {
+            "key": ["5271", "5204"],
+            "label": ["Kota Mataram", "Kab. Sumbawa"],
+            "count": [7, 2],
+            "population": [461936, 527715],
+            "lat": [-8.58, -8.50],
+            "lon": [116.10, 117.43],
+        }
+    )
     bar = charts.sector_bar(sectors, "Sektor", ID, 320)
     big = charts.enlarged(bar, 2)
     assert big.layout.height == 640 and big.layout.title.font.size == 40 and big.layout.font.size == 32
     assert (big.layout.margin.l, big.layout.margin.t) == (16, 80)
     assert big.data[0].textfont.size == 32 and big.layout.yaxis.tickfont.size == 30
     # the arrays the browser gets are the same (plotly encodes numbers as typed arrays, decoded by plotly.js)
-    sent = lambda f: json.loads(f.to_json())["data"]  # noqa: E731 - what Streamlit sends to the browser
+    sent = lambda f: json.loads(f.to_json())["data"]
     assert [sent(big)[0][k] for k in ("x", "y", "text", "customdata")] == [
-        sent(bar)[0][k] for k in ("x", "y", "text", "customdata")]
+        sent(bar)[0][k] for k in ("x", "y", "text", "customdata")
+    ]
     m = charts.region_map(regions, region_shapes(), "Peta", ID, 320, label_size=15)
     bm = charts.enlarged(m, 2)
     dots, big_dots = m.data[-1], bm.data[-1]
@@ -152,9 +244,17 @@ def test_enlarged_charts_grow_every_pixel_size_and_keep_their_data():
 
 def test_empty_charts_say_so():
     empty = pd.DataFrame({"key": [], "label": [], "count": []})
-    for fig in (charts.sector_bar(empty, "S", ID), charts.channel_donut(empty, "K", ID),
-                charts.trend_lines(pd.DataFrame({"period": [], "received": [], "completed": []}),
-                                   dt.date(2026, 11, 1), dt.date(2026, 11, 3), "T", ID)):
+    for fig in (
+        charts.sector_bar(empty, "S", ID),
+        charts.channel_donut(empty, "K", ID),
+        charts.trend_lines(
+            pd.DataFrame({"period": [], "received": [], "completed": []}),
+            dt.date(2026, 11, 1),
+            dt.date(2026, 11, 3),
+            "T",
+            ID,
+        ),
+    ):
         assert [a.text for a in fig.layout.annotations] == ["Belum ada data untuk periode ini"]
 
 
@@ -162,15 +262,37 @@ def test_wall_lists_link_to_the_explorer_only_when_asked():
     import pandas as pd
 
     from dashboard.wall.html import feed_html, overdue_html
-    late = pd.DataFrame({"opd_id": [3], "opd_code": ["D03"], "opd": ["PUPR"], "open": [5], "breached": [2],
-                         "at_risk": [1], "oldest_breached_wd": [4]})
+
+    late = pd.DataFrame(
+        {
+            "opd_id": [3],
+            "opd_code": ["D03"],
+            "opd": ["PUPR"],
+            "open": [5],
+            "breached": [2],
+            "at_risk": [1],
+            "oldest_breached_wd": [4],
+        }
+    )
     linked = overdue_html(late, ID)
     assert 'href="aduan?opd=D03&amp;sla=breached"' in linked and 'href="aduan?opd=D03&amp;status=terbuka"' in linked
     plain = overdue_html(late, ID, links=False)
     assert "<a " not in plain and ">2<" in plain and "PUPR" in plain
-    feed = pd.DataFrame({"ticket": ["NTB-1<x>"], "title": ["t"], "received_at": [pd.Timestamp.now(tz="UTC")],
-                         "priority": ["biasa"], "status": ["diterima"], "sector": [None], "region": [None],
-                         "channel": [None], "opd": [None]})
+    feed = pd.DataFrame(
+        {
+            "ticket": ["NTB-1<x>"],
+            "title": ["t"],
+            "received_at": [pd.Timestamp.now(tz="UTC")],
+            "priority": ["biasa"],
+            "status": ["diterima"],
+            "sector": [None],
+            "region": [None],
+            "channel": [None],
+            "opd": [None],
+        }
+    )
     now = pd.Timestamp.now(tz="Asia/Makassar").to_pydatetime()
     assert 'href="aduan?tiket=NTB-1%3Cx%3E"' in feed_html(feed, now, ID)
-    assert "<a " not in feed_html(feed, now, ID, links=False) and "NTB-1&lt;x&gt;" in feed_html(feed, now, ID, links=False)
+    assert "<a " not in feed_html(feed, now, ID, links=False) and "NTB-1&lt;x&gt;" in feed_html(
+        feed, now, ID, links=False
+    )

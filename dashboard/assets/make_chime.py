@@ -5,6 +5,7 @@
 Two soft bell tones (E5 then C5, 0.9 s in all) with an exponential fade, 16 kHz mono 16-bit: about 29 KB,
 no download, no licence question. Uses numpy and the standard library only.
 """
+
 from __future__ import annotations
 
 import wave

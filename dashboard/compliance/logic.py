@@ -3,13 +3,13 @@
 Periods live in core.periods and grades, the rules text and the PDF in core.rapor (the alert worker sends
 the same rapor); they are re-exported here because the page and its tests use them as one feature.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from core.periods import PERIODS, Period, resolve_period  # noqa: F401 - this feature's interface
-from core.rapor import (GRADES, exact_share_pct, grade, pdf_labels, pdf_sections, rules_text,  # noqa: F401
-                        with_grades)
+from core.rapor import GRADES, exact_share_pct, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none
 
 
@@ -17,8 +17,11 @@ def explorer_params(opd_code, history: bool) -> dict[str, dict[str, str]]:
     """Explorer query parameters behind the rapor's now-figures of one OPD (``opd_code`` None: no OPD yet):
     the breached, at-risk and open complaints it holds now. Keys are the rapor's column names."""
     base = {"opd": code_or_none(opd_code), **({"historis": "1"} if history else {})}
-    return {"breached": {**base, "sla": "breached"}, "at_risk": {**base, "sla": "at_risk"},
-            "open": {**base, "status": OPEN_ALIAS}}
+    return {
+        "breached": {**base, "sla": "breached"},
+        "at_risk": {**base, "sla": "at_risk"},
+        "open": {**base, "status": OPEN_ALIAS},
+    }
 
 
 OPEN_COLUMNS = ["opd_id", "sla_state", "ticket", "title", "received_at", "deadline", "overdue_wd", "status"]

@@ -1,18 +1,17 @@
 """The view of page `kepatuhan`: the rapor OPD for the Governor's staff advisers. Layout only."""
+
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access_ui, charts, components
-
 from core import exports
-
+from core.textsafe import detail_link, md_literal, plain_text
+from core.timefmt import fmt_wita, now_utc, to_wita
+from dashboard import access_ui, charts, components
 from dashboard.compliance import logic as compliance
 from dashboard.data import fetch, sla_rules
 from dashboard.pagectx import page_context
-from core.textsafe import detail_link, md_literal, plain_text
-from core.timefmt import fmt_wita, now_utc, to_wita
 from queries import calendar, overdue, scorecard
 
 
@@ -27,8 +26,9 @@ def render() -> None:
     # --- period (kept in the URL so a view can be shared) -------------------------------------------------
     today = to_wita(now_utc()).date()
     cols = st.columns([2, 2, 2])
-    choice, start_q, end_q = components.period_picker(cols, compliance.PERIODS, "bulan_ini", loc.t("kep.period"),
-                                                      "kep.period", "kep-period", today, loc)
+    choice, start_q, end_q = components.period_picker(
+        cols, compliance.PERIODS, "bulan_ini", loc.t("kep.period"), "kep.period", "kep-period", today, loc
+    )
     history = cols[2].toggle(loc.t("kep.history"), value=qp.get("historis") == "1")
     period = compliance.resolve_period(choice, today, start_q, end_q)
     components.write_period(choice, period)
@@ -52,26 +52,30 @@ def render() -> None:
         st.write(compliance.rules_text(rules, loc))
 
     # --- the rapor table ------------------------------------------------------------------------------
-    view = pd.DataFrame({
-        loc.t("rapor.opd"): rapor["opd"].fillna(loc.t("opd.unassigned")),
-        loc.t("rapor.grade"): rapor["grade"].map(lambda g: loc.t(f"grade.{g}") if g else "–"),
-        loc.t("rapor.dispatched"): rapor["dispatched"],
-        loc.t("rapor.responded_on_time"): rapor["responded_on_time"],
-        loc.t("rapor.response_pct"): rapor["response_on_time_pct"],
-        loc.t("rapor.completed_on_time"): rapor["completed_on_time"],
-        loc.t("rapor.completion_pct"): rapor["completion_on_time_pct"],
-        loc.t("rapor.median_response"): rapor["median_response_wd"],
-        loc.t("rapor.open"): rapor["open"],
-        loc.t("rapor.breached"): rapor["breached"],
-        loc.t("rapor.at_risk"): rapor["at_risk"],
-        loc.t("rapor.oldest"): rapor["oldest_breached_wd"],
-    })
+    view = pd.DataFrame(
+        {
+            loc.t("rapor.opd"): rapor["opd"].fillna(loc.t("opd.unassigned")),
+            loc.t("rapor.grade"): rapor["grade"].map(lambda g: loc.t(f"grade.{g}") if g else "–"),
+            loc.t("rapor.dispatched"): rapor["dispatched"],
+            loc.t("rapor.responded_on_time"): rapor["responded_on_time"],
+            loc.t("rapor.response_pct"): rapor["response_on_time_pct"],
+            loc.t("rapor.completed_on_time"): rapor["completed_on_time"],
+            loc.t("rapor.completion_pct"): rapor["completion_on_time_pct"],
+            loc.t("rapor.median_response"): rapor["median_response_wd"],
+            loc.t("rapor.open"): rapor["open"],
+            loc.t("rapor.breached"): rapor["breached"],
+            loc.t("rapor.at_risk"): rapor["at_risk"],
+            loc.t("rapor.oldest"): rapor["oldest_breached_wd"],
+        }
+    )
     # shown with the language's marks (Babel: "87,5%" in Indonesian), sorted by the numbers underneath
     pct_cols = [loc.t("rapor.response_pct"), loc.t("rapor.completion_pct")]
     shown = view.style.format(lambda v: loc.pct(v / 100, 1), subset=pct_cols).format(
-        loc.num_short, subset=[loc.t("rapor.median_response")])
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="kep-rapor")
+        loc.num_short, subset=[loc.t("rapor.median_response")]
+    )
+    event = st.dataframe(
+        shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="kep-rapor"
+    )
 
     # --- which OPD to drill into: a clicked row, the picker, or ?opd=CODE ---------------------------------
     UNASSIGNED = "-"
@@ -98,28 +102,42 @@ def render() -> None:
         monthly = fetch(scorecard.opd_monthly, opd_id=opd_id, start=year_ago, end=end, rollup=rollup)
         with c2:
             if monthly.has_data:
-                st.plotly_chart(charts.monthly_bars(monthly.data, loc.t("kep.trend_title", opd=names[current]), loc),
-                                config={"displayModeBar": False})
+                st.plotly_chart(
+                    charts.monthly_bars(monthly.data, loc.t("kep.trend_title", opd=names[current]), loc),
+                    config={"displayModeBar": False},
+                )
         st.subheader(loc.t("kep.drill_title", opd=md_literal(names[current])))
         for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
-            col.page_link("pages/complaint.py", label=loc.t(f"kep.see_{what}", n=int(row[what])),
-                          icon=":material/open_in_new:", query_params=params)
+            col.page_link(
+                "pages/complaint.py",
+                label=loc.t(f"kep.see_{what}", n=int(row[what])),
+                icon=":material/open_in_new:",
+                query_params=params,
+            )
         drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
         if drill.has_data:
             d = drill.data
-            table = pd.DataFrame({
-                loc.t("rapor.col_ticket"): d["ticket"],
-                loc.t("rapor.col_title"): d["title"].map(plain_text),
-                loc.t("rapor.col_received"): d["received_at"].map(lambda v: fmt_wita(v)),
-                loc.t("rapor.col_dispatched"): d["dispatched_at"].map(lambda v: fmt_wita(v)),
-                loc.t("rapor.col_deadline"): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else "–"),
-                loc.t("rapor.col_late"): d["overdue_wd"],
-                loc.t("rapor.col_sla"): d["sla_state"].map(lambda s: loc.label("sla", s)),
-                loc.t("rapor.col_status"): d["status"].map(lambda s: loc.label("status", s)),
-                loc.t("rapor.col_detail"): d["ticket"].map(detail_link),
-            })
-            st.dataframe(table, hide_index=True, width="stretch", column_config={
-                loc.t("rapor.col_detail"): st.column_config.LinkColumn(display_text=loc.t("rapor.col_detail"))})
+            table = pd.DataFrame(
+                {
+                    loc.t("rapor.col_ticket"): d["ticket"],
+                    loc.t("rapor.col_title"): d["title"].map(plain_text),
+                    loc.t("rapor.col_received"): d["received_at"].map(lambda v: fmt_wita(v)),
+                    loc.t("rapor.col_dispatched"): d["dispatched_at"].map(lambda v: fmt_wita(v)),
+                    loc.t("rapor.col_deadline"): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else "–"),
+                    loc.t("rapor.col_late"): d["overdue_wd"],
+                    loc.t("rapor.col_sla"): d["sla_state"].map(lambda s: loc.label("sla", s)),
+                    loc.t("rapor.col_status"): d["status"].map(lambda s: loc.label("status", s)),
+                    loc.t("rapor.col_detail"): d["ticket"].map(detail_link),
+                }
+            )
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    loc.t("rapor.col_detail"): st.column_config.LinkColumn(display_text=loc.t("rapor.col_detail"))
+                },
+            )
 
     # --- exports (files are built only when a button is clicked) ----------------------------------------
     st.subheader(loc.t("kep.export"))
@@ -127,14 +145,30 @@ def render() -> None:
     mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
     rapor_export, late_export = compliance.export_frames(rapor, mine)
     e1, e2, e3, e4 = st.columns(4)
-    e1.download_button(loc.t("kep.export_rapor_xlsx"), lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
-                       file_name=f"rapor-opd-{stamp}.xlsx", on_click="ignore")
-    e2.download_button(loc.t("kep.export_rapor_csv"), lambda: exports.to_csv_bytes(rapor_export),
-                       file_name=f"rapor-opd-{stamp}.csv", on_click="ignore")
-    e3.download_button(loc.t("kep.export_list_xlsx"), lambda: exports.to_xlsx_bytes({"terlambat": late_export}),
-                       file_name=f"terlambat-{current}-{stamp}.xlsx", on_click="ignore")
-    e4.download_button(loc.t("kep.export_list_csv"), lambda: exports.to_csv_bytes(late_export),
-                       file_name=f"terlambat-{current}-{stamp}.csv", on_click="ignore")
+    e1.download_button(
+        loc.t("kep.export_rapor_xlsx"),
+        lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
+        file_name=f"rapor-opd-{stamp}.xlsx",
+        on_click="ignore",
+    )
+    e2.download_button(
+        loc.t("kep.export_rapor_csv"),
+        lambda: exports.to_csv_bytes(rapor_export),
+        file_name=f"rapor-opd-{stamp}.csv",
+        on_click="ignore",
+    )
+    e3.download_button(
+        loc.t("kep.export_list_xlsx"),
+        lambda: exports.to_xlsx_bytes({"terlambat": late_export}),
+        file_name=f"terlambat-{current}-{stamp}.xlsx",
+        on_click="ignore",
+    )
+    e4.download_button(
+        loc.t("kep.export_list_csv"),
+        lambda: exports.to_csv_bytes(late_export),
+        file_name=f"terlambat-{current}-{stamp}.csv",
+        on_click="ignore",
+    )
 
     pdf_labels = compliance.pdf_labels(loc)
     p1, p2 = st.columns(2)
@@ -149,8 +183,20 @@ def render() -> None:
             else:
                 late_all = mine
             sections = compliance.pdf_sections(rapor, late_all, loc, scope)
-            pdf = exports.rapor_pdf(sections, period.label(loc), compliance.rules_text(rules, loc), now_utc(), pdf_labels,
-                                    progress=lambda f: bar.progress(f, text=loc.t("kep.pdf_progress")))
+            pdf = exports.rapor_pdf(
+                sections,
+                period.label(loc),
+                compliance.rules_text(rules, loc),
+                now_utc(),
+                pdf_labels,
+                progress=lambda f: bar.progress(f, text=loc.t("kep.pdf_progress")),
+            )
             bar.empty()
-            col.download_button(loc.t("kep.pdf_ready"), pdf, file_name=f"rapor-opd-{stamp}.pdf",
-                                mime="application/pdf", on_click="ignore", key=f"dl-{key}")
+            col.download_button(
+                loc.t("kep.pdf_ready"),
+                pdf,
+                file_name=f"rapor-opd-{stamp}.pdf",
+                mime="application/pdf",
+                on_click="ignore",
+                key=f"dl-{key}",
+            )

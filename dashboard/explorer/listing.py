@@ -3,6 +3,7 @@
 Filters live in the URL (``dashboard.explorer.url``), so every view is a shareable link; the form only writes
 the URL. Citizen text appears only in dataframes (never markdown or HTML).
 """
+
 from __future__ import annotations
 
 import math
@@ -10,15 +11,14 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import components
-
-from core.locale import Locale
 from core import exports
 from core.codes import CLASSIFICATIONS, PRIORITIES, STATUSES
-from dashboard.data import fetch
-from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
+from core.locale import Locale
 from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
+from dashboard import components
+from dashboard.data import fetch
+from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
 from queries import lookup, search
 
 PAGE_SIZE = 50
@@ -35,8 +35,7 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
     none = loc.t("exp.none")
     opd_names = dict(zip(current_opds["code"], current_opds["name"]))
     opd_table = lookups.opd_own if sel.historis else lookups.opd
-    opd_options = [NONE_CODE] + (sorted(opd_table, key=lambda c: opd_table[c][1]) if sel.historis
-                                 else list(opd_names))
+    opd_options = [NONE_CODE] + (sorted(opd_table, key=lambda c: opd_table[c][1]) if sel.historis else list(opd_names))
 
     def names(mapping):
         return lambda c: none if c == NONE_CODE else mapping.get(c, c)
@@ -45,33 +44,87 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
     active = describe(sel, lookups, loc)
     title = loc.t("exp.filters") + (f" — {md_literal(active)}" if active else "")  # labels are markdown
     # Collapsed when the view already has filters (e.g. opened from a chart): the results come first on a phone.
-    with st.expander(title, expanded=not active, icon=":material/filter_list:"), \
-            st.form(f"exp-form-{sig}", border=False):
+    with (
+        st.expander(title, expanded=not active, icon=":material/filter_list:"),
+        st.form(f"exp-form-{sig}", border=False),
+    ):
         c = st.columns(4)
         dari = c[0].date_input(loc.t("exp.from"), value=sel.dari, format="DD-MM-YYYY", key=f"exp-dari-{sig}")
         sampai = c[1].date_input(loc.t("exp.to"), value=sel.sampai, format="DD-MM-YYYY", key=f"exp-sampai-{sig}")
         q = c[2].text_input(loc.t("exp.text"), value=sel.q, max_chars=search.MAX_TEXT, key=f"exp-q-{sig}")
-        sla = c[3].multiselect(loc.t("exp.sla"), search.SLA_STATES, default=list(sel.sla),
-                               format_func=lambda s: loc.label("sla", s), key=f"exp-sla-{sig}", **pick)
+        sla = c[3].multiselect(
+            loc.t("exp.sla"),
+            search.SLA_STATES,
+            default=list(sel.sla),
+            format_func=lambda s: loc.label("sla", s),
+            key=f"exp-sla-{sig}",
+            **pick,
+        )
         c = st.columns(4)
-        status = c[0].multiselect(loc.t("exp.status"), STATUSES, default=list(sel.status),
-                                  format_func=lambda s: loc.label("status", s), key=f"exp-status-{sig}", **pick)
-        opd = c[1].multiselect(loc.t("exp.opd"), opd_options, default=[o for o in sel.opd if o in opd_options],
-                               format_func=lambda o: none if o == NONE_CODE else opd_table.get(o, (0, o))[1],
-                               key=f"exp-opd-{sig}", **pick)
-        sektor = c[2].multiselect(loc.t("exp.sector"), [NONE_CODE, *lookups.sektor], default=list(sel.sektor),
-                                  format_func=names(lookups.sektor), key=f"exp-sektor-{sig}", **pick)
-        wilayah = c[3].multiselect(loc.t("exp.region"), [NONE_CODE, *lookups.wilayah], default=list(sel.wilayah),
-                                   format_func=names(lookups.wilayah), key=f"exp-wilayah-{sig}", **pick)
+        status = c[0].multiselect(
+            loc.t("exp.status"),
+            STATUSES,
+            default=list(sel.status),
+            format_func=lambda s: loc.label("status", s),
+            key=f"exp-status-{sig}",
+            **pick,
+        )
+        opd = c[1].multiselect(
+            loc.t("exp.opd"),
+            opd_options,
+            default=[o for o in sel.opd if o in opd_options],
+            format_func=lambda o: none if o == NONE_CODE else opd_table.get(o, (0, o))[1],
+            key=f"exp-opd-{sig}",
+            **pick,
+        )
+        sektor = c[2].multiselect(
+            loc.t("exp.sector"),
+            [NONE_CODE, *lookups.sektor],
+            default=list(sel.sektor),
+            format_func=names(lookups.sektor),
+            key=f"exp-sektor-{sig}",
+            **pick,
+        )
+        wilayah = c[3].multiselect(
+            loc.t("exp.region"),
+            [NONE_CODE, *lookups.wilayah],
+            default=list(sel.wilayah),
+            format_func=names(lookups.wilayah),
+            key=f"exp-wilayah-{sig}",
+            **pick,
+        )
         c = st.columns(4)
-        kanal = c[0].multiselect(loc.t("exp.channel"), [NONE_CODE, *lookups.kanal], default=list(sel.kanal),
-                                 format_func=names(lookups.kanal), key=f"exp-kanal-{sig}", **pick)
-        prioritas = c[1].multiselect(loc.t("exp.priority"), PRIORITIES, default=list(sel.prioritas),
-                                     format_func=lambda p: loc.label("priority", p), key=f"exp-prio-{sig}", **pick)
-        klas = c[2].multiselect(loc.t("exp.classification"), CLASSIFICATIONS, default=list(sel.klasifikasi),
-                                format_func=lambda k: loc.label("class", k), key=f"exp-klas-{sig}", **pick)
-        urut = c[3].selectbox(loc.t("exp.sort"), search.SORTABLE, index=search.SORTABLE.index(sel.urut),
-                              format_func=lambda s: loc.t(f"exp.sort.{s}"), key=f"exp-urut-{sig}")
+        kanal = c[0].multiselect(
+            loc.t("exp.channel"),
+            [NONE_CODE, *lookups.kanal],
+            default=list(sel.kanal),
+            format_func=names(lookups.kanal),
+            key=f"exp-kanal-{sig}",
+            **pick,
+        )
+        prioritas = c[1].multiselect(
+            loc.t("exp.priority"),
+            PRIORITIES,
+            default=list(sel.prioritas),
+            format_func=lambda p: loc.label("priority", p),
+            key=f"exp-prio-{sig}",
+            **pick,
+        )
+        klas = c[2].multiselect(
+            loc.t("exp.classification"),
+            CLASSIFICATIONS,
+            default=list(sel.klasifikasi),
+            format_func=lambda k: loc.label("class", k),
+            key=f"exp-klas-{sig}",
+            **pick,
+        )
+        urut = c[3].selectbox(
+            loc.t("exp.sort"),
+            search.SORTABLE,
+            index=search.SORTABLE.index(sel.urut),
+            format_func=lambda s: loc.t(f"exp.sort.{s}"),
+            key=f"exp-urut-{sig}",
+        )
         c = st.columns(4)
         naik = c[0].toggle(loc.t("exp.ascending"), value=sel.naik, key=f"exp-naik-{sig}")
         historis = c[1].toggle(loc.t("exp.history"), value=sel.historis, key=f"exp-hist-{sig}")
@@ -80,9 +133,22 @@ def _filter_form(sel: Selection, lookups: Lookups, current_opds: pd.DataFrame, l
         return None
     if dari and sampai and dari > sampai:
         dari, sampai = sampai, dari
-    return Selection(dari=dari, sampai=sampai, status=tuple(status), opd=tuple(opd), sektor=tuple(sektor),
-                     kanal=tuple(kanal), wilayah=tuple(wilayah), prioritas=tuple(prioritas),
-                     klasifikasi=tuple(klas), sla=tuple(sla), q=q.strip(), historis=historis, urut=urut, naik=naik)
+    return Selection(
+        dari=dari,
+        sampai=sampai,
+        status=tuple(status),
+        opd=tuple(opd),
+        sektor=tuple(sektor),
+        kanal=tuple(kanal),
+        wilayah=tuple(wilayah),
+        prioritas=tuple(prioritas),
+        klasifikasi=tuple(klas),
+        sla=tuple(sla),
+        q=q.strip(),
+        historis=historis,
+        urut=urut,
+        naik=naik,
+    )
 
 
 def describe(sel: Selection, lookups: Lookups, loc: Locale) -> str:
@@ -93,14 +159,16 @@ def describe(sel: Selection, lookups: Lookups, loc: Locale) -> str:
     if sel.dari or sel.sampai:
         parts.append(f"{sel.dari:%d-%m-%Y}" if sel.dari else "…")
         parts[-1] += " – " + (f"{sel.sampai:%d-%m-%Y}" if sel.sampai else "…")
-    named = (("exp.status", sel.status, lambda v: loc.label("status", v)),
-             ("exp.opd", sel.opd, lambda v: opd_table.get(v, (0, v))[1]),
-             ("exp.sector", sel.sektor, lambda v: lookups.sektor.get(v, v)),
-             ("exp.region", sel.wilayah, lambda v: lookups.wilayah.get(v, v)),
-             ("exp.channel", sel.kanal, lambda v: lookups.kanal.get(v, v)),
-             ("exp.priority", sel.prioritas, lambda v: loc.label("priority", v)),
-             ("exp.classification", sel.klasifikasi, lambda v: loc.label("class", v)),
-             ("exp.sla", sel.sla, lambda v: loc.label("sla", v)))
+    named = (
+        ("exp.status", sel.status, lambda v: loc.label("status", v)),
+        ("exp.opd", sel.opd, lambda v: opd_table.get(v, (0, v))[1]),
+        ("exp.sector", sel.sektor, lambda v: lookups.sektor.get(v, v)),
+        ("exp.region", sel.wilayah, lambda v: lookups.wilayah.get(v, v)),
+        ("exp.channel", sel.kanal, lambda v: lookups.kanal.get(v, v)),
+        ("exp.priority", sel.prioritas, lambda v: loc.label("priority", v)),
+        ("exp.classification", sel.klasifikasi, lambda v: loc.label("class", v)),
+        ("exp.sla", sel.sla, lambda v: loc.label("sla", v)),
+    )
     for key, values, name in named:
         if values:
             parts.append(f"{loc.t(key)}: " + ", ".join(none if v == NONE_CODE else name(v) for v in values))
@@ -115,33 +183,63 @@ def _go(sel: Selection) -> None:
 
 
 def _table(df: pd.DataFrame, loc: Locale) -> pd.DataFrame:
-    return pd.DataFrame({
-        loc.t("rapor.col_ticket"): "aduan?tiket=" + df["ticket"].astype(str),
-        loc.t("rapor.col_received"): df["received_at"].map(fmt_wita),
-        loc.t("rapor.col_title"): df["title"].map(plain_text),
-        loc.t("exp.col.sector"): df["sector"].fillna("–"),
-        loc.t("exp.col.region"): df["region"].fillna("–"),
-        loc.t("rapor.opd"): df["opd"].fillna(loc.t("opd.unassigned")),
-        loc.t("rapor.col_status"): df["status"].map(lambda s: loc.label("status", s)),
-        loc.t("rapor.col_sla"): df["sla_state"].map(lambda s: loc.label("sla", s) if isinstance(s, str) else "–"),
-        loc.t("rapor.col_late"): df["overdue_wd"],
-    })
+    return pd.DataFrame(
+        {
+            loc.t("rapor.col_ticket"): "aduan?tiket=" + df["ticket"].astype(str),
+            loc.t("rapor.col_received"): df["received_at"].map(fmt_wita),
+            loc.t("rapor.col_title"): df["title"].map(plain_text),
+            loc.t("exp.col.sector"): df["sector"].fillna("–"),
+            loc.t("exp.col.region"): df["region"].fillna("–"),
+            loc.t("rapor.opd"): df["opd"].fillna(loc.t("opd.unassigned")),
+            loc.t("rapor.col_status"): df["status"].map(lambda s: loc.label("status", s)),
+            loc.t("rapor.col_sla"): df["sla_state"].map(lambda s: loc.label("sla", s) if isinstance(s, str) else "–"),
+            loc.t("rapor.col_late"): df["overdue_wd"],
+        }
+    )
 
 
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The exported list: no reporter data, codes as stored, times in WITA (``exports`` formats them)."""
-    return df[["ticket", "received_at", "title", "sector", "region", "channel", "opd", "status", "priority",
-               "classification", "sla_state", "overdue_wd"]].rename(columns={
-        "ticket": "tiket", "received_at": "diterima_wita", "title": "judul", "sector": "sektor",
-        "region": "kabupaten_kota", "channel": "kanal", "status": "status", "priority": "prioritas",
-        "classification": "klasifikasi", "sla_state": "status_tenggat", "overdue_wd": "terlambat_hari_kerja"})
+    return df[
+        [
+            "ticket",
+            "received_at",
+            "title",
+            "sector",
+            "region",
+            "channel",
+            "opd",
+            "status",
+            "priority",
+            "classification",
+            "sla_state",
+            "overdue_wd",
+        ]
+    ].rename(
+        columns={
+            "ticket": "tiket",
+            "received_at": "diterima_wita",
+            "title": "judul",
+            "sector": "sektor",
+            "region": "kabupaten_kota",
+            "channel": "kanal",
+            "status": "status",
+            "priority": "prioritas",
+            "classification": "klasifikasi",
+            "sla_state": "status_tenggat",
+            "overdue_wd": "terlambat_hari_kerja",
+        }
+    )
 
 
 def render(loc: Locale) -> None:
     head = st.columns([3, 1], vertical_alignment="bottom")
     head[0].title(loc.t("exp.title"))
-    ticket = head[1].text_input(loc.t("aduan.ask_ticket"), key="aduan-ticket", max_chars=60,
-                                placeholder=loc.t("exp.ticket_hint")).strip()
+    ticket = (
+        head[1]
+        .text_input(loc.t("aduan.ask_ticket"), key="aduan-ticket", max_chars=60, placeholder=loc.t("exp.ticket_hint"))
+        .strip()
+    )
     if ticket:
         st.query_params.from_dict({"tiket": ticket})
         st.rerun()
@@ -158,8 +256,7 @@ def render(loc: Locale) -> None:
     if picked is not None:
         _go(picked)
     if sel.to_params():
-        st.page_link("pages/complaint.py", label=loc.t("exp.reset"), icon=":material/filter_alt_off:",
-                     query_params={})
+        st.page_link("pages/complaint.py", label=loc.t("exp.reset"), icon=":material/filter_alt_off:", query_params={})
 
     flt = sel.to_filter(lookups)
     sort = dict(sort=sel.urut, descending=not sel.naik)
@@ -174,10 +271,16 @@ def render(loc: Locale) -> None:
     if n == 0:
         st.info(loc.t("exp.no_match"))
         return
-    st.dataframe(_table(page_rows, loc), hide_index=True, width="stretch", key="exp-table", column_config={
-        loc.t("rapor.col_ticket"): st.column_config.LinkColumn(display_text=r"tiket=(.*)$"),
-        loc.t("rapor.col_title"): st.column_config.TextColumn(width="large"),
-    })
+    st.dataframe(
+        _table(page_rows, loc),
+        hide_index=True,
+        width="stretch",
+        key="exp-table",
+        column_config={
+            loc.t("rapor.col_ticket"): st.column_config.LinkColumn(display_text=r"tiket=(.*)$"),
+            loc.t("rapor.col_title"): st.column_config.TextColumn(width="large"),
+        },
+    )
     nav = st.columns([1, 2, 1])
     if nav[0].button(loc.t("exp.prev"), disabled=sel.hal <= 1, key="exp-prev", icon=":material/chevron_left:"):
         _go(sel.with_page(sel.hal - 1))
@@ -190,12 +293,23 @@ def render(loc: Locale) -> None:
         return export_frame(everything.data if everything.has_data else page_rows.iloc[0:0])
 
     e = st.columns([1, 1, 2])
-    e[0].download_button(loc.t("exp.export_csv"), lambda: exports.to_csv_bytes(full_list()),
-                         file_name="aduan.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
-    e[1].download_button(loc.t("exp.export_xlsx"), lambda: exports.to_xlsx_bytes({"aduan": full_list()}),
-                         file_name="aduan.xlsx", on_click="ignore", icon=":material/download:")
+    e[0].download_button(
+        loc.t("exp.export_csv"),
+        lambda: exports.to_csv_bytes(full_list()),
+        file_name="aduan.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    e[1].download_button(
+        loc.t("exp.export_xlsx"),
+        lambda: exports.to_xlsx_bytes({"aduan": full_list()}),
+        file_name="aduan.xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     if n > EXPORT_MAX:
         e[2].caption(loc.t("exp.export_cap", n=loc.num(EXPORT_MAX)))
 
 
-__all__ = ["render", "export_frame", "explorer_link"]
+__all__ = ["explorer_link", "export_frame", "render"]

@@ -19,11 +19,12 @@ urut       sort key (received_at, ticket, status, opd, sector, region); ``arah``
 hal        page number (1-based)
 ========== =====================================================================================
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -48,7 +49,7 @@ class Lookups:
     wilayah: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame) -> "Lookups":
+    def from_frame(cls, df: pd.DataFrame) -> Lookups:
         """From ``queries.lookup.reference_codes``: kind, code, name, id, eff_id, eff_name."""
         by = {k: g for k, g in df.groupby("kind")} if len(df) else {}
         opd = by.get("opd", pd.DataFrame(columns=["code", "name", "id", "eff_id", "eff_name", "current"]))
@@ -60,7 +61,9 @@ class Lookups:
         return cls(
             opd={c: (int(e), n) for c, e, n in zip(opd["code"], opd["eff_id"], opd["eff_name"])},
             opd_own={c: (int(i), n) for c, i, n in zip(opd["code"], opd["id"], opd["name"])},
-            sektor=names("sector"), kanal=names("channel"), wilayah=names("region"),
+            sektor=names("sector"),
+            kanal=names("channel"),
+            wilayah=names("region"),
         )
 
 
@@ -93,16 +96,26 @@ class Selection:
     def to_filter(self, lookups: Lookups) -> ComplaintFilter:
         start, end = self.bounds()
         table = lookups.opd_own if self.historis else lookups.opd
-        opd_ids = tuple(dict.fromkeys(None if c == NONE_CODE else table[c][0] for c in self.opd
-                                      if c == NONE_CODE or c in table))
+        opd_ids = tuple(
+            dict.fromkeys(None if c == NONE_CODE else table[c][0] for c in self.opd if c == NONE_CODE or c in table)
+        )
 
         def codes(values):
             return tuple(None if v == NONE_CODE else v for v in values)
 
         return ComplaintFilter(
-            start=start, end=end, statuses=self.status, opd_ids=opd_ids, sectors=codes(self.sektor),
-            channels=codes(self.kanal), regions=codes(self.wilayah), priorities=self.prioritas,
-            classifications=self.klasifikasi, sla_states=self.sla, text=self.q, rollup=not self.historis,
+            start=start,
+            end=end,
+            statuses=self.status,
+            opd_ids=opd_ids,
+            sectors=codes(self.sektor),
+            channels=codes(self.kanal),
+            regions=codes(self.wilayah),
+            priorities=self.prioritas,
+            classifications=self.klasifikasi,
+            sla_states=self.sla,
+            text=self.q,
+            rollup=not self.historis,
         )
 
     def to_params(self) -> dict[str, str]:
@@ -128,7 +141,7 @@ class Selection:
             out["hal"] = str(self.hal)
         return out
 
-    def with_page(self, hal: int) -> "Selection":
+    def with_page(self, hal: int) -> Selection:
         return replace(self, hal=max(1, int(hal)))
 
 
@@ -165,10 +178,14 @@ def parse_params(params: Mapping[str, object], lookups: Lookups) -> tuple[Select
     historis = one("historis") in ("1", "ya", "true")
     opd_table = lookups.opd_own if historis else lookups.opd
     allowed = {
-        "status": set(STATUSES) | {OPEN_ALIAS}, "opd": set(opd_table) | {NONE_CODE},
-        "sektor": set(lookups.sektor) | {NONE_CODE}, "kanal": set(lookups.kanal) | {NONE_CODE},
-        "wilayah": set(lookups.wilayah) | {NONE_CODE}, "prioritas": set(PRIORITIES),
-        "klasifikasi": set(CLASSIFICATIONS), "sla": set(SLA_STATES),
+        "status": set(STATUSES) | {OPEN_ALIAS},
+        "opd": set(opd_table) | {NONE_CODE},
+        "sektor": set(lookups.sektor) | {NONE_CODE},
+        "kanal": set(lookups.kanal) | {NONE_CODE},
+        "wilayah": set(lookups.wilayah) | {NONE_CODE},
+        "prioritas": set(PRIORITIES),
+        "klasifikasi": set(CLASSIFICATIONS),
+        "sla": set(SLA_STATES),
     }
     lists = {}
     for name in LIST_PARAMS:
@@ -198,8 +215,9 @@ def parse_params(params: Mapping[str, object], lookups: Lookups) -> tuple[Select
     except ValueError:
         notes.append(f"hal={hal_raw[:40]}")
         hal = 1
-    return Selection(dari=dari, sampai=sampai, q=q, historis=historis, urut=urut, naik=arah == "naik",
-                     hal=hal, **lists), notes
+    return Selection(
+        dari=dari, sampai=sampai, q=q, historis=historis, urut=urut, naik=arah == "naik", hal=hal, **lists
+    ), notes
 
 
 def explorer_link(**params) -> str:
@@ -209,8 +227,7 @@ def explorer_link(**params) -> str:
         if value is None or value == "" or value == ():
             continue
         if isinstance(value, (list, tuple)):
-            value = ",".join(NONE_CODE if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-                             for v in value)
+            value = ",".join(NONE_CODE if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in value)
         elif isinstance(value, dt.date):
             value = value.isoformat()
         clean[key] = str(value)

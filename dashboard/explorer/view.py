@@ -3,16 +3,16 @@ ticket (`aduan?tiket=...`): fields, SLA stages and timeline. Layout only.
 
 Citizen text is shown through non-HTML elements (st.text, dataframes), never as markdown.
 """
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import access_ui, components
-
-from dashboard.explorer import listing
-from dashboard.data import fetch
-from dashboard.pagectx import page_context
 from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
+from dashboard import access_ui, components
+from dashboard.data import fetch
+from dashboard.explorer import listing
+from dashboard.pagectx import page_context
 from queries import complaint
 
 
@@ -38,15 +38,39 @@ def render() -> None:
     st.subheader(loc.t("aduan.title", ticket=md_literal(c["ticket"])))
     st.text(plain_text(c["title"]))  # <br>, &amp; ... as text: core/textsafe.py
 
-    fields = pd.DataFrame({"": [loc.t(k) for k in ("rapor.col_status", "rapor.col_received", "rapor.col_dispatched",
-                                                      "rapor.opd", "rapor.col_sla")],
-                           " ": [loc.label("status", c["status"]), fmt_wita(c["received_at"]),
-                                 fmt_wita(c["dispatched_at"]), c["opd_own"] if isinstance(c["opd_own"], str) else "–",
-                                 loc.label("sla", c["sla_state"])]})
-    extra = pd.DataFrame({"": [loc.t(k) for k in ("exp.channel", "exp.sector", "exp.region", "exp.classification",
-                                                  "exp.priority")],
-                          " ": [c["channel"], c["sector"], c["region"], loc.label("class", c["classification"]),
-                                loc.label("priority", c["priority"])]})
+    fields = pd.DataFrame(
+        {
+            "": [
+                loc.t(k)
+                for k in (
+                    "rapor.col_status",
+                    "rapor.col_received",
+                    "rapor.col_dispatched",
+                    "rapor.opd",
+                    "rapor.col_sla",
+                )
+            ],
+            " ": [
+                loc.label("status", c["status"]),
+                fmt_wita(c["received_at"]),
+                fmt_wita(c["dispatched_at"]),
+                c["opd_own"] if isinstance(c["opd_own"], str) else "–",
+                loc.label("sla", c["sla_state"]),
+            ],
+        }
+    )
+    extra = pd.DataFrame(
+        {
+            "": [loc.t(k) for k in ("exp.channel", "exp.sector", "exp.region", "exp.classification", "exp.priority")],
+            " ": [
+                c["channel"],
+                c["sector"],
+                c["region"],
+                loc.label("class", c["classification"]),
+                loc.label("priority", c["priority"]),
+            ],
+        }
+    )
     left, right = st.columns(2)
     left.dataframe(fields, hide_index=True, width="stretch")
     right.dataframe(extra.fillna("–"), hide_index=True, width="stretch")
@@ -62,23 +86,31 @@ def render() -> None:
         state = c[f"{stage}_state"] if isinstance(c[f"{stage}_state"], str) else None
         deadline = c[f"{stage}_deadline"] if state else None  # no deadline for a stage that does not apply
         late = c[f"{stage}_late_by"]
-        stages.append({
-            loc.t("aduan.stages"): loc.t(f"aduan.stage.{stage}"),
-            loc.t("rapor.col_deadline"): deadline.strftime("%d-%m-%Y") if deadline else "–",
-            loc.t("rapor.col_sla"): loc.label("sla", state) if state else "–",
-            loc.t("rapor.col_late"): "–" if pd.isna(late) else str(int(late)),
-        })
+        stages.append(
+            {
+                loc.t("aduan.stages"): loc.t(f"aduan.stage.{stage}"),
+                loc.t("rapor.col_deadline"): deadline.strftime("%d-%m-%Y") if deadline else "–",
+                loc.t("rapor.col_sla"): loc.label("sla", state) if state else "–",
+                loc.t("rapor.col_late"): "–" if pd.isna(late) else str(int(late)),
+            }
+        )
     st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
 
     timeline = fetch(complaint.complaint_timeline, complaint_id=int(c["id"]))
     if timeline.has_data:
         st.subheader(loc.t("aduan.timeline"))
         tl = timeline.data
-        st.dataframe(pd.DataFrame({
-            "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
-            loc.t("rapor.col_status"): tl["kind"],
-            loc.t("rapor.opd"): tl["opd"].fillna("–"),
-            loc.t("aduan.note"): tl["note"].map(plain_text),
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "WITA": tl["occurred_at"].map(lambda v: fmt_wita(v, "%d-%m-%Y %H:%M")),
+                    loc.t("rapor.col_status"): tl["kind"],
+                    loc.t("rapor.opd"): tl["opd"].fillna("–"),
+                    loc.t("aduan.note"): tl["note"].map(plain_text),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         passed = [o for o in tl["opd"].dropna().tolist()]
         st.caption(loc.t("aduan.opds") + ": " + (md_literal(" → ".join(dict.fromkeys(passed))) if passed else "–"))

@@ -1,5 +1,6 @@
 """What page `notifikasi` and the wall read about the alert worker (through queries/alerts.py), and its
 configuration (core/alert_settings.py, core/notify.py). The dashboard never writes the worker's tables."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,5 +61,7 @@ def worker_mark_html(hb: Fetched, loc, now: dt.datetime | None = None) -> str:
     if age is None:
         return ""
     text = html.escape(loc.t("wall.worker_stale", ago=loc.ago(now - age, now)))
-    return (f'<div class="w-worker-stale" title="{text}" style="display:inline-block;margin-top:2px;padding:1px 8px;'
-            f'border-radius:9px;background:#8a5a00;color:#fff3d6;font-size:0.8rem">&#9888; {text}</div>')
+    return (
+        f'<div class="w-worker-stale" title="{text}" style="display:inline-block;margin-top:2px;padding:1px 8px;'
+        f'border-radius:9px;background:#8a5a00;color:#fff3d6;font-size:0.8rem">&#9888; {text}</div>'
+    )

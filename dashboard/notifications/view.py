@@ -5,6 +5,7 @@ heartbeat. Layout only: data from dashboard.notifications.data.
 The page reads the worker's tables and never writes them (the dashboard's role is read-only): "kirim uji"
 sends the test notice straight through Apprise, as `python -m alerts test TARGET-NAME` does.
 """
+
 import pandas as pd
 import streamlit as st
 
@@ -34,7 +35,7 @@ def _to(rule: str, s) -> str:
         "mendesak_baru": "secretariat",
         "hampir_jatuh_tempo": "opd-<KODE>, secretariat",
         "terlambat": f"opd-<KODE>, secretariat; advisers >= {s.escalate_advisers_days} hk; "
-                     f"leaders >= {s.escalate_leaders_days} hk",
+        f"leaders >= {s.escalate_leaders_days} hk",
         "ringkasan_harian": "advisers",
         "rapor_bulanan": ", ".join(s.rapor_groups) + "; opd-<KODE>",
     }[rule]
@@ -77,12 +78,19 @@ def render() -> None:
     st.subheader(t("notif.rules", lang))
     if settings.quiet_start is not None:
         st.caption(t("notif.quiet", lang, quiet=f"{settings.quiet_start:%H:%M}-{settings.quiet_end:%H:%M}"))
-    st.dataframe(pd.DataFrame({
-        t("notif.col_rule", lang): [f"{r} ({t(f'notif.rule.{r}', lang)})" for r in RULES],
-        t("notif.col_on", lang): [settings.enabled(r) for r in RULES],
-        t("notif.col_when", lang): [_when(r, settings, lang) for r in RULES],
-        t("notif.col_to", lang): [_to(r, settings) for r in RULES],
-    }), hide_index=True, width="stretch", key="notif-rules")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("notif.col_rule", lang): [f"{r} ({t(f'notif.rule.{r}', lang)})" for r in RULES],
+                t("notif.col_on", lang): [settings.enabled(r) for r in RULES],
+                t("notif.col_when", lang): [_when(r, settings, lang) for r in RULES],
+                t("notif.col_to", lang): [_to(r, settings) for r in RULES],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="notif-rules",
+    )
 
     # --- recipients, with a test button each -----------------------------------------------------------
     st.subheader(t("notif.recipients", lang))
@@ -92,24 +100,38 @@ def render() -> None:
     if not recipients.targets:
         st.info(t("notif.no_recipients", lang), icon=":material/info:")
     else:
-        st.dataframe(pd.DataFrame({
-            t("notif.col_target", lang): [x.name for x in recipients.targets],
-            t("notif.col_group", lang): [x.group for x in recipients.targets],
-            t("notif.col_lang", lang): [x.lang for x in recipients.targets],
-            t("notif.col_url", lang): [x.redacted for x in recipients.targets],
-        }), hide_index=True, width="stretch", key="notif-targets")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("notif.col_target", lang): [x.name for x in recipients.targets],
+                    t("notif.col_group", lang): [x.group for x in recipients.targets],
+                    t("notif.col_lang", lang): [x.lang for x in recipients.targets],
+                    t("notif.col_url", lang): [x.redacted for x in recipients.targets],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="notif-targets",
+        )
         cols = st.columns(min(4, len(recipients.targets)))
         for i, target in enumerate(recipients.targets):
             col = cols[i % len(cols)]
-            if col.button(f"{t('notif.send_test', lang)}: {target.name}", key=f"notif-test-{target.name}",
-                          icon=":material/send:"):
+            if col.button(
+                f"{t('notif.send_test', lang)}: {target.name}", key=f"notif-test-{target.name}", icon=":material/send:"
+            ):
                 title, body = test_notice(get_locale(target.lang), target.name, now_utc())
                 result = send(target, title, body, None, settings.send_timeout_s)
                 if result.ok:
                     col.success(t("notif.test_ok", lang, target=md_literal(target.name)))
                 else:
-                    col.error(t("notif.test_failed", lang, target=md_literal(target.name),
-                                error=md_literal(result.error or "", 300)))
+                    col.error(
+                        t(
+                            "notif.test_failed",
+                            lang,
+                            target=md_literal(target.name),
+                            error=md_literal(result.error or "", 300),
+                        )
+                    )
 
     # --- outbox ------------------------------------------------------------------------------------------
     st.subheader(t("notif.outbox", lang))
@@ -119,15 +141,23 @@ def render() -> None:
             col.metric(t(f"notif.status.{status}", lang), loc.num(int(by_status.get(status, 0))), border=True)
     if rows.has_data and not rows.data.empty:
         r = rows.data
-        st.dataframe(pd.DataFrame({
-            t("notif.col_rule", lang): r["rule"],
-            t("notif.col_target", lang): r["target"],
-            t("notif.col_status", lang): r["status"].map(lambda s: t(f"notif.status.{s}", lang)),
-            t("notif.col_attempts", lang): r["attempts"],
-            t("notif.col_error", lang): r["last_error"].fillna(""),
-            t("notif.col_subject", lang): r["title"],
-            t("notif.col_created", lang): r["created_at"].map(lambda v: fmt_wita(v)),
-            t("notif.col_next", lang): [fmt_wita(n) if s == "pending" else "–"
-                                        for n, s in zip(r["next_attempt_at"], r["status"])],
-            t("notif.col_sent", lang): r["sent_at"].map(lambda v: fmt_wita(v)),
-        }), hide_index=True, width="stretch", key="notif-outbox")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("notif.col_rule", lang): r["rule"],
+                    t("notif.col_target", lang): r["target"],
+                    t("notif.col_status", lang): r["status"].map(lambda s: t(f"notif.status.{s}", lang)),
+                    t("notif.col_attempts", lang): r["attempts"],
+                    t("notif.col_error", lang): r["last_error"].fillna(""),
+                    t("notif.col_subject", lang): r["title"],
+                    t("notif.col_created", lang): r["created_at"].map(lambda v: fmt_wita(v)),
+                    t("notif.col_next", lang): [
+                        fmt_wita(n) if s == "pending" else "–" for n, s in zip(r["next_attempt_at"], r["status"])
+                    ],
+                    t("notif.col_sent", lang): r["sent_at"].map(lambda v: fmt_wita(v)),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="notif-outbox",
+        )

@@ -6,6 +6,7 @@ check (within a second) and reloads the page once the server answers, as the nig
 Addresses and names come from URLs typed on the walls: they are shown in a dataframe and as button labels,
 never as markdown or HTML.
 """
+
 import datetime as dt
 import time
 
@@ -28,22 +29,25 @@ def stale_data_s() -> float:
 
 def table(rows: list[screens.Screen], now: float, loc) -> pd.DataFrame:
     """One row per wall: name, address, device, last refresh (WITA and how long ago), data age, state."""
+
     def at(ts):
-        return dt.datetime.fromtimestamp(ts, dt.timezone.utc) if ts else None
+        return dt.datetime.fromtimestamp(ts, dt.UTC) if ts else None
 
     now_dt = at(now)
     out = []
     for s in rows:
         state = screens.state(s, now, SETTINGS.change_check_s, stale_data_s())
-        out.append({
-            loc.t("scr.col_name"): s.name or loc.t("scr.unnamed"),
-            loc.t("scr.col_state"): f"{STATE_MARK[state]} {loc.t(f'scr.state.{state}')}",
-            loc.t("scr.col_refresh"): f"{loc.datetime(at(s.last_refresh), '%H:%M:%S')} "
-                                      f"({loc.ago(at(s.last_refresh), now_dt)})",
-            loc.t("scr.col_data_age"): loc.ago(at(s.data_at), now_dt) if s.data_at else "–",
-            loc.t("scr.col_address"): s.address,
-            loc.t("scr.col_client"): s.client or "localhost",
-        })
+        out.append(
+            {
+                loc.t("scr.col_name"): s.name or loc.t("scr.unnamed"),
+                loc.t("scr.col_state"): f"{STATE_MARK[state]} {loc.t(f'scr.state.{state}')}",
+                loc.t("scr.col_refresh"): f"{loc.datetime(at(s.last_refresh), '%H:%M:%S')} "
+                f"({loc.ago(at(s.last_refresh), now_dt)})",
+                loc.t("scr.col_data_age"): loc.ago(at(s.data_at), now_dt) if s.data_at else "–",
+                loc.t("scr.col_address"): s.address,
+                loc.t("scr.col_client"): s.client or "localhost",
+            }
+        )
     return pd.DataFrame(out)
 
 

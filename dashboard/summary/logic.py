@@ -2,6 +2,7 @@
 
 No Streamlit here: plain functions over DataFrames, tested directly.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,7 +92,7 @@ class Change:
         return 100.0 * self.delta / self.before
 
 
-def count_delta(change: "Change", loc: Locale) -> str | None:
+def count_delta(change: Change, loc: Locale) -> str | None:
     """The change of a count against the previous period for a metric card: ``+66 (+9%)``; None without one."""
     if change.delta is None:
         return None
@@ -152,8 +153,9 @@ def same_days_a_year_before(part: Period) -> Period:
     return Period(_shift_year(part.start, -1), _shift_year(part.end, -1))
 
 
-def year_over_year(monthly: pd.DataFrame, year: int, part: Period | None = None,
-                   prev_same_days: int | None = None) -> pd.DataFrame:
+def year_over_year(
+    monthly: pd.DataFrame, year: int, part: Period | None = None, prev_same_days: int | None = None
+) -> pd.DataFrame:
     """Received per month number (1-12) for ``year`` and the year before: columns month, <year-1>, <year>,
     partial (True for the month in progress).
 

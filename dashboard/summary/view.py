@@ -3,18 +3,18 @@ dashboard.summary.logic, charts from dashboard.charts. Every bar and region open
 
 Columns stack on a phone (Streamlit stacks st.columns below 640 px), charts stretch to the width.
 """
+
 import datetime as dt
 from functools import partial
 
 import streamlit as st
 
+from core.timefmt import fmt_wita, now_utc, to_wita
 from dashboard import access_ui, charts, components
-
-from dashboard.summary import logic as summary
 from dashboard.data import SETTINGS, fetch
 from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
-from core.timefmt import fmt_wita, now_utc, to_wita
+from dashboard.summary import logic as summary
 from queries import breakdown, headline, trend
 
 
@@ -27,8 +27,16 @@ def render() -> None:
 
     # --- period (in the URL) -------------------------------------------------------------------------------
     today = to_wita(now_utc()).date()
-    choice, start_q, end_q = components.period_picker(st.columns([1, 1, 2]), summary.PERIODS, summary.DEFAULT_PERIOD,
-                                                      loc.t("sum.period"), "sum.period", "sum-period", today, loc)
+    choice, start_q, end_q = components.period_picker(
+        st.columns([1, 1, 2]),
+        summary.PERIODS,
+        summary.DEFAULT_PERIOD,
+        loc.t("sum.period"),
+        "sum.period",
+        "sum-period",
+        today,
+        loc,
+    )
     period = summary.resolve(choice, today, start_q, end_q)
     before = summary.previous(choice, period)
     components.write_period(choice, period)
@@ -42,10 +50,15 @@ def render() -> None:
     components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
-    st.caption(loc.t("sum.scope", period=period.label(loc), before=before.label(loc),
-                 now=fmt_wita(now_fig.fetched_at, "%d-%m-%Y %H:%M")))
+    st.caption(
+        loc.t(
+            "sum.scope",
+            period=period.label(loc),
+            before=before.label(loc),
+            now=fmt_wita(now_fig.fetched_at, "%d-%m-%Y %H:%M"),
+        )
+    )
     ch = summary.changes(now_fig.data, before_fig.data if before_fig.has_data else {})
-
 
     count_delta = partial(summary.count_delta, loc=loc)
 
@@ -53,17 +66,29 @@ def render() -> None:
     items = [
         (loc.t("sum.received"), loc.num(ch["received_period"].value), count_delta(ch["received_period"]), "off"),
         (loc.t("sum.completed"), loc.num(ch["completed"].value), count_delta(ch["completed"]), "normal"),
-        (loc.t("sum.on_time"), loc.pct(share.value),
-         None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp", "normal"),
-        (loc.t("sum.median_response"), loc.workdays(med.value),
-         None if med.delta is None else loc.signed(med.delta, 1), "inverse"),
+        (
+            loc.t("sum.on_time"),
+            loc.pct(share.value),
+            None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp",
+            "normal",
+        ),
+        (
+            loc.t("sum.median_response"),
+            loc.workdays(med.value),
+            None if med.delta is None else loc.signed(med.delta, 1),
+            "inverse",
+        ),
         (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else "–", None, "off"),
         (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else "–", None, "off"),
     ]
     for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
         col.metric(name, value, delta, delta_color=colour, border=True)
-    st.page_link("pages/complaint.py", label=loc.t("sum.open_list"), icon=":material/list:",
-                 query_params={"dari": period.start.isoformat(), "sampai": period.end.isoformat()})
+    st.page_link(
+        "pages/complaint.py",
+        label=loc.t("sum.open_list"),
+        icon=":material/list:",
+        query_params={"dari": period.start.isoformat(), "sampai": period.end.isoformat()},
+    )
     st.caption(loc.t("exp.drill_hint"))
 
     # --- trends ----------------------------------------------------------------------------------------------
@@ -77,8 +102,9 @@ def render() -> None:
         tf = summary.trend_frame(flow.data, done.data)
         tf["label"] = summary.bar_labels(tf["period"], grain, period)
         c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
-        components.drill_chart(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow",
-                               container=c1)
+        components.drill_chart(
+            charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow", container=c1
+        )
     part = summary.partial_month(today, period.end.year)
     prev_part = None
     if part is not None:  # the month in progress against the same dates a year before, not the whole month
@@ -94,9 +120,12 @@ def render() -> None:
             c2.caption(loc.t("chart.yoy_partial"))
 
     # --- by category ---------------------------------------------------------------------------------------
-    DIMENSIONS = (("sector", "sektor", "sum.sector_title", 10), ("channel", "kanal", "sum.channel_title", None),
-                  ("classification", "klasifikasi", "sum.class_title", None),
-                  ("priority", "prioritas", "sum.priority_title", None))
+    DIMENSIONS = (
+        ("sector", "sektor", "sum.sector_title", 10),
+        ("channel", "kanal", "sum.channel_title", None),
+        ("classification", "klasifikasi", "sum.class_title", None),
+        ("priority", "prioritas", "sum.priority_title", None),
+    )
     label_prefix = {"classification": "class", "priority": "priority"}
     grid = st.columns(2) + st.columns(2)
     for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS)):
@@ -108,10 +137,18 @@ def render() -> None:
             df = df.assign(label=df["key"].map(lambda k: loc.label(label_prefix[dim], k)))
         shown = df.head(top) if top else df
         col.subheader(loc.t(title))
-        components.drill_chart(charts.category_bar(shown, None, loc, height=320,
-                                                   links=summary.drill_links(shown, param, period),
-                                                   colour=charts.theme.OKABE_ITO[n]),
-                               f"sum-{dim}", container=col)
+        components.drill_chart(
+            charts.category_bar(
+                shown,
+                None,
+                loc,
+                height=320,
+                links=summary.drill_links(shown, param, period),
+                colour=charts.theme.OKABE_ITO[n],
+            ),
+            f"sum-{dim}",
+            container=col,
+        )
 
     # --- by region: per 100,000 inhabitants -----------------------------------------------------------------
     reg = fetch(breakdown.count_by, dimension="region", start=start, end=end)
@@ -121,19 +158,43 @@ def render() -> None:
         r1, r2 = st.columns(2)
         r1.subheader(loc.t("sum.region_map_title"))
         r2.subheader(loc.t("sum.region_bar_title"))
-        components.drill_chart(charts.region_map(rates, region_shapes(), None, loc,
-                                                 height=380, value="rate", links=links, label_size=12,
-                                                 text_format=lambda v: loc.num(v, 1)),
-                               "sum-region-map", container=r1)
-        components.drill_chart(charts.category_bar(rates, None, loc, height=380,
-                                                   value="rate", links=links, colour=charts.theme.OKABE_ITO[1],
-                                                   text_format=lambda v: loc.num(v, 1)),
-                               "sum-region-bar", container=r2)
+        components.drill_chart(
+            charts.region_map(
+                rates,
+                region_shapes(),
+                None,
+                loc,
+                height=380,
+                value="rate",
+                links=links,
+                label_size=12,
+                text_format=lambda v: loc.num(v, 1),
+            ),
+            "sum-region-map",
+            container=r1,
+        )
+        components.drill_chart(
+            charts.category_bar(
+                rates,
+                None,
+                loc,
+                height=380,
+                value="rate",
+                links=links,
+                colour=charts.theme.OKABE_ITO[1],
+                text_format=lambda v: loc.num(v, 1),
+            ),
+            "sum-region-bar",
+            container=r2,
+        )
 
     # --- completed on time against the target ----------------------------------------------------------------
     ontime = fetch(headline.on_time_by_period, start=start, end=end, grain=grain)
     if ontime.has_data:
         st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
         ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))
-        st.plotly_chart(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
-                        config=components.CHART_CONFIG, key="sum-ontime")
+        st.plotly_chart(
+            charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
+            config=components.CHART_CONFIG,
+            key="sum-ontime",
+        )

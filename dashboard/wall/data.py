@@ -1,13 +1,14 @@
 """What the wall shows, fetched through the shared cache: one function per panel (no layout here)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
 
+from core.codes import WITA
 from dashboard.data import SETTINGS, Fetched, fetch
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
-from core.codes import WITA
 from queries import breakdown, feed, headline, overdue, trend
 
 SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
@@ -16,7 +17,7 @@ SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
 def _wita_midnight(days_back: int) -> dt.datetime:
     """Midnight WITA ``days_back`` days ago, in UTC, truncated so the cache key changes once a day."""
     today = dt.datetime.now(WITA).replace(hour=0, minute=0, second=0, microsecond=0)
-    return (today - dt.timedelta(days=days_back)).astimezone(dt.timezone.utc)
+    return (today - dt.timedelta(days=days_back)).astimezone(dt.UTC)
 
 
 def change_token() -> Fetched:
@@ -36,7 +37,7 @@ def opd_activity(version=None) -> Fetched:
 def recent_urgent(version=None) -> Fetched:
     """Mendesak complaints of the last hour or so (the urgent banner); the start moves in 10-minute steps so
     that every wall shares one cache entry."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     since = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0) - dt.timedelta(hours=1)
     return fetch(feed.recent_urgent, fast=True, version=version, since=since, limit=10)
 
@@ -97,6 +98,4 @@ def open_by_region() -> Fetched:
 
 
 def trend_30d() -> Fetched:
-    return fetch(trend.received_vs_completed, start=_wita_midnight(29),
-                 end=_wita_midnight(-1), grain="day")
-
+    return fetch(trend.received_vs_completed, start=_wita_midnight(29), end=_wita_midnight(-1), grain="day")

@@ -4,19 +4,20 @@ Every value is escaped with ``html.escape`` before it is placed in markup: compl
 citizens and social media, so ``<img src=x onerror=...>`` or ``**bold**`` must show as literal text.
 Nothing here selects or receives reporter names or contacts.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
-from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from core.locale import Locale
-from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
-from core.timefmt import fmt_wita, to_wita
 from core.textsafe import plain_text
+from core.timefmt import fmt_wita, to_wita
+from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
+from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
 
 
 def icon(name: str) -> str:
@@ -75,8 +76,10 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int 
         if is_new:
             badges.append(f'<span class="w-badge w-badge-new">{esc(loc.t("wall.new"))}</span>')
         if r.get("priority") in ("mendesak", "penting"):
-            badges.append(f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
-                          f'{esc(loc.label("priority", r["priority"]))}</span>')
+            badges.append(
+                f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
+                f"{esc(loc.label('priority', r['priority']))}</span>"
+            )
         meta = " · ".join(esc(x) for x in (r.get("sector"), r.get("region"), r.get("channel")))
         opd = esc(r["opd"]) if r.get("opd") else esc(loc.t("opd.unassigned_short"))
         out.append(
@@ -84,11 +87,12 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int 
             f'<td class="w-time"><div class="w-clock">{esc(fmt_wita(r["received_at"], "%H:%M"))}</div>'
             f'<div class="w-ago">{esc(feed_ago(r["received_at"], now, loc))}</div></td>'
             f'<td class="w-main"><div class="w-title">{"".join(badges)}<span class="w-title-text">'
-            f'{esc(plain_text(r["title"]))}</span></div>'
+            f"{esc(plain_text(r['title']))}</span></div>"
             f'<div class="w-meta"><span class="w-ticket">{_link(r["ticket"], links, tiket=r["ticket"])}</span> · {meta}</div></td>'
             f'<td class="w-opd"><div>{opd}</div>'
             f'<div class="w-status">{esc(loc.label("status", r.get("status")))}</div></td>'
-            "</tr>")
+            "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -104,7 +108,8 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, loc: Locale) -> str:
             f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
             f'<td><div class="w-act-what">{esc(loc.label("event", kind))} · <b>{esc(r.get("opd"))}</b></div>'
             f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
-            f'{esc(feed_ago(r["occurred_at"], now, loc))}</div></td></tr>')
+            f"{esc(feed_ago(r['occurred_at'], now, loc))}</div></td></tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -114,10 +119,12 @@ def overdue_html(df: pd.DataFrame, loc: Locale, limit: int = 8, links: bool = Tr
     rows = df[(df["breached"] > 0) | (df["at_risk"] > 0)].head(limit) if df is not None else df
     if rows is None or rows.empty:
         return f'<div class="w-empty">{icon(STATE_ICON["met"])} {esc(loc.t("wall.no_overdue"))}</div>'
-    head = (f'<tr><th>{esc(loc.t("wall.col_opd"))}</th>'
-            f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(loc.t("sla.breached"))}</th>'
-            f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(loc.t("wall.col_at_risk"))}</th>'
-            f'<th class="w-num">{esc(loc.t("wall.col_oldest"))}</th></tr>')
+    head = (
+        f"<tr><th>{esc(loc.t('wall.col_opd'))}</th>"
+        f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(loc.t("sla.breached"))}</th>'
+        f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(loc.t("wall.col_at_risk"))}</th>'
+        f'<th class="w-num">{esc(loc.t("wall.col_oldest"))}</th></tr>'
+    )
     out = [f'<table class="w-late"><thead>{head}</thead><tbody>']
     for r in _rows(rows):
         name = r["opd"] if r.get("opd") else loc.t("opd.unassigned_short")
@@ -128,7 +135,8 @@ def overdue_html(df: pd.DataFrame, loc: Locale, limit: int = 8, links: bool = Tr
             f'<tr><td class="w-late-opd">{_link(name, links, opd=code, status=OPEN_ALIAS)}</td>'
             f'<td class="w-num w-breached">{_link(int(r["breached"]), links, opd=code, sla="breached")}</td>'
             f'<td class="w-num w-atrisk">{_link(int(r["at_risk"]), links, opd=code, sla="at_risk")}</td>'
-            f'<td class="w-num">{esc(oldest)}</td></tr>')
+            f'<td class="w-num">{esc(oldest)}</td></tr>'
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -136,12 +144,14 @@ def overdue_html(df: pd.DataFrame, loc: Locale, limit: int = 8, links: bool = Tr
 def header_html(now: dt.datetime, data_at: dt.datetime | None, loc: Locale) -> str:
     """Title, the data age and a clock in WITA."""
     local = to_wita(now)
-    age = (f'{esc(loc.t("data.as_of", time=fmt_wita(data_at, "%H:%M:%S")))}' if data_at else "")
-    return (f'<div class="w-header"><div class="w-brand">{esc(loc.t("monitor.title"))}</div>'
-            f'<div class="w-age">{age}</div>'
-            f'<div class="w-now"><span class="w-date">{esc(loc.t("wall.date", date=local.strftime("%d-%m-%Y")))}</span>'
-            f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
-            f'<span class="w-tz">WITA</span></div></div>')
+    age = f"{esc(loc.t('data.as_of', time=fmt_wita(data_at, '%H:%M:%S')))}" if data_at else ""
+    return (
+        f'<div class="w-header"><div class="w-brand">{esc(loc.t("monitor.title"))}</div>'
+        f'<div class="w-age">{age}</div>'
+        f'<div class="w-now"><span class="w-date">{esc(loc.t("wall.date", date=local.strftime("%d-%m-%Y")))}</span>'
+        f'<span class="w-big-clock">{esc(local.strftime("%H:%M"))}</span>'
+        f'<span class="w-tz">WITA</span></div></div>'
+    )
 
 
 def urgent_banner_html(item, loc: Locale, waiting: int = 0) -> str:
@@ -149,8 +159,10 @@ def urgent_banner_html(item, loc: Locale, waiting: int = 0) -> str:
     sector and region, and how many more wait. ``item``: a ``dashboard.wall.urgent.Announcement``."""
     more = f'<span class="w-alert-more">{esc(loc.tn("wall.urgent_more", waiting))}</span>' if waiting else ""
     meta = " · ".join(esc(x) for x in (item.sector, item.region))
-    return (f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
-            f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(loc.t("wall.urgent_label"))}'
-            f'<span class="w-alert-ticket">{esc(item.ticket)}</span>{more}</div>'
-            f'<div class="w-alert-title">{esc(item.title)}</div>'
-            f'<div class="w-alert-meta">{meta}</div></div>')
+    return (
+        f'<div class="w-alert" role="alert" data-ticket="{esc(item.ticket)}">'
+        f'<div class="w-alert-label">{icon(PRIORITY_ICON["mendesak"])} {esc(loc.t("wall.urgent_label"))}'
+        f'<span class="w-alert-ticket">{esc(item.ticket)}</span>{more}</div>'
+        f'<div class="w-alert-title">{esc(item.title)}</div>'
+        f'<div class="w-alert-meta">{meta}</div></div>'
+    )

@@ -1,5 +1,6 @@
 """The wall's frame: its static CSS (no values from the database ever go in here) and, in kiosk mode, the
 nightly self-reload of the page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import theme
 from core.codes import WITA
 from core.settings import REGISTRY
+from dashboard import theme
 
 # A screen at least this large in CSS pixels is a 4K wall whose browser runs at scale 1: the CSS doubles the
 # text (sized in rem) and the page asks for charts twice as large (``?skala=2``, see ``scale_probe_script``).
@@ -203,7 +204,7 @@ def schedule_nightly_reload(kiosk: bool, now: dt.datetime | None = None) -> dt.d
     at = reload_at_from_env() if kiosk else None
     if at is None:
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     when = next_reload(now, at)
     delay_ms = max(0, int((when - now).total_seconds() * 1000))
     with st.container(key="kiosk-reload"):  # out of the layout: the wall keeps its exact fit
@@ -212,6 +213,7 @@ def schedule_nightly_reload(kiosk: bool, now: dt.datetime | None = None) -> dt.d
 
 
 # --- Remote reload (the admin page `layar`) and the optional chime ------------------------------------------
+
 
 def request_page_reload() -> None:
     """Reload this page now, once the server answers its health check (the nightly reload's script)."""
@@ -227,6 +229,7 @@ def chime_script() -> str:
     made by dashboard/assets/make_chime.py) once per announcement id. Browsers refuse sound before a user
     gesture: the kiosk browser needs ``--autoplay-policy=no-user-gesture-required`` (README)."""
     import base64
+
     with open(CHIME_FILE, "rb") as fh:
         src = "data:audio/wav;base64," + base64.b64encode(fh.read()).decode("ascii")
     return f"""<script>
@@ -249,5 +252,7 @@ def enable_sound() -> None:
 
 def chime(announcement_id: int) -> None:
     """Sound the chime for this announcement (once: the same markup on the next refresh does nothing)."""
-    st.html(f"<script>window.__ntbcareChime && window.__ntbcareChime({int(announcement_id)});</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>window.__ntbcareChime && window.__ntbcareChime({int(announcement_id)});</script>",
+        unsafe_allow_javascript=True,
+    )

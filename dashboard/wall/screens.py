@@ -7,6 +7,7 @@ wall's session) and reloads the page the way the nightly reload does (``dashboar
 written to the database: the registry is a dict in the server's memory under a lock, and it empties when the
 server restarts (the walls report again within one refresh).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,17 @@ def screen_key(name: str, client: str, address: str) -> str:
     return "tanpa-nama-" + hashlib.sha1(f"{client}|{path}?{query}".encode()).hexdigest()[:8]
 
 
-def report(*, name: str, address: str, client: str, session: str, session_started: float, now: float,
-           data_at: float | None, data_ok: bool) -> bool:
+def report(
+    *,
+    name: str,
+    address: str,
+    client: str,
+    session: str,
+    session_started: float,
+    now: float,
+    data_at: float | None,
+    data_ok: bool,
+) -> bool:
     """Record one refresh of a wall; True when the wall must reload (asked after its session began)."""
     key = screen_key(name, client, address)
     with _LOCK:

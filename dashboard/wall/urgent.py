@@ -6,6 +6,7 @@ arrive together are announced one after the other, each for the full time; then 
 (where it stays marked as urgent). A wall that opens (or reloads) announces the ones received less than
 ``duration`` seconds ago, so that a reload never swallows an announcement; older ones are only in the feed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,16 @@ class UrgentQueue:
                 start = now if self.started else min(received, now)  # on opening: as if seen when it came
                 if prev_end is not None:
                     start = max(start, prev_end)  # one after the other, each for the full time
-                self.pending.append(Announcement(cid, str(r.get("ticket") or ""), _text(r.get("title")),
-                                                 _text(r.get("sector")), _text(r.get("region")), start))
+                self.pending.append(
+                    Announcement(
+                        cid,
+                        str(r.get("ticket") or ""),
+                        _text(r.get("title")),
+                        _text(r.get("sector")),
+                        _text(r.get("region")),
+                        start,
+                    )
+                )
         if urgent is not None:
             self.started = True
         while self.pending and self.pending[0].start + duration <= now:
@@ -94,8 +103,9 @@ def parse_quiet_hours(raw: str | None) -> tuple[dt.time, dt.time] | None:
     try:
         a, b = (dt.datetime.strptime(x.strip(), "%H:%M").time() for x in value.split("-", 1))
     except ValueError as exc:
-        raise ValueError(f"NTBCARE_QUIET_HOURS harus berbentuk HH:MM-HH:MM (misalnya 20:00-07:00), bukan {raw!r}") \
-            from exc
+        raise ValueError(
+            f"NTBCARE_QUIET_HOURS harus berbentuk HH:MM-HH:MM (misalnya 20:00-07:00), bukan {raw!r}"
+        ) from exc
     return a, b
 
 

@@ -10,23 +10,31 @@ dashboard.wall.html, the urgent cue from dashboard.wall.urgent, the screens regi
 - `?kiosk=1` hides all chrome; `?rotate=N` alternates between the live view and the compliance view every N
   seconds; `?layar=NAME` names the screen (page `layar`); `?suara=1` sounds the chime for urgent complaints.
 """
+
 import time
 from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from core.timefmt import now_utc, to_wita
 from dashboard import access, charts, components
 from dashboard.data import SETTINGS
 from dashboard.geo import region_shapes
+from dashboard.notifications.data import heartbeat as worker_heartbeat
+from dashboard.notifications.data import worker_mark_html
 from dashboard.pagectx import page_context
 from dashboard.wall import data as wall_data
 from dashboard.wall import screens
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
-from dashboard.wall.kiosk import (apply_wall_style, chime, enable_sound, request_page_reload,
-                                  schedule_nightly_reload, screen_scale)
+from dashboard.wall.kiosk import (
+    apply_wall_style,
+    chime,
+    enable_sound,
+    request_page_reload,
+    schedule_nightly_reload,
+    screen_scale,
+)
 from dashboard.wall.urgent import UrgentQueue, is_quiet, quiet_hours_or_default
-from core.timefmt import now_utc, to_wita
-from dashboard.notifications.data import heartbeat as worker_heartbeat, worker_mark_html
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
 # A chart with new data gets a new element id; when its fragment's run is coalesced with the live panel's runs,
@@ -90,8 +98,11 @@ def render() -> None:
     def header_panel():
         probe = wall_data.change_token()  # the live panel's own cache entry: no extra query
         memo = state.get("wall-live", {})
-        results = [probe, *state.get("wall-panel-results", []),
-                   *(memo[k] for k in ("feed_res", "act_res", "late_res") if k in memo)]
+        results = [
+            probe,
+            *state.get("wall-panel-results", []),
+            *(memo[k] for k in ("feed_res", "act_res", "late_res") if k in memo),
+        ]
         st.html(header_html(now_utc(), probe.fetched_at, loc) + worker_mark_html(worker_heartbeat(), loc))
         components.stale_warning(results, loc, retry=False)  # the fragments retry by themselves
 
@@ -113,22 +124,40 @@ def render() -> None:
         bucket = int(wall_now // SETTINGS.panel_interval_s)
         urgent_rows = None
         stale = [k for k in ("feed_res", "act_res", "late_res") if k in memo and not memo[k].ok]  # retry at once
-        if (memo.get("version") != version or memo.get("bucket") != bucket or not token.ok or "feed" not in memo
-                or "feed_res" in stale or "act_res" in stale):
-            feed, act, urgent = (wall_data.new_complaints(version), wall_data.opd_activity(version),
-                                 wall_data.recent_urgent(version))
+        if (
+            memo.get("version") != version
+            or memo.get("bucket") != bucket
+            or not token.ok
+            or "feed" not in memo
+            or "feed_res" in stale
+            or "act_res" in stale
+        ):
+            feed, act, urgent = (
+                wall_data.new_complaints(version),
+                wall_data.opd_activity(version),
+                wall_data.recent_urgent(version),
+            )
             local = to_wita(now)
-            memo.update(version=version, feed_res=feed, act_res=act,
-                        feed=panel_title("wall.feed_title") + feed_html(feed.data, local, loc, links=clickable),
-                        act=panel_title("wall.activity_title") + activity_html(act.data, local, loc),
-                        data_at=token.fetched_at if token.ok else feed.fetched_at)
+            memo.update(
+                version=version,
+                feed_res=feed,
+                act_res=act,
+                feed=panel_title("wall.feed_title") + feed_html(feed.data, local, loc, links=clickable),
+                act=panel_title("wall.activity_title") + activity_html(act.data, local, loc),
+                data_at=token.fetched_at if token.ok else feed.fetched_at,
+            )
             urgent_rows = urgent.data if urgent.has_data else None
         if memo.get("bucket") != bucket or "late_res" in stale:
             late = wall_data.late_opds()
-            memo.update(bucket=bucket, late_res=late,
-                        late={n: panel_title("wall.late_title") + (overdue_html(late.data, loc, limit=n,
-                                                                                links=clickable)
-                                                                   if late.has_data else "") for n in (9, 16)})
+            memo.update(
+                bucket=bucket,
+                late_res=late,
+                late={
+                    n: panel_title("wall.late_title")
+                    + (overdue_html(late.data, loc, limit=n, links=clickable) if late.has_data else "")
+                    for n in (9, 16)
+                },
+            )
 
         queue = state.setdefault("wall-urgent", UrgentQueue(SETTINGS.urgent_banner_s))
         item = queue.update(urgent_rows, now)
@@ -141,10 +170,16 @@ def render() -> None:
                 if sound and not is_quiet(now, quiet):
                     chime(item.id)
 
-        must_reload = screens.report(name=screen_name, address=address, client=client, session=session,
-                                     session_started=state["wall-session-started"], now=wall_now,
-                                     data_at=token.fetched_at.timestamp() if token.fetched_at else None,
-                                     data_ok=token.ok and memo["feed_res"].ok)
+        must_reload = screens.report(
+            name=screen_name,
+            address=address,
+            client=client,
+            session=session,
+            session_started=state["wall-session-started"],
+            now=wall_now,
+            data_at=token.fetched_at.timestamp() if token.fetched_at else None,
+            data_ok=token.ok and memo["feed_res"].ok,
+        )
         if must_reload or state.get("wall-reload-sent"):
             state["wall-reload-sent"] = True
             request_page_reload()
@@ -171,29 +206,58 @@ def render() -> None:
         them as seldom as their meaning allows; unchanged data sends the same chart, which stays as it is."""
         if time.time() - state.get("wall-full-run-at", 0) > TIDY_S:
             st.rerun(scope="app")
-        sec, ch, reg, tr = (wall_data.sectors(sector_period), wall_data.channels(), wall_data.open_by_region(),
-                            wall_data.trend_30d())
+        sec, ch, reg, tr = (
+            wall_data.sectors(sector_period),
+            wall_data.channels(),
+            wall_data.open_by_region(),
+            wall_data.trend_30d(),
+        )
         # each chart in a placeholder of its own: a chart with new data replaces the placeholder's only child
         cols = [c.empty() for c in st.columns([1.05, 1, 1.15, 1.2])]
         if sec.has_data:
             title = loc.t("wall.sector_title", period=loc.t(f"period.{sector_period}"))
-            components.drill_chart(grow(charts.sector_bar(sec.data, title, loc, height,
-                                                          links=wall_data.sector_links(sec.data, sector_period))),
-                                   "wall-sector", clickable, container=cols[0])
+            components.drill_chart(
+                grow(
+                    charts.sector_bar(
+                        sec.data, title, loc, height, links=wall_data.sector_links(sec.data, sector_period)
+                    )
+                ),
+                "wall-sector",
+                clickable,
+                container=cols[0],
+            )
         if ch.has_data:
-            cols[1].plotly_chart(grow(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height)),
-                                 config=CHART_CONFIG, key="wall-channel")
+            cols[1].plotly_chart(
+                grow(charts.channel_donut(ch.data, loc.t("wall.channel_title"), loc, height)),
+                config=CHART_CONFIG,
+                key="wall-channel",
+            )
         if reg.has_data:
-            components.drill_chart(grow(charts.region_map(reg.data, region_shapes(), loc.t("wall.region_title"),
-                                                          loc, height, links=wall_data.region_links(reg.data),
-                                                          label_size=15)),
-                                   "wall-region", clickable, container=cols[2])
+            components.drill_chart(
+                grow(
+                    charts.region_map(
+                        reg.data,
+                        region_shapes(),
+                        loc.t("wall.region_title"),
+                        loc,
+                        height,
+                        links=wall_data.region_links(reg.data),
+                        label_size=15,
+                    )
+                ),
+                "wall-region",
+                clickable,
+                container=cols[2],
+            )
         if tr.has_data:
             today = to_wita(now_utc()).date()
             start = today.fromordinal(today.toordinal() - 29)
-            components.drill_chart(grow(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc,
-                                                           height, links=True)),
-                                   "wall-trend", clickable, container=cols[3])
+            components.drill_chart(
+                grow(charts.trend_lines(tr.data, start, today, loc.t("wall.trend_title"), loc, height, links=True)),
+                "wall-trend",
+                clickable,
+                container=cols[3],
+            )
 
     header_panel()
     kpi_panel()

@@ -16,6 +16,7 @@ repaired here:
 Each feature gets ``label_lon``/``label_lat``, a point inside its shape (for the label), besides ``kode_bps``
 (the ``region.code`` of the database) and ``nama``.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,15 +67,29 @@ def main() -> None:
         simple = MultiPolygon(kept)
         # exterior rings clockwise, as plotly's d3-geo expects (anticlockwise ones would fill the whole globe)
         simple = MultiPolygon([orient(p, sign=-1.0) for p in simple.geoms])
-        label = simple.representative_point() if props["kode_bps"] != "5204" else \
-            max(simple.geoms, key=lambda g: g.area).representative_point()  # Sumbawa: on the main island
+        label = (
+            simple.representative_point()
+            if props["kode_bps"] != "5204"
+            else max(simple.geoms, key=lambda g: g.area).representative_point()
+        )  # Sumbawa: on the main island
         gj = mapping(simple)
-        features.append({"type": "Feature", "id": props["kode_bps"],
-                         "properties": {"kode_bps": props["kode_bps"], "nama": props["nama"],
-                                        "label_lon": round(label.x, 4), "label_lat": round(label.y, 4)},
-                         "geometry": {"type": gj["type"], "coordinates": rounded(json.loads(json.dumps(gj["coordinates"])))}})
-        print(f"{props['kode_bps']} {props['nama']:<26} valid before {was_valid!s:<5} area {simple.area * 12300:8.1f} km2 "
-              f"(approx.)  points {sum(len(r) for p in features[-1]['geometry']['coordinates'] for r in p)}")
+        features.append(
+            {
+                "type": "Feature",
+                "id": props["kode_bps"],
+                "properties": {
+                    "kode_bps": props["kode_bps"],
+                    "nama": props["nama"],
+                    "label_lon": round(label.x, 4),
+                    "label_lat": round(label.y, 4),
+                },
+                "geometry": {"type": gj["type"], "coordinates": rounded(json.loads(json.dumps(gj["coordinates"])))},
+            }
+        )
+        print(
+            f"{props['kode_bps']} {props['nama']:<26} valid before {was_valid!s:<5} area {simple.area * 12300:8.1f} km2 "
+            f"(approx.)  points {sum(len(r) for p in features[-1]['geometry']['coordinates'] for r in p)}"
+        )
     OUT.write_text(json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")))
     print(f"written {OUT} ({OUT.stat().st_size // 1024} KB)")
 
