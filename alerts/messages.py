@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from core.links import complaint as detail_link
 from core.locale import Locale
 from core.notify import test_notice  # noqa: F401 - the test notice is shared with page notifikasi
-from core.textsafe import detail_link, plain_text
+from core.textsafe import plain_text
 
 TITLE_MAX = 90
 BODY_MAX = 160

@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 import string
-from urllib.parse import quote
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet evaluate a cell
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -59,11 +58,6 @@ def md_literal(value, limit: int = 200) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return _PUNCT.sub(r"\\\1", text)
-
-
-def detail_link(ticket) -> str:
-    """The relative link to a complaint's page, with the ticket URL-encoded (tickets may hold ``# & + /``)."""
-    return "aduan?tiket=" + quote(str(ticket), safe="")
 
 
 def neutralise(value):

@@ -20,9 +20,10 @@ from pypdf import PdfReader
 from sqlalchemy import func, inspect, select
 
 from core import exports
+from core.links import complaint as detail_link
 from core.locale import LOCALES
 from core.sla import reference_complaint_sla
-from core.textsafe import detail_link, md_literal
+from core.textsafe import md_literal
 from dashboard import data
 from dashboard.compliance import logic as compliance
 from queries import breakdown, complaint, feed, headline, overdue, quality, scorecard, search, trend

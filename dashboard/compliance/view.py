@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core import exports
-from core.textsafe import detail_link, md_literal, plain_text
+from core.links import complaint as detail_link
+from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita, now_utc, to_wita
 from dashboard import access_ui, charts, components
 from dashboard.compliance import logic as compliance

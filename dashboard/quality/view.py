@@ -6,7 +6,8 @@ Tickets and titles are data: they are shown only in dataframes (never as markdow
 import pandas as pd
 import streamlit as st
 
-from core.textsafe import detail_link, plain_text
+from core.links import complaint as detail_link
+from core.textsafe import plain_text
 from core.timefmt import fmt_wita
 from dashboard import access_ui, components
 from dashboard.data import fetch
