@@ -70,6 +70,42 @@ def enlarged(fig: go.Figure, k: int) -> go.Figure:
     return go.Figure(spec, _validate=False)  # the map's shapes hold thousands of points: no re-validation
 
 
+def at_least(fig: go.Figure, px: float) -> go.Figure:
+    """``fig`` with every text at least ``px`` tall: layout, titles, ticks, legends, bar and pie texts,
+    annotations, and the font sizes written into label text. The wall's rule (text readable from across the
+    room) applied once to any chart; inside texts of pies and bars are kept at their size instead of shrunk to
+    fit (``uniformtext``)."""
+
+    def text(v: str) -> str:
+        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{max(float(m[1]), px):g}px", v)
+
+    def grow(node, parent: str = ""):
+        if isinstance(node, dict):
+            for key, v in node.items():
+                if isinstance(v, (dict, list)):
+                    grow(v, key if isinstance(v, dict) else parent if key == "data" else key)
+                elif key == "size" and parent.endswith("font") and isinstance(v, (int, float)):
+                    node[key] = max(v, px)
+                elif isinstance(v, str) and "font-size" in v:
+                    node[key] = text(v)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    grow(item, parent)
+                elif isinstance(item, str) and "font-size" in item:
+                    node[i] = text(item)
+
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {})["size"] = max(layout["font"].get("size", 12), px)
+    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout.setdefault(axis, {}).setdefault("tickfont", {}).setdefault("size", px)
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", px)
+    layout["uniformtext"] = {"minsize": px, "mode": "show"}
+    grow(spec)
+    return go.Figure(spec, _validate=False)
+
+
 def _empty(fig: go.Figure, loc: Locale) -> go.Figure:
     """An empty chart says so in words instead of showing bare axes."""
     fig.update_xaxes(visible=False)
@@ -177,6 +213,25 @@ def channel_donut(df: pd.DataFrame, title: str, loc: Locale, height: int = 300) 
     if d.empty:
         _empty(fig, loc)
     return fig
+
+
+def share_bar(
+    df: pd.DataFrame, title: str, loc: Locale, height: int = 300, links: list[str] | None = None
+) -> go.Figure:
+    """Each category's share of the total as horizontal bars, written on the bars ("WhatsApp 41,2%"): read
+    from across the room where a donut's small slices cannot hold a label."""
+    total = float(df["count"].sum())
+    d = df.assign(share=[100 * c / total if total else 0.0 for c in df["count"]])
+    return category_bar(
+        d,
+        title,
+        loc,
+        height,
+        top=len(d) or None,
+        value="share",
+        links=links,
+        text_format=lambda v: loc.num_short(v, 1) + "%",
+    )
 
 
 # Where each region's label goes (lon, lat, above/below the islands): every label sits over the sea with a
