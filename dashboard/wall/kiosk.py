@@ -30,7 +30,7 @@ CHART_TITLE_PX = 28
 LATE_ROWS = 11  # late OPDs listed; the table says how many more, and its totals are every OPD's
 # The frame: header, cards and the two views are placed in fixed bands (rem), so that the views can share one
 # band whatever fragment draws them; the charts' height fills half the views' band at 1080p.
-HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 9.6, 0.5
+HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 11.0, 0.5
 VIEWS_TOP = HEAD_TOP + HEAD_H + GAP + CARDS_H + GAP
 CHART_HEIGHT_PX = int((1080 / 16 - VIEWS_TOP - 0.4 - 0.5) * 16 / 2)
 
@@ -63,7 +63,7 @@ html[data-wall-view="charts"] .st-key-wall-view-lists {{ visibility: hidden; }}
 [data-testid="stMetricLabel"] [data-testid="stIconMaterial"] {{ font-size: {TEXT_REM}rem; }}
 [data-testid="stMetricValue"] {{ font-size: {FIGURE_REM}rem; line-height: 1.1; font-weight: 700; }}
 [data-testid="stMetricDelta"] {{ font-size: {TEXT_REM}rem; }}
-[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div {{ font-size: {TEXT_REM}rem; }}
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div {{ font-size: {TEXT_REM}rem; white-space: normal; }}
 [class*="st-key-kpi-"][class*="-missed"] [data-testid="stMetricValue"] {{ color: {theme.STATE_COLOUR["breached"]}; }}
 [class*="st-key-kpi-"][class*="-met"] [data-testid="stMetricValue"] {{ color: {theme.STATE_COLOUR["met"]}; }}
 .w-header {{ display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }}
@@ -101,7 +101,7 @@ a.w-link:hover {{ text-decoration: underline; }}
   line-height: 1.15; vertical-align: bottom; }}
 .w-late td {{ font-size: {LIST_REM}rem; line-height: 1.25; }}
 .w-late th.w-num {{ width: 8.5rem; }}
-.w-late .w-oldest {{ width: 12rem; }}
+.w-late .w-oldest {{ width: 12.5rem; white-space: nowrap; }}
 .w-late .w-late-opd {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .w-late tr.w-late-more td {{ font-size: {TEXT_REM}rem; color: {theme.TEXT}; font-style: italic; }}
 .w-late tr.w-late-total td {{ font-weight: 700; border-top: 2px solid {theme.MUTED}; }}

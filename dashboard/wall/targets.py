@@ -69,7 +69,7 @@ def headline_cards(head: dict | None, loc: Locale, targets: Targets) -> list[Car
     )
     median_state = judged(
         None if median is None else float(median) <= targets.response_wd,
-        loc.workdays(targets.response_wd),
+        loc.num_short(targets.response_wd, 1),  # the card's label names the unit (hari kerja)
         loc,
         higher_is_better=False,
     )

@@ -326,6 +326,7 @@ def region_chart(opts: WallOptions, slot) -> None:
         links=wall_data.region_links(reg.data),
         label_size=CHART_TEXT_PX,
     )
+    fig.update_layout(margin_b=4 * CHART_TEXT_PX)  # room for the three-line labels under the southern shores
     components.drill_chart(legible(titled(fig), opts), "wall-region", opts.clickable, container=slot)
 
 
