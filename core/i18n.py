@@ -152,6 +152,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "wall.target_below": {"id": "di bawah target {target}", "en": "below target {target}"},
     "wall.target_none": {"id": "target {target}", "en": "target {target}"},
     "wall.median_response": {"id": "Median tanggapan (hari kerja)", "en": "Median response (working days)"},
+    "wall.view_label": {"id": "Tampilan", "en": "View"},
     "wall.view_lists": {"id": "Daftar", "en": "Lists"},
     "wall.view_charts": {"id": "Grafik", "en": "Charts"},
     "wall.trend_title": {"id": "Masuk vs selesai — 30 hari", "en": "In vs completed — 30 days"},

@@ -194,3 +194,50 @@ def screenshot(url: str, out: Path, width: int, height: int, settle_s: float = 2
 
 if __name__ == "__main__":  # python -m tests.browser_support URL OUT.png WIDTH HEIGHT
     screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+
+
+# --- Waiting on the page's own runs instead of the clock ------------------------------------------------------
+
+
+def count_runs(page) -> None:
+    """Count the page's script and fragment runs from now on (``window.__ntbcareRuns``): Streamlit's frontend
+    marks every run in the performance timeline, which the wall clears; an observer counts them as they come."""
+    page.evaluate("""() => {
+        if (window.__ntbcareRunObserver) return;
+        window.__ntbcareRuns = 0;
+        window.__ntbcareRunObserver = new PerformanceObserver(l => { window.__ntbcareRuns += l.getEntries().length; });
+        window.__ntbcareRunObserver.observe({type: 'mark'});
+    }""")
+
+
+def wait_runs(page, n: int, timeout_ms: int = 20000) -> None:
+    """Wait until the page has marked ``n`` more runs (after ``count_runs``): what a fixed sleep only hoped for."""
+    start = page.evaluate("() => window.__ntbcareRuns")
+    page.wait_for_function("([s, n]) => window.__ntbcareRuns >= s + n", arg=[start, n], timeout=timeout_ms)
+
+
+# --- What the wall's texts measure ----------------------------------------------------------------------------
+
+# Every text node of the page, by what it is: the cards' figures, the feed's titles and the late-OPD table, the
+# texts of the charts (SVG), and everything else; each as [font size in CSS px, the text]. Texts of hidden
+# helpers (scripts, styles, zero-size containers) are left out; both views count, the one on screen and the other.
+MEASURE_TEXTS = """() => {
+    const out = {figures: [], lists: [], charts: [], other: []};
+    const root = document.querySelector('[data-testid=stMain]');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim(), el = node.parentElement;
+        if (!text || el.closest('script, style') || el.getClientRects().length === 0) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        const kind = el.closest('[data-testid=stPlotlyChart]') ? 'charts'
+            : el.closest('[data-testid=stMetricValue]') ? 'figures'
+            : el.closest('.w-title-text, .w-late') ? 'lists' : 'other';
+        out[kind].push([size, text.slice(0, 40)]);
+    }
+    return out;
+}"""
+
+
+def readable_m(font_px: float, mm_per_px: float) -> float:
+    """Signage rule: readable distance (m) = character height (mm) x 0.4, characters about 0.7 x the font size."""
+    return font_px * 0.7 * mm_per_px * 0.4

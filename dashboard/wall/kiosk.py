@@ -30,7 +30,7 @@ CHART_TITLE_PX = 28
 LATE_ROWS = 11  # late OPDs listed; the table says how many more, and its totals are every OPD's
 # The frame: header, cards and the two views are placed in fixed bands (rem), so that the views can share one
 # band whatever fragment draws them; the charts' height fills half the views' band at 1080p.
-HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 11.0, 0.5
+HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 12.0, 0.5
 VIEWS_TOP = HEAD_TOP + HEAD_H + GAP + CARDS_H + GAP
 CHART_HEIGHT_PX = int((1080 / 16 - VIEWS_TOP - 0.4 - 0.5) * 16 / 2)
 
@@ -50,13 +50,15 @@ WALL_CSS = f"""
   bottom: 0.4rem; overflow: hidden; }}
 .st-key-wall-view-charts {{ right: 31%; }}
 .st-key-wall-view-activity {{ left: 70.5%; }}
-/* The two views alternate (``rotate_views`` sets the attribute); hidden, a view keeps its size, so that a
-   chart is drawn at its size and nothing moves when the views change. */
+/* The two views alternate (``rotate_views`` sets the attribute); hidden, a view keeps its place and size
+   (transparent, not clickable), so that a chart is drawn at its size and nothing moves when the views change. */
 html:not([data-wall-view="charts"]) .st-key-wall-view-charts,
 html:not([data-wall-view="charts"]) .st-key-wall-view-activity,
-html[data-wall-view="charts"] .st-key-wall-view-lists {{ visibility: hidden; }}
+html[data-wall-view="charts"] .st-key-wall-view-lists {{ opacity: 0; pointer-events: none; }}
+.st-key-wall-view-switch {{ position: absolute !important; top: {HEAD_TOP + 0.2}rem; left: 36%; width: auto !important;
+  z-index: 10; }}
 [data-testid="stMetric"] {{ padding: 0.3rem 0.8rem; height: {CARDS_H}rem; }}
-[data-testid="stMetricLabel"] {{ height: auto; }}
+[data-testid="stMetricLabel"] {{ height: auto; min-height: {2.45 * TEXT_REM:g}rem; align-items: flex-start; }}
 [data-testid="stMetricLabel"] p {{ font-size: {TEXT_REM}rem; line-height: 1.2; color: {theme.MUTED};
   white-space: normal; }}
 [data-testid="stMetricLabel"] > div {{ white-space: normal; overflow: visible; }}
@@ -97,13 +99,14 @@ a.w-link:hover {{ text-decoration: underline; }}
 .w-prio-penting {{ border: 1px solid {theme.STATE_COLOUR["at_risk"]}; color: {theme.STATE_COLOUR["at_risk"]}; }}
 .w-act-icon {{ width: 2.6rem; font-size: {TEXT_REM}rem; }}
 .w-act-what {{ font-size: {TEXT_REM}rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.w-late th {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; text-align: left; font-weight: 600;
+.w-late th {{ font-size: {LIST_REM}rem; color: {theme.MUTED}; text-align: left; font-weight: 600;
   line-height: 1.15; vertical-align: bottom; }}
 .w-late td {{ font-size: {LIST_REM}rem; line-height: 1.25; }}
-.w-late th.w-num {{ width: 8.5rem; }}
-.w-late .w-oldest {{ width: 12.5rem; white-space: nowrap; }}
+.w-late th.w-num {{ width: 8.8rem; }}
+.w-late th.w-oldest {{ width: 14.6rem; }}
+.w-late td.w-oldest {{ white-space: nowrap; }}
 .w-late .w-late-opd {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.w-late tr.w-late-more td {{ font-size: {TEXT_REM}rem; color: {theme.TEXT}; font-style: italic; }}
+.w-late tr.w-late-more td {{ font-size: {LIST_REM}rem; color: {theme.TEXT}; font-style: italic; }}
 .w-late tr.w-late-total td {{ font-weight: 700; border-top: 2px solid {theme.MUTED}; }}
 .w-num {{ text-align: right !important; font-variant-numeric: tabular-nums; }}
 .w-breached {{ color: {theme.STATE_COLOUR["breached"]}; font-weight: 700; }}

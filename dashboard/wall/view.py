@@ -18,6 +18,7 @@ rerun): the lists (feed, late OPDs) and the charts (four charts, OPD activity); 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True
 # drops everything that is not part of the new run.
 TIDY_S = 300
 VIEWS = {"daftar": "lists", "grafik": "charts"}  # ?tampilan= pins one view
+CARD_WEIGHT = {"on_time": 1.3, "median_response": 1.1}  # room for their judgement on one line ("di bawah target 80%")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class WallOptions:
             rotate_s = SETTINGS.wall_rotate_s
         sector_period = qp.get("sektor", "7")
         query = urlencode(qp.to_dict(), quote_via=quote)
+        pinned = VIEWS.get(qp.get("tampilan", ""))
+        if pinned is None and not ctx.kiosk and "rotate" not in qp:
+            pinned = "lists"  # a viewer at a desk picks the view (``view_switch``) instead of chasing it
         return cls(
             loc=ctx.locale,
             kiosk=ctx.kiosk,
@@ -93,7 +98,7 @@ class WallOptions:
             address="/monitor" + (f"?{query}" if query else ""),
             sound=qp.get("suara", "0") in ("1", "true", "ya"),
             rotate_s=rotate_s,
-            pinned_view=VIEWS.get(qp.get("tampilan", "")),
+            pinned_view=pinned,
             sector_period=sector_period if sector_period in wall_data.SECTOR_PERIODS else "7",
             scale=screen_scale(),
         )
@@ -135,6 +140,8 @@ def render() -> None:
     state.full_run_at = time.time()
     apply_wall_style(opts.kiosk)
     schedule_nightly_reload(opts.kiosk)
+    if not opts.kiosk:
+        opts = view_switch(opts)
     rotate_views(opts.rotate_s, opts.pinned_view)
     components.trim_performance_timeline()
     if opts.sound:
@@ -143,6 +150,25 @@ def render() -> None:
         header_panel(opts, state)
     live_panel(opts, state)
     charts_panel(opts, state)
+
+
+def view_switch(opts: WallOptions) -> WallOptions:
+    """Off the kiosk: the two views as a choice (kept in the URL as ``?tampilan=``) instead of a rotation."""
+    names = {v: k for k, v in VIEWS.items()}
+    with st.container(key="wall-view-switch"):
+        picked = st.segmented_control(
+            opts.loc.t("wall.view_label"),
+            list(VIEWS.values()),
+            default=opts.pinned_view,
+            format_func=lambda v: opts.loc.t(f"wall.view_{v}"),
+            label_visibility="collapsed",
+            key="wall-view",
+        )
+    if picked is None:
+        return opts
+    if st.query_params.get("tampilan") != names[picked]:
+        st.query_params["tampilan"] = names[picked]
+    return dataclasses.replace(opts, pinned_view=picked)
 
 
 def panel_title(loc: Locale, key: str, **kw) -> str:
@@ -249,7 +275,7 @@ def kpi_cards(cards: list) -> None:
     """The headline figures as bordered metrics; a judged figure carries its judgement in words (the delta)
     and an icon, and its colour (CSS by the container's key)."""
     with st.container(key="wall-kpis"):
-        cols = st.columns([1] * len(cards))
+        cols = st.columns([CARD_WEIGHT.get(c.key, 1.0) for c in cards])
         for col, card in zip(cols, cards, strict=True):
             with col.container(key=f"kpi-{card.key}-{card.state or 'plain'}"):
                 st.metric(
