@@ -62,7 +62,7 @@ html[data-wall-view="charts"] .st-key-wall-view-lists {{ opacity: 0; pointer-eve
 [data-testid="stMetricLabel"] p {{ font-size: {TEXT_REM}rem; line-height: 1.2; color: {theme.MUTED};
   white-space: normal; }}
 [data-testid="stMetricLabel"] > div {{ white-space: normal; overflow: visible; }}
-[data-testid="stMetricLabel"] [data-testid="stIconMaterial"] {{ font-size: {TEXT_REM}rem; }}
+[data-testid="stMetricIcon"] {{ font-size: {TEXT_REM}rem !important; }}
 [data-testid="stMetricValue"] {{ font-size: {FIGURE_REM}rem; line-height: 1.1; font-weight: 700; }}
 [data-testid="stMetricDelta"] {{ font-size: {TEXT_REM}rem; }}
 [data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div {{ font-size: {TEXT_REM}rem; white-space: normal; }}
