@@ -177,23 +177,25 @@ def assert_fits(page, width, height):
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
 
 
-def screenshot(url: str, out: Path, width: int, height: int, settle_s: float = 2.0) -> None:
-    """One-off screenshot of ``url`` (used by tests and by `python -m tests.browser_support`)."""
+def screenshot(url: str, out: Path, width: int, height: int, scale: float = 1) -> None:
+    """One-off screenshot of ``url`` (used by `python -m tests.browser_support`), once the page is ready, its
+    fonts loaded and every chart drawn."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
         page.goto(url)
         wait_ready(page)
-        time.sleep(settle_s)
+        page.wait_for_function("""() => document.fonts.status === 'loaded' &&
+            [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(e => e.querySelector('.main-svg'))""")
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
         browser.close()
 
 
-if __name__ == "__main__":  # python -m tests.browser_support URL OUT.png WIDTH HEIGHT
-    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+if __name__ == "__main__":  # python -m tests.browser_support URL OUT.png WIDTH HEIGHT [SCALE]
+    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *map(float, sys.argv[5:6]))
 
 
 # --- Waiting on the page's own runs instead of the clock ------------------------------------------------------
