@@ -222,7 +222,7 @@ def share_bar(
     from across the room where a donut's small slices cannot hold a label."""
     total = float(df["count"].sum())
     d = df.assign(share=[100 * c / total if total else 0.0 for c in df["count"]])
-    return category_bar(
+    fig = category_bar(
         d,
         title,
         loc,
@@ -232,6 +232,9 @@ def share_bar(
         links=links,
         text_format=lambda v: loc.num_short(v, 1) + "%",
     )
+    if len(d):  # room right of the longest bar for its share ("27,9%")
+        fig.update_xaxes(range=[0, float(d["share"].max()) * 1.32])
+    return fig
 
 
 # Where each region's label goes (lon, lat, above/below the islands): every label sits over the sea with a

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from core.engine import make_engine
 from dashboard.components import TRIM_TIMELINE_S
+from dashboard.wall.kiosk import CHART_HEIGHT_PX, CHART_TITLE_PX, MAP_HEIGHT_PX, TREND_HEIGHT_PX
 from tests import dataset
-from dashboard.wall.kiosk import CHART_HEIGHT_PX, CHART_TITLE_PX
 from tests.browser_support import ARTIFACTS, assert_fits, count_runs, open_wall, wait_ready, wait_runs
 from tests.dataset import insert_now
 from tests.pg_instance import PgInstance
@@ -48,12 +48,12 @@ def test_kiosk_fills_the_screen_without_scrolling(new_page, wall, name, width, h
     # the charts drawn at their size, each with its title (what the fixed second used to hope for)
     page.wait_for_function(
         """(h) => { const c = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
-        return c.length === 4 && c.every(e => e.querySelector('.gtitle') && e.getBoundingClientRect().height === h); }""",
-        arg=CHART_HEIGHT_PX * k,
+        return c.length === 4 && c.every((e, i) => e.querySelector('.gtitle') && e.getBoundingClientRect().height === h[i]); }""",
+        arg=[h * k for h in (CHART_HEIGHT_PX, CHART_HEIGHT_PX, MAP_HEIGHT_PX, TREND_HEIGHT_PX)],
         timeout=20000,
     )
     assert_fits(page, width, height)
-    # the charts fill the band below the cards, two rows of two, titles larger than their labels
+    # the charts fill the band below the cards, two columns of two, titles larger than their labels
     charts = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map(e => {
         const r = e.getBoundingClientRect(), t = e.querySelector('.gtitle');
         return {bottom: r.bottom, title: t ? parseFloat(t.style.fontSize) : null}; })""")

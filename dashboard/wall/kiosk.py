@@ -32,7 +32,10 @@ LATE_ROWS = 11  # late OPDs listed; the table says how many more, and its totals
 # band whatever fragment draws them; the charts' height fills half the views' band at 1080p.
 HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 12.0, 0.5
 VIEWS_TOP = HEAD_TOP + HEAD_H + GAP + CARDS_H + GAP
-CHART_HEIGHT_PX = int((1080 / 16 - VIEWS_TOP - 0.4 - 0.5) * 16 / 2)
+CHARTS_BAND_PX = int((1080 / 16 - VIEWS_TOP - 0.4 - 0.5) * 16)  # the views' band at 1080p, less one gap
+CHART_HEIGHT_PX = CHARTS_BAND_PX // 2  # sectors and channels, one above the other
+MAP_HEIGHT_PX = round(CHARTS_BAND_PX * 0.58)  # the map needs room above and below the islands for its labels
+TREND_HEIGHT_PX = CHARTS_BAND_PX - MAP_HEIGHT_PX
 
 WALL_CSS = f"""
 <style>

@@ -42,6 +42,8 @@ from dashboard.wall.kiosk import (
     CHART_TEXT_PX,
     CHART_TITLE_PX,
     LATE_ROWS,
+    MAP_HEIGHT_PX,
+    TREND_HEIGHT_PX,
     apply_wall_style,
     chime,
     enable_sound,
@@ -298,21 +300,17 @@ def charts_panel(opts: WallOptions, state: WallState) -> None:
         st.rerun(scope="app")
     now = now_utc()
     with st.container(key="wall-view-charts"):
-        top, bottom = st.columns(2), st.columns(2)
-        sector_chart(opts, now, top[0].empty())
-        trend_chart(opts, now, top[1].empty())
-        channel_chart(opts, now, bottom[0].empty())
-        region_chart(opts, bottom[1].empty())
+        left, right = st.columns(2)
+        sector_chart(opts, now, left.empty())
+        channel_chart(opts, now, left.empty())
+        region_chart(opts, right.empty())
+        trend_chart(opts, now, right.empty())
 
 
 def legible(fig, opts: WallOptions):
     """A wall chart: every text at least the wall's chart size, then drawn twice as large on a 4K screen at
     browser scale 1 (``?skala=2``)."""
     return charts.enlarged(charts.at_least(fig, CHART_TEXT_PX), opts.scale)
-
-
-def chart_height(opts: WallOptions) -> int:
-    return CHART_HEIGHT_PX
 
 
 def sector_chart(opts: WallOptions, now: dt.datetime, slot) -> None:
@@ -322,7 +320,7 @@ def sector_chart(opts: WallOptions, now: dt.datetime, slot) -> None:
     loc = opts.loc
     title = loc.t("wall.sector_title", period=loc.t(f"period.{opts.sector_period}"))
     fig = charts.sector_bar(
-        sec.data, title, loc, chart_height(opts), top=7, links=wall_data.sector_links(sec.data, opts.sector_period, now)
+        sec.data, title, loc, CHART_HEIGHT_PX, top=7, links=wall_data.sector_links(sec.data, opts.sector_period, now)
     )
     components.drill_chart(legible(titled(fig), opts), "wall-sector", opts.clickable, container=slot)
 
@@ -333,7 +331,7 @@ def channel_chart(opts: WallOptions, now: dt.datetime, slot) -> None:
         return
     loc = opts.loc
     fig = charts.share_bar(
-        ch.data, loc.t("wall.channel_title"), loc, chart_height(opts), links=wall_data.channel_links(ch.data, now)
+        ch.data, loc.t("wall.channel_title"), loc, CHART_HEIGHT_PX, links=wall_data.channel_links(ch.data, now)
     )
     components.drill_chart(legible(titled(fig), opts), "wall-channel", opts.clickable, container=slot)
 
@@ -348,11 +346,10 @@ def region_chart(opts: WallOptions, slot) -> None:
         region_shapes(),
         loc.t("wall.region_title"),
         loc,
-        chart_height(opts),
+        MAP_HEIGHT_PX,
         links=wall_data.region_links(reg.data),
         label_size=CHART_TEXT_PX,
     )
-    fig.update_layout(margin_b=4 * CHART_TEXT_PX)  # room for the three-line labels under the southern shores
     components.drill_chart(legible(titled(fig), opts), "wall-region", opts.clickable, container=slot)
 
 
@@ -361,9 +358,7 @@ def trend_chart(opts: WallOptions, now: dt.datetime, slot) -> None:
     if not tr.has_data:
         return
     start, end = wall_data.trend_days(now)
-    fig = charts.trend_lines(
-        tr.data, start, end, opts.loc.t("wall.trend_title"), opts.loc, chart_height(opts), links=True
-    )
+    fig = charts.trend_lines(tr.data, start, end, opts.loc.t("wall.trend_title"), opts.loc, TREND_HEIGHT_PX, links=True)
     components.drill_chart(legible(titled(fig), opts), "wall-trend", opts.clickable, container=slot)
 
 
