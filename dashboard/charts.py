@@ -333,7 +333,7 @@ def region_map(
     text_format = text_format or loc.num
     d = regions.assign(_link=links if links is not None else regions["key"])
     d = d[d["key"].isin(CALLOUT.keys())].dropna(subset=[value]).copy()
-    by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"])}
+    by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"], strict=True)}
     for f in shapes["features"]:  # a region absent from the counts has none: named too, with 0
         if f["id"] not in by_key and f["id"] in CALLOUT:
             by_key[f["id"]] = (f["properties"]["nama"].replace("Kabupaten ", "Kab. "), 0, None)
@@ -584,7 +584,9 @@ def yoy_lines(wide: pd.DataFrame, year: int, title: str, loc: Locale, height: in
     fig = go.Figure()
     months = [loc.month(dt.date(year, m, 1), "LLL") for m in range(1, 13)]
     if "partial" in wide.columns:  # the month in progress: both years counted on the same days only
-        months = [f"{m}*" if p else m for m, p in zip(months, wide["partial"])]  # the page says what * means
+        months = [
+            f"{m}*" if p else m for m, p in zip(months, wide["partial"], strict=False)
+        ]  # the page says what * means
     for y, colour, dash in ((year - 1, theme.MUTED, "dash"), (year, theme.RECEIVED_COLOUR, "solid")):
         fig.add_trace(
             go.Scatter(
@@ -613,7 +615,7 @@ def on_time_line(df: pd.DataFrame, target_pct: float, title: str, loc: Locale, h
             y=df["on_time_pct"],
             mode="lines+markers+text",
             name=loc.t("chart.on_time_pct"),
-            text=[loc.num(v) + "%" if v == v else "" for v in df["on_time_pct"]],
+            text=[loc.num(v) + "%" if not pd.isna(v) else "" for v in df["on_time_pct"]],
             textposition="top center",
             line=dict(color=theme.STATE_COLOUR["met"], width=3),
             hovertemplate="%{x}: %{y:.1f}%<extra></extra>",

@@ -79,10 +79,9 @@ class StreamlitServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited: {self.log_path.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
             time.sleep(0.3)
         raise RuntimeError("streamlit did not become healthy")
 
@@ -169,7 +168,7 @@ def assert_fits(page, width, height):
         const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }))""",
         PANELS,
     )
-    for selector, found in zip(PANELS, boxes):
+    for selector, found in zip(PANELS, boxes, strict=True):
         assert len(found) >= 1, selector
         for box in found:
             assert box["width"] > 0 and box["height"] > 0, (selector, box)

@@ -109,7 +109,7 @@ def test_hostile_titles_render_as_literal_text(new_page, wall):
         "<b onmouseover=alert(3)>tebal</b>",
     ]
     tickets = [insert_now(engine, h) for h in hostile]
-    for ticket, text in zip(tickets, hostile):
+    for ticket, text in zip(tickets, hostile, strict=True):
         cell = page.locator(f".w-feed tr[data-ticket='{ticket}'] .w-title-text")
         expect(cell).to_have_text(text, timeout=(3 * FEED_INTERVAL + 2) * 1000)
     assert page.locator(".w-feed img, .w-feed script, .w-feed b[onmouseover], .w-feed strong").count() == 0
