@@ -468,6 +468,10 @@ from core.i18n_alerts import STRINGS as _ALERT_STRINGS
 
 STRINGS.update(_ALERT_STRINGS)
 
+from core.i18n_public import STRINGS as _PUBLIC_STRINGS  # noqa: E402
+
+STRINGS.update(_PUBLIC_STRINGS)
+
 
 def normalise_lang(value: str | None) -> str:
     value = (value or "").strip().lower()
