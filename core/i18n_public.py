@@ -29,13 +29,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Median working days to the first answer",
     },
     "pub.col_grade": {"id": "Nilai", "en": "Grade"},
+    "pub.no_complaints": {
+        "id": "Tanpa aduan yang didisposisikan dalam periode ini: {opds}.",
+        "en": "No complaints dispatched in this period: {opds}.",
+    },
     "pub.not_graded": {"id": "belum dinilai", "en": "not graded"},
     "pub.minimum_note": {
         "id": 'Persentase dan nilai hanya ditampilkan bila sekurang-kurangnya {n} aduan didisposisikan kepada OPD '
-        'itu dalam periode tersebut; di bawah jumlah itu tertulis "belum dinilai" (satu atau dua aduan belum '
-        "cukup untuk menilai sebuah OPD).",
+        'itu dalam periode tersebut; di bawah jumlah itu persentase tertulis "–" dan nilai "belum dinilai" '
+        "(satu atau dua aduan belum cukup untuk menilai sebuah OPD).",
         "en": 'Shares and grades are shown only when at least {n} complaints were dispatched to the OPD in the '
-        'period; below that the table says "not graded" (one or two complaints are too few to judge an OPD).',
+        'period; below that the shares show "–" and the grade says "not graded" (one or two complaints are too few '
+        "to judge an OPD).",
     },
     "pub.as_of": {
         "id": "Dihitung pada {time} WITA; angka diperbarui setiap {minutes} menit.",

@@ -25,11 +25,13 @@ caption{text-align:left;font-size:.95rem;color:#444;padding:.25rem 0}
 th,td{padding:.35rem .5rem;border-bottom:1px solid #d0d0d0;vertical-align:top}
 thead th{font-weight:600;text-align:right;border-bottom:2px solid #555}thead th:first-child,tbody th{text-align:left}
 tbody th{font-weight:500}td{text-align:right;white-space:nowrap}td.ng{color:#555;font-style:italic}
-.chart{width:100%;height:auto;max-width:40rem;display:block}.axis,.legend{font-size:12px;fill:#1a1a1a}
+tbody th{position:sticky;left:0;background:#fff}
+.chart{width:100%;height:auto;max-width:34rem;display:block}.axis,.legend{font-size:13px;fill:#1a1a1a}
 .mlabel{font-size:13px;font-weight:600;fill:#1a1a1a;paint-order:stroke;stroke:#fff;stroke-width:3px}
 details{margin:.5rem 0}summary{cursor:pointer;color:#0b57a4}dl dt{font-weight:600;margin-top:.8rem}dl dd{margin:0}
 footer{margin-top:2rem;padding-bottom:2rem;color:#444;font-size:.9rem}
-@media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem .35rem}table{font-size:.875rem}}
+@media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem .35rem}table{font-size:.875rem}
+thead th{font-size:.8rem}}
 """
 
 
@@ -43,7 +45,6 @@ def _pct(loc: Locale, value) -> str:
 
 def opd_rows(table: pd.DataFrame, loc: Locale) -> str:
     out = []
-    not_graded = f'<td class="ng">{e(loc.t("pub.not_graded"))}</td>'
     for r in table.itertuples(index=False):
         cells = [f'<th scope="row">{e(r.opd)}</th>', f"<td>{e(loc.num(r.dispatched))}</td>"]
         if r.assessed:
@@ -54,21 +55,30 @@ def opd_rows(table: pd.DataFrame, loc: Locale) -> str:
                 f"<td>{e(loc.t(f'grade.{r.grade}') if r.grade else '–')}</td>",
             ]
         else:
-            cells += [not_graded, not_graded, f"<td>{e(loc.num_short(r.median_response_wd, 1))}</td>", not_graded]
+            cells += [
+                "<td>–</td><td>–</td>",
+                f"<td>{e(loc.num_short(r.median_response_wd, 1))}</td>",
+                f'<td class="ng">{e(loc.t("pub.not_graded"))}</td>',
+            ]
         out.append("<tr>" + "".join(cells) + "</tr>")
     return "".join(out)
 
 
 def opd_section(slug: str, heading: str, caption: str, table: pd.DataFrame, loc: Locale) -> str:
+    """The OPDs with complaints in the period as a table; those without any named in one sentence below it."""
     head = "".join(
         f'<th scope="col">{e(loc.t(k))}</th>'
         for k in ("pub.col_opd", "pub.col_dispatched", "pub.col_response", "pub.col_completion", "pub.col_median")
     ) + f'<th scope="col">{e(loc.t("pub.col_grade"))}</th>'
+    some, none = table[table["dispatched"] > 0], table[table["dispatched"] == 0]
+    idle = (
+        f'<p class="note">{e(loc.t("pub.no_complaints", opds=", ".join(none["opd"])))}</p>' if len(none) else ""
+    )
     return (
-        f'<section aria-labelledby="{slug}-h"><h2 id="{slug}-h">{e(heading)}</h2>'
-        f'<div class="scroll" tabindex="0" role="region" aria-labelledby="{slug}-h"><table>'
-        f"<caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{opd_rows(table, loc)}</tbody>"
-        "</table></div></section>"
+        f'<section aria-labelledby="{slug}-h"><h2 id="{slug}-h">{e(heading)}</h2><p class="note" id="{slug}-c">'
+        f'{e(caption)}</p><div class="scroll" tabindex="0" role="region" aria-labelledby="{slug}-h">'
+        f'<table aria-describedby="{slug}-c"><thead><tr>{head}</tr></thead><tbody>{opd_rows(some, loc)}</tbody>'
+        f"</table></div>{idle}</section>"
     )
 
 

@@ -19,7 +19,7 @@ from core.locale import Locale
 KABKOTA_GEOJSON = Path(__file__).resolve().parent.parent / "dashboard" / "assets" / "geo" / "ntb_kabkota.geojson"
 # five shades of one blue, light to dark, each with the text colour readable on it
 SHADES = ("#deebf7", "#c6dbef", "#9ecae1", "#4292c6", "#08519c")
-INK = "#1a1a1a"
+KOTA = ("5271", "5272")  # Kota Mataram, Kota Bima
 LINE_RECEIVED, LINE_COMPLETED = "#08519c", "#b35806"
 
 
@@ -72,8 +72,9 @@ def shade(value, bins: list[float]) -> str:
     return SHADES[sum(1 for b in bins if value > b)]
 
 
-def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width: int = 640) -> str:
-    """The 10 kabupaten/kota shaded by complaints per 100,000 inhabitants, each labelled with that rate."""
+def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width: int = 400) -> str:
+    """The 10 kabupaten/kota shaded by complaints per 100,000 inhabitants, each kabupaten labelled with that rate
+    (the two kota, Mataram and Bima, are too small on a phone for a label of their own: the table has them)."""
     project, height = _projector(width)
     rate = dict(zip(regions["key"].astype(str), regions["rate"]))
     bins = shade_bins(list(rate.values()))
@@ -87,6 +88,8 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
             f'<path d="{_path(f["geometry"], project)}" fill="{shade(value, bins)}" stroke="#555" '
             f'stroke-width="0.6"><title>{_attr(label)}: {_attr(loc.num(value, 1))}</title></path>'
         )
+        if code in KOTA:
+            continue
         x, y = project(f["properties"]["label_lon"], f["properties"]["label_lat"])
         labels.append(
             f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle" class="mlabel">{_attr(loc.num(value, 1))}</text>'
@@ -96,9 +99,9 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
     for i, colour in enumerate(SHADES):
         hi = bins[i] if i < len(bins) else max([v for v in rate.values() if v == v] or [0.0])
         legend.append(
-            f'<rect x="{8 + i * 62}" y="{height + 6:.0f}" width="60" height="12" fill="{colour}" stroke="#555" '
-            f'stroke-width="0.5"/><text x="{8 + i * 62}" y="{height + 32:.0f}" class="legend">'
-            f"{_attr(loc.num(lo, 0))}–{_attr(loc.num(hi, 0))}</text>"
+            f'<rect x="{8 + i * 76}" y="{height + 6:.0f}" width="72" height="12" fill="{colour}" stroke="#555" '
+            f'stroke-width="0.5"/><text x="{8 + i * 76}" y="{height + 32:.0f}" class="legend">'
+            f"{_attr(loc.num(lo, 1))}–{_attr(loc.num(hi, 1))}</text>"
         )
         lo = hi
     total_h = height + 40
@@ -112,13 +115,18 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
     )
 
 
+def nice_step(raw: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``raw`` (axis steps people read at once)."""
+    power = 10 ** math.floor(math.log10(max(raw, 1)))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
 def trend_chart(trend: pd.DataFrame, loc: Locale, title: str, desc: str, labels: tuple[str, str]) -> str:
     """Two lines over the months: complaints received and completed (the table beside it holds the numbers)."""
-    w, h, left, right, top, bottom = 640, 260, 48, 12, 16, 52
+    w, h, left, right, top, bottom = 400, 250, 44, 26, 12, 70
     n = len(trend)
     top_value = max(1, int(trend[["received", "completed"]].to_numpy().max()) if n else 1)
-    step = 10 ** max(0, len(str(top_value)) - 1)
-    ymax = math.ceil(top_value / step) * step
+    ymax = 4 * nice_step(top_value / 4)
 
     def x(i: int) -> float:
         return left + (w - left - right) * (i / max(1, n - 1))
@@ -135,7 +143,7 @@ def trend_chart(trend: pd.DataFrame, loc: Locale, title: str, desc: str, labels:
         )
     ticks = []
     for i, period in enumerate(trend["period"]):
-        if n > 6 and i % 2:
+        if n > 6 and (n - 1 - i) % 3:
             continue
         month = pd.Timestamp(period + "-01")
         ticks.append(
@@ -149,12 +157,12 @@ def trend_chart(trend: pd.DataFrame, loc: Locale, title: str, desc: str, labels:
         lines += [
             f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for i, v in enumerate(trend[col])
         ]
-    key_y = h - 14
+    key_y = h - 28
     key = (
         f'<line x1="{left}" x2="{left + 28}" y1="{key_y - 4}" y2="{key_y - 4}" stroke="{LINE_RECEIVED}" '
         f'stroke-width="2.5"/><text x="{left + 34}" y="{key_y}" class="axis">{_attr(labels[0])}</text>'
-        f'<line x1="{left + 250}" x2="{left + 278}" y1="{key_y - 4}" y2="{key_y - 4}" stroke="{LINE_COMPLETED}" '
-        f'stroke-width="2.5" stroke-dasharray="6 4"/><text x="{left + 284}" y="{key_y}" class="axis">'
+        f'<line x1="{left}" x2="{left + 28}" y1="{key_y + 14}" y2="{key_y + 14}" stroke="{LINE_COMPLETED}" '
+        f'stroke-width="2.5" stroke-dasharray="6 4"/><text x="{left + 34}" y="{key_y + 18}" class="axis">'
         f"{_attr(labels[1])}</text>"
     )
     return (
