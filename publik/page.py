@@ -28,6 +28,7 @@ tbody th{font-weight:500}td{text-align:right;white-space:nowrap}td.ng{color:#555
 tbody th{position:sticky;left:0;background:#fff}
 .chart{width:100%;height:auto;max-width:34rem;display:block}.axis,.legend{font-size:13px;fill:#1a1a1a}
 .mlabel{font-size:13px;font-weight:600;fill:#1a1a1a;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.mlabel.dark{fill:#fff;stroke:#08306b}
 details{margin:.5rem 0}summary{cursor:pointer;color:#0b57a4}dl dt{font-weight:600;margin-top:.8rem}dl dd{margin:0}
 footer{margin-top:2rem;padding-bottom:2rem;color:#444;font-size:.9rem}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem .35rem}table{font-size:.875rem}

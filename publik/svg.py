@@ -91,8 +91,10 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
         if code in KOTA:
             continue
         x, y = project(f["properties"]["label_lon"], f["properties"]["label_lat"])
+        dark = shade(value, bins) in SHADES[3:]  # white text on the two dark shades, dark text on the light ones
         labels.append(
-            f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle" class="mlabel">{_attr(loc.num(value, 1))}</text>'
+            f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle" class="mlabel{" dark" if dark else ""}">'
+            f"{_attr(loc.num(value, 1))}</text>"
         )
     legend = []
     lo = 0.0
