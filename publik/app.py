@@ -6,8 +6,10 @@ for all visitors; database work runs in worker threads so a slow query never blo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -190,12 +192,15 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         codes = tuple(c.strip() for c in q.get("service_code", "").split(",") if c.strip())
         end = open311.parse_time(q["end_date"]) if q.get("end_date") else None
         start = open311.parse_time(q["start_date"]) if q.get("start_date") else None
-        if start is None and end is None:
-            end = clock()
+        # "now" as of the start of this refresh interval: one answer (and one cache entry) per interval
+        now = clock()
+        now = now - dt.timedelta(seconds=now.timestamp() % config.refresh_s)
+        if start is None and end is None:  # the last 90 days
+            end = now
         if start is None:
             start = end - open311.WINDOW
         if end is None:
-            end = min(clock(), start + open311.WINDOW)
+            end = min(now, start + open311.WINDOW)
         if end < start:
             raise ValueError("end_date < start_date")
         if end - start > open311.WINDOW:
@@ -250,7 +255,20 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         Route("/open311/v2/requests.{fmt}", requests),
         Route("/open311/v2/requests/{ticket}.{fmt}", one_request),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+    @contextlib.asynccontextmanager
+    async def warm_up(_app):
+        """Compute the page's figures as the process starts, so the first visitor does not wait for them."""
+
+        def run():
+            try:
+                snapshot()
+            except Exception as exc:  # noqa: BLE001 - the first visitor retries (and gets the outage page)
+                log.warning("public figures not computed at start: %s", exc.__class__.__name__)
+
+        threading.Thread(target=run, daemon=True, name="publik-warm-up").start()
+        yield
+
+    app = Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)], lifespan=warm_up)
     app.state.cache = cache
     return app
 
