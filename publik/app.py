@@ -78,6 +78,15 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
     # --- /publik/ ------------------------------------------------------------------------------------------
     rendered: dict[tuple[str, int, bool], str] = {}
 
+    def render(entry, loc: Locale) -> str:
+        """The page of one snapshot in one language, built once."""
+        key = (loc.lang, id(entry.value), entry.stale)
+        if key not in rendered:
+            if len(rendered) > 8:
+                rendered.clear()
+            rendered[key] = page.page(entry.value, loc, rules, config.refresh_s, stale=entry.stale)
+        return rendered[key]
+
     async def public_page(request: Request) -> Response:
         loc = locale_of(request)
         try:
@@ -85,12 +94,8 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         except Exception as exc:  # noqa: BLE001 - an outage never blanks the page: a clear message instead
             log.warning("public figures unavailable: %s", exc.__class__.__name__)
             return Response(page.unavailable(loc), status_code=503, media_type=HTML, headers={"Retry-After": "60"})
-        key = (loc.lang, id(entry.value), entry.stale)
-        if key not in rendered:
-            if len(rendered) > 8:
-                rendered.clear()
-            rendered[key] = page.page(entry.value, loc, rules, config.refresh_s, stale=entry.stale)
-        return Response(rendered[key], media_type=HTML, headers=cached_headers())
+        html = await run_in_threadpool(render, entry, loc)
+        return Response(html, media_type=HTML, headers=cached_headers())
 
     async def public_redirect(request: Request) -> Response:
         return RedirectResponse("/publik/" + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
@@ -261,7 +266,9 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
 
         def run():
             try:
-                snapshot()
+                entry = snapshot()
+                for loc in LOCALES.values():
+                    render(entry, loc)
             except Exception as exc:  # noqa: BLE001 - the first visitor retries (and gets the outage page)
                 log.warning("public figures not computed at start: %s", exc.__class__.__name__)
 

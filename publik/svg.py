@@ -78,7 +78,7 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
     project, height = _projector(width)
     rate = dict(zip(regions["key"].astype(str), regions["rate"]))
     bins = shade_bins(list(rate.values()))
-    shapes, labels = [], []
+    shapes, labels, placed = [], [], []
     for f in _shapes()["features"]:
         code = str(f["properties"]["kode_bps"])
         value = rate.get(code)
@@ -91,6 +91,9 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
         if code in KOTA:
             continue
         x, y = project(f["properties"]["label_lon"], f["properties"]["label_lat"])
+        while any(abs(x - px) < 30 and abs(y - py) < 14 for px, py in placed):  # neighbours on Lombok: one lower
+            y += 14
+        placed.append((x, y))
         dark = shade(value, bins) in SHADES[3:]  # white text on the two dark shades, dark text on the light ones
         labels.append(
             f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle" class="mlabel{" dark" if dark else ""}">'
@@ -120,7 +123,7 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
 def nice_step(raw: float) -> float:
     """The smallest 1, 2 or 5 times a power of ten that is at least ``raw`` (axis steps people read at once)."""
     power = 10 ** math.floor(math.log10(max(raw, 1)))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def trend_chart(trend: pd.DataFrame, loc: Locale, title: str, desc: str, labels: tuple[str, str]) -> str:
