@@ -73,10 +73,6 @@ class Catalogues:
 CATALOGUES = Catalogues(LOCALES_DIR)
 LANGS = CATALOGUES.langs
 
-from core.i18n_public import STRINGS as _PUBLIC_STRINGS  # noqa: E402
-
-STRINGS.update(_PUBLIC_STRINGS)
-
 
 def normalise_lang(value: str | None) -> str:
     """A language code from a URL or a setting, or the default when it has no catalogue."""

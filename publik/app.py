@@ -22,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.codes import WITA
 from core.i18n import normalise_lang
 from core.locale import LOCALES, Locale
 from core.settings import SlaRules, value
-from core.timefmt import now_utc, to_wita
+from core.timefmt import now_utc
 from publik import figures as figures_mod
 from publik import open311, opendata, page
 from publik.cache import SnapshotCache
@@ -102,7 +103,7 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
 
     # --- /publik/data/ -------------------------------------------------------------------------------------
     def today() -> dt.date:
-        return to_wita(clock()).date()
+        return clock().astimezone(WITA).date()
 
     async def data_index(request: Request) -> Response:
         loc = locale_of(request)
@@ -112,12 +113,12 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
             return Response(page.unavailable(loc), status_code=503, media_type=HTML, headers={"Retry-After": "60"})
         lang_q = "?lang=en" if loc.lang == "en" else ""
         items = "".join(
-            f'<li>{escape(loc.month(dt.date(int(m[:4]), int(m[5:]), 1)))}: '
+            f"<li>{escape(loc.month(dt.date(int(m[:4]), int(m[5:]), 1)))}: "
             f'<a href="rapor-{m}.csv">CSV</a>, <a href="rapor-{m}.json">JSON</a></li>'
             for m in opendata.months(first, today())
         )
         fields = "".join(
-            f"<tr><th scope=\"row\"><code>{c}</code></th><td>{escape(loc.t('od.field.' + c))}</td></tr>"
+            f'<tr><th scope="row"><code>{c}</code></th><td>{escape(loc.t("od.field." + c))}</td></tr>'
             for c in opendata.DICTIONARY_COLUMNS
         )
         licence = escape(loc.t("od.licence", licence=config.licence))
@@ -129,7 +130,7 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
             f'<h2 id="dict">{escape(loc.t("od.dictionary"))}</h2><div class="scroll" tabindex="0" role="region" '
             f'aria-labelledby="dict"><table><thead><tr><th scope="col">{escape(loc.t("od.col_name"))}</th>'
             f'<th scope="col">{escape(loc.t("od.col_meaning"))}</th></tr></thead><tbody>{fields}</tbody></table></div>'
-            f'<h2>{escape(loc.t("od.months"))}</h2><ul>{items}</ul></main>'
+            f"<h2>{escape(loc.t('od.months'))}</h2><ul>{items}</ul></main>"
         )
         return Response(page.shell(loc, loc.t("od.title"), body), media_type=HTML, headers=cached_headers())
 
@@ -139,7 +140,9 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         period = opendata.month_period(month, today())
         if period is None or fmt not in ("csv", "json"):
             example = f"{(today().replace(day=1) - dt.timedelta(days=1)):%Y-%m}"
-            return Response(loc.t("od.bad_month", example=example), status_code=404, media_type="text/plain; charset=utf-8")
+            return Response(
+                loc.t("od.bad_month", example=example), status_code=404, media_type="text/plain; charset=utf-8"
+            )
 
         def make() -> bytes:
             frame = read(opendata.month_frame, period, clock(), rules)
@@ -195,17 +198,14 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         if any(s not in ("open", "closed") for s in status):
             raise ValueError("status: open, closed")
         codes = tuple(c.strip() for c in q.get("service_code", "").split(",") if c.strip())
-        end = open311.parse_time(q["end_date"]) if q.get("end_date") else None
-        start = open311.parse_time(q["start_date"]) if q.get("start_date") else None
+        given_end = open311.parse_time(q["end_date"]) if q.get("end_date") else None
+        given_start = open311.parse_time(q["start_date"]) if q.get("start_date") else None
         # "now" as of the start of this refresh interval: one answer (and one cache entry) per interval
         now = clock()
         now = now - dt.timedelta(seconds=now.timestamp() % config.refresh_s)
-        if start is None and end is None:  # the last 90 days
-            end = now
-        if start is None:
-            start = end - open311.WINDOW
-        if end is None:
-            end = min(now, start + open311.WINDOW)
+        # without dates: the last 90 days; with one: 90 days from (or up to) it
+        end = given_end or (min(now, given_start + open311.WINDOW) if given_start else now)
+        start = given_start or end - open311.WINDOW
         if end < start:
             raise ValueError("end_date < start_date")
         if end - start > open311.WINDOW:
@@ -260,6 +260,7 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
         Route("/open311/v2/requests.{fmt}", requests),
         Route("/open311/v2/requests/{ticket}.{fmt}", one_request),
     ]
+
     @contextlib.asynccontextmanager
     async def warm_up(_app):
         """Compute the page's figures as the process starts, so the first visitor does not wait for them."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.codes import WITA
 from core.periods import Period, previous_month, resolve_period
 from core.rapor import with_grades
-from core.timefmt import to_wita
 from queries import breakdown, headline, overdue, scorecard, trend
 
 TREND_MONTHS = 12
@@ -98,7 +98,7 @@ def region_counts(conn, period: Period) -> pd.DataFrame:
 
 def compute(conn, now: dt.datetime, rules, minimum: int) -> PublicFigures:
     """Everything the page shows, as of ``now``."""
-    today = to_wita(now).date()
+    today = now.astimezone(WITA).date()
     month, year = periods(today)
     current = overdue.opd_names(conn, rollup=True)
     return PublicFigures(

@@ -38,7 +38,8 @@ def months(first_day: dt.date | None, today: dt.date) -> list[str]:
     """Every complete month from the month of ``first_day`` to last month, newest first."""
     if first_day is None:
         return []
-    out, day = [], today.replace(day=1)
+    out: list[str] = []
+    day = today.replace(day=1)
     start = first_day.replace(day=1)
     while True:
         day = (day - dt.timedelta(days=1)).replace(day=1)
@@ -68,7 +69,9 @@ def to_json(frame: pd.DataFrame, month: str, licence: str, licence_url: str) -> 
     """``{"month", "licence", "columns": [...header...], "rows": [{column: cell}]}`` (the CSV's header and cells;
     text cells neutralised as in the spreadsheet exports)."""
     safe = exports.spreadsheet_frame(frame)
-    rows = [{c: _cell(v) for c, v in zip(safe.columns, rec)} for rec in safe.itertuples(index=False, name=None)]
+    rows = [
+        {c: _cell(v) for c, v in zip(safe.columns, rec, strict=True)} for rec in safe.itertuples(index=False, name=None)
+    ]
     doc = {"month": month, "licence": licence, "licence_url": licence_url, "columns": list(safe.columns), "rows": rows}
     return json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8")
 

@@ -67,14 +67,15 @@ def opd_rows(table: pd.DataFrame, loc: Locale) -> str:
 
 def opd_section(slug: str, heading: str, caption: str, table: pd.DataFrame, loc: Locale) -> str:
     """The OPDs with complaints in the period as a table; those without any named in one sentence below it."""
-    head = "".join(
-        f'<th scope="col">{e(loc.t(k))}</th>'
-        for k in ("pub.col_opd", "pub.col_dispatched", "pub.col_response", "pub.col_completion", "pub.col_median")
-    ) + f'<th scope="col">{e(loc.t("pub.col_grade"))}</th>'
-    some, none = table[table["dispatched"] > 0], table[table["dispatched"] == 0]
-    idle = (
-        f'<p class="note">{e(loc.t("pub.no_complaints", opds=", ".join(none["opd"])))}</p>' if len(none) else ""
+    head = (
+        "".join(
+            f'<th scope="col">{e(loc.t(k))}</th>'
+            for k in ("pub.col_opd", "pub.col_dispatched", "pub.col_response", "pub.col_completion", "pub.col_median")
+        )
+        + f'<th scope="col">{e(loc.t("pub.col_grade"))}</th>'
     )
+    some, none = table[table["dispatched"] > 0], table[table["dispatched"] == 0]
+    idle = f'<p class="note">{e(loc.t("pub.no_complaints", opds=", ".join(none["opd"])))}</p>' if len(none) else ""
     return (
         f'<section aria-labelledby="{slug}-h"><h2 id="{slug}-h">{e(heading)}</h2><p class="note" id="{slug}-c">'
         f'{e(caption)}</p><div class="scroll" tabindex="0" role="region" aria-labelledby="{slug}-h">'
@@ -120,9 +121,7 @@ def map_section(fig: PublicFigures, loc: Locale) -> str:
         f'<tr><th scope="row">{e(r.label)}</th><td>{e(loc.num(r.count))}</td><td>{e(loc.num(r.rate, 1))}</td></tr>'
         for r in regions.itertuples(index=False)
     )
-    head = "".join(
-        f'<th scope="col">{e(loc.t(k))}</th>' for k in ("pub.col_region", "pub.col_count", "pub.col_rate")
-    )
+    head = "".join(f'<th scope="col">{e(loc.t(k))}</th>' for k in ("pub.col_region", "pub.col_count", "pub.col_rate"))
     return (
         f'<section aria-labelledby="map-h"><h2 id="map-h">{e(heading)}</h2>{chart}'
         f'<p class="note">{e(loc.t("pub.map_source"))}</p>'
@@ -186,7 +185,7 @@ def page(fig: PublicFigures, loc: Locale, rules, refresh_s: int, stale: bool = F
         + f'<section aria-labelledby="links-h"><h2 id="links-h">{e(loc.t("pub.links_heading"))}</h2><ul>'
         f'<li><a href="/publik/data/{lang_q}">{e(loc.t("pub.link_data"))}</a></li>'
         f'<li><a href="/open311/v2/services.json">{e(loc.t("pub.link_open311"))}</a></li></ul></section>'
-        f'</main><footer><p>{e(loc.t("pub.privacy"))}</p></footer>'
+        f"</main><footer><p>{e(loc.t('pub.privacy'))}</p></footer>"
     )
     return shell(loc, loc.t("pub.title"), body)
 

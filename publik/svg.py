@@ -62,12 +62,12 @@ def _path(geometry, project) -> str:
 
 def shade_bins(values: list[float]) -> list[float]:
     """Four upper limits splitting ``values`` into five shades (equal steps from 0 to the largest)."""
-    top = max([v for v in values if v == v] or [0.0])
+    top = max([v for v in values if not pd.isna(v)] or [0.0])
     return [top * i / 5 for i in range(1, 5)]
 
 
 def shade(value, bins: list[float]) -> str:
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return "#ffffff"
     return SHADES[sum(1 for b in bins if value > b)]
 
@@ -76,9 +76,11 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
     """The 10 kabupaten/kota shaded by complaints per 100,000 inhabitants, each kabupaten labelled with that rate
     (the two kota, Mataram and Bima, are too small on a phone for a label of their own: the table has them)."""
     project, height = _projector(width)
-    rate = dict(zip(regions["key"].astype(str), regions["rate"]))
+    rate = dict(zip(regions["key"].astype(str), regions["rate"], strict=True))
     bins = shade_bins(list(rate.values()))
-    shapes, labels, placed = [], [], []
+    shapes: list[str] = []
+    labels: list[str] = []
+    placed: list[tuple[float, float]] = []
     for f in _shapes()["features"]:
         code = str(f["properties"]["kode_bps"])
         value = rate.get(code)
@@ -102,7 +104,7 @@ def region_map(regions: pd.DataFrame, loc: Locale, title: str, desc: str, width:
     legend = []
     lo = 0.0
     for i, colour in enumerate(SHADES):
-        hi = bins[i] if i < len(bins) else max([v for v in rate.values() if v == v] or [0.0])
+        hi = bins[i] if i < len(bins) else max([v for v in rate.values() if not pd.isna(v)] or [0.0])
         legend.append(
             f'<rect x="{8 + i * 76}" y="{height + 6:.0f}" width="72" height="12" fill="{colour}" stroke="#555" '
             f'stroke-width="0.5"/><text x="{8 + i * 76}" y="{height + 32:.0f}" class="legend">'
@@ -156,12 +158,13 @@ def trend_chart(trend: pd.DataFrame, loc: Locale, title: str, desc: str, labels:
             f"{_attr(loc.month(month.date(), 'LLL yy'))}</text>"
         )
     lines = []
-    for col, colour, dash in (("received", LINE_RECEIVED, ""), ("completed", LINE_COMPLETED, ' stroke-dasharray="6 4"')):
+    for col, colour, dash in (
+        ("received", LINE_RECEIVED, ""),
+        ("completed", LINE_COMPLETED, ' stroke-dasharray="6 4"'),
+    ):
         pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(trend[col]))
         lines.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
-        lines += [
-            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for i, v in enumerate(trend[col])
-        ]
+        lines += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for i, v in enumerate(trend[col])]
     key_y = h - 28
     key = (
         f'<line x1="{left}" x2="{left + 28}" y1="{key_y - 4}" y2="{key_y - 4}" stroke="{LINE_RECEIVED}" '

@@ -45,7 +45,7 @@ def service_requests(
     deadline (the earliest deadline of a stage still running, a WITA date; None when none runs) and, with
     ``with_title``, title.
     """
-    conds = []
+    conds: list = []
     if tickets:
         conds.append(complaint.c.ticket.in_(list(tickets)))
     if start is not None:
@@ -91,7 +91,7 @@ def service_requests(
     deadlines = pd.concat(
         [pd.to_datetime(df[f"{s}_deadline"]).where(df[f"{s}_state"].isin(RUNNING)) for s in STAGES], axis=1
     ).min(axis=1)
-    df["deadline"] = [None if pd.isna(d) or not o else d.date() for d, o in zip(deadlines, df["open"])]
+    df["deadline"] = [None if pd.isna(d) or not o else d.date() for d, o in zip(deadlines, df["open"], strict=True)]
     return df.drop(columns=[f"{s}_{part}" for s in STAGES for part in ("state", "deadline")])
 
 

@@ -22,8 +22,7 @@ from starlette.testclient import TestClient
 from core.codes import WITA
 from core.settings import SlaRules
 from publik.app import PublicConfig, create_app
-from queries import overdue
-from queries import schema
+from queries import overdue, schema
 from queries.schema import complaint
 from tests import dataset
 from tests.public_server import PublicServer
@@ -69,14 +68,16 @@ def test_the_georeport_client_reads_services_and_open_requests(server, small_db,
     requests = client.get_service_requests(status="open")
     requests = requests if isinstance(requests, list) else [requests]
     assert {r["service_request_id"] for r in requests} == set(expected["ticket"]) & IN_WINDOW != set()
-    deadlines = dict(zip(expected["ticket"], expected["deadline"]))
+    deadlines = dict(zip(expected["ticket"], expected["deadline"], strict=True))
     for r in requests:
         assert r["status"] == "open"
         day = deadlines[r["service_request_id"]]
         assert (r["expected_datetime"] or None) == (f"{day:%Y-%m-%d}T23:59:59+08:00" if day else None)
     one = client.get_service_request("T03")
     with small_db.connect() as conn:
-        region = conn.execute(select(schema.region.c.name).where(schema.region.c.code == dataset.CASES["T03"]["region"]))
+        region = conn.execute(
+            select(schema.region.c.name).where(schema.region.c.code == dataset.CASES["T03"]["region"])
+        )
         opd = conn.execute(select(schema.opd.c.short_name).where(schema.opd.c.code == dataset.CASES["T03"]["opd"]))
         assert (one["address"], one["agency_responsible"]) == (region.scalar(), opd.scalar())
     assert one["requested_datetime"] == "2026-03-13T10:00:00+08:00"
@@ -111,7 +112,9 @@ def test_filters_window_and_errors(small_db):
     every = c.get("/open311/v2/requests.json").json()
     assert {r["service_request_id"] for r in every} == IN_WINDOW
     infra = c.get("/open311/v2/requests.json", params={"service_code": "infrastruktur"}).json()
-    assert {r["service_request_id"] for r in infra} == {t for t in IN_WINDOW if dataset.CASES[t].get("sector") == "infrastruktur"}
+    assert {r["service_request_id"] for r in infra} == {
+        t for t in IN_WINDOW if dataset.CASES[t].get("sector") == "infrastruktur"
+    }
     closed = c.get("/open311/v2/requests.json", params={"status": "closed"}).json()
     assert {r["service_request_id"] for r in closed} == {
         t for t in IN_WINDOW if dataset.CASES[t]["status"] in ("selesai", "diarsipkan")
@@ -119,11 +122,18 @@ def test_filters_window_and_errors(small_db):
     assert all(r["expected_datetime"] is None for r in closed)
     two = c.get("/open311/v2/requests.json", params={"service_request_id": "T01,T03", "status": "closed"}).json()
     assert {r["service_request_id"] for r in two} == {"T01", "T03"}  # both open: the status filter is overridden
-    early = c.get("/open311/v2/requests.json", params={"start_date": "2026-03-01T00:00:00+08:00", "end_date": "2026-03-16T00:00:00Z"})
+    early = c.get(
+        "/open311/v2/requests.json",
+        params={"start_date": "2026-03-01T00:00:00+08:00", "end_date": "2026-03-16T00:00:00Z"},
+    )
     assert {r["service_request_id"] for r in early.json()} == {
-        t for t, k in dataset.CASES.items() if dt.datetime(2026, 3, 1, tzinfo=WITA) <= k["received_at"] < dt.datetime(2026, 3, 16, tzinfo=dt.UTC)
+        t
+        for t, k in dataset.CASES.items()
+        if dt.datetime(2026, 3, 1, tzinfo=WITA) <= k["received_at"] < dt.datetime(2026, 3, 16, tzinfo=dt.UTC)
     }
-    too_long = c.get("/open311/v2/requests.xml", params={"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"})
+    too_long = c.get(
+        "/open311/v2/requests.xml", params={"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"}
+    )
     assert too_long.status_code == 400
     assert ET.fromstring(too_long.content)[0].find("code").text == "400"
     assert c.get("/open311/v2/requests.json", params={"status": "pending"}).status_code == 400
@@ -135,7 +145,9 @@ def test_filters_window_and_errors(small_db):
 
 def test_the_title_only_when_the_setting_allows_it_and_never_the_body(small_db):
     with small_db.connect() as conn:
-        body = conn.execute(complaint.select().with_only_columns(complaint.c.body).where(complaint.c.ticket == "T01")).scalar()
+        body = conn.execute(
+            complaint.select().with_only_columns(complaint.c.body).where(complaint.c.ticket == "T01")
+        ).scalar()
     title = dataset.CASES["T01"]["title"]
     for titles, expected in ((False, None), (True, title)):
         c = TestClient(create_app(small_db, dataclasses.replace(CONFIG, titles=titles), SlaRules(), clock=lambda: NOW))

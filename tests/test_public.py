@@ -160,7 +160,9 @@ def test_open_data_csv_and_json_are_the_advisers_xlsx_of_that_month(seeded):
     for month, choice_now in (("2026-05", UNTIL), ("2026-04", dt.datetime(2026, 5, 3, 9, 0, tzinfo=WITA))):
         rapor = advisers_rapor(seeded, "bulan_lalu", choice_now)
         if choice_now is not UNTIL:  # the same month seen from UNTIL: the advisers' custom range
-            start, end = compliance.resolve_period("rentang", UNTIL.date(), dt.date(2026, 4, 1), dt.date(2026, 4, 30)).bounds()
+            start, end = compliance.resolve_period(
+                "rentang", UNTIL.date(), dt.date(2026, 4, 1), dt.date(2026, 4, 30)
+            ).bounds()
             with seeded.connect() as conn:
                 rapor = compliance.with_grades(scorecard.opd_scorecard(conn, start, end, UNTIL, SlaRules()))
         rapor_export, _ = compliance.export_frames(rapor, compliance.held_by_opd(None))
@@ -170,10 +172,13 @@ def test_open_data_csv_and_json_are_the_advisers_xlsx_of_that_month(seeded):
         doc = json.loads(c.get(f"/publik/data/rapor-{month}.json").text)
         assert got_csv[0] == xlsx[0] == doc["columns"]
         assert len(got_csv) == len(xlsx) == len(doc["rows"]) + 1 > 10
-        for x, c_row, j in zip(xlsx[1:], got_csv[1:], doc["rows"]):
+        for x, c_row, j in zip(xlsx[1:], got_csv[1:], doc["rows"], strict=True):
             assert [None if v is None else v for v in x] == [j[k] for k in doc["columns"]]
             # the same cells; a number is written as CSV writes it ("90.0") and as Excel stores it (90)
-            assert [None if t == "" else (float(t) if isinstance(v, int | float) else t) for t, v in zip(c_row, x)] == x
+            assert [
+                None if t == "" else (float(t) if isinstance(v, int | float) else t)
+                for t, v in zip(c_row, x, strict=True)
+            ] == x
         assert doc["licence"] == "CC BY 4.0"
 
 

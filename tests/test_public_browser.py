@@ -36,7 +36,10 @@ CONFIG = PublicConfig(
 def axe_source() -> str:
     """axe.min.js of axe-core ``AXE_CORE``, installed from the npm registry on first use."""
     installed = TOOLS / "node_modules" / "axe-core"
-    if not (installed / "package.json").exists() or json.loads((installed / "package.json").read_text())["version"] != AXE_CORE:
+    if (
+        not (installed / "package.json").exists()
+        or json.loads((installed / "package.json").read_text())["version"] != AXE_CORE
+    ):
         TOOLS.mkdir(exist_ok=True)
         (TOOLS / "package.json").write_text(json.dumps({"private": True, "dependencies": {"axe-core": AXE_CORE}}))
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact"], cwd=TOOLS,

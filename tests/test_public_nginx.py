@@ -51,7 +51,9 @@ def site(tmp_path_factory, dataset_url):
 
 
 def get(site, path: str) -> http.client.HTTPResponse:
-    conn = http.client.HTTPSConnection("127.0.0.1", site.https_port, context=ssl._create_unverified_context(), timeout=30)
+    conn = http.client.HTTPSConnection(
+        "127.0.0.1", site.https_port, context=ssl._create_unverified_context(), timeout=30
+    )
     conn.request("GET", path)
     res = conn.getresponse()
     res.body = res.read()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.periods import PERIODS, Period, resolve_period  # noqa: F401 - this feature's interface
-from core.rapor import GRADES, exact_share_pct, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
-from core.rapor import export_frame
+from core.rapor import GRADES, exact_share_pct, export_frame, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none
 
 
