@@ -16,7 +16,7 @@ import pandas as pd
 from core.codes import WITA
 from core.periods import Period, previous_month, resolve_period
 from core.rapor import with_grades
-from queries import breakdown, headline, overdue, scorecard, trend
+from queries import breakdown, headline, lookup, overdue, scorecard, trend
 
 TREND_MONTHS = 12
 PUBLIC_COLUMNS = ["opd_code", "opd", "dispatched", "response_on_time_pct", "completion_on_time_pct",
@@ -87,13 +87,17 @@ def monthly_trend(conn, today: dt.date, rules) -> pd.DataFrame:
 
 
 def region_counts(conn, period: Period) -> pd.DataFrame:
-    """Complaints received in ``period`` per kabupaten/kota, with the rate per 100,000 inhabitants."""
+    """Complaints received in ``period`` per kabupaten/kota (``ringkasan``'s count, every one of the 10 listed:
+    0 where none came), with the rate per 100,000 inhabitants."""
     start, end = period.bounds()
-    df = breakdown.count_by(conn, "region", start, end)
-    df = df[df["key"].notna()].copy()
+    counts = breakdown.count_by(conn, "region", start, end)
+    names = lookup.reference_codes(conn)
+    names = names[names["kind"] == "region"].rename(columns={"code": "key", "name": "label"})[["key", "label"]]
+    df = names.merge(counts[counts["key"].notna()].drop(columns="label"), on="key", how="left")
+    df["count"] = df["count"].fillna(0).astype("int64")
     pop = pd.to_numeric(df["population"], errors="coerce")
-    df["rate"] = (100_000.0 * df["count"] / pop.where(pop > 0)).round(1)
-    return df.reset_index(drop=True)
+    df["rate"] = (100_000.0 * df["count"] / pop.where(pop > 0)).round(1).where(df["count"] > 0, 0.0)
+    return df.sort_values("key").reset_index(drop=True)
 
 
 def compute(conn, now: dt.datetime, rules, minimum: int) -> PublicFigures:
