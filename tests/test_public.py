@@ -238,3 +238,27 @@ def test_trend_and_map_tables_are_ringkasans_figures(seeded):
     counted = {r.label: r.count for r in regions[regions["key"].notna()].itertuples()}
     assert shown == {name: loc.num(counted.get(name, 0)) for name in all_regions}  # 0 where none came
     assert len(shown) == 10 and "0" in shown.values()  # this month has a kabupaten/kota without complaints
+
+
+def test_after_the_interval_visitors_keep_the_last_figures_while_one_refresh_runs_and_an_outage_marks_them_stale():
+    from publik.cache import SnapshotCache
+
+    now = [0.0]
+    cache = SnapshotCache(60, clock=lambda: now[0])
+    assert cache.get("k", lambda: "first").value == "first"
+    now[0] = 61.0
+
+    def broken():
+        raise ConnectionError("database down")
+
+    entry = cache.get("k", broken)  # answered at once with the last value; the refresh runs behind it
+    assert entry.value == "first"
+    lock = cache._lock("k")
+    with lock:  # taken once the background refresh has finished
+        pass
+    assert cache.get("k", broken).stale is True and cache.get("k", broken).value == "first"
+    now[0] = 200.0
+    cache.get("k", lambda: "second")
+    with lock:
+        pass
+    assert cache.get("k", lambda: "third").value == "second" and cache.computations == 3
