@@ -141,3 +141,17 @@ def test_a_new_language_is_one_folder(tmp_path, monkeypatch, app_env, open_page)
     shown = {m.label: m.value for m in at.metric}
     assert shown["XX in"] == "7"  # xx's label over the hand-built dataset's seven March complaints
     assert len(shown) == 6 and xx.t("sum.on_time") in shown
+
+
+def test_an_untranslated_text_falls_back_to_indonesian_and_a_broken_catalogue_stops_the_start(tmp_path):
+    shutil.copytree(i18n.LOCALES_DIR / "id", tmp_path / "id")
+    shutil.copytree(i18n.LOCALES_DIR / "en", tmp_path / "en")
+    po = tmp_path / "en" / "LC_MESSAGES" / "monitor.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgid "kpi.breached"\nmsgstr "Overdue"', 'msgid "kpi.breached"\nmsgstr ""'))
+    catalogues = i18n.Catalogues(tmp_path)
+    assert catalogues.translations["en"].gettext("kpi.breached") == "Terlambat"
+
+    po.write_text(text.replace('msgid "kpi.breached"', 'msgid "kpi.breached"\nOverdue'))  # a line that is no .po
+    with pytest.raises(RuntimeError, match=r"en/LC_MESSAGES/monitor\.po"):
+        i18n.Catalogues(tmp_path)
