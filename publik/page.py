@@ -32,7 +32,7 @@ tbody th{position:sticky;left:0;background:#fff}
 details{margin:.5rem 0}summary{cursor:pointer;color:#0b57a4}dl dt{font-weight:600;margin-top:.8rem}dl dd{margin:0}
 footer{margin-top:2rem;padding-bottom:2rem;color:#444;font-size:.9rem}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem .35rem}table{font-size:.875rem}
-thead th{font-size:.8rem}}
+thead th{font-size:.8rem}table{min-width:44rem}}
 """
 
 
