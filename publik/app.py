@@ -117,9 +117,10 @@ def create_app(engine, config: PublicConfig, rules: SlaRules, clock: Callable[[]
             f'<a href="rapor-{m}.csv">CSV</a>, <a href="rapor-{m}.json">JSON</a></li>'
             for m in opendata.months(first, today())
         )
+        meanings = {c: loc.t(f"od.field.{c}") for c in opendata.DICTIONARY_COLUMNS}
         fields = "".join(
-            f'<tr><th scope="row"><code>{c}</code></th><td>{escape(loc.t("od.field." + c))}</td></tr>'
-            for c in opendata.DICTIONARY_COLUMNS
+            f'<tr><th scope="row"><code>{c}</code></th><td>{escape(meaning)}</td></tr>'
+            for c, meaning in meanings.items()
         )
         licence = escape(loc.t("od.licence", licence=config.licence))
         body = (
