@@ -1,38 +1,31 @@
-"""Notification targets and delivery through Apprise, shared by the alert worker and the `notifikasi` page.
+"""Who gets the notices: the targets, from ``[ntbcare_alerts]`` of the deployment's secrets.toml (the same file
+as the dashboard's ``[auth]``, ``NTBCARE_SECRETS_FILE``) or, when no file has that section, the environment
+(``NTBCARE_ALERTS_SECRETARIAT``, ``_ADVISERS``, ``_LEADERS``, ``_OPD_<CODE>``: comma-separated Apprise URLs,
+read through the settings registry).
 
-Recipients are configured in one place: ``[ntbcare_alerts]`` in ``.streamlit/secrets.toml`` or, when that
-section is absent, the environment (``NTBCARE_ALERTS_SECRETARIAT``, ``NTBCARE_ALERTS_ADVISERS``,
-``NTBCARE_ALERTS_LEADERS``, ``NTBCARE_ALERTS_OPD_<CODE>``: comma-separated Apprise URLs). Each URL is one
-*target*, named ``<group>-<n>`` (``secretariat-1``, ``opd-D03-2``); the name is what the outbox, the logs and
-the page show. The URL is a secret (passwords, bot tokens): it is shown only through ``Target.redacted``
-(Apprise's own privacy rendering) and errors are passed through ``scrub`` before they are stored or logged.
+Each URL is one *target*, named ``<group>-<n>`` (``secretariat-1``, ``opd-D03-2``); the name is what the outbox,
+the logs and the page show. The URL is a secret: it is shown only through ``Target.redacted`` and errors go
+through ``alerts.secrets.scrub`` before they are stored or logged.
 
-Language: Bahasa Indonesia unless the target's group is configured otherwise (``lang = {advisers = "en"}``
-in the secrets section, or ``NTBCARE_ALERTS_LANG_ADVISERS=en``, ``NTBCARE_ALERTS_LANG_OPD_<CODE>=en``).
+Language: Bahasa Indonesia unless the group is configured otherwise (``lang = {advisers = "en"}`` in the
+section, or ``NTBCARE_ALERTS_LANG_ADVISERS=en``); an unknown language is an error, never silently ``id``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-from core.i18n import normalise_lang
-from core.settings import ROOT
+from alerts.secrets import redact_url, remember
+from alerts.settings import LANGS
+from core.settings import ROOT, SettingError, pattern_values, value
 
 SECTION = "ntbcare_alerts"
-ENV_PREFIX = "NTBCARE_ALERTS_"
 GROUPS = ("secretariat", "advisers", "leaders")
-SECRETS_FILES = (ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")
-log = logging.getLogger("ntbcare.notify")
-logging.getLogger("apprise").setLevel(logging.WARNING)  # Apprise's debug lines would print recipients
+DEV_SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 
 
 class AlertsConfigError(ValueError):
@@ -54,7 +47,8 @@ class Target:
 @dataclass(frozen=True)
 class Recipients:
     targets: tuple[Target, ...] = ()
-    source: str = "none"  # secrets | env | none
+    source: str = "none"  # "secrets <path>" | "env" | "none"
+    looked_in: tuple[str, ...] = ()  # where the configuration was looked for (said when none is found)
 
     @property
     def configured(self) -> bool:
@@ -75,13 +69,19 @@ class Recipients:
         return self.of(group)
 
 
-def _urls(value: Any, where: str) -> list[str]:
-    if value is None or value == "":
+def secrets_files(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """Where ``[ntbcare_alerts]`` is looked for: ``NTBCARE_SECRETS_FILE`` (the deployment's file, which the
+    dashboard's units pass as ``--secrets.files``), then the checkout's ``.streamlit/secrets.toml``."""
+    return (Path(value("NTBCARE_SECRETS_FILE", env)), DEV_SECRETS_FILE)
+
+
+def _urls(raw: Any, where: str) -> list[str]:
+    if raw is None or raw == "":
         return []
-    if isinstance(value, str):
-        items = value.split(",")
-    elif isinstance(value, (list, tuple)):
-        items = [str(v) for v in value]
+    if isinstance(raw, str):
+        items = raw.split(",")
+    elif isinstance(raw, (list, tuple)):
+        items = [str(v) for v in raw]
     else:
         raise AlertsConfigError(f"{where}: harus berupa teks (URL dipisah koma) atau daftar URL")
     out = [i.strip() for i in items if i.strip()]
@@ -91,160 +91,95 @@ def _urls(value: Any, where: str) -> list[str]:
     return out
 
 
+def _lang(raw: Any, where: str) -> str:
+    lang = str(raw).strip().lower()
+    if lang not in LANGS:
+        raise AlertsConfigError(f"{where} harus salah satu dari {', '.join(LANGS)}, bukan {raw!r}")
+    return lang
+
+
 def _group_name(group: str) -> str:
     return "opd-" + group[4:] if group.startswith("opd:") else group
 
 
-def _build(groups: dict[str, list[str]], langs: dict[str, str], source: str) -> Recipients:
+def _build(groups: dict[str, list[str]], langs: dict[str, str], source: str, looked_in) -> Recipients:
     targets = []
     for group, urls in groups.items():
         for n, url in enumerate(urls, start=1):
-            targets.append(Target(f"{_group_name(group)}-{n}", group, url, normalise_lang(langs.get(group))))
-    return Recipients(tuple(targets), source if targets else "none")
+            targets.append(Target(f"{_group_name(group)}-{n}", group, url, langs.get(group, "id")))
+    remember(t.url for t in targets)
+    return Recipients(tuple(targets), source if targets else "none", tuple(looked_in))
 
 
-def read_secrets_section(paths=SECRETS_FILES) -> Mapping[str, Any] | None:
-    """The ``[ntbcare_alerts]`` section of the first secrets.toml that has one (None: none has it)."""
+def read_secrets_section(paths) -> tuple[Mapping[str, Any] | None, Path | None]:
+    """The ``[ntbcare_alerts]`` section of the first file of ``paths`` that has one, and that file."""
     for path in paths:
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
                 raise AlertsConfigError(f"{path}: TOML tidak valid ({exc})") from None
+            except OSError as exc:
+                raise AlertsConfigError(f"{path}: tidak dapat dibaca ({exc.strerror})") from None
             if SECTION in data:
-                return data[SECTION]
-    return None
+                return data[SECTION], path
+    return None, None
+
+
+def _from_secrets(secrets: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    groups: dict[str, list[str]] = {}
+    langs: dict[str, str] = {}
+    for g in GROUPS:
+        groups[g] = _urls(secrets.get(g), f"[{SECTION}] {g}")
+    opd = secrets.get("opd") or {}
+    if not isinstance(opd, Mapping):
+        raise AlertsConfigError(f"[{SECTION}.opd] harus berupa tabel KODE = URL")
+    for code, raw in opd.items():
+        groups[f"opd:{str(code).strip().upper()}"] = _urls(raw, f"[{SECTION}.opd] {code}")
+    raw_langs = secrets.get("lang") or {}
+    if not isinstance(raw_langs, Mapping):
+        raise AlertsConfigError(f'[{SECTION}] lang harus berupa tabel grup = "id"|"en"')
+    for k, v in raw_langs.items():
+        k = str(k).strip()
+        key = "opd:" + k[4:].upper() if k.lower().startswith("opd-") else k.lower()
+        langs[key] = _lang(v, f"[{SECTION}] lang.{k}")
+    return groups, langs
+
+
+def _from_env(env: Mapping[str, str] | None) -> tuple[dict[str, list[str]], dict[str, str]]:
+    groups: dict[str, list[str]] = {}
+    langs: dict[str, str] = {}
+    try:
+        for g in GROUPS:
+            name = f"NTBCARE_ALERTS_{g.upper()}"
+            groups[g] = _urls(value(name, env), name)
+            langs[g] = value(f"NTBCARE_ALERTS_LANG_{g.upper()}", env)
+        for code, raw in pattern_values("NTBCARE_ALERTS_OPD_<CODE>", env).items():
+            groups[f"opd:{code}"] = _urls(raw, f"NTBCARE_ALERTS_OPD_{code}")
+        for code, lang in pattern_values("NTBCARE_ALERTS_LANG_OPD_<CODE>", env).items():
+            langs[f"opd:{code}"] = lang
+    except SettingError as exc:
+        raise AlertsConfigError(str(exc)) from None
+    return groups, langs
 
 
 def load_recipients(
-    secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None, read_files: bool = True
+    secrets: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    read_files: bool = True,
+    paths=None,
 ) -> Recipients:
-    """Recipients from the secrets section (when present) or else from ``NTBCARE_ALERTS_*`` variables."""
-    env = os.environ if env is None else env
+    """Recipients from the secrets section (given, or read from ``secrets_files()``) or else from the
+    ``NTBCARE_ALERTS_*`` settings. ``Recipients.source`` names the file read."""
+    looked_in: list[str] = []
+    source = "secrets"
     if secrets is None and read_files:
-        secrets = read_secrets_section()
-    groups: dict[str, list[str]] = {}
-    langs: dict[str, str] = {}
+        files = secrets_files(env) if paths is None else tuple(paths)
+        looked_in = [f"[{SECTION}] di {p}" for p in files]
+        secrets, path = read_secrets_section(files)
+        source = f"secrets {path}" if path else source
     if secrets is not None:
-        for g in GROUPS:
-            groups[g] = _urls(secrets.get(g), f"[{SECTION}] {g}")
-        opd = secrets.get("opd") or {}
-        if not isinstance(opd, Mapping):
-            raise AlertsConfigError(f"[{SECTION}.opd] harus berupa tabel KODE = URL")
-        for code, value in opd.items():
-            groups[f"opd:{str(code).strip().upper()}"] = _urls(value, f"[{SECTION}.opd] {code}")
-        raw_langs = secrets.get("lang") or {}
-        if not isinstance(raw_langs, Mapping):
-            raise AlertsConfigError(f'[{SECTION}] lang harus berupa tabel grup = "id"|"en"')
-        for k, v in raw_langs.items():
-            k = str(k).strip()
-            langs["opd:" + k[4:].upper() if k.lower().startswith("opd-") else k.lower()] = str(v)
-        return _build(groups, langs, "secrets")
-    for g in GROUPS:
-        groups[g] = _urls(env.get(ENV_PREFIX + g.upper()), ENV_PREFIX + g.upper())
-        if env.get(f"{ENV_PREFIX}LANG_{g.upper()}"):
-            langs[g] = env[f"{ENV_PREFIX}LANG_{g.upper()}"]
-    for key, value in sorted(env.items()):
-        if key.startswith(ENV_PREFIX + "OPD_"):
-            code = key[len(ENV_PREFIX + "OPD_") :].upper()
-            groups[f"opd:{code}"] = _urls(value, key)
-        elif key.startswith(ENV_PREFIX + "LANG_OPD_"):
-            langs["opd:" + key[len(ENV_PREFIX + "LANG_OPD_") :].upper()] = value
-    return _build(groups, langs, "env")
-
-
-# --- secrets never shown -----------------------------------------------------------------------------------
-def redact_url(url: str) -> str:
-    """The URL as Apprise shows it with ``privacy=True`` (passwords and tokens masked); for a URL Apprise
-    cannot read, only its scheme."""
-    try:
-        import apprise
-
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-        if plugin:
-            return plugin.url(privacy=True)
-    except Exception:  # noqa: BLE001 - a bad URL is shown as its scheme only
-        pass
-    scheme = url.split("://", 1)[0] if "://" in url else "?"
-    return f"{scheme}://****"
-
-
-_SECRET_KEYS = ("pass", "password", "pwd", "token", "key", "apikey", "secret", "user")
-
-
-def secret_parts(url: str) -> list[str]:
-    """Pieces of ``url`` that must never appear in a log or on a page."""
-    parts = {url}
-    try:
-        s = urlsplit(url)
-        for piece in (s.password, s.username, s.netloc if "@" in s.netloc else None):
-            if piece:
-                parts.add(unquote(piece))
-        for seg in s.path.split("/"):
-            if len(seg) >= 8:
-                parts.add(unquote(seg))
-        for k, v in parse_qsl(s.query):
-            if any(x in k.lower() for x in _SECRET_KEYS) and v:
-                parts.add(v)
-    except ValueError:
-        pass
-    return sorted((p for p in parts if len(p) >= 4), key=len, reverse=True)
-
-
-def scrub(text: str, targets) -> str:
-    """``text`` with every secret piece of the targets' URLs replaced by ``****``."""
-    out = str(text)
-    for t in targets:
-        for piece in secret_parts(t.url):
-            out = out.replace(piece, "****")
-    return out
-
-
-# --- delivery -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    error: str | None = None
-
-
-_ERRLINE = re.compile(r"(WARNING|ERROR) - (.*)")
-
-
-def send(
-    target: Target, title: str, body: str, attachment: tuple[str, bytes] | None = None, timeout_s: float = 10.0
-) -> SendResult:
-    """Send one notice through Apprise as plain text; never raises. The error text is scrubbed of secrets."""
-    import apprise
-
-    try:
-        plugin = apprise.Apprise.instantiate(target.url, suppress_exceptions=True)
-        if not plugin:
-            return SendResult(False, "URL Apprise tidak dikenali")
-        for attr in ("socket_connect_timeout", "socket_read_timeout"):
-            if hasattr(plugin, attr):
-                setattr(plugin, attr, float(timeout_s))
-        obj = apprise.Apprise()
-        obj.add(plugin)
-        with tempfile.TemporaryDirectory(prefix="ntbcare-alert-") as tmp:
-            attach = None
-            if attachment is not None:
-                path = Path(tmp) / attachment[0]
-                path.write_bytes(attachment[1])
-                attach = apprise.AppriseAttachment(str(path))
-            with apprise.LogCapture(level=logging.WARNING) as captured:
-                ok = obj.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT, attach=attach)
-                logs = captured.getvalue()
-        if ok:
-            return SendResult(True)
-        lines = [m.group(2).strip() for m in _ERRLINE.finditer(logs)]
-        return SendResult(False, scrub("; ".join(lines[-3:]) or "pengiriman gagal", [target])[:500])
-    except Exception as exc:  # noqa: BLE001 - one bad target never stops the worker
-        return SendResult(False, scrub(f"{exc.__class__.__name__}: {exc}", [target])[:500])
-
-
-def test_notice(loc, target_name: str, now) -> tuple[str, str]:
-    """The "kirim uji" notice (page notifikasi and ``python -m alerts test``), in the target's ``loc``."""
-    return (
-        f"{loc.t('alert.prefix')} {loc.t('alert.test.subject')}",
-        loc.t("alert.test.body", target=target_name, time=loc.datetime(now)),
-    )
+        groups, langs = _from_secrets(secrets)
+        return _build(groups, langs, source, looked_in)
+    groups, langs = _from_env(env)
+    return _build(groups, langs, "env", [*looked_in, "NTBCARE_ALERTS_SECRETARIAT/_ADVISERS/_LEADERS/_OPD_<KODE>"])

@@ -162,4 +162,55 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Worker notifikasi tidak melapor sejak {ago}",
         "en": "Notification worker silent for {ago}",
     },
+    "wall.worker_skew": {
+        "id": "Notifikasi ditahan: jam server tidak cocok",
+        "en": "Notices held: server clock mismatch",
+    },
+    "wall.worker_failed": {
+        "id": "{n} notifikasi gagal terkirim",
+        "en": "{n} notices failed",
+    },
+    "notif.worker_ok2": {
+        "id": "Worker notifikasi di server {host} {role}, melapor {ago} lalu.",
+        "en": "The notification worker on server {host} {role}, reported {ago} ago.",
+    },
+    "notif.worker_stale2": {
+        "id": "Worker notifikasi di server {host} terakhir melapor {ago} lalu: periksa prosesnya.",
+        "en": "The notification worker on server {host} last reported {ago} ago: check the process.",
+    },
+    "notif.worker_id": {"id": "kode worker: {id}", "en": "worker id: {id}"},
+    "notif.role.active": {"id": "aktif mengirim", "en": "is sending"},
+    "notif.role.standby": {"id": "siaga (cadangan, menunggu giliran)", "en": "is on standby (waiting its turn)"},
+    "notif.role.skew": {"id": "menahan pengiriman", "en": "is holding notices"},
+    "notif.skew": {
+        "id": "Jam server worker berbeda {skew} detik dengan jam basis data: semua pengiriman ditahan sampai jamnya "
+        "dibetulkan (batas {max} detik).",
+        "en": "The worker's clock differs from the database's by {skew} s: every notice is held until it is "
+        "fixed (limit {max} s).",
+    },
+    "notif.group.secretariat": {"id": "Sekretariat NTB Care", "en": "NTB Care secretariat"},
+    "notif.group.advisers": {"id": "Staf ahli Gubernur", "en": "Governor's staff advisers"},
+    "notif.group.leaders": {"id": "Pimpinan", "en": "Leaders"},
+    "notif.group.opd": {"id": "Kontak OPD {code}", "en": "OPD {code} contacts"},
+    "notif.group.opd_any": {"id": "kontak OPD yang bersangkutan", "en": "the OPD's contacts"},
+    "notif.target_n": {"id": "{group}, alamat ke-{n}", "en": "{group}, address {n}"},
+    "notif.to.late": {
+        "id": "{opd}, {sec}; {adv} bila terlambat {a} hari kerja atau lebih; {lead} bila {m} hari kerja atau lebih",
+        "en": "{opd}, {sec}; {adv} when {a} working days late or more; {lead} when {m} or more",
+    },
+    "notif.col_code": {"id": "kode", "en": "code"},
+    "notif.failed": {
+        "id": "{n} notifikasi gagal terkirim setelah dicoba ulang selama {hours} jam.",
+        "en": "{n} notices failed after being retried for {hours} hours.",
+    },
+    "notif.resend": {"id": "Kirim ulang", "en": "Resend"},
+    "notif.resent": {
+        "id": "Dijadwalkan ulang: worker akan mengirimnya dalam beberapa detik.",
+        "en": "Rescheduled: the worker will send it within seconds.",
+    },
+    "notif.resend_gone": {
+        "id": "Notifikasi ini sudah tidak berstatus gagal.",
+        "en": "This notice is no longer failed.",
+    },
+    "notif.sources": {"id": "Penerima dibaca dari: {source}", "en": "Recipients read from: {source}"},
 }

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from alerts import schedule
 from core import rapor as rapor_mod
-from core.alert_settings import AlertSettings
+from alerts.settings import AlertSettings
 from core.periods import previous_month
 from core.settings import SlaRules
-from queries import alerts as q
+from alerts import outbox as q
+from alerts import tables as tb
 from queries.scorecard import opd_scorecard
 from tests import alerts_cases as ac
 from tests.alerts_support import SmtpSink, WebhookSink
@@ -381,12 +382,12 @@ def test_the_outbox_refuses_a_second_copy(sqlite_world):
     w1.cycle()
     n = len(outbox(engine))
     with engine.begin() as conn:
-        conn_alerts = q.alerts_conn(conn)
-        conn_alerts.execute(q.cursor.delete().where(q.cursor.c.name.in_(["batch_day", "digest_day"])))
+        conn_alerts = tb.alerts_conn(conn)
+        conn_alerts.execute(tb.cursor.delete().where(tb.cursor.c.name.in_(["batch_day", "digest_day"])))
     ac.worker(engine, recips, clock).cycle()
     assert len(outbox(engine)) == n
     with engine.connect() as conn:
-        keys = [k for (k,) in q.alerts_conn(conn).execute(select(q.outbox.c.idem_key))]
+        keys = [k for (k,) in tb.alerts_conn(conn).execute(select(tb.outbox.c.idem_key))]
     assert "terlambat|opd:N02|*|opd-N02-demo|2026-03-30" in keys and len(keys) == len(set(keys))
 
 

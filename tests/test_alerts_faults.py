@@ -11,7 +11,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from queries import alerts as q
+from alerts import outbox as q
+from alerts import tables as tb
 from tests import alerts_cases as ac
 from tests.alerts_support import SmtpSink, WorkerProcess, wait_until
 from tests.browser_support import ARTIFACTS
@@ -55,8 +56,8 @@ def outbox_status(engine) -> Counter:
     with engine.connect() as conn:
         if not q.tables_exist(conn):
             return Counter()
-        c = q.alerts_conn(conn)
-        return Counter(dict(c.execute(select(q.outbox.c.status, func.count()).group_by(q.outbox.c.status)).all()))
+        c = tb.alerts_conn(conn)
+        return Counter(dict(c.execute(select(tb.outbox.c.status, func.count()).group_by(tb.outbox.c.status)).all()))
 
 
 def record(name: str, **counts) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from core.engine import make_engine
-from queries import alerts as q
+from alerts import outbox as q
 from tests import alerts_cases as ac
 from tests.browser_support import ROOT
 from tests.dataset import wita
