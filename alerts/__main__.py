@@ -12,7 +12,8 @@ from pathlib import Path
 from alerts.delivery import send_test
 from alerts.recipients import AlertsConfigError, Recipients, load_recipients
 from alerts.settings import AlertSettings
-from alerts.worker import Worker, shifted_clock, shifted_db_clock, utc_now
+from alerts.store import database_now
+from alerts.worker import Clock, DbClock, Worker, shifted_clock, shifted_db_clock, utc_now
 from core.engine import DatabaseConfigError, make_engine, redact
 from core.settings import DEFAULT_SQLITE_PATH, SlaRules, database_url
 
@@ -91,11 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    kw = {}
+    clock: Clock = utc_now
+    db_clock: DbClock = database_now
     if args.fake_now:
         start = dt.datetime.fromisoformat(args.fake_now)
-        kw = {"clock": shifted_clock(start), "db_clock": shifted_db_clock(start - utc_now())}
-    worker = Worker(engine, settings, SlaRules.from_env(), recipients, worker_id=args.worker_id, **kw)
+        clock, db_clock = shifted_clock(start), shifted_db_clock(start - utc_now())
+    worker = Worker(
+        engine, settings, SlaRules.from_env(), recipients, clock=clock, worker_id=args.worker_id, db_clock=db_clock
+    )
     logging.getLogger("ntbcare.alerts").info("database %s; recipients: %s", redact(url), recipients.source)
 
     def stop(*_):

@@ -10,11 +10,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.locale import get_locale
-
 from alerts.messages import one_line, test_notice
 from alerts.recipients import Target
 from alerts.secrets import capture_apprise_logs, scrub
+from core.locale import get_locale
 
 _ERRLINE = re.compile(r"(WARNING|ERROR) - (.*)")
 
@@ -48,9 +47,7 @@ def send(
                 path.write_bytes(attachment[1])
                 attach = apprise.AppriseAttachment(str(path))
             with apprise.LogCapture(level=logging.WARNING) as captured:
-                ok = obj.notify(
-                    body=body, title=one_line(title), body_format=apprise.NotifyFormat.TEXT, attach=attach
-                )
+                ok = obj.notify(body=body, title=one_line(title), body_format=apprise.NotifyFormat.TEXT, attach=attach)
                 logs = captured.getvalue()
         if ok:
             return SendResult(True)

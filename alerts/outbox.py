@@ -14,8 +14,16 @@ from queries._sql import read_frame
 
 STALE_AFTER_S = 120  # the wall and the page mark a worker silent for longer than this
 
-__all__ = ["STALE_AFTER_S", "failed_count", "heartbeat_age_s", "outbox_counts", "outbox_rows", "resend",
-           "tables_exist", "worker_heartbeat"]
+__all__ = [
+    "STALE_AFTER_S",
+    "failed_count",
+    "heartbeat_age_s",
+    "outbox_counts",
+    "outbox_rows",
+    "resend",
+    "tables_exist",
+    "worker_heartbeat",
+]
 
 
 def worker_heartbeat(conn) -> pd.DataFrame:
@@ -84,8 +92,6 @@ def heartbeat_age_s(conn, now: dt.datetime) -> float | None:
     if hb.empty:
         return None
     return max(0.0, (now - hb["beat_at"].max().to_pydatetime()).total_seconds())
-
-
 
 
 def failed_count(conn) -> int:

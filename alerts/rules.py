@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from alerts import messages, schedule
+from alerts.recipients import Recipients, Target
 from alerts.settings import AlertSettings
 from alerts.store import OutRow, notified_keys
 from core import exports
 from core import rapor as rapor_mod
 from core.locale import get_locale
-from alerts.recipients import Recipients, Target
 from core.periods import previous_month
 from core.settings import SlaRules
 from queries import alert_watch as q

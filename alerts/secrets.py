@@ -41,8 +41,8 @@ def secret_parts(url: str) -> list[str]:
     segment of 8 characters or more and the values of secret-looking query keys."""
     parts = {url}
     rest = url.split("://", 1)[1] if "://" in url else url
-    netloc, _, tail = rest.partition("/")
-    path, _, query = tail.partition("?")
+    rest, _, query = rest.partition("?")
+    netloc, _, path = rest.partition("/")
     userinfo, at, host = netloc.rpartition("@")
     if at:
         parts.add(unquote(userinfo))

@@ -285,9 +285,9 @@ class Worker:
         day = schedule.due_today(now, s.digest_at, s)
         if day and s.enabled("ringkasan_harian"):
             with self._tx() as conn:
-                last = store.get_cursor(conn, "digest_day")
-                if last != day.isoformat():
-                    last_day = dt.date.fromisoformat(last) if last else None
+                last_digest = store.get_cursor(conn, "digest_day")
+                if last_digest != day.isoformat():
+                    last_day = dt.date.fromisoformat(last_digest) if last_digest else None
                     written += store.enqueue(conn, R.plan_digest(conn, self.ctx, now, day, last_day), now)
                     store.set_cursor(conn, "digest_day", day.isoformat(), now)
         day = schedule.rapor_due(now, s)
@@ -330,6 +330,7 @@ class Worker:
                 if not store.claim(conn, r.id, now, self.worker_id):
                     continue
             target = targets.get(r.target)
+            error: str | None
             if target is None:
                 result_ok, error = False, f"target {r.target} tidak dikonfigurasi lagi"
             else:
@@ -345,16 +346,16 @@ class Worker:
                     store.mark_sent(conn, r.id, now)
                 del self.handed_over[r.id]
                 continue
-            error = scrub(error or "gagal", [t.url for t in self.recipients.targets])
+            scrubbed = scrub(error or "gagal", [t.url for t in self.recipients.targets])
             with self._tx() as conn:
-                status = store.mark_failed_attempt(conn, r, error, now, self.settings)
+                status = store.mark_failed_attempt(conn, r, scrubbed, now, self.settings)
             self.stats["failed_attempts"] += 1
             log.warning(
                 "notice %s to %s: attempt %d failed (%s)%s",
                 r.id,
                 r.target,
                 r.attempts + 1,
-                error,
+                scrubbed,
                 " — marked failed" if status == "failed" else "",
             )
         return sent

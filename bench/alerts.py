@@ -36,11 +36,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from alerts import outbox as q
+from alerts.recipients import load_recipients
 from alerts.settings import AlertSettings
 from core.engine import make_engine
-from alerts.recipients import load_recipients
 from core.settings import SlaRules
-from alerts import outbox as q
 from queries.schema import complaint, opd
 
 

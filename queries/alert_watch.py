@@ -50,12 +50,16 @@ def new_urgent(
         select(complaint.c.id).where(complaint.c.id > int(max(after_id, floor_id))),
         select(complaint.c.id).where(complaint.c.received_at >= utc(recent_since), complaint.c.id > int(floor_id)),
         *(
-            [select(complaint.c.id).where(complaint.c.id.in_([int(i) for i in also_ids]), complaint.c.id > int(floor_id))]
+            [
+                select(complaint.c.id).where(
+                    complaint.c.id.in_([int(i) for i in also_ids]), complaint.c.id > int(floor_id)
+                )
+            ]
             if len(also_ids)
             else []
         ),
     ).subquery("candidates")
-    candidates = select(candidates.c.id)
+    candidate_ids = select(candidates.c.id)
     stmt = (
         select(
             complaint.c.id,
@@ -77,7 +81,7 @@ def new_urgent(
             .outerjoin(region, region.c.id == complaint.c.region_id)
             .outerjoin(channel, channel.c.id == complaint.c.channel_id)
         )
-        .where(complaint.c.id.in_(candidates), complaint.c.priority == "mendesak")
+        .where(complaint.c.id.in_(candidate_ids), complaint.c.priority == "mendesak")
         .order_by(complaint.c.id)
         .limit(int(limit))
     )

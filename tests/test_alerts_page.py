@@ -112,7 +112,9 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     assert "Kirim uji: Sekretariat NTB Care, alamat ke-1" in buttons
     before = len(hook.received)
     next(b for b in at.button if b.label == "Kirim uji: Staf ahli Gubernur, alamat ke-1").click().run()
-    assert any(s.value.replace("\\", "") == "Pesan uji terkirim ke Staf ahli Gubernur, alamat ke-1." for s in at.success)
+    assert any(
+        s.value.replace("\\", "") == "Pesan uji terkirim ke Staf ahli Gubernur, alamat ke-1." for s in at.success
+    )
     test = hook.received[before:]
     assert [(m["path"], m["title"]) for m in test] == [("/staf-ahli", "[NTB Care] Uji notifikasi")]
     assert re.fullmatch(

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from core.engine import make_engine
 from alerts import outbox as q
+from core.engine import make_engine
 from tests import alerts_cases as ac
 from tests.browser_support import ROOT
 from tests.dataset import wita

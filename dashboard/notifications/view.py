@@ -164,7 +164,12 @@ def render() -> None:
                     col.success(t("notif.test_ok", lang, target=md_literal(words)))
                 else:
                     col.error(
-                        t("notif.test_failed", lang, target=md_literal(words), error=md_literal(result.error or "", 300))
+                        t(
+                            "notif.test_failed",
+                            lang,
+                            target=md_literal(words),
+                            error=md_literal(result.error or "", 300),
+                        )
                     )
 
     # --- outbox ------------------------------------------------------------------------------------------
