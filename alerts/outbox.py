@@ -109,6 +109,6 @@ def resend(conn, outbox_id: int, now: dt.datetime) -> bool:
     stmt = (
         update(outbox)
         .where(outbox.c.id == int(outbox_id), outbox.c.status == "failed")
-        .values(status="pending", next_attempt_at=now, first_failed_at=None)
+        .values(status="pending", next_attempt_at=now.astimezone(dt.UTC), first_failed_at=None)
     )
     return c.execute(stmt).rowcount == 1
