@@ -182,3 +182,68 @@ def wait_until(predicate, timeout: float = 60, interval: float = 0.1):
         time.sleep(interval)
         value = predicate()
     return value
+
+
+class TcpProxy:
+    """A TCP proxy on a free port of 127.0.0.1 to ``target_port``. ``partition()`` stops forwarding in both
+    directions (what each side sends waits in the proxy, as in a network that drops packets and later
+    delivers the retransmissions); ``heal()`` forwards again."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1"):
+        import socket
+
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.closed = threading.Event()
+        self._sockets: list = []
+        self._server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self.closed.is_set():
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self._sockets += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src, dst) -> None:
+        import socket
+
+        try:
+            while True:
+                data = src.recv(65536)
+                self.flowing.wait()  # partitioned: hold it
+                if not data:
+                    dst.shutdown(socket.SHUT_WR)
+                    return
+                dst.sendall(data)
+        except OSError:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def partition(self) -> None:
+        self.flowing.clear()
+
+    def heal(self) -> None:
+        self.flowing.set()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.flowing.set()
+        self._server.close()
+        for s in self._sockets:
+            try:
+                s.close()
+            except OSError:
+                pass
