@@ -28,7 +28,10 @@ def redact_url(url: str) -> str:
 
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
         if plugin:
-            return scrub(plugin.url(privacy=True), [url])
+            shown = plugin.url(privacy=True)
+            for piece in _host_secrets(url):  # Apprise masks passwords and paths, not a token in the host part
+                shown = shown.replace(piece, "****")
+            return shown
     except Exception:  # noqa: BLE001 - a bad URL is shown as its scheme only
         pass
     scheme = url.split("://", 1)[0] if "://" in url else "?"
@@ -59,6 +62,15 @@ def secret_parts(url: str) -> list[str]:
         if any(x in k.lower() for x in _SECRET_KEYS) and v:
             parts.add(v)
     return sorted((p for p in parts if len(p) >= 4), key=len, reverse=True)
+
+
+def _host_secrets(url: str) -> list[str]:
+    """The pieces of ``url``'s host part that are not a plain host name (a Telegram bot token)."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    host = rest.partition("?")[0].partition("/")[0].rpartition("@")[2]
+    if re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host):
+        return []
+    return sorted({host, *(p for p in host.split(":") if len(p) >= 8)}, key=len, reverse=True)
 
 
 def remember(urls: Iterable[str]) -> None:

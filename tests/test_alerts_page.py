@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
+from alerts import outbox as ob
 from alerts import tables as tb
 from alerts.settings import REGISTRY, RULES, AlertSettings
 from core.engine import make_engine
@@ -52,6 +53,8 @@ def fill_outbox(url: str, hook: WebhookSink, env) -> None:
     clock.set(clock.at + dt.timedelta(minutes=5))
     w.cycle()
     hook.mode = "ok"
+    with engine.begin() as conn:  # the worker's simulated Monday is long past: it reported just now
+        tb.alerts_conn(conn).execute(update(tb.heartbeat).values(beat_at=dt.datetime.now(dt.UTC)))
     engine.dispose()
 
 
@@ -150,7 +153,8 @@ def test_the_wall_marks_a_silent_worker_only_once_one_has_reported(app_env, monk
     fill_outbox(app_env, hook, env)
     data.reset()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    assert "w-worker-stale" not in wall_html(at)  # fresh heartbeat
+    assert "tidak melapor" not in wall_html(at)  # fresh heartbeat
+    assert "1 notifikasi gagal terkirim" in wall_html(at)  # but one notice failed for good
     engine = make_engine(app_env)
     with engine.begin() as conn:
         tb.alerts_conn(conn).execute(
@@ -160,7 +164,40 @@ def test_the_wall_marks_a_silent_worker_only_once_one_has_reported(app_env, monk
     data.reset()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    assert "Worker notifikasi tidak melapor sejak 7 mnt" in wall_html(at)
+    assert "Worker notifikasi tidak melapor sejak 7 mnt · 1 notifikasi gagal terkirim" in wall_html(at)
+
+
+def test_admin_resends_a_failed_notice_and_the_worker_sends_it(app_env, monkeypatch, hook):
+    env = alert_env(monkeypatch, hook)
+    fill_outbox(app_env, hook, env)
+    data.reset()
+    at = open_page("admin")
+    (button,) = [b for b in at.button if b.label == "Kirim ulang"]
+    button.click().run()
+    assert any("Dijadwalkan ulang" in s.value for s in at.success)
+    engine = make_engine(app_env)
+    with engine.connect() as conn:
+        assert ob.failed_count(conn) == 0
+    w = ac.worker(engine, ac.load_recipients(env=env, read_files=False), ac.Clock(dt.datetime.now(dt.UTC)))
+    w.cycle()
+    engine.dispose()
+    titles = [m["title"] for m in hook.received]
+    assert titles.count("[NTB Care] Aduan MENDESAK baru NTB-2026-F01") == 1
+
+
+def test_the_wall_and_the_page_say_when_the_worker_holds_notices_for_its_clock(app_env, monkeypatch, hook):
+    env = alert_env(monkeypatch, hook)
+    engine = make_engine(app_env)
+    clock = ac.Clock(dt.datetime.now(dt.UTC))
+    clock.db_offset = dt.timedelta(minutes=-10)  # the worker's clock ten minutes behind the database's
+    assert ac.worker(engine, ac.load_recipients(env=env, read_files=False), clock).cycle() == "skew"
+    engine.dispose()
+    data.reset()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert "Notifikasi ditahan: jam server tidak cocok" in wall_html(at)
+    at = open_page("admin")
+    assert any("Jam server worker berbeda -600 detik dengan jam basis data" in e.value for e in at.error)
+    assert any("menahan pengiriman" in e.value for e in at.error)
 
 
 def test_every_alert_setting_is_registered_and_explained():

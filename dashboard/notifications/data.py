@@ -62,6 +62,8 @@ def _resend_engine():
 def resend(outbox_id: int) -> bool:
     """An admin's "Kirim ulang" of a failed notice; False when it was no longer failed."""
     with _resend_engine().begin() as conn:
+        if conn.dialect.name == "postgresql":  # the dashboard's role reads only by default
+            conn.exec_driver_sql("SET TRANSACTION READ WRITE")
         return outbox.resend(conn, outbox_id, now_utc())
 
 
