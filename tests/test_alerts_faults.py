@@ -201,6 +201,7 @@ def test_database_stopped_and_restarted_loses_nothing_and_sends_once(pg_instance
 PARTITION_S = float(os.environ.get("ALERTS_TEST_PARTITION_S", "20"))  # the report's run: 300 (five minutes)
 
 
+@pytest.mark.timeout(PARTITION_S + 240)
 def test_partition_between_worker_and_database_the_standby_takes_over(db_factory):
     """Worker A reaches PostgreSQL through a TCP proxy, worker B directly. The proxy stops forwarding for
     PARTITION_S: the server ends A's silent lock session after NTBCARE_ALERTS_LOCK_IDLE_S, B takes the lock
