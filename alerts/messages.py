@@ -80,8 +80,10 @@ def urgent(
         loc.t("alert.urgent.head"),
         f"{loc.t('alert.ticket')}: {c['ticket']}",
         f"{loc.t('alert.opd')}: {_opd(loc, c.get('opd'))}",
-        f"{loc.t('alert.stage')}: {loc.t('alert.stage.dispatch')}, {loc.t('alert.deadline').lower()} "
-        f"{loc.date_numeric(deadline)}",
+        (
+            f"{loc.t('alert.stage')}: {loc.t('alert.stage.dispatch')}, {loc.t('alert.deadline').lower()} "
+            f"{loc.date_numeric(deadline)}"
+        ),
         f"{loc.t('alert.received')}: {loc.datetime(c['received_at'])} WITA",
         f"{loc.t('alert.title')}: {plain(c.get('title'), TITLE_MAX)}",
         f"{loc.t('alert.body')}: {plain(c.get('body'), BODY_MAX)}",

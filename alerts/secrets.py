@@ -9,6 +9,7 @@ in clear).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ _KNOWN: set[str] = set()  # every secret piece of the URLs this process was conf
 def redact_url(url: str) -> str:
     """The URL as Apprise shows it with ``privacy=True`` (passwords and tokens masked); for a URL Apprise
     cannot read, only its scheme."""
-    try:
+    with contextlib.suppress(Exception):  # a bad URL is shown as its scheme only
         import apprise
 
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
@@ -32,8 +33,6 @@ def redact_url(url: str) -> str:
             for piece in _host_secrets(url):  # Apprise masks passwords and paths, not a token in the host part
                 shown = shown.replace(piece, "****")
             return shown
-    except Exception:  # noqa: BLE001 - a bad URL is shown as its scheme only
-        pass
     scheme = url.split("://", 1)[0] if "://" in url else "?"
     return f"{scheme}://****"
 

@@ -17,6 +17,7 @@ deliver it. Private to ``python -m alerts run``: the dashboard uses the package'
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -103,10 +104,8 @@ class Lock:
         """Forget the lock (its connection closed: the server releases it)."""
         self.held = False
         if self.conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection may be dead already
                 self.conn.close()
-            except Exception:  # noqa: BLE001 - the connection may be dead already
-                pass
             self.conn = None
 
     def release(self) -> None:

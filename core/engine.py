@@ -10,7 +10,6 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.settings import SettingError, value
 
-
 # Every PostgreSQL connection notices a dead peer (a network partition, a crashed host) within about 30 s
 # instead of the kernel's two hours: TCP keepalives after 10 s idle, every 5 s, 3 lost = dead, and
 # tcp_user_timeout for data sent but never acknowledged. The alert worker's lock connection also asks the

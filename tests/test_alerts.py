@@ -321,7 +321,7 @@ def test_batches_skip_weekends_holidays_and_cuti_bersama(sqlite_world):
 
 def test_webhook_500_then_timeout_then_failed_then_recovers(sqlite_world, receivers):
     engine = sqlite_world
-    smtp, hook = receivers
+    _smtp, hook = receivers
     recips = ac.load_recipients(secrets={"secretariat": [hook.url("sekretariat")]}, read_files=False)
     clock = ac.Clock(wita(2026, 3, 30, 10, 0))
     w = ac.worker(engine, recips, clock, retry_for_s=180, retry_base_s=60, send_timeout_s=1, disabled=ONLY_URGENT)
@@ -352,7 +352,7 @@ def test_webhook_500_then_timeout_then_failed_then_recovers(sqlite_world, receiv
 
 
 def test_a_burst_after_an_outage_becomes_one_summary(world, receivers):
-    backend, engine = world
+    _backend, engine = world
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 3, 30, 10, 0))
     w = ac.worker(engine, ac.recipients(smtp, hook), clock, catchup_limit=5, disabled=ONLY_URGENT)
@@ -375,7 +375,7 @@ def test_a_burst_after_an_outage_becomes_one_summary(world, receivers):
 def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     """1 April 2026, 08:00 WITA: March's rapor. The advisers get every OPD; PUPR-PKP (the only OPD with a
     contact) gets its own page only; the figures are the kepatuhan page's for March."""
-    backend, engine = world
+    _backend, engine = world
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 4, 1, 7, 59))
     w = ac.worker(
@@ -415,7 +415,7 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     all_pages = PdfReader(io.BytesIO(all_bytes)).pages
     assert len(all_pages) == len(rapor)  # one page per OPD of the rapor
     firsts = [" ".join(p.extract_text().split()) for p in all_pages]
-    for r, text in zip(rapor.to_dict("records"), firsts):
+    for r, text in zip(rapor.to_dict("records"), firsts, strict=True):
         label = r["opd"] if isinstance(r["opd"], str) else "(not dispatched yet)"
         assert f"OPD report card — {label}" in text
         assert f"Dispatched (period) {int(r['dispatched'])}" in text
@@ -465,6 +465,7 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("advisers-1 (json://bot:****@127.0.0.1:") and run.stdout.rstrip().endswith("terkirim")
@@ -472,7 +473,13 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
     assert hook.received[0]["message"].startswith("Test notice from NTB Care Monitor for target advisers-1, ")
     assert smtp.messages == []  # only the target named
     listed = subprocess.run(
-        [sys.executable, "-m", "alerts", "targets"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "alerts", "targets"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     header, *lines = listed.stdout.splitlines()
     assert header.startswith("# sumber: env (dicari di: [ntbcare_alerts] di ")  # which file it read: none
@@ -489,5 +496,6 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert missing.returncode == 2 and "Target 'leaders' tidak ada" in missing.stderr

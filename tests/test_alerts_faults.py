@@ -32,7 +32,6 @@ def env_for(smtp: SmtpSink, **extra) -> dict[str, str]:
         "NTBCARE_ALERTS_LEASE_S": "3",
         "NTBCARE_ALERTS_CATCHUP_LIMIT": "100",
         "NTBCARE_ALERTS_RETRY_BASE_S": "0.5",
-        "NTBCARE_ALERTS_MAX_ATTEMPTS": "50",
         "NTBCARE_ALERTS_SEND_TIMEOUT_S": "3",
         "NTBCARE_PUBLIC_URL": "https://monitor.ntbprov.go.id/",
         **extra,
@@ -50,7 +49,7 @@ def heartbeat(engine):
 
 def roles(engine) -> dict[str, str]:
     hb = heartbeat(engine)
-    return dict(zip(hb["worker"], hb["role"]))
+    return dict(zip(hb["worker"], hb["role"], strict=True))
 
 
 def outbox_status(engine) -> Counter:

@@ -147,6 +147,8 @@ def test_recipients_come_from_the_deployment_secrets_file(tmp_path):
     --secrets.files, and says which file it read."""
     unit = (ROOT / "deploy" / "systemd" / "ntbcare-monitor@.service").read_text()
     assert f"--secrets.files {REGISTRY['NTBCARE_SECRETS_FILE'].default}" in unit
+    worker_unit = (ROOT / "deploy" / "systemd" / "ntbcare-alerts.service").read_text()
+    assert f"Environment=NTBCARE_SECRETS_FILE={REGISTRY['NTBCARE_SECRETS_FILE'].default}\n" in worker_unit
     path = tmp_path / "secrets.toml"
     path.write_text(f'[auth]\ncookie_secret = "x"\n\n[ntbcare_alerts]\nleaders = "tgram://{TOKEN}/-1001"\n')
     listed = run_alerts("targets", env={"NTBCARE_SECRETS_FILE": str(path)})

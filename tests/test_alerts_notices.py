@@ -79,9 +79,7 @@ def test_target_down_two_hours_every_notice_arrives_once(engine):
     none is marked failed, each arrives once when the server is back."""
     sink = SmtpSink()  # not started: the mail server is down
     clock = ac.Clock(wita(2026, 3, 30, 9, 59))
-    w = ac.worker(
-        engine, only_secretariat(sink), clock, retry_base_s=30, retry_for_s=48 * 3600, disabled=ONLY_URGENT
-    )
+    w = ac.worker(engine, only_secretariat(sink), clock, retry_base_s=30, retry_for_s=48 * 3600, disabled=ONLY_URGENT)
     w.cycle()
     tickets = [f"NTB-2026-D{i}" for i in range(3)]
     for t in tickets:

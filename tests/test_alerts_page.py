@@ -95,7 +95,7 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     assert targets["URL (disamarkan)"].str.startswith("json://").all()
     shown = "\n".join([str(at.main), *(df.value.to_string() for df in at.dataframe)])
     assert SECRET_TOKEN not in shown and SECRET_TOKEN[:6] not in shown
-    statuses = dict(zip(box["Subjek"], box["Status"]))
+    statuses = dict(zip(box["Subjek"], box["Status"], strict=True))
     assert statuses == {
         "[NTB Care] Aduan MENDESAK baru NTB-2026-S01": "terkirim",
         "[NTB Care] Aduan MENDESAK baru NTB-2026-F01": "gagal",

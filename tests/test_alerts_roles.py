@@ -14,7 +14,7 @@ from core.engine import make_engine
 from tests import alerts_cases as ac
 from tests.browser_support import ROOT
 from tests.dataset import wita
-from tests.readonly import ROLE, psql, readonly_db, role_url  # noqa: F401 - fixture
+from tests.readonly import ROLE, psql, role_url
 
 SCRIPT = ROOT / "deploy" / "alerts_role.sql"
 WORKER_ROLE, WORKER_PASSWORD = "ntbcare_alerts", "rahasia-alerts"

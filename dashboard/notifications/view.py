@@ -176,7 +176,7 @@ def render() -> None:
     st.subheader(t("notif.outbox", lang))
     if counts.has_data:
         by_status = counts.data.groupby("status")["n"].sum() if not counts.data.empty else pd.Series(dtype=int)
-        for col, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
+        for col, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER, strict=True):
             col.metric(t(f"notif.status.{status}", lang), loc.num(int(by_status.get(status, 0))), border=True)
     if rows.has_data and not rows.data.empty:
         _failed(rows.data[rows.data["status"] == "failed"], settings, loc)
@@ -192,7 +192,8 @@ def render() -> None:
                     t("notif.col_subject", lang): r["title"],
                     t("notif.col_created", lang): r["created_at"].map(lambda v: fmt_wita(v)),
                     t("notif.col_next", lang): [
-                        fmt_wita(n) if s == "pending" else "–" for n, s in zip(r["next_attempt_at"], r["status"])
+                        fmt_wita(n) if s == "pending" else "–"
+                        for n, s in zip(r["next_attempt_at"], r["status"], strict=True)
                     ],
                     t("notif.col_sent", lang): r["sent_at"].map(lambda v: fmt_wita(v)),
                 }
