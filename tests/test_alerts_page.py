@@ -84,8 +84,8 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     at = open_page("admin")
     assert not at.exception
     assert [t.value for t in at.title] == ["Notifikasi"]
-    assert any(s.value.startswith("Worker notifikasi di server ") and "aktif mengirim" in s.value for s in at.success)
-    assert "kode worker: uji" in [c.value for c in at.caption]  # the identifier second, smaller
+    assert any(s.value.startswith("Program pengirim notifikasi di server ") and "aktif mengirim" in s.value for s in at.success)
+    assert "kode program: uji" in [c.value for c in at.caption]  # the identifier second, smaller
     rules, targets, box = (df.value for df in at.dataframe)
     assert rules["Aturan"].tolist()[0] == "Aduan mendesak baru" and rules["kode"].tolist() == list(RULES)
     assert rules["Kepada"].tolist()[0] == "Sekretariat NTB Care"
@@ -196,7 +196,7 @@ def test_the_wall_and_the_page_say_when_the_worker_holds_notices_for_its_clock(a
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert "Notifikasi ditahan: jam server tidak cocok" in wall_html(at)
     at = open_page("admin")
-    assert any("Jam server worker berbeda -600 detik dengan jam basis data" in e.value for e in at.error)
+    assert any("Jam server pengirim berbeda -600 detik dengan jam basis data" in e.value for e in at.error)
     assert any("menahan pengiriman" in e.value for e in at.error)
 
 
