@@ -21,6 +21,7 @@ class SmtpSink:
         self.delay_s = delay_s  # a slow server: each message takes this long to accept
         self.messages: list[dict] = []
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)  # notified on every message: tests wait on it
         self._controller = None
 
     def url(self, to: str, sender: str = "ntbcare@ntbprov.go.id") -> str:
@@ -59,6 +60,7 @@ class SmtpSink:
                             "at": time.time(),
                         }
                     )
+                    sink._arrived.notify_all()
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -71,13 +73,9 @@ class SmtpSink:
             self._controller = None
 
     def wait_for(self, n: int, timeout: float = 30) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.messages) >= n:
-                    return list(self.messages)
-            time.sleep(0.05)
-        with self._lock:
+        """The messages once ``n`` have arrived (or what arrived by ``timeout``): woken by each arrival."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.messages) >= n, timeout)
             return list(self.messages)
 
 
