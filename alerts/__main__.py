@@ -8,14 +8,16 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alerts.delivery import send_test
 from alerts.recipients import AlertsConfigError, Recipients, load_recipients
 from alerts.settings import AlertSettings
-from alerts.store import database_now
-from alerts.worker import Clock, DbClock, Worker, shifted_clock, shifted_db_clock, utc_now
 from core.engine import DatabaseConfigError, make_engine, redact
 from core.settings import DEFAULT_SQLITE_PATH, SlaRules, database_url
+
+if TYPE_CHECKING:
+    from alerts.worker import Clock, DbClock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,10 +80,13 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         code = 0
         for t in found:
-            res = send_test(t, utc_now(), settings.send_timeout_s)
+            res = send_test(t, dt.datetime.now(dt.UTC), settings.send_timeout_s)
             print(f"{t.name} ({t.redacted}): {'terkirim' if res.ok else 'GAGAL: ' + (res.error or '')}")
             code = code or (0 if res.ok else 1)
         return code
+    from alerts.store import database_now  # the worker's modules (rules, SQL, PDFs) only for `run`
+    from alerts.worker import Worker, shifted_clock, shifted_db_clock, utc_now
+
     url = args.database_url or database_url()
     why = refusal(url, recipients, settings)
     if why:

@@ -63,14 +63,17 @@ def module_cycles(graph) -> list[list[str]]:
     return out
 
 
-def test_no_import_cycle_between_any_two_modules():
-    graph = grimp.build_graph(*PACKAGES)
+@pytest.fixture(scope="module")
+def graph():
+    return grimp.build_graph(*PACKAGES)
+
+
+def test_no_import_cycle_between_any_two_modules(graph):
     assert "alerts.worker" in graph.modules and "core.settings" in graph.modules
     assert module_cycles(graph) == []
 
 
-def test_core_settings_no_longer_imports_the_alerts_settings():
-    graph = grimp.build_graph(*PACKAGES)
+def test_core_settings_no_longer_imports_the_alerts_settings(graph):
     assert not graph.find_modules_directly_imported_by("core.settings") & {"alerts.settings", "core.alert_settings"}
     assert not any(m.startswith("alerts") for m in graph.find_upstream_modules("core", as_package=True))
 
