@@ -22,7 +22,7 @@ from core.settings import REGISTRY, SettingError
 from dashboard.wall.urgent import parse_quiet_hours
 from tests.browser_support import ROOT
 
-PACKAGES = ("core", "queries", "dashboard", "pages", "alerts", "data_seed", "bench")
+PACKAGES = ("core", "queries", "dashboard", "pages", "alerts", "data_seed", "bench", "publik")
 TOKEN = "123456789:AAH-bot-token-EXAMPLE-0123456789"
 
 
@@ -84,7 +84,7 @@ ENV_READ = re.compile(r"os\.environ|os\.getenv|getenv\(")
 def test_nothing_reads_an_ntbcare_variable_but_the_registry():
     """Only core/settings.py touches the environment for settings; anything else reads ``value(NAME)``."""
     offenders = []
-    for folder in ("core", "queries", "dashboard", "pages", "alerts", "data_seed"):
+    for folder in ("core", "queries", "dashboard", "pages", "alerts", "data_seed", "publik"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if path == ROOT / "core" / "settings.py":
                 continue
