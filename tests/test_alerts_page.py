@@ -84,7 +84,9 @@ def test_admin_sees_rules_recipients_outbox_and_heartbeat_and_sends_a_test(app_e
     at = open_page("admin")
     assert not at.exception
     assert [t.value for t in at.title] == ["Notifikasi"]
-    assert any(s.value.startswith("Program pengirim notifikasi di server ") and "aktif mengirim" in s.value for s in at.success)
+    assert any(
+        s.value.startswith("Program pengirim notifikasi di server ") and "aktif mengirim" in s.value for s in at.success
+    )
     assert "kode program: uji" in [c.value for c in at.caption]  # the identifier second, smaller
     rules, targets, box = (df.value for df in at.dataframe)
     assert rules["Aturan"].tolist()[0] == "Aduan mendesak baru" and rules["kode"].tolist() == list(RULES)
