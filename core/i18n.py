@@ -128,6 +128,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Reload requested: {name} reloads at its next refresh.",
     },
     "scr.all": {"id": "semua layar", "en": "every screen"},
+    "scr.name_taken": {
+        "id": "Nama layar {name} sedang dipakai layar lain: layar ini tidak didaftarkan dengan nama itu.",
+        "en": "The screen name {name} is in use by another screen: this screen is not listed under it.",
+    },
     "wall.col_opd": {"id": "OPD", "en": "OPD"},
     "wall.col_at_risk": {"id": "Hampir", "en": "At risk"},
     "wall.col_oldest": {"id": "Tertua", "en": "Oldest"},
@@ -296,6 +300,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp.sort": {"id": "Urutkan", "en": "Sort by"},
     "exp.ascending": {"id": "Urutan naik", "en": "Ascending"},
     "exp.history": {"id": "OPD lama terpisah", "en": "Merged OPDs separately"},
+    "auth.config_error_short": {
+        "id": "Konfigurasi peran salah: semua pengguna hanya dapat membuka monitor. Hubungi admin.",
+        "en": "Role configuration error: every user can open the monitor only. Contact the admin.",
+    },
+    "auth.demo_banner": {
+        "id": "DEMO: basis data contoh (data/ntbcare_demo.sqlite), bukan data NTB Care yang sebenarnya.",
+        "en": "DEMO: sample database (data/ntbcare_demo.sqlite), not NTB Care's real data.",
+    },
+    "auth.demo_badge": {"id": "DEMO: data contoh", "en": "DEMO: sample data"},
     "auth.demo": {
         "id": "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai {role}.",
         "en": "Demo mode (sample database): every page open without login, as {role}.",

@@ -17,6 +17,8 @@ from dashboard import theme
 # text (sized in rem) and the page asks for charts twice as large (``?skala=2``, see ``scale_probe_script``).
 LARGE_SCREEN_PX = (3000, 1700)
 SCALE_PARAM = "skala"
+# ``?rotate=N``: the wall alternates its two views every N seconds, N between these (else no rotation, noted).
+ROTATE_MIN_S, ROTATE_MAX_S = 10, 3600
 
 WALL_CSS = f"""
 <style>

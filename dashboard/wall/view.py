@@ -16,8 +16,9 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from core.textsafe import md_literal
 from core.timefmt import now_utc, to_wita
-from dashboard import access, charts, components
+from dashboard import access, charts, components, params
 from dashboard.data import SETTINGS
 from dashboard.geo import region_shapes
 from dashboard.notifications.data import heartbeat as worker_heartbeat
@@ -27,6 +28,8 @@ from dashboard.wall import data as wall_data
 from dashboard.wall import screens
 from dashboard.wall.html import activity_html, esc, feed_html, header_html, overdue_html, urgent_banner_html
 from dashboard.wall.kiosk import (
+    ROTATE_MAX_S,
+    ROTATE_MIN_S,
     apply_wall_style,
     chime,
     enable_sound,
@@ -57,28 +60,28 @@ def render() -> None:
     apply_wall_style(ctx.kiosk)
     schedule_nightly_reload(ctx.kiosk)
     components.trim_performance_timeline()
-    qp = st.query_params
-    screen_name = screens.sanitise_name(qp.get("layar", ""))
-    sound = qp.get("suara", "0") in ("1", "true", "ya")
+    url = params.Reader(st.query_params.to_dict())  # every URL value bounded and checked (dashboard/params.py)
+    screen_name = screens.valid_name(url.raw("layar"))
+    if screen_name is None:
+        url.note("layar", url.raw("layar"))
+        screen_name = ""
+    sound = url.flag("suara")
     if sound:
         enable_sound()
     quiet = quiet_hours_or_default(SETTINGS.quiet_hours)
 
-    rotate_s = 0
-    try:
-        rotate_s = max(0, int(qp.get("rotate", "0")))
-    except ValueError:
-        rotate_s = 0
+    rotate_s = url.integer("rotate", ROTATE_MIN_S, ROTATE_MAX_S, 0)
     view = 0
-    if rotate_s >= 10:
+    if rotate_s:
         from streamlit_autorefresh import st_autorefresh
 
         st_autorefresh(interval=rotate_s * 1000, key="wall-rotate")
         view = int(time.time() // rotate_s) % 2
     # Counts, tickets and chart marks open the explorer, for viewers who may open it; the kiosk has no pointer.
     clickable = not ctx.kiosk and access.current_viewer()[0].may_open("aduan")
-    sector_period = qp.get("sektor", "7")
-    sector_period = sector_period if sector_period in wall_data.SECTOR_PERIODS else "7"
+    sector_period = url.choice("sektor", tuple(wall_data.SECTOR_PERIODS), "7")
+    if url.notes:  # a toast: the wall's layout keeps its exact fit
+        st.toast(loc.t("kep.bad_param", detail=md_literal(", ".join(url.notes))), icon=":material/link_off:")
 
     state = st.session_state
     state.setdefault("wall-session-started", time.time())
@@ -170,7 +173,7 @@ def render() -> None:
                 if sound and not is_quiet(now, quiet):
                     chime(item.id)
 
-        must_reload = screens.report(
+        must_reload = ctx.kiosk and screens.report(  # only kiosk walls are listed (page `layar`)
             name=screen_name,
             address=address,
             client=client,
@@ -180,6 +183,9 @@ def render() -> None:
             data_at=token.fetched_at.timestamp() if token.fetched_at else None,
             data_ok=token.ok and memo["feed_res"].ok,
         )
+        if must_reload is not False and must_reload.name_taken and not state.get("wall-name-taken"):
+            state["wall-name-taken"] = True  # said once: the panel runs twice a second
+            st.toast(loc.t("scr.name_taken", name=screen_name), icon=":material/tv_off:")
         if must_reload or state.get("wall-reload-sent"):
             state["wall-reload-sent"] = True
             request_page_reload()
