@@ -286,14 +286,23 @@ def unit_environment(path: Path, files: dict[str, Path] | None = None) -> dict[s
 
 
 def unit_command(
-    path: Path, env: dict[str, str], instance: str = "", home: str = "/root", paths: dict[str, str] | None = None
+    path: Path,
+    env: dict[str, str],
+    instance: str = "",
+    home: str = "/root",
+    paths: dict[str, str] | None = None,
+    key: str = "ExecStart",
 ) -> list[str]:
-    """ExecStart as argv: ``%i``/``%h``/``%%`` replaced, ``${VAR}`` one word, ``$VAR`` split at whitespace (zero
-    words when empty), then whole words found in ``paths`` replaced (install paths -> this checkout)."""
-    line = unit_value(path, "ExecStart")
+    """ExecStart (or ``key``) as argv: ``%i``/``%h``/``%%`` replaced, ``${VAR}`` one word, ``$VAR`` split at
+    whitespace (zero words when empty), ``$$`` a literal ``$``, then whole words found in ``paths`` replaced
+    (install paths -> this checkout)."""
+    line = unit_value(path, key)
     line = line.replace("%%", "\0").replace("%i", instance).replace("%h", home).replace("\0", "%")
     argv: list[str] = []
     for word in shlex.split(line):
+        if "$$" in word:  # systemd's escape: the $ reaches the program (here: the shell) as it is
+            argv.append(word.replace("$$", "$"))
+            continue
         whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", word)
         if whole:
             argv += env.get(whole[1], "").split()

@@ -130,7 +130,6 @@ def login(page, app: LoginApp, account: str, timeout_ms: int = 30000) -> None:
 if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every role by hand
     import signal
     import sys
-    import time
 
     from core.settings import database_url
 
@@ -150,7 +149,6 @@ if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every
             print(f"  {account['sub']:28} -> {name}")
         print("Ctrl-C stops.", flush=True)
         try:
-            while demo.server.proc.poll() is None:
-                time.sleep(1)
+            demo.server.proc.wait()  # until the app ends (or Ctrl-C)
         except KeyboardInterrupt:
             pass
