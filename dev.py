@@ -152,9 +152,9 @@ CHECKS = (
 
 
 def cmd_test(args: list[str]) -> int:
-    ensure_venv("requirements-dev.txt")
-    if not ensure_system_packages():
+    if not ensure_system_packages():  # first: a machine that lacks them stops at once
         return 1
+    ensure_venv("requirements-dev.txt")
     for name, command in CHECKS:
         say(f"{name} ...")
         if subprocess.call([str(VENV / "bin" / command[0]), *command[1:]], cwd=ROOT) != 0:
