@@ -370,7 +370,9 @@ def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env, open_page)
     at = open_page("anonymous", "kepatuhan")  # through app.py (the page script alone would not know the demo)
     assert not at.exception
     assert [w.value for w in at.main.warning][:1] == [
-        "DEMO: basis data contoh (data/ntbcare_demo.sqlite), bukan data NTB Care yang sebenarnya. "
-        "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."
+        (
+            "DEMO: basis data contoh (data/ntbcare_demo.sqlite), bukan data NTB Care yang sebenarnya. "
+            "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."
+        )
     ]
     assert at.title[0].value == "Kepatuhan OPD"
