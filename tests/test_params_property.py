@@ -16,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.i18n import STRINGS
-from core.i18n_alerts import STRINGS as ALERT_STRINGS
+from core import i18n
 from dashboard.wall import screens
 
 # Examples per page in AppTest (about a second each on the 2-core CI: 25 keeps the file near two minutes;
@@ -69,8 +68,7 @@ VALUES = st.one_of(
 
 
 def titles(key: str) -> set[str]:
-    table = STRINGS.get(key) or ALERT_STRINGS[key]
-    return set(table.values())
+    return {i18n.t(key, lang) for lang in i18n.LANGS}
 
 
 def shows_main_content(at, page: str) -> bool:
