@@ -59,7 +59,7 @@ class Reader:
         if not raw:
             return None
         try:
-            value = dt.date.fromisoformat(raw[:10])  # a date-time's date part counts
+            value = dt.date.fromisoformat(raw)  # the whole value: "2026-01-01' OR '1'='1" is not a date
         except ValueError:
             self.note(name, raw)
             return None
