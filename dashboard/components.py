@@ -223,7 +223,7 @@ def period_picker(
     if choice == "rentang":
         picked = cols[1].date_input(
             loc.t("kep.range"),
-            value=(start or today.replace(day=1), end or today),
+            value=(start or (end or today).replace(day=1), end or today),  # never a first day after the last
             min_value=params.DATE_MIN,
             max_value=today,
             format="DD-MM-YYYY",

@@ -102,6 +102,7 @@ def forget_session(at) -> None:
     at._run()
 
 
+@pytest.mark.timeout(120 + 5 * EXAMPLES)  # about a second an example, more under load (pytest.ini: 300 s)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_random_url_values_never_break_a_page(page, app_env, open_page):
     at = open_page("admin", page.removesuffix("-detail"))
