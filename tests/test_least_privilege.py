@@ -241,10 +241,10 @@ def test_a_write_through_the_apps_engine_is_refused(as_role, open_page):
     assert engine.url.username == ROLE
     before = fingerprint(as_role)
     assert _try_writes(engine) == [READ_ONLY_TXN] * 3
-    with pytest.raises(DBAPIError) as err:  # lifting the read-only default does not help: no privilege
-        with engine.begin() as conn:
-            conn.execute(text("SET TRANSACTION READ WRITE"))
-            conn.execute(update(schema.complaint).values(status="selesai"))
+    # lifting the read-only default does not help: no privilege
+    with pytest.raises(DBAPIError) as err, engine.begin() as conn:
+        conn.execute(text("SET TRANSACTION READ WRITE"))
+        conn.execute(update(schema.complaint).values(status="selesai"))
     assert err.value.orig.pgcode == NO_PRIVILEGE
     assert fingerprint(as_role) == before
 
