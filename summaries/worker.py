@@ -1,5 +1,6 @@
 """``python -m summaries run|rebuild``: compute the stored figures from the contract's rows and keep them.
 
+``indexes`` creates the covering indexes of ``deploy/scale_indexes.sql`` (PostgreSQL, as the tables' owner).
 ``rebuild`` computes every figure once with its plain query and stores it (``queries/summary_store.py``);
 ``run`` does that at start and then every ``NTBCARE_SUMMARY_INTERVAL`` seconds, until stopped. Run it on the
 primary with a role that owns schema ``ntbcare_monitor`` (``deploy/summaries.sql``). Nothing is kept between
@@ -16,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +27,7 @@ from queries import quality
 from queries.summary_store import create_store, write_figure
 
 log = logging.getLogger("summaries")
+INDEX_SQL = Path(__file__).resolve().parent.parent / "deploy" / "scale_indexes.sql"
 
 # name -> the plain query (conn, now) -> DataFrame; the page reads it back under the same name
 FIGURES = {quality.STORED_NAME: lambda conn, now: quality.data_quality(conn, now, timeout="0")}
@@ -45,6 +48,25 @@ def rebuild(engine, now: dt.datetime | None = None) -> dict[str, float]:
     return took
 
 
+def index_statements() -> list[str]:
+    """The statements of deploy/scale_indexes.sql, comments left out."""
+    text = "\n".join(line.split("--", 1)[0] for line in INDEX_SQL.read_text().splitlines())
+    return [" ".join(st.split()) for st in text.split(";") if st.strip()]
+
+
+def create_indexes(engine) -> list[str]:
+    """Run deploy/scale_indexes.sql (CONCURRENTLY: outside a transaction); PostgreSQL only."""
+    if engine.dialect.name != "postgresql":
+        return []
+    done = []
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET maintenance_work_mem = '512MB'")
+        for statement in index_statements():
+            conn.exec_driver_sql(statement)
+            done.append(statement)
+    return done
+
+
 def run(engine, interval_s: float, stop: threading.Event) -> None:
     while not stop.is_set():
         started = time.monotonic()
@@ -58,7 +80,7 @@ def run(engine, interval_s: float, stop: threading.Event) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m summaries", description=__doc__)
-    p.add_argument("command", choices=("run", "rebuild"))
+    p.add_argument("command", choices=("run", "rebuild", "indexes"))
     p.add_argument("--database-url", default=None)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s summaries %(levelname)s %(message)s")
@@ -70,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"summaries: {exc}", file=sys.stderr)
         return 2
     try:
+        if args.command == "indexes":
+            for statement in create_indexes(engine):
+                print(statement)
+            return 0
         if args.command == "rebuild":
             for name, s in rebuild(engine).items():
                 print(f"{name}: {s:.1f} s")

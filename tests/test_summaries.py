@@ -11,13 +11,13 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from core.engine import make_engine
 from queries import quality
 from queries.schema import complaint
 from queries.summary_store import read_figure
-from summaries.worker import main, rebuild
+from summaries.worker import create_indexes, index_statements, main, rebuild
 from tests import hostile
 from tests.hostile import NOW
 
@@ -95,3 +95,20 @@ def test_the_command_stores_the_figure_of_its_own_time(db):
         got = read_figure(conn, quality.STORED_NAME, dt.datetime.now(dt.UTC), DAY)
         assert got is not None
         pd.testing.assert_frame_equal(got[0], quality.data_quality(conn, got[1]))
+
+
+def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
+    url = db_factory.url("postgresql")
+    engine = make_engine(url, must_exist=False)
+    try:
+        hostile.build(engine)
+        before = plain(engine)
+        assert len(create_indexes(engine)) == len(index_statements()) == 4
+        create_indexes(engine)  # idempotent: run on every deploy
+        with engine.connect() as conn:
+            sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
+            names = set(conn.execute(sql, {"p": "ix_scale%"}).scalars())
+        assert names == {"ix_scale_resolved", "ix_scale_first_response", "ix_scale_received", "ix_scale_dispatched"}
+        pd.testing.assert_frame_equal(plain(engine), before)
+    finally:
+        engine.dispose()
