@@ -115,8 +115,7 @@ def widen(ref: Reference, opds: int) -> Reference:
         return ref
     by_code = {o["code"]: o for o in ref.opd}
     routed = [c for codes in ref.sector_opd_codes.values() for c in codes]
-    bases = [by_code[c] for c in dict.fromkeys(routed)]
-    bases += [o for o in active if o["code"] not in routed and o["kind"] in ("dinas", "badan")]
+    bases = [by_code[c] for c in dict.fromkeys(routed)]  # units that handle a sector: offices get complaints
     opd_rows = list(ref.opd)
     sector_codes = {s: list(codes) for s, codes in ref.sector_opd_codes.items()}
     wanted = opds - len(active)
