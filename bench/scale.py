@@ -29,6 +29,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +47,11 @@ TARGETS = {
     "kualitas": ("kualitas-data, admin", "<= 3 s"),
     "explorer": ("explorer, breached list, admin", "<= 2 s"),
     "wallset": ("wall query set (sum of medians)", "<= 100 ms"),
+    "wall_cpu": ("wall first load: CPU s (server + database)", ""),
+    "kepatuhan_cpu": ("kepatuhan: CPU s (server + database)", ""),
+    "ringkasan_cpu": ("ringkasan: CPU s (server + database)", ""),
+    "kualitas_cpu": ("kualitas-data: CPU s (server + database)", ""),
+    "explorer_cpu": ("explorer breached: CPU s (server + database)", ""),
 }
 # the issue measured without the app's statement timeout (66 s for kualitas-data at 10M would fail at 15 s)
 SERVER_ENV = {"NTBCARE_STATEMENT_TIMEOUT_MS": "0"}
@@ -124,9 +130,54 @@ def app_from(tree: Path, url: str, log: Path):
         browser_support.ROOT = saved
 
 
+class DbCpu:
+    """CPU seconds used by the database's backends (parallel workers included) while it runs: sampled from
+    /proc every 50 ms for every backend connected to the database. The machine is shared: a page's wall time
+    depends on everyone's load, its CPU seconds (server + database) much less."""
+
+    def __init__(self, admin_url: str, name: str):
+        from sqlalchemy import create_engine
+
+        self._engine = create_engine(admin_url)
+        self._name = name
+
+    def __enter__(self):
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._sample(initial=True)
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self, initial: bool = False) -> None:
+        from sqlalchemy import text
+
+        from bench import procinfo
+
+        with self._engine.connect() as c:
+            pids = c.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"), {"d": self._name}).scalars()
+            for pid in pids:
+                cpu = procinfo.cpu_seconds(pid, tree=False)
+                self._first.setdefault(pid, cpu if initial else 0.0)
+                self._last[pid] = max(cpu, self._last.get(pid, 0.0))
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.seconds = sum(self._last[p] - self._first[p] for p in self._last)
+        self._engine.dispose()
+
+
 def time_pages(tree: Path, label: str, url: str) -> dict[str, float | str]:
     from playwright.sync_api import sync_playwright
 
+    from bench import procinfo
     from tests.browser_support import launch_browser
     from tests.oidc_support import login
 
@@ -139,14 +190,23 @@ def time_pages(tree: Path, label: str, url: str) -> dict[str, float | str]:
                 login(ctx.new_page(), app, role)
             page = ctx.new_page()
             charts = 4 if key == "wall" else 0
+            cpu0 = procinfo.cpu_seconds(app.server.proc.pid)
             started = time.monotonic()
             try:
-                page.goto(f"{app.url}/{path}", wait_until="commit", timeout=600000)
-                page.wait_for_function(COMPLETE, arg=[sel, charts], timeout=600000, polling=50)
-                out[key] = time.monotonic() - started
+                with DbCpu(ADMIN_URL, make_url(url).database) as db:
+                    page.goto(f"{app.url}/{path}", wait_until="commit", timeout=600000)
+                    page.wait_for_function(COMPLETE, arg=[sel, charts], timeout=600000, polling=50)
+                    out[key] = time.monotonic() - started
+                out[f"{key}_cpu"] = procinfo.cpu_seconds(app.server.proc.pid) - cpu0 + db.seconds
+                out[f"{key}_db_cpu"] = db.seconds
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 out[key] = f"failed: {str(exc).splitlines()[0][:80]}"
-            print(f"  {label} {key}: {out[key] if isinstance(out[key], str) else f'{out[key]:.2f} s'}", flush=True)
+            print(
+                f"  {label} {key}: {out[key] if isinstance(out[key], str) else f'{out[key]:.2f} s'}"
+                f" (CPU: server + database {out.get(f'{key}_cpu', 0):.2f} s, of it database {out.get(f'{key}_db_cpu', 0):.2f} s)"
+                f" load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             ctx.close()
         browser.close()
     return out
