@@ -313,7 +313,16 @@ def main(argv=None) -> int:
     dbs = dict(item.split("=", 1) for item in args.db)
     RESULTS.mkdir(parents=True, exist_ok=True)
     store = RESULTS / "scale.json"
-    results: dict = json.loads(store.read_text()) if args.merge and store.exists() else {}
+    results: dict = {}  # this run's figures; with --merge, added to what the store holds when written
+
+    def save() -> dict:
+        held = json.loads(store.read_text()) if args.merge and store.exists() else {}
+        for version, per_db in results.items():
+            for label, figures in per_db.items():
+                held.setdefault(version, {}).setdefault(label, {}).update(figures)
+        store.write_text(json.dumps(held, indent=2))
+        return held
+
     trees = {"old": Path(args.old_tree), "new": ROOT}
     for version, tree in trees.items():
         if args.only and version != args.only:
@@ -329,12 +338,12 @@ def main(argv=None) -> int:
                 r.update(time_pages(tree, f"{version}-{label}", url))
             if label in args.glass:
                 r["glass"] = time_glass(tree, f"{version}-{label}", url, args.glass_inserts)
-            store.write_text(json.dumps(results, indent=2))
+            save()
     for item in args.seed_log:
         who, path = item.split("=", 1)
         version, label = who.split(":", 1)
         results.setdefault(version, {}).setdefault(label, {})["seed"] = seed_seconds(path)
-    store.write_text(json.dumps(results, indent=2))
+    results = save()
     labels = list(dict.fromkeys([*dbs, *(lbl for v in results.values() for lbl in v)]))
     table = render(results, labels)
     print(table)
