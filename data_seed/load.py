@@ -12,9 +12,9 @@ import pyarrow.csv as pacsv
 from sqlalchemy import Table, delete, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from alerts.tables import TABLE_NAMES as ALERT_TABLES
 from core.sla import build_calendar
 from queries import schema
-from alerts.tables import TABLE_NAMES as ALERT_TABLES
 
 
 class SeedError(Exception):
