@@ -159,6 +159,15 @@ _DATABASE = [
         group="database",
     ),
     Setting(
+        "NTBCARE_SUMMARY_INTERVAL",
+        "int",
+        300,
+        "seconds between two runs of the summary worker (`python -m summaries run`); a stored figure older "
+        "than twice this is not used and the page computes it itself",
+        minimum=10,
+        group="database",
+    ),
+    Setting(
         "NTBCARE_DB_POOL_TIMEOUT",
         "int",
         10,

@@ -24,7 +24,7 @@ def render() -> None:
     st.caption(loc.t("quality.intro"))
 
     with st.spinner(loc.t("quality.running")):
-        res = fetch(quality.data_quality, rare=True)
+        res = fetch(quality.data_quality_stored, rare=True)
     coverage = fetch(calendar.calendar_coverage)
     components.stale_warning([res, coverage], loc)
     if not res.has_data:
