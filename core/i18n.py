@@ -198,11 +198,37 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "kep.grade_title": {"id": "Cara menilai dan aturan tenggat", "en": "How grades and deadlines work"},
     "kep.grade_help": {
-        "id": "Nilai: A bila ≥ 90% aduan yang didisposisikan ditanggapi tepat waktu, B ≥ 75%, C ≥ 50%, selain itu D; "
-        "turun satu tingkat bila ada aduan terlambat kini, dua tingkat bila 5 atau lebih.",
-        "en": "Grade: A when ≥ 90% of dispatched complaints were answered on time, B ≥ 75%, C ≥ 50%, else D; one grade "
-        "lower with any complaint breached now, two with 5 or more.",
+        "id": "Nilai: A bila ≥ 90% tahap tanggapan yang sudah diputus (sudah ditanggapi, atau lewat tenggat) tepat "
+        "waktu, B ≥ 75%, C ≥ 50%, selain itu D; turun satu tingkat bila ada aduan terlambat kini, dua tingkat bila 5 "
+        "atau lebih. Tahap yang masih dalam tenggatnya \"menunggu\" dan tidak dihitung. Nilai perlu sekurangnya "
+        "{min} tahap yang sudah diputus; bila kurang: \"belum dinilai\". Tenggat yang tanggalnya sebelum hari ini "
+        "sudah terlewat, juga pada akhir pekan dan hari libur.",
+        "en": "Grade: A when ≥ 90% of the decided response stages (answered, or past their deadline) were on time, "
+        "B ≥ 75%, C ≥ 50%, else D; one grade lower with any complaint breached now, two with 5 or more. A stage still "
+        'within its deadline is "waiting" and not counted. A grade needs at least {min} decided stages; fewer: '
+        '"not graded". A deadline dated before today is missed, on weekends and holidays too.',
     },
+    "kep.reason": {"id": "Alasan nilai", "en": "Why this grade"},
+    "kep.unassigned_line": {
+        "id": "Belum didisposisikan ke OPD (dihitung terpisah): {open} belum selesai, {breached} terlambat kini.",
+        "en": "Not dispatched to an OPD yet (counted apart): {open} open, {breached} breached now.",
+    },
+    "kep.unassigned_link": {"id": "Lihat aduan tanpa OPD", "en": "See complaints without an OPD"},
+    "kep.all_columns": {"id": "Semua angka rapor", "en": "Every rapor figure"},
+    "kep.late_rows": {
+        "id": "{n} OPD dengan aduan terlambat kini, diurutkan dari yang paling perlu ditindaklanjuti.",
+        "en": "{n} OPDs with complaints breached now, the most urgent first.",
+    },
+    "kep.oldest_short": {"id": "Terlambat tertua (hk)", "en": "Oldest breach (wd)"},
+    "rapor.waiting": {"id": "Menunggu (dalam tenggat)", "en": "Waiting (within deadline)"},
+    "grade.waiting": {"id": "menunggu", "en": "waiting"},
+    "grade.none": {"id": "belum dinilai", "en": "not graded"},
+    "grade.reason_none": {
+        "id": "belum dinilai: kurang dari {min} tahap selesai ({decided} selesai, {waiting} menunggu)",
+        "en": "not graded: fewer than {min} stages decided ({decided} decided, {waiting} waiting)",
+    },
+    "grade.reason_breached": {"id": "{n} terlambat kini", "en": "{n} breached now"},
+    "grade.reason_share": {"id": "{n} dari {of} dijawab tepat waktu", "en": "{n} of {of} answered on time"},
     "kep.pick_opd": {
         "id": "Pilih OPD untuk rincian (atau klik baris tabel)",
         "en": "Choose an OPD for details (or click a row)",

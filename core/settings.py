@@ -116,6 +116,15 @@ _SLA = [
         group="sla",
     ),
     Setting(
+        "NTBCARE_RAPOR_MIN_DECIDED",
+        "int",
+        5,
+        "a share on time or a grade needs at least this many decided stages (done, or open past the deadline); "
+        'below it the rapor says "belum dinilai"',
+        minimum=1,
+        group="sla",
+    ),
+    Setting(
         "NTBCARE_HOLIDAY_OVERRIDES",
         "text",
         "",

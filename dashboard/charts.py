@@ -454,9 +454,8 @@ def monthly_bars(df: pd.DataFrame, title: str, loc: Locale, height: int = 320) -
         )
     )
     fig = _base(fig, height, title, loc)
-    fig.update_layout(
-        barmode="stack", showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom")
-    )
+    # the legend below the plot: above it, it covered the title (a month without data is a zero row: the query's)
+    fig.update_layout(barmode="stack", showlegend=True, legend=BOTTOM_LEGEND)
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
     fig.update_xaxes(type="category")  # "YYYY-MM" labels; as dates, a single month drew a nanosecond axis
     if df.empty:
