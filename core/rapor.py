@@ -57,11 +57,16 @@ def with_grades(rapor: pd.DataFrame, minimum: int | None = None) -> pd.DataFrame
     return out
 
 
+def has_grade(value) -> bool:
+    """Whether a rapor cell holds a grade (a missing one may read None or NaN, as pandas keeps it)."""
+    return isinstance(value, str) and value in GRADES
+
+
 def grade_reason(row, loc: Locale, minimum: int | None = None) -> str:
     """One line that says why a rapor row has its grade, or why it has none:
     "D: 3 terlambat kini; 4 dari 10 dijawab tepat waktu" or "belum dinilai: kurang dari 5 tahap selesai"."""
     minimum = min_decided() if minimum is None else int(minimum)
-    if not row.get("grade"):
+    if not has_grade(row.get("grade")):
         waiting = int(row.get("response_waiting") or 0)
         return loc.t("grade.reason_none", min=minimum, decided=int(row["response_decided"]), waiting=waiting)
     parts = []

@@ -16,6 +16,7 @@ from core.rapor import (  # noqa: F401 - this feature's interface
     exact_share_pct,
     grade,
     grade_reason,
+    has_grade,
     min_decided,
     pdf_labels,
     pdf_sections,
@@ -56,7 +57,7 @@ def rapor_view(rapor: pd.DataFrame, loc) -> pd.DataFrame:
     return pd.DataFrame(
         {
             loc.t("rapor.opd"): [r["opd"] for r in rows],
-            loc.t("rapor.grade"): [loc.t(f"grade.{r['grade']}") if r["grade"] else loc.t("grade.none") for r in rows],
+            loc.t("rapor.grade"): [loc.t(f"grade.{r['grade']}") if has_grade(r["grade"]) else loc.t("grade.none") for r in rows],
             loc.t("kep.reason"): [grade_reason(r, loc) for r in rows],
             loc.t("rapor.breached"): [count_text(r["breached"]) for r in rows],
             loc.t("kep.oldest_short"): [count_text(r["oldest_breached_wd"]) for r in rows],
