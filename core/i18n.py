@@ -224,8 +224,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "grade.waiting": {"id": "menunggu", "en": "waiting"},
     "grade.none": {"id": "belum dinilai", "en": "not graded"},
     "grade.reason_none": {
-        "id": "belum dinilai: kurang dari {min} tahap selesai ({decided} selesai, {waiting} menunggu)",
-        "en": "not graded: fewer than {min} stages decided ({decided} decided, {waiting} waiting)",
+        "id": "belum dinilai: kurang dari {min} tahap selesai (baru {decided}; {waiting} menunggu)",
+        "en": "not graded: fewer than {min} stages decided (only {decided}; {waiting} waiting)",
     },
     "grade.reason_breached": {"id": "{n} terlambat kini", "en": "{n} breached now"},
     "grade.reason_share": {"id": "{n} dari {of} dijawab tepat waktu", "en": "{n} of {of} answered on time"},

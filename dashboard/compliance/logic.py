@@ -45,6 +45,20 @@ def file_opd(opd_code) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(opd_code)).strip("-") or ALL_OPDS
 
 
+def download_names(period, opd_code) -> dict[str, str]:
+    """The file names of the page's downloads: each names its OPD (or "semua-OPD") and its period."""
+    stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    one = file_opd(opd_code)
+    return {
+        "rapor_xlsx": f"rapor-opd-{ALL_OPDS}-{stamp}.xlsx",
+        "rapor_csv": f"rapor-opd-{ALL_OPDS}-{stamp}.csv",
+        "late_xlsx": f"terlambat-{one}-{stamp}.xlsx",
+        "late_csv": f"terlambat-{one}-{stamp}.csv",
+        "pdf_one": f"rapor-opd-{one}-{stamp}.pdf",
+        "pdf_all": f"rapor-opd-{ALL_OPDS}-{stamp}.pdf",
+    }
+
+
 def count_text(v) -> str:
     """A count as shown in a table: the number, or "–" when there is none."""
     return MISSING if v is None or pd.isna(v) else str(int(v))

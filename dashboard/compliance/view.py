@@ -150,8 +150,7 @@ def render() -> None:
 
     # --- exports (files are built only when a button is clicked) ----------------------------------------
     st.subheader(loc.t("kep.export"))
-    stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    who = compliance.file_opd(row["opd_code"] if row is not None else None)
+    files = compliance.download_names(period, row["opd_code"] if row is not None else None)
     mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
     reasons = rapor.assign(grade_reason=[compliance.grade_reason(r, loc) for r in rapor.to_dict("records")])
     rapor_export, late_export = compliance.export_frames(reasons, mine)
@@ -159,25 +158,25 @@ def render() -> None:
     e1.download_button(
         loc.t("kep.export_rapor_xlsx"),
         lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
-        file_name=f"rapor-opd-{compliance.ALL_OPDS}-{stamp}.xlsx",
+        file_name=files["rapor_xlsx"],
         on_click="ignore",
     )
     e2.download_button(
         loc.t("kep.export_rapor_csv"),
         lambda: exports.to_csv_bytes(rapor_export),
-        file_name=f"rapor-opd-{compliance.ALL_OPDS}-{stamp}.csv",
+        file_name=files["rapor_csv"],
         on_click="ignore",
     )
     e3.download_button(
         loc.t("kep.export_list_xlsx"),
         lambda: exports.to_xlsx_bytes({"terlambat": late_export}),
-        file_name=f"terlambat-{who}-{stamp}.xlsx",
+        file_name=files["late_xlsx"],
         on_click="ignore",
     )
     e4.download_button(
         loc.t("kep.export_list_csv"),
         lambda: exports.to_csv_bytes(late_export),
-        file_name=f"terlambat-{who}-{stamp}.csv",
+        file_name=files["late_csv"],
         on_click="ignore",
     )
 
@@ -206,7 +205,7 @@ def render() -> None:
             col.download_button(
                 loc.t("kep.pdf_ready"),
                 pdf,
-                file_name=f"rapor-opd-{who if scope is not None else compliance.ALL_OPDS}-{stamp}.pdf",
+                file_name=files["pdf_one" if scope is not None else "pdf_all"],
                 mime="application/pdf",
                 on_click="ignore",
                 key=f"dl-{key}",
