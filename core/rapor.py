@@ -64,15 +64,11 @@ def has_grade(value) -> bool:
 
 def grade_reason(row, loc: Locale, minimum: int | None = None) -> str:
     """One line that says why a rapor row has its grade, or why it has none:
-    "D: 3 terlambat kini; 4 dari 10 dijawab tepat waktu" or "belum dinilai: kurang dari 5 tahap selesai (...)",
-    followed by the complaints breached now, if any."""
+    "D: 3 terlambat kini; 4 dari 10 dijawab tepat waktu" or "belum dinilai: kurang dari 5 tahap selesai (baru 2)"."""
     minimum = min_decided() if minimum is None else int(minimum)
-    breached = [loc.t("grade.reason_breached", n=int(row["breached"]))] if int(row["breached"]) > 0 else []
     if not has_grade(row.get("grade")):
-        waiting = int(row.get("response_waiting") or 0)
-        why = loc.t("grade.reason_none", min=minimum, decided=int(row["response_decided"]), waiting=waiting)
-        return "; ".join([why, *breached])
-    parts = list(breached)
+        return loc.t("grade.reason_none", min=minimum, decided=int(row["response_decided"]))
+    parts = [loc.t("grade.reason_breached", n=int(row["breached"]))] if int(row["breached"]) > 0 else []
     parts.append(loc.t("grade.reason_share", n=int(row["responded_on_time"]), of=int(row["response_decided"])))
     return f"{row['grade']}: " + "; ".join(parts)
 

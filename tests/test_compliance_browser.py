@@ -41,3 +41,19 @@ def test_rapor_drill_down_and_detail(server, browse):
     # an adviser sees the reporter, in the "Pelapor" table (who sees it: tests/test_access.py)
     expect(page.locator("[data-testid='stDataFrame']").filter(has_text="Kontak")).to_contain_text("Baiq Rahasia")
     page.screenshot(path=str(ARTIFACTS / "aduan-T06.png"), full_page=True)
+
+
+NO_SCROLL = """() => {
+  const s = document.querySelector("[data-testid='stDataFrame'] .dvn-scroller");
+  return s && s.clientWidth > 0 ? {scroll: s.scrollWidth, client: s.clientWidth} : null;
+}"""
+
+
+def test_rapor_fits_1440_without_horizontal_scroll(server, browse):
+    """At 1440x900 every column that explains a grade is visible: the rapor's grid does not scroll sideways."""
+    page = browse(server, "adviser", "kepatuhan", MARCH, width=1440, height=900)
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=20000)
+    expect(page.get_by_text("dihitung terpisah")).to_be_visible(timeout=20000)
+    size = page.wait_for_function(NO_SCROLL, timeout=20000).json_value()
+    assert size["scroll"] <= size["client"], size
+    page.screenshot(path=str(ARTIFACTS / "kepatuhan-1440x900.png"))

@@ -71,13 +71,12 @@ def rapor_view(rapor: pd.DataFrame, loc) -> pd.DataFrame:
     return pd.DataFrame(
         {
             loc.t("rapor.opd"): [r["opd"] for r in rows],
-            loc.t("rapor.grade"): [loc.t(f"grade.{r['grade']}") if has_grade(r["grade"]) else loc.t("grade.none") for r in rows],
+            loc.t("kep.col_grade"): [r["grade"] if has_grade(r["grade"]) else MISSING for r in rows],
             loc.t("kep.reason"): [grade_reason(r, loc) for r in rows],
-            loc.t("rapor.breached"): [count_text(r["breached"]) for r in rows],
-            loc.t("kep.oldest_short"): [count_text(r["oldest_breached_wd"]) for r in rows],
-            loc.t("rapor.at_risk"): [count_text(r["at_risk"]) for r in rows],
-            loc.t("rapor.response_pct"): [share_text(r, "response", loc) for r in rows],
-            loc.t("rapor.waiting"): [count_text(r["response_waiting"]) for r in rows],
+            loc.t("kep.col_breached"): [count_text(r["breached"]) for r in rows],
+            loc.t("kep.col_oldest"): [count_text(r["oldest_breached_wd"]) for r in rows],
+            loc.t("kep.col_share"): [share_text(r, "response", loc) for r in rows],
+            loc.t("kep.col_waiting"): [count_text(r["response_waiting"]) for r in rows],
         },
         dtype=object,
     )
@@ -91,6 +90,7 @@ def rapor_full_view(rapor: pd.DataFrame, loc) -> pd.DataFrame:
         "rapor.responded_on_time": "responded_on_time",
         "rapor.completed_on_time": "completed_on_time",
         "rapor.open": "open",
+        "rapor.at_risk": "at_risk",
     }
     out = {loc.t("rapor.opd"): [r["opd"] for r in rows]}
     for key, col in counts.items():

@@ -48,26 +48,25 @@ def render() -> None:
         st.stop()
     graded = compliance.with_grades(rapor_res.data)
     rapor, unassigned = compliance.split_unassigned(graded)
-    st.caption(loc.t("kep.scope", period=period.label(loc), now=fmt_wita(rapor_res.fetched_at, "%d-%m-%Y %H:%M")))
-    with st.expander(loc.t("kep.grade_title")):
-        st.write(loc.t("kep.grade_help", min=compliance.min_decided()))
-        st.write(compliance.rules_text(rules, loc))
-
     # --- the rapor table: who to summon and why, breached now first, no horizontal scroll at 1440 px -----
     late_opds = int((rapor["breached"] > 0).sum())
     st.caption(loc.t("kep.late_rows", n=late_opds))
     view = compliance.rapor_view(rapor, loc)
-    narrow = st.column_config.TextColumn(width="small")
+    # pixel widths that add up to less than the table's width at 1440 px: no horizontal scroll
+    number = {"width": 96}
     event = st.dataframe(
         view,
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(view), 38 + 35 * max(late_opds, 10)),
         column_config={
-            loc.t("rapor.opd"): st.column_config.TextColumn(width="medium", pinned=True),
-            loc.t("rapor.grade"): narrow,
+            loc.t("rapor.opd"): st.column_config.TextColumn(width=120, pinned=True),
+            loc.t("kep.col_grade"): st.column_config.TextColumn(width=56),
             loc.t("kep.reason"): st.column_config.TextColumn(width="large"),
-            **{c: narrow for c in view.columns[3:]},
+            loc.t("kep.col_breached"): st.column_config.TextColumn(**number),
+            loc.t("kep.col_oldest"): st.column_config.TextColumn(help=loc.t("kep.col_oldest_help"), **number),
+            loc.t("kep.col_share"): st.column_config.TextColumn(help=loc.t("kep.col_share_help"), **number),
+            loc.t("kep.col_waiting"): st.column_config.TextColumn(help=loc.t("kep.col_waiting_help"), **number),
         },
         on_select="rerun",
         selection_mode="single-row",
@@ -82,6 +81,10 @@ def render() -> None:
             icon=":material/open_in_new:",
             query_params=compliance.explorer_params(None, history)["open"],
         )
+    st.caption(loc.t("kep.scope", period=period.label(loc), now=fmt_wita(rapor_res.fetched_at, "%d-%m-%Y %H:%M")))
+    with st.expander(loc.t("kep.grade_title")):
+        st.write(loc.t("kep.grade_help", min=compliance.min_decided()))
+        st.write(compliance.rules_text(rules, loc))
     with st.expander(loc.t("kep.all_columns")):
         st.dataframe(compliance.rapor_full_view(rapor, loc), hide_index=True, width="stretch")
 
