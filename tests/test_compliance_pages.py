@@ -117,7 +117,11 @@ def test_drill_down_and_its_trend_chart(app_env, open_page):
     trend = json.loads(at.get("plotly_chart")[1].proto.spec)
     legend, title = trend["layout"]["legend"], trend["layout"]["title"]
     assert title["text"] == "Per bulan — PUPR-PKP"
-    assert legend["yanchor"] == "top" and legend["y"] < 0  # below the plot: never over the title
+    # the title in the top 44 px, the legend below it and above the plot (which starts at the top margin)
+    height, top = trend["layout"]["height"], trend["layout"]["margin"]["t"]
+    assert (title["yref"], title["y"], title["yanchor"]) == ("container", 1, "top")
+    assert legend["yref"] == "container" and legend["yanchor"] == "top"
+    assert height * (1 - legend["y"]) >= 44 and top >= height * (1 - legend["y"]) + 30
     months = trend["data"][0]["x"]
     assert months == ["2025-12", "2026-01", "2026-02", "2026-03"]  # months without dispatches show as zero
     assert values(trend["data"][0]["y"]) == [0, 0, 0, 0] and values(trend["data"][2]["y"]) == [1, 0, 0, 0]

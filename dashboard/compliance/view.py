@@ -53,7 +53,7 @@ def render() -> None:
     st.caption(loc.t("kep.late_rows", n=late_opds))
     view = compliance.rapor_view(rapor, loc)
     # pixel widths that add up to less than the table's width at 1440 px: no horizontal scroll
-    number = {"width": 96}
+    wide, narrow = {"width": 96}, {"width": 84}
     event = st.dataframe(
         view,
         hide_index=True,
@@ -63,10 +63,10 @@ def render() -> None:
             loc.t("rapor.opd"): st.column_config.TextColumn(width=120, pinned=True),
             loc.t("kep.col_grade"): st.column_config.TextColumn(width=56),
             loc.t("kep.reason"): st.column_config.TextColumn(width="large"),
-            loc.t("kep.col_breached"): st.column_config.TextColumn(**number),
-            loc.t("kep.col_oldest"): st.column_config.TextColumn(help=loc.t("kep.col_oldest_help"), **number),
-            loc.t("kep.col_share"): st.column_config.TextColumn(help=loc.t("kep.col_share_help"), **number),
-            loc.t("kep.col_waiting"): st.column_config.TextColumn(help=loc.t("kep.col_waiting_help"), **number),
+            loc.t("kep.col_breached"): st.column_config.TextColumn(**wide),
+            loc.t("kep.col_oldest"): st.column_config.TextColumn(help=loc.t("kep.col_oldest_help"), **narrow),
+            loc.t("kep.col_share"): st.column_config.TextColumn(help=loc.t("kep.col_share_help"), **wide),
+            loc.t("kep.col_waiting"): st.column_config.TextColumn(help=loc.t("kep.col_waiting_help"), **narrow),
         },
         on_select="rerun",
         selection_mode="single-row",
