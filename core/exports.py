@@ -95,12 +95,23 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 FIGURE_WIDTHS = (80, 110)  # the rapor's figures: label, value (mm; A4 portrait has 190 mm between margins)
-LIST_WIDTHS = (30, 84, 22, 22, 22)  # the breached list: ticket, title, received, deadline, late (working days)
+LIST_WIDTHS = (32, 94, 20, 20, 24)  # the breached list: ticket, title, received, deadline, late (working days)
 
 
 def cell_lines(pdf, value: str, width: float) -> list[str]:
     """The lines ``value`` takes in a cell ``width`` mm wide at the current font (fpdf2 measures the glyphs)."""
     return pdf.multi_cell(width, 1, value, dry_run=True, output="LINES")
+
+
+def fit_line(pdf, value: str, width: float) -> str:
+    """``value`` cut (ending in "...") to fit one line of a cell ``width`` mm wide at the current font."""
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(value) <= room:
+        return value
+    value = value[:400]  # no line of a cell holds more; measuring stays cheap for a huge title
+    while value and pdf.get_string_width(value + "...") > room:
+        value = value[:-1]
+    return value + "..."
 
 
 def table_row(pdf, values, widths, line_h: float, aligns=None, border: str = "1") -> None:
@@ -178,8 +189,7 @@ def rapor_pdf(
                 pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
             )
             deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
-            title = text(plain_text(r.title).replace("\n", " "))  # at most two lines in the table
-            title = title if len(title) <= 140 else title[:137] + "..."
+            title = fit_line(pdf, text(plain_text(r.title).replace("\n", " ")), LIST_WIDTHS[1])  # one line
             table_row(pdf, [text(v) for v in (r.ticket, title, received, deadline, r.overdue_wd)], LIST_WIDTHS, 4)
         pdf.ln(4)
         pdf.set_font(family, size=8)

@@ -100,8 +100,7 @@ def rules_text(rules, loc: Locale) -> str:
 
 def pdf_sections(rapor: pd.DataFrame, open_late: pd.DataFrame, loc: Locale, opd_ids: list | None = None) -> list[dict]:
     """One PDF section per OPD of the rapor (or of ``opd_ids``): its figures and breached complaints; the
-    complaints not dispatched to an OPD yet come last, in a section of their own (they have no grade)."""
-    rapor = pd.concat([rapor[rapor["opd_id"].notna()], rapor[rapor["opd_id"].isna()]])
+    complaints not dispatched to an OPD yet (the rapor's last row) in a section of their own, without a grade."""
     if opd_ids is None:
         rows = rapor
     else:

@@ -24,7 +24,7 @@ def opd_scorecard(
     response_waiting, response_on_time_pct, completed, completed_on_time, completion_decided,
     completion_waiting, completion_on_time_pct, median_response_wd, open, breached, at_risk,
     oldest_breached_wd. Sorted by what an adviser acts on first: breached now, then the oldest breach, then the
-    lowest share of responses on time.
+    lowest share of responses on time; the row of complaints without an OPD (opd_id NULL) last.
 
     Fair shares (docs/database.md): a share is over the stages whose outcome is known, the *decided* ones (done
     on time or late, or open past the deadline); a stage still within its deadline (or postponed) is *waiting*
@@ -81,12 +81,18 @@ def opd_scorecard(
     df["median_response_wd"] = df["median_response_wd"].astype(float)
     df["response_on_time_pct"] = _pct(df["responded_on_time"], df["response_decided"])
     df["completion_on_time_pct"] = _pct(df["completed_on_time"], df["completion_decided"])
-    df = df.sort_values(
-        ["breached", "oldest_breached_wd", "response_on_time_pct", "opd_code"],
-        ascending=[False, False, True, True],
-        na_position="last",
-        kind="stable",
-    ).reset_index(drop=True)
+    # complaints not dispatched to an OPD yet are counted apart: their row (opd_id NULL) comes last
+    df = (
+        df.assign(_apart=df["opd_id"].isna())
+        .sort_values(
+            ["_apart", "breached", "oldest_breached_wd", "response_on_time_pct", "opd_code"],
+            ascending=[True, False, False, True, True],
+            na_position="last",
+            kind="stable",
+        )
+        .drop(columns="_apart")
+        .reset_index(drop=True)
+    )
     return df[
         [
             "opd_id",

@@ -36,6 +36,7 @@ def split_unassigned(rapor: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | Non
 
 
 ALL_OPDS = "semua-OPD"  # in a download's file name: the rapor of every OPD
+NO_OPD = "tanpa-OPD"  # in a download's file name: the complaints not dispatched to an OPD yet
 
 
 def file_opd(opd_code) -> str:

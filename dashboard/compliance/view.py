@@ -89,8 +89,10 @@ def render() -> None:
         st.dataframe(compliance.rapor_full_view(rapor, loc), hide_index=True, width="stretch")
 
     # --- which OPD to drill into: a clicked row, the picker, or ?opd=CODE ---------------------------------
-    codes = rapor["opd_code"].tolist()
-    names = dict(zip(codes, rapor["opd"], strict=True))
+    # the picker also reaches the complaints without an OPD ("-"), listed after the OPDs
+    UNASSIGNED = "-"
+    codes = rapor["opd_code"].tolist() + ([UNASSIGNED] if unassigned is not None else [])
+    names = {**dict(zip(rapor["opd_code"], rapor["opd"], strict=True)), UNASSIGNED: loc.t("opd.unassigned")}
     selected_rows = event.selection.rows if event and event.selection else []
     if selected_rows:
         st.session_state["kep-opd"] = codes[selected_rows[0]]
@@ -101,13 +103,13 @@ def render() -> None:
     current = st.selectbox(loc.t("kep.pick_opd"), codes, format_func=lambda c: names.get(c, MISSING), key="kep-opd")
     if current is not None:
         qp["opd"] = current
-    row = rapor.iloc[codes.index(current)] if current in codes else None
+    row = unassigned if current == UNASSIGNED else rapor.iloc[codes.index(current)] if current in codes else None
 
     c1, c2 = st.columns([1, 1])
     with c1:
         st.plotly_chart(charts.compliance_bar(rapor, loc.t("kep.chart_title"), loc), config={"displayModeBar": False})
     if row is not None:
-        opd_id = int(row["opd_id"])
+        opd_id = None if pd.isna(row["opd_id"]) else int(row["opd_id"])
         year_ago = dt.datetime.combine(today.replace(day=1) - dt.timedelta(days=365), dt.time(), start.tzinfo)
         monthly = fetch(scorecard.opd_monthly, opd_id=opd_id, start=year_ago, end=end, rollup=rollup)
         with c2:
@@ -126,7 +128,7 @@ def render() -> None:
                 icon=":material/open_in_new:",
                 query_params=params,
             )
-        drill = fetch(overdue.open_complaints, opd_id=opd_id, rollup=rollup)
+        drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
         if drill.has_data:
             d = drill.data
             table = pd.DataFrame(
@@ -153,7 +155,9 @@ def render() -> None:
 
     # --- exports (files are built only when a button is clicked) ----------------------------------------
     st.subheader(loc.t("kep.export"))
-    files = compliance.download_names(period, row["opd_code"] if row is not None else None)
+    files = compliance.download_names(
+        period, compliance.NO_OPD if current == UNASSIGNED else row["opd_code"] if row is not None else None
+    )
     mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
     reasons = rapor.assign(grade_reason=[compliance.grade_reason(r, loc) for r in rapor.to_dict("records")])
     rapor_export, late_export = compliance.export_frames(reasons, mine)
