@@ -22,10 +22,11 @@ complaint is ``ditunda``, and counts for nothing once its status says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
 from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, PAUSE_KIND, RESUME_KINDS, WITA_OFFSET_HOURS
 from queries._sql import nonneg, opd_rollup, utc, wita_date
@@ -219,7 +220,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     b = inner
     at_risk = int(rules.at_risk_days)
     comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
-    days = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
+    days: dict[str, Any] = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
     stage_defs = {
         "dispatch": _stage_code(b, "dispatch", "received", "dispatched", days["dispatch"], at_risk),
         "response": _stage_code(b, "response", "dispatched", "first_response", days["response"], at_risk),
@@ -274,7 +275,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
         _max3(*overdue).label("overdue_wd"),
         nonneg(m.c.today_cum - m.c.received_cum).label("age_wd"),
     ]
-    src = m
+    src: FromClause = m
     if with_deadlines:
         # a deadline moves later by the working days paused within its stage (so far)
         dl_d, dl_r, dl_c = (work_calendar.alias(n) for n in ("dl_d", "dl_r", "dl_c"))
