@@ -85,6 +85,12 @@ def share_text(row, stage: str, loc: Locale) -> str:
     return loc.t("grade.none")
 
 
+def export_frame(rapor: pd.DataFrame) -> pd.DataFrame:
+    """The rapor as its downloads hold it (the advisers' XLSX/CSV and the public open data): the OPD code as
+    ``kode_opd``, no internal ids."""
+    return rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
+
+
 def rules_text(rules, loc: Locale) -> str:
     return loc.t(
         "sla.rules",
