@@ -87,8 +87,9 @@ def share_text(row, stage: str, loc: Locale) -> str:
 
 def export_frame(rapor: pd.DataFrame) -> pd.DataFrame:
     """The rapor as its downloads hold it (the advisers' XLSX/CSV and the public open data): the OPD code as
-    ``kode_opd``, no internal ids."""
-    return rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
+    ``kode_opd``, no internal ids (nor the ``graded`` flag: an empty grade says it)."""
+    out = rapor.drop(columns=[c for c in ("opd_id", "graded") if c in rapor.columns])
+    return out.rename(columns={"opd_code": "kode_opd"})
 
 
 def rules_text(rules, loc: Locale) -> str:

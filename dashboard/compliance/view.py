@@ -159,8 +159,7 @@ def render() -> None:
         period, compliance.NO_OPD if current == UNASSIGNED else row["opd_code"] if row is not None else None
     )
     mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
-    reasons = rapor.assign(grade_reason=[compliance.grade_reason(r, loc) for r in rapor.to_dict("records")])
-    rapor_export, late_export = compliance.export_frames(reasons, mine)
+    rapor_export, late_export = compliance.export_frames(rapor, mine)  # the same cells as the public open data
     e1, e2, e3, e4 = st.columns(4)
     e1.download_button(
         loc.t("kep.export_rapor_xlsx"),
