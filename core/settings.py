@@ -193,9 +193,25 @@ _APP = [
         "NTBCARE_ON_TIME_TARGET",
         "int",
         80,
-        "target share (%) of completions on time, drawn on `ringkasan`",
+        "target share (%) of completions on time, drawn on `ringkasan`, the wall's figure coloured against it",
         minimum=0,
         maximum=100,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_BREACHED_TARGET",
+        "int",
+        0,
+        "target count of open complaints past their deadline; the wall shows the figure red above it",
+        minimum=0,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_WALL_ROTATE_SECONDS",
+        "int",
+        20,
+        "seconds each of the wall's two views (lists, charts) stays on screen before the other",
+        minimum=10,
         clamp=True,
     ),
     Setting(
@@ -384,7 +400,9 @@ class Settings:
     feed_interval_s: int = 2
     panel_interval_s: int = 15
     feed_rows: int = 8
-    on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
+    on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan, the wall)
+    breached_target: int = 0  # the wall's target for open complaints past their deadline
+    wall_rotate_s: int = 20  # the wall alternates its lists and its charts this often
     retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
     chart_interval_s: int = 60  # the wall's charts (each redraw rebuilds the chart in the browser)
     change_check_s: float = 0.5  # the wall asks the database "anything new?" this often (one tiny shared query)
@@ -398,6 +416,8 @@ class Settings:
             panel_interval_s=value("NTBCARE_PANEL_INTERVAL"),
             feed_rows=value("NTBCARE_FEED_ROWS"),
             on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET")),
+            breached_target=value("NTBCARE_BREACHED_TARGET"),
+            wall_rotate_s=value("NTBCARE_WALL_ROTATE_SECONDS"),
             retry_interval_s=value("NTBCARE_RETRY_INTERVAL"),
             chart_interval_s=value("NTBCARE_CHART_INTERVAL"),
             change_check_s=value("NTBCARE_CHANGE_CHECK_MS") / 1000,

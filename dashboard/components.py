@@ -129,31 +129,6 @@ def data_age(results: Iterable[Fetched], loc: Locale) -> None:
         st.caption(loc.t("data.as_of", time=fmt_wita(at, "%H:%M:%S")))
 
 
-def kpi_row(head: dict | None, loc: Locale) -> None:
-    """Headline figures as bordered metrics (values '–' when there is no data yet)."""
-    none = loc.t("unit.none")
-    h = head or {}
-
-    def val(k):
-        v = h.get(k)
-        return none if v is None else loc.num(v)
-
-    share = h.get("on_time_share")
-    items = [
-        ("kpi.received_today", val("received_today")),
-        ("kpi.received_month", val("received_period")),
-        ("kpi.open", val("open")),
-        ("kpi.breached", val("breached")),
-        ("kpi.at_risk", val("at_risk")),
-        ("kpi.on_time", none if share is None else loc.pct(share)),
-        ("kpi.median_response", loc.workdays(h.get("median_response_wd"))),
-    ]
-    # the last card's value is a phrase ("7,5 hari kerja", "1.5 working days"): it gets the room to show whole
-    cols = st.columns([1] * (len(items) - 1) + [1.5])
-    for col, (key, value) in zip(cols, items):
-        col.metric(loc.t(key), value, border=True)
-
-
 CALENDAR_WARN_DAYS = 60
 
 

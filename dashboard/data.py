@@ -102,7 +102,7 @@ def _run(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
     sig = inspect.signature(query).parameters
     now = now_utc()
     if "now" in sig:
-        params["now"] = now
+        params.setdefault("now", now)  # a caller's own clock reading wins (the wall's snapshot)
     if "rules" in sig:
         params["rules"] = sla_rules()
     with get_engine().connect() as conn:
