@@ -22,10 +22,11 @@ plain Python, tested on its own.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.settings import value
 
 WALL, LEADER, ADVISER, ADMIN = "wall", "leader", "adviser", "admin"
 ROLES = (WALL, LEADER, ADVISER, ADMIN)  # weakest first: with several roles, the last one listed wins
@@ -118,12 +119,11 @@ def _pairs(raw: Any, where: str) -> dict[str, str]:
 def load_config(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> AccessConfig:
     """The role mapping: keys of the ``[ntbcare_access]`` secrets section, else ``NTBCARE_ACCESS_<KEY>``."""
     secrets = secrets or {}
-    env = os.environ if env is None else env
 
     def get(key: str):
         if key in secrets:
             return secrets[key], f"[{SECRETS_SECTION}] {key}"
-        return env.get(ENV_PREFIX + key.upper()), ENV_PREFIX + key.upper()
+        return value(ENV_PREFIX + key.upper(), env) or None, ENV_PREFIX + key.upper()
 
     claim, _ = get("claim")
     claim = str(claim).strip() if claim else None
@@ -213,9 +213,8 @@ def demo_role(env: Mapping[str, str] | None = None) -> str | None:
     """The role every logged-out viewer gets in the newcomer's demo (``python3 dev.py app`` sets
     NTBCARE_DEMO_ROLE=admin), honoured only on the embedded demo database: with a DATABASE_URL set (any real
     database) it is ignored, so a stray variable can never open a production dashboard."""
-    env = os.environ if env is None else env
-    role = str(env.get(DEMO_ENV, "")).strip().lower()
-    if not role or role not in ROLES or str(env.get("DATABASE_URL", "")).strip():
+    role = str(value(DEMO_ENV, env)).strip().lower()
+    if not role or role not in ROLES or str(value("DATABASE_URL", env)).strip():
         return None
     return role
 
