@@ -287,8 +287,8 @@ _ACCESS = [
         "NTBCARE_DEMO_ROLE",
         "text",
         "",
-        "role of every logged-out viewer on the embedded demo database only "
-        "(`python3 dev.py app` sets `admin`); ignored whenever `DATABASE_URL` is set",
+        "role of every logged-out viewer on the bundled demo file only (`python3 dev.py app` sets `admin`); "
+        "ignored on any other database and whenever `[auth]` or a role mapping is configured",
         group="access",
     ),
 ]
@@ -343,6 +343,14 @@ _DEV = [
         "1",
         "`python3 dev.py app` runs the live simulator (`0`: it does not)",
         choices=("0", "1"),
+        group="dev",
+    ),
+    Setting(
+        "NTBCARE_SYSTEM_ROOT",
+        "text",
+        "/",
+        "where `python3 dev.py test` looks for chromium, nginx and testssl.sh (an empty directory: a machine "
+        "without them)",
         group="dev",
     ),
 ]

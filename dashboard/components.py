@@ -15,6 +15,7 @@ from core.engine import DatabaseConfigError, default_statement_timeout_ms
 from core.locale import Locale
 from core.textsafe import md_literal
 from core.timefmt import fmt_wita
+from dashboard import params
 from dashboard.data import CAUSES, SETTINGS, Fetched
 
 # --- Pages that stay open: the performance timeline --------------------------------------------------------
@@ -187,24 +188,18 @@ def period_picker(
     ``rentang``, a date range in ``cols[1]``. Returns (choice, first day, last day); the days are None unless
     given. ``write_period`` puts the resolved period back into the URL.
     """
-    qp = st.query_params
-    choice = qp.get("periode", default)
-    if choice not in periods:
-        st.caption(loc.t("kep.bad_param", detail=md_literal(f"periode={choice[:40]}")))
-        choice = default
-    start = end = None
-    try:
-        start = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
-        end = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
-    except ValueError:
-        st.caption(loc.t("kep.bad_param", detail="dari/sampai"))
+    url = params.Reader(st.query_params.to_dict())  # bounded and checked: dashboard/params.py
+    choice, start, end = url.period(periods, default, today)
+    if url.notes:
+        st.caption(loc.t("kep.bad_param", detail=md_literal(", ".join(url.notes))))
     choice = cols[0].selectbox(
         label, periods, index=periods.index(choice), format_func=lambda c: loc.t(f"{option_key}.{c}"), key=key
     )
     if choice == "rentang":
         picked = cols[1].date_input(
             loc.t("kep.range"),
-            value=(start or today.replace(day=1), end or today),
+            value=(start or (end or today).replace(day=1), end or today),  # never a first day after the last
+            min_value=params.DATE_MIN,
             max_value=today,
             format="DD-MM-YYYY",
             key=f"{key}-range",

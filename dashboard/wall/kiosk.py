@@ -17,6 +17,8 @@ from dashboard import theme
 # text (sized in rem) and the page asks for charts twice as large (``?skala=2``, see ``scale_probe_script``).
 LARGE_SCREEN_PX = (3000, 1700)
 SCALE_PARAM = "skala"
+# ``?rotate=N``: the wall alternates its two views every N seconds, N between these (else no rotation, noted).
+ROTATE_MIN_S, ROTATE_MAX_S = 10, 3600
 
 # Sizes for a 43-inch 1080p panel (1 CSS px is about 0.5 mm; readable distance in m = character height in mm
 # x 0.4, character height about 0.7 x font size): headline figures from 8 m (at least 56 px), the feed's

@@ -27,8 +27,9 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from core.locale import Locale
+from core.textsafe import md_literal
 from core.timefmt import now_utc, to_wita
-from dashboard import access, charts, components
+from dashboard import access, charts, components, params
 from dashboard.data import SETTINGS, sla_rules
 from dashboard.geo import region_shapes
 from dashboard.notifications.data import heartbeat as worker_heartbeat
@@ -43,6 +44,8 @@ from dashboard.wall.kiosk import (
     CHART_TITLE_PX,
     LATE_ROWS,
     MAP_HEIGHT_PX,
+    ROTATE_MAX_S,
+    ROTATE_MIN_S,
     TREND_HEIGHT_PX,
     apply_wall_style,
     chime,
@@ -79,30 +82,36 @@ class WallOptions:
     pinned_view: str | None
     sector_period: str
     scale: int
+    url_notes: tuple[str, ...] = ()  # URL values refused (said once in a toast)
 
     @classmethod
     def from_url(cls) -> WallOptions:
+        """Every URL value bounded and checked (dashboard/params.py); a bad one is noted and its default used."""
         ctx, qp = page_context(), st.query_params
-        try:
-            rotate_s = max(10, int(qp.get("rotate", SETTINGS.wall_rotate_s)))
-        except ValueError:
-            rotate_s = SETTINGS.wall_rotate_s
-        sector_period = qp.get("sektor", "7")
+        url = params.Reader(qp.to_dict())
+        rotate_s = url.integer("rotate", ROTATE_MIN_S, ROTATE_MAX_S, SETTINGS.wall_rotate_s)
+        screen_name = screens.valid_name(url.raw("layar"))
+        if screen_name is None:  # never rewritten into another wall's name: refused and said
+            url.note("layar", url.raw("layar"))
+            screen_name = ""
+        sound = url.flag("suara")
+        sector_period = url.choice("sektor", tuple(wall_data.SECTOR_PERIODS), "7")
+        pinned = VIEWS.get(url.choice("tampilan", tuple(VIEWS), ""))
         query = urlencode(qp.to_dict(), quote_via=quote)
-        pinned = VIEWS.get(qp.get("tampilan", ""))
-        if pinned is None and not ctx.kiosk and "rotate" not in qp:
+        if pinned is None and not ctx.kiosk and not url.has("rotate"):
             pinned = "lists"  # a viewer at a desk picks the view (``view_switch``) instead of chasing it
         return cls(
             loc=ctx.locale,
             kiosk=ctx.kiosk,
             clickable=not ctx.kiosk and access.current_viewer()[0].may_open("aduan"),
-            screen_name=screens.sanitise_name(qp.get("layar", "")),
+            screen_name=screen_name,
             address="/monitor" + (f"?{query}" if query else ""),
-            sound=qp.get("suara", "0") in ("1", "true", "ya"),
+            sound=sound,
             rotate_s=rotate_s,
             pinned_view=pinned,
-            sector_period=sector_period if sector_period in wall_data.SECTOR_PERIODS else "7",
+            sector_period=sector_period,
             scale=screen_scale(),
+            url_notes=tuple(url.notes),
         )
 
 
@@ -126,6 +135,7 @@ class WallState:
     markup: LiveMarkup | None = None
     urgent: UrgentQueue = field(default_factory=lambda: UrgentQueue(SETTINGS.urgent_banner_s))
     reload_sent: bool = False
+    name_taken_said: bool = False
 
     @classmethod
     def of_session(cls) -> WallState:
@@ -146,6 +156,9 @@ def render() -> None:
         opts = view_switch(opts)
     rotate_views(opts.rotate_s, opts.pinned_view)
     components.trim_performance_timeline()
+    if opts.url_notes:  # a toast: the wall's layout keeps its exact fit
+        notes = ", ".join(opts.url_notes)
+        st.toast(opts.loc.t("kep.bad_param", detail=md_literal(notes)), icon=":material/link_off:")
     if opts.sound:
         enable_sound()
     with st.container(key="wall-head"):
@@ -258,6 +271,8 @@ def report_screen(opts: WallOptions, state: WallState, token, now: dt.datetime) 
         session = st.runtime.scriptrunner.get_script_run_ctx().session_id
     except Exception:  # noqa: BLE001 - outside a server (AppTest): no address
         client, session = "", "local"
+    if not opts.kiosk:  # only kiosk walls are listed (page `layar`)
+        return
     must_reload = screens.report(
         name=opts.screen_name,
         address=opts.address,
@@ -268,6 +283,9 @@ def report_screen(opts: WallOptions, state: WallState, token, now: dt.datetime) 
         data_at=token.fetched_at.timestamp() if token.fetched_at else None,
         data_ok=token.ok and state.snapshot is not None and state.snapshot.feed.ok,
     )
+    if must_reload.name_taken and not state.name_taken_said:
+        state.name_taken_said = True  # said once: the panel runs twice a second
+        st.toast(opts.loc.t("scr.name_taken", name=opts.screen_name), icon=":material/tv_off:")
     if must_reload or state.reload_sent:
         state.reload_sent = True
         request_page_reload()
