@@ -116,6 +116,15 @@ _SLA = [
         group="sla",
     ),
     Setting(
+        "NTBCARE_RAPOR_MIN_DECIDED",
+        "int",
+        5,
+        "a share on time or a grade needs at least this many decided stages (done, or open past the deadline); "
+        'below it the rapor says "belum dinilai"',
+        minimum=1,
+        group="sla",
+    ),
+    Setting(
         "NTBCARE_HOLIDAY_OVERRIDES",
         "text",
         "",
@@ -293,16 +302,7 @@ _ACCESS = [
     ),
 ]
 _PUBLIC = [
-    # the rapor's rule, read by the public page too (branch `fair` owns the rule; this entry merges with its)
-    Setting(
-        "NTBCARE_RAPOR_MIN_DECIDED",
-        "int",
-        5,
-        "fewest decided stages (complaints dispatched in the period) an OPD needs before a share or grade is "
-        "shown for it; below it: not yet graded",
-        minimum=1,
-        group="public",
-    ),
+    # NTBCARE_RAPOR_MIN_DECIDED (group sla) is the rapor's rule, read by the public page too
     Setting(
         "NTBCARE_PUBLIC_REFRESH_SECONDS",
         "int",
