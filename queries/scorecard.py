@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.codes import DECIDED_STATES, STATE_BREACHED, STATE_LATE, STATE_MET, WAITING_STATES
 from core.timefmt import wita_date as wita_day
-from queries._sql import count_if, median_select, read_frame, reported_as, utc, wita_period
+from queries._sql import count_if, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
 from queries.sla_sql import complaint_sla
@@ -33,32 +33,23 @@ def opd_scorecard(
     base = complaint_sla(
         rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
     ).subquery()
-    period = read_frame(
+    # One pass over the period's complaints (the SLA clock is the costly part): counts per OPD, stage states and
+    # the elapsed working days of the responses made, from which pandas derives the shares and the exact median.
+    done_elapsed = case((base.c.response_state.in_((STATE_MET, STATE_LATE)), base.c.response_elapsed), else_=None)
+    keys = [base.c.eff_id, base.c.eff_code, base.c.eff_short_name, base.c.response_state, base.c.completion_state]
+    cells = read_frame(
         conn,
         select(
             base.c.eff_id.label("opd_id"),
             base.c.eff_code.label("opd_code"),
             base.c.eff_short_name.label("opd"),
-            func.count().label("dispatched"),
-            count_if(base.c.response_state.in_((STATE_MET, STATE_LATE))).label("responded"),
-            count_if(base.c.response_state == STATE_MET).label("responded_on_time"),
-            count_if(base.c.response_state.in_(DECIDED_STATES)).label("response_decided"),
-            count_if(base.c.response_state.in_(WAITING_STATES)).label("response_waiting"),
-            count_if(base.c.completion_state.in_((STATE_MET, STATE_LATE))).label("completed"),
-            count_if(base.c.completion_state == STATE_MET).label("completed_on_time"),
-            count_if(base.c.completion_state.in_(DECIDED_STATES)).label("completion_decided"),
-            count_if(base.c.completion_state.in_(WAITING_STATES)).label("completion_waiting"),
-        ).group_by(base.c.eff_id, base.c.eff_code, base.c.eff_short_name),
+            base.c.response_state,
+            base.c.completion_state,
+            done_elapsed.label("response_elapsed"),
+            func.count().label("n"),
+        ).group_by(*keys, done_elapsed),
     )
-    med = read_frame(
-        conn,
-        median_select(
-            select(base.c.eff_id, base.c.response_elapsed).where(base.c.response_state.in_(("met", "late"))).subquery(),
-            "response_elapsed",
-            ("eff_id",),
-        ),
-    )
-    med = med.rename(columns={"eff_id": "opd_id", "median": "median_response_wd"})
+    period, med = _period_figures(cells)
     now_df = overdue_by_opd(conn, now, rules, rollup=rollup)[
         ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
     ]
@@ -116,6 +107,43 @@ def opd_scorecard(
             "oldest_breached_wd",
         ]
     ]
+
+
+def _period_figures(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per OPD from the grouped cells: the period's counts, and the median of the responses' working days
+    (the middle value, or the mean of the two middle values, as ``median_select``)."""
+    cells = cells.assign(n=cells["n"].astype("int64"))
+    rs, cs, n = cells["response_state"], cells["completion_state"], cells["n"]
+    flags = {
+        "dispatched": pd.Series(True, index=cells.index),
+        "responded": rs.isin((STATE_MET, STATE_LATE)),
+        "responded_on_time": rs == STATE_MET,
+        "response_decided": rs.isin(DECIDED_STATES),
+        "response_waiting": rs.isin(WAITING_STATES),
+        "completed": cs.isin((STATE_MET, STATE_LATE)),
+        "completed_on_time": cs == STATE_MET,
+        "completion_decided": cs.isin(DECIDED_STATES),
+        "completion_waiting": cs.isin(WAITING_STATES),
+    }
+    keys = ["opd_id", "opd_code", "opd"]
+    counted = cells[keys].assign(**{k: n.where(f, 0) for k, f in flags.items()})
+    period = counted.groupby(keys, dropna=False, sort=False).sum().reset_index()
+    rows = []
+    done = cells[cells["response_elapsed"].notna()]
+    for opd_id, g in done.groupby("opd_id", dropna=False, sort=False):
+        per_value = g.groupby("response_elapsed")["n"].sum().sort_index()
+        rows.append({"opd_id": opd_id, "median_response_wd": _weighted_median(per_value)})
+    med = pd.DataFrame(rows, columns=["opd_id", "median_response_wd"])
+    return period, med
+
+
+def _weighted_median(per_value: pd.Series) -> float:
+    """Median of values given as value -> how many times (sorted by value)."""
+    total = int(per_value.sum())
+    cum = per_value.cumsum()
+    lower = per_value.index[int((cum >= (total + 1) // 2).to_numpy().argmax())]
+    upper = per_value.index[int((cum >= total // 2 + 1).to_numpy().argmax())]
+    return (float(lower) + float(upper)) / 2
 
 
 def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
