@@ -34,6 +34,7 @@ from queries.schema import complaint, complaint_event, ts_key, work_calendar
 
 DEFAULT_COMPLETION_DAYS = 14  # unknown classification: treated as an ordinary complaint
 STAGES = ("dispatch", "response", "completion")
+_STAGE_TIMES = ("received_at", "dispatched_at", "first_response_at", "resolved_at")
 
 
 def today_wita(now: dt.datetime) -> dt.date:
@@ -74,9 +75,9 @@ def stage_pauses(rules, now: dt.datetime, where=()):
     days paused within each stage. Columns: complaint_id, dispatch_paused, response_paused, completion_paused.
 
     Reads only the ``ditunda`` events (the covering partial index ``ix_event_pause``) of the complaints matching
-    ``where`` (a hash join with them: no probe per complaint) and, for each, the complaint's later events through
-    ``ix_event_complaint`` to find the resume; then those few complaints again by primary key for their stage
-    bounds. Nothing is read per row of the big tables.
+    ``where`` (a hash join with them: no probe per complaint, and the scope's status and stage times come from the
+    same rows) and, for each, the complaint's later events through ``ix_event_complaint`` to find the resume.
+    Nothing is read per row of the big tables, and no complaint is read twice.
     """
     ev, nxt = complaint_event.alias("pz_ev"), complaint_event.alias("pz_next")
     resume = (
@@ -89,32 +90,36 @@ def stage_pauses(rules, now: dt.datetime, where=()):
         )
         .scalar_subquery()
     )
+    # the complaint's status and stage times come along from the scope's own rows (the covering indexes hold
+    # them), so the complaints with a pause are not read again by primary key
+    carried = [complaint.c[n] for n in ("status", *_STAGE_TIMES)]
     raw = (
-        select(ev.c.complaint_id, ts_key(ev.c.occurred_at).label("paused_at"), resume.label("resumed_at"))
+        select(ev.c.complaint_id, ts_key(ev.c.occurred_at).label("paused_at"), resume.label("resumed_at"), *carried)
         .select_from(ev.join(complaint, complaint.c.id == ev.c.complaint_id))
         .where(ev.c.kind == PAUSE_KIND, *where)
         .subquery("pz_raw")
     )
-    # ditunda events before the same resume are one pause, from the first of them
+    # ditunda events before the same resume are one pause, from the first of them (the carried columns are
+    # the complaint's: grouping by them too makes no more groups)
+    kept = [raw.c[c.name] for c in carried]
     spans = (
-        select(raw.c.complaint_id, func.min(raw.c.paused_at).label("paused_at"), raw.c.resumed_at)
-        .group_by(raw.c.complaint_id, raw.c.resumed_at)
+        select(raw.c.complaint_id, func.min(raw.c.paused_at).label("paused_at"), raw.c.resumed_at, *kept)
+        .group_by(raw.c.complaint_id, raw.c.resumed_at, *kept)
         .subquery("pz_spans")
     )
     today = _today(now)
     cal_p, cal_q = work_calendar.alias("cal_p"), work_calendar.alias("cal_q")
     cals = {n: work_calendar.alias(f"pz_{n}") for n in ("received", "dispatched", "first_response", "resolved")}
     src = (
-        spans.join(complaint, complaint.c.id == spans.c.complaint_id)
-        .join(today, true(), isouter=True)
+        spans.join(today, true(), isouter=True)
         .join(cal_p, cal_p.c.day == wita_date(spans.c.paused_at))
         .outerjoin(cal_q, cal_q.c.day == wita_date(spans.c.resumed_at))
     )
     for n, cal in cals.items():
-        src = src.outerjoin(cal, cal.c.day == wita_date(complaint.c[f"{n}_at"]))
+        src = src.outerjoin(cal, cal.c.day == wita_date(spans.c[f"{n}_at"]))
     p = cal_p.c.wd_cum
     r = case(
-        (spans.c.resumed_at.is_(None), case((complaint.c.status == PAUSE_KIND, today.c.today_cum), else_=p)),
+        (spans.c.resumed_at.is_(None), case((spans.c.status == PAUSE_KIND, today.c.today_cum), else_=p)),
         (cal_q.c.wd_cum.is_(None), today.c.today_cum),
         else_=cal_q.c.wd_cum,
     )
@@ -127,7 +132,7 @@ def stage_pauses(rules, now: dt.datetime, where=()):
     cols = []
     for name, (start, end) in bounds.items():
         a = cals[start].c.wd_cum
-        b = case((complaint.c[f"{end}_at"].is_(None), today.c.today_cum), else_=cals[end].c.wd_cum)
+        b = case((spans.c[f"{end}_at"].is_(None), today.c.today_cum), else_=cals[end].c.wd_cum)
         overlap = nonneg(_min_of(r, b) - _max_of(p, a))
         cols.append(func.coalesce(func.sum(overlap), 0).label(f"{name}_paused"))
     return select(spans.c.complaint_id, *cols).select_from(src).group_by(spans.c.complaint_id).subquery("pauses")
