@@ -7,13 +7,16 @@
 -- Each statement is idempotent. They cost the application's writes a few index entries per complaint.
 
 -- completed in a period (headline.completion_select, on-time shares): resolved_at range, with what the
--- SLA clock needs and the id that joins the pauses
-CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_scale_resolved
-    ON complaint (resolved_at) INCLUDE (id, dispatched_at, received_at, classification, status, opd_id);
+-- SLA clock needs, the id that joins the pauses, and the status and stage times the pause lookup carries
+-- (queries/sla_sql.stage_pauses). "_v2": issue 23 phase 2 added first_response_at; the phase-1 index
+-- ix_scale_resolved is no longer used: DROP INDEX CONCURRENTLY IF EXISTS ix_scale_resolved;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_scale_resolved_v2
+    ON complaint (resolved_at) INCLUDE (id, dispatched_at, received_at, first_response_at, classification, status, opd_id);
 
--- first responses in a period (the median response): first_response_at range
-CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_scale_first_response
-    ON complaint (first_response_at) INCLUDE (id, dispatched_at, opd_id);
+-- first responses in a period (the median response): first_response_at range, with the same for the pauses
+-- (phase 2 added received_at, resolved_at, status; drop the phase-1 ix_scale_first_response as above)
+CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_scale_first_response_v2
+    ON complaint (first_response_at) INCLUDE (id, dispatched_at, received_at, resolved_at, status, opd_id);
 
 -- received in a period, by dimension (breakdown.count_by: sector, channel, region, status, priority)
 CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_scale_received
