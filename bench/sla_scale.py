@@ -94,7 +94,9 @@ def main(argv=None) -> int:
     for _ in range(args.rounds):
         for side, tree in trees.items():
             cmd = [sys.executable, str(Path(__file__).resolve()), "--old-tree", "-", "--runs", str(args.runs)]
-            done = subprocess.run([*cmd, "--worker", tree, url, now], capture_output=True, text=True, cwd=tree)
+            done = subprocess.run(
+                [*cmd, "--worker", tree, url, now], check=False, capture_output=True, text=True, cwd=tree
+            )
             if done.returncode:
                 sys.exit(f"{side} tree failed:\n{done.stderr[-3000:]}")
             for name, r in json.loads(done.stdout.strip().splitlines()[-1]).items():
