@@ -356,7 +356,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "sum.open_now": {"id": "Belum selesai (kini)", "en": "Open (now)"},
     "sum.breached_now": {"id": "Terlambat (kini)", "en": "Overdue (now)"},
     "sum.trend_title": {"id": "Masuk dan selesai per {grain}", "en": "In and completed per {grain}"},
+    "sum.grain.day": {"id": "hari", "en": "day"},
     "sum.grain.week": {"id": "minggu", "en": "week"},
+    "sum.points": {"id": "{n} poin persen", "en": "{n} percentage points"},
     "sum.grain.month": {"id": "bulan", "en": "month"},
     "chart.yoy_partial": {
         "id": "* bulan berjalan: kedua tahun dihitung pada tanggal yang sama (1 s.d. hari ini)",

@@ -10,6 +10,7 @@ from sqlalchemy import Date, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from core import timefmt
 from core.codes import WITA_OFFSET_HOURS
 from queries.schema import opd
 
@@ -215,15 +216,11 @@ def median_select(source, value_name: str, group_names: tuple[str, ...] = ()):
     return select(*rgroups, func.avg(ranked.c.v * 1.0).label("median")).where(mid).group_by(*rgroups)
 
 
-def _wita_local(now: dt.datetime) -> dt.datetime:
-    return utc(now).astimezone(dt.timezone(dt.timedelta(hours=WITA_OFFSET_HOURS)))
-
-
 def day_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the day of ``now``, in UTC."""
-    return _wita_local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    return timefmt.wita_midnight(timefmt.wita_date(utc(now)))
 
 
 def month_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the first day of the month of ``now``, in UTC."""
-    return _wita_local(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    return timefmt.wita_midnight(timefmt.wita_date(utc(now)).replace(day=1))

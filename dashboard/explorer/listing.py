@@ -6,6 +6,7 @@ the URL. Citizen text appears only in dataframes (never markdown or HTML).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -17,7 +18,7 @@ from core.locale import Locale
 from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
 from dashboard import components
-from dashboard.data import fetch
+from dashboard.data import fetch, sla_rules
 from dashboard.explorer.url import NONE_CODE, Lookups, Selection, explorer_link, parse_params
 from queries import lookup, search
 
@@ -232,7 +233,8 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def render(loc: Locale) -> None:
+def render(loc: Locale, now: dt.datetime) -> None:
+    """The explorer at the run's clock ``now`` (the SLA states of the list are computed at it)."""
     head = st.columns([3, 1], vertical_alignment="bottom")
     head[0].title(loc.t("exp.title"))
     ticket = (
@@ -260,7 +262,8 @@ def render(loc: Locale) -> None:
 
     flt = sel.to_filter(lookups)
     sort = dict(sort=sel.urut, descending=not sel.naik)
-    result = fetch(search.search_page, f=flt, page=sel.hal, page_size=PAGE_SIZE, **sort)
+    rules = sla_rules()
+    result = fetch(search.search_page, flt, now=now, rules=rules, page=sel.hal, page_size=PAGE_SIZE, **sort)
     components.stale_warning([result], loc)
     if not result.has_data:
         st.stop()
@@ -289,7 +292,7 @@ def render(loc: Locale) -> None:
         _go(sel.with_page(sel.hal + 1))
 
     def full_list() -> pd.DataFrame:
-        everything = fetch(search.search_complaints, f=flt, page=1, page_size=EXPORT_MAX, **sort)
+        everything = fetch(search.search_complaints, flt, now=now, rules=rules, page=1, page_size=EXPORT_MAX, **sort)
         return export_frame(everything.data if everything.has_data else page_rows.iloc[0:0])
 
     e = st.columns([1, 1, 2])

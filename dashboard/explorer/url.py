@@ -25,16 +25,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 import pandas as pd
 
-from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES, WITA
+from core import links
+from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES
+from core.timefmt import wita_midnight
 from queries.search import MAX_TEXT, SLA_STATES, SORTABLE, ComplaintFilter
 
 NONE_CODE = "-"
 OPEN_ALIAS = "terbuka"
-PAGE_PATH = "aduan"
+PAGE_PATH = links.COMPLAINT_PAGE
 LIST_PARAMS = ("status", "opd", "sektor", "kanal", "wilayah", "prioritas", "klasifikasi", "sla")
 
 
@@ -88,9 +89,9 @@ class Selection:
     hal: int = 1
 
     def bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """[dari 00:00 WITA, day after sampai 00:00 WITA), either side open when not set."""
-        start = dt.datetime.combine(self.dari, dt.time(), WITA) if self.dari else None
-        end = dt.datetime.combine(self.sampai + dt.timedelta(days=1), dt.time(), WITA) if self.sampai else None
+        """[dari 00:00 WITA, day after sampai 00:00 WITA) in UTC, either side open when not set."""
+        start = wita_midnight(self.dari) if self.dari else None
+        end = wita_midnight(self.sampai + dt.timedelta(days=1)) if self.sampai else None
         return start, end
 
     def to_filter(self, lookups: Lookups) -> ComplaintFilter:
@@ -231,7 +232,7 @@ def explorer_link(**params) -> str:
         elif isinstance(value, dt.date):
             value = value.isoformat()
         clean[key] = str(value)
-    return f"{PAGE_PATH}?{urlencode(clean)}" if clean else PAGE_PATH
+    return links.page(PAGE_PATH, clean)
 
 
 def code_or_none(value) -> str:

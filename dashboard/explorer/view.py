@@ -10,7 +10,7 @@ import streamlit as st
 from core.textsafe import md_literal, plain_text
 from core.timefmt import fmt_wita
 from dashboard import access_ui, components
-from dashboard.data import fetch
+from dashboard.data import fetch, sla_rules
 from dashboard.explorer import listing
 from dashboard.pagectx import page_context
 from queries import complaint
@@ -23,11 +23,17 @@ def render() -> None:
     viewer = access_ui.require("aduan", loc)  # who may open it, who sees the reporter: dashboard/access.py
     ticket = (st.query_params.get("tiket") or "").strip()[:60]
     if not ticket:  # no ticket asked: the explorer
-        listing.render(loc)
+        listing.render(loc, ctx.now)
         st.stop()
     st.page_link("pages/complaint.py", label=loc.t("exp.back"), query_params={})
 
-    detail = fetch(complaint.complaint_detail, ticket=ticket, include_personal=viewer.may_see_personal)
+    detail = fetch(
+        complaint.complaint_detail,
+        ticket,
+        now=ctx.now,
+        rules=sla_rules(),
+        include_personal=viewer.may_see_personal,
+    )
     components.stale_warning([detail], loc)
     if not detail.has_data:
         st.stop()
@@ -96,7 +102,7 @@ def render() -> None:
         )
     st.dataframe(pd.DataFrame(stages), hide_index=True, width="stretch")
 
-    timeline = fetch(complaint.complaint_timeline, complaint_id=int(c["id"]))
+    timeline = fetch(complaint.complaint_timeline, int(c["id"]))
     if timeline.has_data:
         st.subheader(loc.t("aduan.timeline"))
         tl = timeline.data

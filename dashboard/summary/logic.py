@@ -56,9 +56,16 @@ def previous(choice: str, period: Period) -> Period:
     return Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
 
 
+DAILY_BELOW_DAYS = 21
+"""A period shorter than three weeks is drawn day by day (weeks would give one to three points)."""
+
+
 def grain_for(period: Period) -> str:
-    """Weeks for periods up to about three months, months beyond."""
-    return "week" if (period.end - period.start).days < 92 else "month"
+    """Days for periods shorter than three weeks, weeks up to about three months, months beyond."""
+    days = (period.end - period.start).days + 1
+    if days < DAILY_BELOW_DAYS:
+        return "day"
+    return "week" if days <= 92 else "month"
 
 
 def period_days(period_label: str, grain: str, within: Period) -> tuple[dt.date, dt.date]:
@@ -98,6 +105,13 @@ def count_delta(change: Change, loc: Locale) -> str | None:
         return None
     pct = f" ({loc.signed(change.pct)}%)" if change.pct is not None else ""
     return loc.signed(change.delta) + pct
+
+
+def points_delta(share: Change, loc: Locale) -> str | None:
+    """The change of a share (0..1) in words a reader knows: ``-6,8 poin persen``; None without one."""
+    if share.delta is None:
+        return None
+    return loc.t("sum.points", n=loc.signed(share.delta * 100, 1))
 
 
 def changes(now: dict, before: dict) -> dict[str, Change]:

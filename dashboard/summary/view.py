@@ -9,9 +9,9 @@ from functools import partial
 
 import streamlit as st
 
-from core.timefmt import fmt_wita, now_utc, to_wita
+from core.timefmt import MISSING, fmt_wita, wita_date, wita_day_bounds
 from dashboard import access_ui, charts, components
-from dashboard.data import SETTINGS, fetch
+from dashboard.data import SETTINGS, fetch, sla_rules
 from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
 from dashboard.summary import logic as summary
@@ -26,7 +26,8 @@ def render() -> None:
     st.title(loc.t("sum.title"))
 
     # --- period (in the URL) -------------------------------------------------------------------------------
-    today = to_wita(now_utc()).date()
+    now, rules = ctx.now, sla_rules()  # one clock and one rule set for the whole run
+    today = wita_date(now)
     choice, start_q, end_q = components.period_picker(
         st.columns([1, 1, 2]),
         summary.PERIODS,
@@ -44,9 +45,9 @@ def render() -> None:
     grain = summary.grain_for(period)
 
     # --- headline figures with the change against the previous period -------------------------------------
-    now_fig = fetch(headline.period_counts, start=start, end=end)
-    before_fig = fetch(headline.period_counts, start=before.bounds()[0], end=before.bounds()[1])
-    live = fetch(headline.open_counts)
+    now_fig = fetch(headline.period_counts, now=now, rules=rules, start=start, end=end)
+    before_fig = fetch(headline.period_counts, now=now, rules=rules, start=before.bounds()[0], end=before.bounds()[1])
+    live = fetch(headline.open_counts, now=now, rules=rules)
     components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
@@ -69,7 +70,7 @@ def render() -> None:
         (
             loc.t("sum.on_time"),
             loc.pct(share.value),
-            None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp",
+            summary.points_delta(share, loc),
             "normal",
         ),
         (
@@ -78,8 +79,8 @@ def render() -> None:
             None if med.delta is None else loc.signed(med.delta, 1),
             "inverse",
         ),
-        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else "–", None, "off"),
-        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else "–", None, "off"),
+        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else MISSING, None, "off"),
+        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else MISSING, None, "off"),
     ]
     for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
         col.metric(name, value, delta, delta_color=colour, border=True)
@@ -94,8 +95,7 @@ def render() -> None:
     # --- trends ----------------------------------------------------------------------------------------------
     flow = fetch(trend.received_vs_completed, start=start, end=end, grain=grain)
     done = fetch(trend.received_and_done, start=start, end=end, grain=grain)
-    year_start = dt.datetime.combine(dt.date(period.end.year - 1, 1, 1), dt.time(), start.tzinfo)
-    year_end = dt.datetime.combine(dt.date(period.end.year + 1, 1, 1), dt.time(), start.tzinfo)
+    year_start, year_end = wita_day_bounds(dt.date(period.end.year - 1, 1, 1), dt.date(period.end.year, 12, 31))
     yoy = fetch(trend.received_vs_completed, start=year_start, end=year_end, grain="month")
     c1, c2 = st.columns(2)
     if flow.has_data and done.has_data:
@@ -189,7 +189,7 @@ def render() -> None:
         )
 
     # --- completed on time against the target ----------------------------------------------------------------
-    ontime = fetch(headline.on_time_by_period, start=start, end=end, grain=grain)
+    ontime = fetch(headline.on_time_by_period, start=start, end=end, rules=rules, grain=grain)
     if ontime.has_data:
         st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
         ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from core.codes import WITA
-from dashboard.data import SETTINGS, Fetched, fetch
+from core.timefmt import now_utc
+from dashboard.data import SETTINGS, Fetched, fetch, sla_rules
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
 
@@ -27,11 +28,11 @@ def change_token() -> Fetched:
 
 
 def new_complaints(version=None) -> Fetched:
-    return fetch(feed.new_complaints, fast=True, version=version, limit=SETTINGS.feed_rows)
+    return fetch(feed.new_complaints, now=now_utc(), fast=True, version=version, limit=SETTINGS.feed_rows)
 
 
 def opd_activity(version=None) -> Fetched:
-    return fetch(feed.recent_events, fast=True, version=version, limit=8)
+    return fetch(feed.recent_events, now=now_utc(), fast=True, version=version, limit=8)
 
 
 def recent_urgent(version=None) -> Fetched:
@@ -39,15 +40,15 @@ def recent_urgent(version=None) -> Fetched:
     that every wall shares one cache entry."""
     now = dt.datetime.now(dt.UTC)
     since = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0) - dt.timedelta(hours=1)
-    return fetch(feed.recent_urgent, fast=True, version=version, since=since, limit=10)
+    return fetch(feed.recent_urgent, since, now=now, fast=True, version=version, limit=10)
 
 
 def late_opds() -> Fetched:
-    return fetch(overdue.overdue_by_opd)
+    return fetch(overdue.overdue_by_opd, now=now_utc(), rules=sla_rules())
 
 
 def period_figures() -> Fetched:
-    return fetch(headline.period_counts)
+    return fetch(headline.period_counts, now=now_utc(), rules=sla_rules())
 
 
 def headline_figures(late: Fetched, period: Fetched) -> dict | None:
