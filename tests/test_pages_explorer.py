@@ -3,8 +3,12 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import create_engine
 
+from core.locale import LOCALES
 from core.settings import SlaRules
+from core.textsafe import md_literal
+from queries import lookup
 from core.sla import reference_complaint_sla
 from tests import dataset
 
@@ -22,9 +26,84 @@ def test_explorer_shows_the_filtered_count_and_rows(app_env, open_page):
     assert not at.exception
     assert at.subheader[0].value == "7 aduan cocok"
     table = at.dataframe[0].value
-    assert table["Tiket"].tolist() == [f"aduan?tiket={t}" for t in ("T12", "T02", "T09", "T08", "T01", "T03", "T05")]
+    assert table["Tiket"].tolist() == ["T12", "T02", "T09", "T08", "T01", "T03", "T05"]
     # citizen text is a dataframe cell, never markdown
     assert "<img src=x onerror=alert(1)>" in table["Judul"].tolist()
+
+
+def test_explorer_list_leads_with_status_deadline_and_opd(app_env, open_page):
+    """What a reader acts on comes first (visible at 1440 px without scrolling sideways); the deadline is the
+    earliest of the stages still running, by the reference clock."""
+    at = open_page(LEADER, "aduan")
+    table = at.dataframe[0].value
+    assert list(table.columns[:5]) == ["Tiket", "Status", "Keadaan tenggat", "Tenggat", "OPD"]
+    now = dt.datetime.now(dt.UTC)
+    for _, row in table.iterrows():
+        case = {
+            **{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")},
+            **dataset.CASES[row["Tiket"]],
+        }
+        ref = reference_complaint_sla(case, SlaRules(), now)
+        running = [
+            ref[f"{s}_deadline"]
+            for s in ("dispatch", "response", "completion")
+            if ref[f"{s}_state"] in ("breached", "at_risk", "on_track")
+        ]
+        assert row["Tenggat"] == (min(running).strftime("%d-%m-%Y") if running else "–"), row["Tiket"]
+        assert row["Status"] == LOCALES["id"].label("status", case["status"])
+
+
+def test_filters_are_folded_and_the_active_ones_are_removable_chips(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"sektor": "infrastruktur", "sla": "breached"})
+    assert not at.exception
+    (box,) = at.expander
+    assert not box.proto.expanded and box.label == "Saring (2 aktif)"
+    chips = [b for b in at.button if b.key and b.key.startswith("exp-chip-")]
+    with create_engine(app_env).connect() as conn:
+        ref = lookup.reference_codes(conn)
+    sector = ref[(ref["kind"] == "sector") & (ref["code"] == "infrastruktur")]["name"].item()
+    assert [b.label for b in chips] == [md_literal(f"Sektor: {sector}"), md_literal("Status tenggat: Terlambat")]
+    assert at.subheader[0].value == "2 aduan cocok"
+    chips[0].click()  # removes the sector, keeps the deadline state
+    at.run()
+    assert qp(at, "sektor") is None and qp(at, "sla") == "breached"
+    assert at.subheader[0].value == f"{len(breached_now())} aduan cocok"
+    assert [b.label for b in at.button if b.key and b.key.startswith("exp-chip-")] == [
+        md_literal("Status tenggat: Terlambat")
+    ]
+    unfiltered = open_page(LEADER, "aduan")
+    assert not unfiltered.expander[0].proto.expanded and unfiltered.expander[0].label == "Saring"
+    assert not [b for b in unfiltered.button if b.key and b.key.startswith("exp-chip-")]
+
+
+def test_one_click_on_a_row_opens_its_ticket_here(app_env, open_page):
+    at = open_page(LEADER, "aduan", {"sla": "breached"})
+    tickets = at.dataframe[0].value["Tiket"].tolist()
+    at.session_state["exp-table"] = {"selection": {"rows": [], "columns": [], "cells": [(1, "Status")]}}
+    at.run()
+    assert not at.exception
+    assert qp(at, "tiket") == tickets[1] and qp(at, "sla") == "breached"  # the way back keeps the list's filters
+    assert at.subheader[0].value == f"Aduan {tickets[1]}"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_date_fields_are_never_blank_and_use_the_page_format(app_env, open_page, lang):
+    """A blank st.date_input shows Streamlit's English "dd-mm-yyyy": the fields always hold a day, in the
+    catalogue's format, and a checkbox says whether they filter."""
+    at = open_page(LEADER, "aduan", {"lang": lang} if lang == "en" else None)
+    loc = LOCALES[lang]
+    assert [d.value is not None for d in at.date_input] == [True, True]
+    assert {d.proto.format for d in at.date_input} == {loc.t("exp.date_format")}
+    (by_date,) = [c for c in at.checkbox if c.label == loc.t("exp.by_date")]
+    assert by_date.value is False
+    by_date.check()
+    at.date_input[0].set_value(dt.date(2026, 3, 1))
+    at.date_input[1].set_value(dt.date(2026, 3, 31))
+    next(b for b in at.button if b.label == loc.t("exp.apply")).click()
+    at.run()
+    assert (qp(at, "dari"), qp(at, "sampai")) == ("2026-03-01", "2026-03-31")
+    assert qp(at, "lang") == ("en" if lang == "en" else None)  # the language survives a new filter
+    assert at.subheader[0].value == loc.tn("exp.count", 7)
 
 
 def breached_now(**where) -> list[str]:
@@ -54,7 +133,7 @@ def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env, open_
     expected = breached_now(sector="infrastruktur")
     assert sorted(expected) == ["T01", "T06"]  # Gerung's road and Praya's bridge
     assert at.subheader[0].value == "2 aduan cocok"
-    assert sorted(t.split("=")[1] for t in at.dataframe[0].value["Tiket"]) == expected
+    assert sorted(at.dataframe[0].value["Tiket"]) == expected
 
 
 def test_explorer_bad_url_values_get_a_note_not_a_traceback(app_env, open_page):
@@ -118,7 +197,7 @@ def test_search_text_in_the_filter_title_is_shown_literally(app_env, open_page):
     hostile = "**tebal** [x](javascript:alert(1)) <b>"
     at = open_page(LEADER, "aduan", {"q": hostile})
     assert not at.exception
-    label = at.expander[0].label
+    (label,) = [b.label for b in at.button if b.key == "exp-chip-q"]
     assert label.endswith("\\*\\*tebal\\*\\* \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>”")
     from core.textsafe import md_literal
 

@@ -37,6 +37,7 @@ NONE_CODE = "-"
 OPEN_ALIAS = "terbuka"
 PAGE_PATH = links.COMPLAINT_PAGE
 LIST_PARAMS = ("status", "opd", "sektor", "kanal", "wilayah", "prioritas", "klasifikasi", "sla")
+DATES = "dari-sampai"  # the two days of receipt, removed together
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ class Lookups:
 
         def names(kind):
             g = by.get(kind)
-            return {} if g is None else dict(zip(g["code"], g["name"]))
+            return {} if g is None else dict(zip(g["code"], g["name"], strict=True))
 
         return cls(
-            opd={c: (int(e), n) for c, e, n in zip(opd["code"], opd["eff_id"], opd["eff_name"])},
-            opd_own={c: (int(i), n) for c, i, n in zip(opd["code"], opd["id"], opd["name"])},
+            opd={c: (int(e), n) for c, e, n in zip(opd["code"], opd["eff_id"], opd["eff_name"], strict=True)},
+            opd_own={c: (int(i), n) for c, i, n in zip(opd["code"], opd["id"], opd["name"], strict=True)},
             sektor=names("sector"),
             kanal=names("channel"),
             wilayah=names("region"),
@@ -144,6 +145,16 @@ class Selection:
 
     def with_page(self, hal: int) -> Selection:
         return replace(self, hal=max(1, int(hal)))
+
+    def without(self, name: str) -> Selection:
+        """This selection without one filter (``DATES`` for both days, a list parameter, ``q``), from page 1."""
+        if name == DATES:
+            return replace(self, dari=None, sampai=None, hal=1)
+        if name == "q":
+            return replace(self, q="", hal=1)
+        if name in LIST_PARAMS:
+            return replace(self, hal=1, **{name: ()})
+        raise ValueError(f"unknown filter {name!r}")
 
 
 def _split(raw) -> list[str]:

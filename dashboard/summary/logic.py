@@ -148,13 +148,22 @@ def trend_frame(flow: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
     return d.sort_values("period").reset_index(drop=True)
 
 
-def bar_labels(periods, grain: str, within: Period) -> list[str]:
-    """Readable x labels: 'Mar 2026' for months, the first day ('01-11') of each (clipped) week."""
+def bar_labels(periods, grain: str, within: Period, loc: Locale) -> list[str]:
+    """Readable x labels: the month by name ('Mar 2026'), else the day ('01-11': the first day of a week)."""
     out = []
     for p in periods:
         first, _ = period_days(str(p), grain, within)
-        out.append(f"{first:%m-%Y}" if grain == "month" else f"{first:%d-%m}")
+        out.append(loc.month(first, "LLL yyyy") if grain == "month" else f"{first:%d-%m}")
     return out
+
+
+def whole_labels(fig):
+    """A summary chart whose labels stay whole on a phone: the x axis takes the room its (possibly turned)
+    labels need, and the legend sits above the plot, where turned labels cannot run into it."""
+    fig.update_xaxes(automargin=True)
+    if fig.layout.showlegend:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
+    return fig
 
 
 def partial_month(today: dt.date, year: int) -> Period | None:

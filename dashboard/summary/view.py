@@ -17,6 +17,12 @@ from dashboard.pagectx import page_context
 from dashboard.summary import logic as summary
 from queries import breakdown, headline, trend
 
+PHONE_WIDTH_PX = 640
+"""Below this width Streamlit stacks columns: the page is on a phone."""
+PHONE_WITHOUT_MAP = (
+    f"<style>@media (max-width: {PHONE_WIDTH_PX - 1}px) {{ .st-key-sum-region-map-box {{ display: none; }} }}</style>"
+)
+
 
 def render() -> None:
     """Lay the page out (called by its file in pages/)."""
@@ -100,10 +106,12 @@ def render() -> None:
     c1, c2 = st.columns(2)
     if flow.has_data and done.has_data:
         tf = summary.trend_frame(flow.data, done.data)
-        tf["label"] = summary.bar_labels(tf["period"], grain, period)
+        tf["label"] = summary.bar_labels(tf["period"], grain, period, loc)
         c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
         components.drill_chart(
-            charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow", container=c1
+            summary.whole_labels(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period))),
+            "sum-flow",
+            container=c1,
         )
     part = summary.partial_month(today, period.end.year)
     prev_part = None
@@ -115,7 +123,9 @@ def render() -> None:
         prev_n = int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None
         c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
         wide = summary.year_over_year(yoy.data, y, part if prev_n is not None else None, prev_n)
-        c2.plotly_chart(charts.yoy_lines(wide, y, None, loc), config=components.CHART_CONFIG, key="sum-yoy")
+        c2.plotly_chart(
+            summary.whole_labels(charts.yoy_lines(wide, y, None, loc)), config=components.CHART_CONFIG, key="sum-yoy"
+        )
         if "partial" in wide.columns and wide["partial"].any():  # a caption wraps on a phone; a chart note would not
             c2.caption(loc.t("chart.yoy_partial"))
 
@@ -156,6 +166,8 @@ def render() -> None:
         rates = summary.per_100k(reg.data)
         links = summary.drill_links(rates, "wilayah", period)
         r1, r2 = st.columns(2)
+        st.html(PHONE_WITHOUT_MAP)  # a phone gets the ranked bars only: the map's ten labels would crowd it
+        r1 = r1.container(key="sum-region-map-box")
         r1.subheader(loc.t("sum.region_map_title"))
         r2.subheader(loc.t("sum.region_bar_title"))
         components.drill_chart(
@@ -192,9 +204,9 @@ def render() -> None:
     ontime = fetch(headline.on_time_by_period, start=start, end=end, rules=rules, grain=grain)
     if ontime.has_data:
         st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
-        ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))
+        ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period, loc))
         st.plotly_chart(
-            charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
+            summary.whole_labels(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc)),
             config=components.CHART_CONFIG,
             key="sum-ontime",
         )
