@@ -156,6 +156,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind.dibuka_kembali": {"id": "Dibuka kembali", "en": "Reopened"},
     "kind.catatan": {"id": "Catatan", "en": "Note"},
     "aduan.col_when": {"id": "Waktu (WITA)", "en": "Time (WITA)"},
+    "aduan.col_stage": {"id": "Tahap", "en": "Stage"},
     "aduan.col_event": {"id": "Kejadian", "en": "Event"},
     "event.didisposisikan": {"id": "Didisposisikan ke", "en": "Dispatched to"},
     "event.dialihkan": {"id": "Dialihkan ke", "en": "Re-dispatched to"},

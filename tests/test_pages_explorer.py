@@ -13,7 +13,7 @@ from core.sla import reference_complaint_sla
 from tests import dataset
 
 LEADER = "leader"  # the explorer, the detail and the summary are all a leader's
-STAGE_COLUMNS = ["Tahap dan tenggat", "Tenggat", "Keadaan tenggat", "Terlambat (hk)"]
+STAGE_COLUMNS = ["Tahap", "Tenggat", "Keadaan tenggat", "Terlambat (hk)"]
 
 
 def qp(at, key):

@@ -103,7 +103,7 @@ def stage_table(c, loc) -> pd.DataFrame:
         late = c[f"{stage}_late_by"]
         rows.append(
             {
-                loc.t("aduan.stages"): loc.t(f"aduan.stage.{stage}"),
+                loc.t("aduan.col_stage"): loc.t(f"aduan.stage.{stage}"),
                 loc.t("rapor.col_deadline"): MISSING if is_missing(deadline) else deadline.strftime("%d-%m-%Y"),
                 loc.t("rapor.col_sla"): loc.label("sla", state) if state else MISSING,
                 loc.t("rapor.col_late"): MISSING if is_missing(late) else str(int(late)),
