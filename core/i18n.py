@@ -105,22 +105,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.layar": {"id": "Layar", "en": "Screens"},
     "scr.title": {"id": "Layar dinding", "en": "Wall screens"},
     "scr.intro": {
-        "id": "Layar monitor yang dilayani server ini. Sebuah layar menamai dirinya dengan ?layar=nama "
-        "di alamatnya (misalnya /monitor?kiosk=1&layar=ruang-staf-ahli).",
-        "en": "The wall screens this server serves. A screen names itself with ?layar=name in its address "
-        "(for example /monitor?kiosk=1&layar=ruang-staf-ahli).",
+        "id": "Layar monitor yang sedang menampilkan dinding, dan apakah masing-masing masih diperbarui. "
+        "Layar yang berhenti diperbarui ditandai merah. Tombol muat ulang memuat ulang layar dari jauh.",
+        "en": "The wall screens showing the monitor, and whether each still refreshes. A screen that stopped "
+        "refreshing is marked in red. The reload buttons reload a screen remotely.",
+    },
+    "scr.naming": {
+        "id": "Nama layar diambil dari alamatnya: tambahkan layar=nama, misalnya /monitor?kiosk=1&layar=ruang-staf-ahli.",
+        "en": "A screen's name comes from its address: add layar=name, for example "
+        "/monitor?kiosk=1&layar=ruang-staf-ahli.",
     },
     "scr.none": {"id": "Belum ada layar yang terhubung.", "en": "No screen connected yet."},
     "scr.col_name": {"id": "Layar", "en": "Screen"},
-    "scr.col_address": {"id": "Alamat", "en": "Address"},
-    "scr.col_client": {"id": "Perangkat (IP)", "en": "Device (IP)"},
+    "scr.col_address": {"id": "Alamat halaman", "en": "Page address"},
+    "scr.col_client": {"id": "Alamat IP perangkat", "en": "Device IP address"},
     "scr.col_refresh": {"id": "Terakhir diperbarui", "en": "Last refreshed"},
     "scr.col_data_age": {"id": "Umur data", "en": "Data age"},
-    "scr.col_state": {"id": "Status", "en": "State"},
+    "scr.col_state": {"id": "Keadaan", "en": "State"},
     "scr.state.live": {"id": "Aktif", "en": "Live"},
-    "scr.state.stale": {"id": "Data basi", "en": "Stale data"},
-    "scr.state.stopped": {"id": "Berhenti memperbarui", "en": "Stopped refreshing"},
-    "scr.unnamed": {"id": "(tanpa nama)", "en": "(unnamed)"},
+    "scr.state.stale": {"id": "Data lama", "en": "Old data"},
+    "scr.state.stopped": {"id": "BERHENTI: tidak diperbarui", "en": "STOPPED: not refreshing"},
+    "scr.stopped_notice": {
+        "id": "{n} layar berhenti diperbarui: {walls}. Periksa layar dan jaringannya, lalu muat ulang.",
+        "en": "{n} screens stopped refreshing: {walls}. Check the screen and its network, then reload it.",
+    },
+    "scr.stopped_notice.one": {
+        "id": "{n} layar berhenti diperbarui: {walls}. Periksa layar dan jaringannya, lalu muat ulang.",
+        "en": "{n} screen stopped refreshing: {walls}. Check the screen and its network, then reload it.",
+    },
+    "scr.since": {"id": "terakhir {ago} lalu", "en": "last {ago} ago"},
+    "scr.unnamed": {"id": "Layar tanpa nama", "en": "Unnamed screen"},
     "scr.reload_one": {"id": "Muat ulang {name}", "en": "Reload {name}"},
     "scr.reload_all": {"id": "Muat ulang semua layar", "en": "Reload every screen"},
     "scr.reload_asked": {

@@ -7,9 +7,9 @@ from sqlalchemy import create_engine
 
 from core.locale import LOCALES
 from core.settings import SlaRules
+from core.sla import reference_complaint_sla
 from core.textsafe import md_literal
 from queries import lookup
-from core.sla import reference_complaint_sla
 from tests import dataset
 
 LEADER = "leader"  # the explorer, the detail and the summary are all a leader's
@@ -123,9 +123,9 @@ def breached_now(**where) -> list[str]:
 def test_explorer_form_writes_the_url_and_the_url_drives_the_form(app_env, open_page):
     at = open_page(LEADER, "aduan", {"sla": "breached"})
     assert at.subheader[0].value == f"{len(breached_now())} aduan cocok"
-    sla = [m for m in at.multiselect if m.label == "Status tenggat"][0]
+    sla = next(m for m in at.multiselect if m.label == "Status tenggat")
     assert sla.value == ["breached"]
-    [m for m in at.multiselect if m.label == "Sektor"][0].set_value(["infrastruktur"])
+    next(m for m in at.multiselect if m.label == "Sektor").set_value(["infrastruktur"])
     next(b for b in at.button if b.label == "Terapkan").click()
     at.run()
     assert not at.exception
@@ -166,7 +166,7 @@ def test_detail_stages_match_the_reference_clock(app_env, open_page, ticket):
         "ditunda": "Ditunda",
         None: "–",
     }
-    for (_, row), stage in zip(stages.iterrows(), ("dispatch", "response", "completion")):
+    for (_, row), stage in zip(stages.iterrows(), ("dispatch", "response", "completion"), strict=True):
         deadline = ref[f"{stage}_deadline"]
         assert row["Tenggat"] == (deadline.strftime("%d-%m-%Y") if deadline else "–"), (ticket, stage)
         assert row["Keadaan tenggat"] == labels[ref[f"{stage}_state"]], (ticket, stage)

@@ -88,7 +88,7 @@ def render() -> None:
         (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else MISSING, None, "off"),
         (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else MISSING, None, "off"),
     ]
-    for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
+    for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items, strict=True):
         col.metric(name, value, delta, delta_color=colour, border=True)
     st.page_link(
         "pages/complaint.py",
@@ -138,13 +138,13 @@ def render() -> None:
     )
     label_prefix = {"classification": "class", "priority": "priority"}
     grid = st.columns(2) + st.columns(2)
-    for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS)):
+    for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS, strict=True)):
         res = fetch(breakdown.count_by, dimension=dim, start=start, end=end)
         if not res.has_data:
             continue
         df = res.data
         if dim in label_prefix:  # codes stored in the complaint: show their catalogue labels
-            df = df.assign(label=df["key"].map(lambda k: loc.label(label_prefix[dim], k)))
+            df = df.assign(label=df["key"].map(lambda k, prefix=label_prefix[dim]: loc.label(prefix, k)))
         shown = df.head(top) if top else df
         col.subheader(loc.t(title))
         components.drill_chart(
