@@ -124,7 +124,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "scr.col_state": {"id": "Keadaan", "en": "State"},
     "scr.state.live": {"id": "Aktif", "en": "Live"},
     "scr.state.stale": {"id": "Data lama", "en": "Old data"},
-    "scr.state.stopped": {"id": "BERHENTI: tidak diperbarui", "en": "STOPPED: not refreshing"},
+    "scr.state.stopped": {"id": "BERHENTI", "en": "STOPPED"},
     "scr.stopped_notice": {
         "id": "{n} layar berhenti diperbarui: {walls}. Periksa layar dan jaringannya, lalu muat ulang.",
         "en": "{n} screens stopped refreshing: {walls}. Check the screen and its network, then reload it.",

@@ -209,7 +209,7 @@ def test_layar_shows_a_stopped_wall_in_red_with_words_and_ipv4_plainly(app_env, 
         (notice,) = [e.value for e in at.error]
         assert notice.startswith("1 layar berhenti diperbarui: lobi (terakhir 5 mnt lalu)")
         table = displayed(at.dataframe[0]).set_index("Layar")
-        assert table.loc["lobi", "Keadaan"] == "■ BERHENTI: tidak diperbarui"
+        assert table.loc["lobi", "Keadaan"] == "■ BERHENTI"
         assert table.loc["ruang-rapat", "Keadaan"] == "● Aktif"
         assert table["Alamat IP perangkat"].tolist() == ["10.0.0.7", "2001:db8::5"]
         assert "::ffff:" not in str(at.main)

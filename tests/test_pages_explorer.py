@@ -1,15 +1,17 @@
 """AppTest of the explorer, the complaint detail and the leaders' summary on the hand-built dataset."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import create_engine
 
 from core.locale import LOCALES
+from core.periods import Period
 from core.settings import SlaRules
 from core.sla import reference_complaint_sla
 from core.textsafe import md_literal
-from queries import lookup
+from queries import headline, lookup
 from tests import dataset
 
 LEADER = "leader"  # the explorer, the detail and the summary are all a leader's
@@ -191,6 +193,37 @@ def test_summary_renders_every_period(app_env, open_page, periode):
         assert received == str(in_march) == "7"
     if periode == "zzz":
         assert any("diabaikan" in c.value for c in at.caption)
+
+
+def test_summary_in_a_short_period_draws_days_and_speaks_of_percentage_points(app_env, open_page):
+    first, last = dt.date(2026, 3, 14), dt.date(2026, 3, 31)  # 18 days; the 18 days before hold a completion too
+    at = open_page(LEADER, "ringkasan", {"periode": "rentang", "dari": first.isoformat(), "sampai": last.isoformat()})
+    assert not at.exception
+    assert "Masuk dan selesai per hari" in [s.value for s in at.subheader]
+    flow = json.loads(at.get("plotly_chart")[0].proto.spec)
+
+    def days(field):
+        return {c[field].date() for c in dataset.CASES.values() if c.get(field) and first <= c[field].date() <= last}
+
+    assert flow["data"][0]["x"] == [f"{d:%d-%m}" for d in sorted(days("received_at") | days("resolved_at"))]
+    # the change of the on-time share, in words, equal to the figures of both periods
+    now, rules = dt.datetime.now(dt.UTC), SlaRules()
+    with create_engine(app_env).connect() as conn:
+        shares = [
+            headline.period_counts(conn, now, rules, *Period(a, b).bounds())["on_time_share"]
+            for a, b in ((first, last), (first - dt.timedelta(days=18), first - dt.timedelta(days=1)))
+        ]
+    assert None not in shares
+    share = next(m for m in at.metric if m.label == "Selesai tepat waktu")
+    assert share.delta == LOCALES["id"].signed((shares[0] - shares[1]) * 100, 1) + " poin persen"
+    assert " pp" not in str(at.main)
+
+
+def test_summary_hides_the_map_on_a_phone_and_keeps_the_ranked_bars(app_env, open_page):
+    at = open_page(LEADER, "ringkasan", {"periode": "12_bulan"})
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert "@media (max-width: 639px)" in css and ".st-key-sum-region-map-box { display: none; }" in css
+    assert "Aduan per 100.000 penduduk, diurutkan" in [s.value for s in at.subheader]
 
 
 def test_search_text_in_the_filter_title_is_shown_literally(app_env, open_page):
