@@ -105,6 +105,10 @@ def test_short_periods_are_drawn_day_by_day():
         "aduan?dari=2026-12-03&sampai=2026-12-03"
     ]
     assert summary.bar_labels(["2026-12-03"], "day", p, ID) == ["03-12"]
+    flow = pd.DataFrame({"period": ["2026-12-01", "2026-12-04"], "received": [2, 1], "completed": [0, 3]})
+    full = summary.every_day(flow, p)
+    assert full["period"].tolist() == [f"2026-12-0{d}" for d in range(1, 7)]
+    assert full["received"].tolist() == [2, 0, 0, 1, 0, 0] and full["completed"].tolist() == [0, 0, 0, 3, 0, 0]
 
 
 def test_month_labels_are_whole_names_and_keep_their_room():

@@ -148,6 +148,15 @@ def trend_frame(flow: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
     return d.sort_values("period").reset_index(drop=True)
 
 
+def every_day(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """A daily trend with every day of the period, a day without complaints as zero (not a missing bar)."""
+    days = [str(period.start + dt.timedelta(days=i)) for i in range((period.end - period.start).days + 1)]
+    full = pd.DataFrame({"period": days}).merge(df, on="period", how="left")
+    counts = [c for c in ("received", "completed", "done") if c in full.columns]
+    full[counts] = full[counts].fillna(0).astype("int64")
+    return full
+
+
 def bar_labels(periods, grain: str, within: Period, loc: Locale) -> list[str]:
     """Readable x labels: the month by name ('Mar 2026'), else the day ('01-11': the first day of a week)."""
     out = []

@@ -106,6 +106,8 @@ def render() -> None:
     c1, c2 = st.columns(2)
     if flow.has_data and done.has_data:
         tf = summary.trend_frame(flow.data, done.data)
+        if grain == "day":
+            tf = summary.every_day(tf, period)
         tf["label"] = summary.bar_labels(tf["period"], grain, period, loc)
         c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
         components.drill_chart(
