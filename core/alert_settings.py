@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.i18n import LANGS
 from core.settings import Setting, SettingError, register
 
 RULES = ("mendesak_baru", "hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan")
@@ -45,12 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Apprise URLs of one OPD by its code (merged OPDs use their successor's)",
     ),
-    _s(
-        "NTBCARE_ALERTS_LANG_SECRETARIAT", "choice", "id", "language of the secretariat's notices", choices=("id", "en")
-    ),
-    _s("NTBCARE_ALERTS_LANG_ADVISERS", "choice", "id", "language of the advisers' notices", choices=("id", "en")),
-    _s("NTBCARE_ALERTS_LANG_LEADERS", "choice", "id", "language of the leaders' notices", choices=("id", "en")),
-    _s("NTBCARE_ALERTS_LANG_OPD_<CODE>", "choice", "id", "language of one OPD's notices", choices=("id", "en")),
+    _s("NTBCARE_ALERTS_LANG_SECRETARIAT", "choice", "id", "language of the secretariat's notices", choices=LANGS),
+    _s("NTBCARE_ALERTS_LANG_ADVISERS", "choice", "id", "language of the advisers' notices", choices=LANGS),
+    _s("NTBCARE_ALERTS_LANG_LEADERS", "choice", "id", "language of the leaders' notices", choices=LANGS),
+    _s("NTBCARE_ALERTS_LANG_OPD_<CODE>", "choice", "id", "language of one OPD's notices", choices=LANGS),
     _s("NTBCARE_ALERTS_DISABLED", "text", "", "rules switched off, comma-separated (`ringkasan_harian,rapor_bulanan`)"),
     _s(
         "NTBCARE_ALERTS_QUIET_HOURS",

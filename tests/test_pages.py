@@ -161,7 +161,7 @@ def test_complaint_detail_page(app_env, open_page):
     kinds = [kind for kind, _, _ in dataset.CASES["T05"]["events"]]
     assert timeline["Kejadian"].tolist() == [LOCALES["id"].label("kind", k) for k in kinds]
     assert timeline["Kejadian"].tolist() == ["Didisposisikan", "Dialihkan", "Ditanggapi", "Diselesaikan"]
-    assert all(f"kind.{k}" in i18n.STRINGS for k in EVENT_KINDS)  # every kind has its label in the catalogue
+    assert all(i18n.has(f"kind.{k}", lang) for k in EVENT_KINDS for lang in i18n.LANGS)  # every kind, every language
     captions = [c.value for c in at.caption]
     assert {"Status", "OPD", "Prioritas", "Klasifikasi", "Kabupaten/kota"} <= set(captions)
     assert {"Selesai", "ESDM", "Biasa", "Pengaduan"} <= set(texts)
