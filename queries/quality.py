@@ -19,8 +19,9 @@ from sqlalchemy import Boolean, Float, and_, case, func, literal, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES, WITA
+from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
 from core.textsafe import FORMULA_START
+from core.timefmt import wita_day_bounds
 from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc
 from queries.schema import complaint, complaint_event, opd, work_calendar
 from queries.sla_sql import today_wita
@@ -157,8 +158,7 @@ def _complaint_checks(now: dt.datetime, first_day: dt.date | None, last_day: dt.
     if first_day is None or last_day is None:
         outside = or_(*(t.is_not(None) for t in dated))
     else:
-        lo = dt.datetime.combine(first_day, dt.time(), WITA).astimezone(dt.UTC)
-        hi = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), WITA).astimezone(dt.UTC)
+        lo, hi = wita_day_bounds(first_day, last_day)
         outside = or_(*(or_(t < lo, t >= hi) for t in dated))
     return src, {
         "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
