@@ -40,6 +40,12 @@ def with_grades(rapor: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def export_frame(rapor: pd.DataFrame) -> pd.DataFrame:
+    """The rapor as its downloads hold it (the advisers' XLSX/CSV and the public open data): the OPD code as
+    ``kode_opd``, no internal ids."""
+    return rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
+
+
 def rules_text(rules, loc: Locale) -> str:
     return loc.t(
         "sla.rules",

@@ -259,6 +259,59 @@ _ACCESS = [
         group="access",
     ),
 ]
+_PUBLIC = [
+    # the rapor's rule, read by the public page too (branch `fair` owns the rule; this entry merges with its)
+    Setting(
+        "NTBCARE_RAPOR_MIN_DECIDED",
+        "int",
+        5,
+        "fewest decided stages (complaints dispatched in the period) an OPD needs before a share or grade is "
+        "shown for it; below it: not yet graded",
+        minimum=1,
+        group="public",
+    ),
+    Setting(
+        "NTBCARE_PUBLIC_REFRESH_SECONDS",
+        "int",
+        300,
+        "seconds the public page, its open data and its Open311 answers are reused before being computed "
+        "again (one computation per interval for every visitor)",
+        minimum=30,
+        maximum=86400,
+        clamp=True,
+        group="public",
+    ),
+    Setting(
+        "NTBCARE_OPEN_DATA_LICENSE",
+        "text",
+        "CC BY 4.0",
+        "licence of the open data at `/publik/data/` (name as shown)",
+        group="public",
+    ),
+    Setting(
+        "NTBCARE_OPEN_DATA_LICENSE_URL",
+        "text",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "address of the text of that licence",
+        group="public",
+    ),
+    Setting(
+        "NTBCARE_OPEN311_TITLES",
+        "choice",
+        "0",
+        "`1`: the Open311 endpoint gives a complaint's title as its `description` (`0`: never; the body and "
+        "the reporter are never given)",
+        choices=("0", "1"),
+        group="public",
+    ),
+    Setting(
+        "NTBCARE_OPEN311_JURISDICTION",
+        "text",
+        "ntbprov.go.id",
+        "the Open311 `jurisdiction_id` this endpoint answers for (another one gets error 404)",
+        group="public",
+    ),
+]
 _DEV = [
     Setting(
         "NTBCARE_SIMULATOR",
@@ -270,7 +323,7 @@ _DEV = [
     ),
 ]
 
-REGISTRY: dict[str, Setting] = {s.name: s for s in (*_SLA, *_DATABASE, *_APP, *_ACCESS, *_DEV)}
+REGISTRY: dict[str, Setting] = {s.name: s for s in (*_SLA, *_DATABASE, *_APP, *_ACCESS, *_PUBLIC, *_DEV)}
 
 
 def register(*settings: Setting) -> None:

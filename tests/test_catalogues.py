@@ -16,7 +16,7 @@ from core import i18n
 from core.locale import Locale, get_locale
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ("app.py", "pages", "dashboard", "core", "alerts", "queries")
+CODE_DIRS = ("app.py", "pages", "dashboard", "core", "alerts", "queries", "publik")
 # a literal key in loc.t("..."), t("...", lang), loc.tn("...", n); and the literal head of an f-string key
 CALL = re.compile(r"""\b(tn?)\(\s*(f?)"([a-z_]+\.[a-z0-9_.]*)""")
 

@@ -12,7 +12,7 @@ from core import settings
 from core.settings import REGISTRY, SettingError
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ("core", "queries", "dashboard", "pages", "data_seed", "alerts", "bench")
+CODE_DIRS = ("core", "queries", "dashboard", "pages", "data_seed", "alerts", "bench", "publik")
 DYNAMIC_PREFIXES = ("NTBCARE_ALERTS_OPD_",)  # one variable per OPD code: documented as a pattern
 
 

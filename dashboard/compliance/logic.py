@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.periods import PERIODS, Period, resolve_period  # noqa: F401 - this feature's interface
-from core.rapor import GRADES, exact_share_pct, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
+from core.rapor import GRADES, exact_share_pct, export_frame, grade, pdf_labels, pdf_sections, rules_text, with_grades  # noqa: F401
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none
 
 
@@ -35,6 +35,6 @@ def held_by_opd(open_complaints: pd.DataFrame | None) -> pd.DataFrame:
 def export_frames(rapor: pd.DataFrame, held: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What the rapor and late-list downloads hold: the rapor with the OPD code as ``kode_opd`` (no internal ids),
     and the OPD's breached and at-risk complaints."""
-    rapor_export = rapor.drop(columns=["opd_id"]).rename(columns={"opd_code": "kode_opd"})
+    rapor_export = export_frame(rapor)
     late = held[held["sla_state"].isin(["breached", "at_risk"])]
     return rapor_export, late.drop(columns=[c for c in ("id", "opd_id") if c in late.columns])
