@@ -64,6 +64,7 @@ home = st.Page(
     _forward_to_monitor, title=ctx.locale.t("nav.monitor"), url_path="home", default=True, visibility="hidden"
 )
 nav = st.navigation([home, *pages.values()], position="hidden" if ctx.kiosk else "sidebar")
+access_ui.demo_banner(viewer, ctx.kiosk, ctx.locale)  # on the bundled demo database only
 if not ctx.kiosk:
     access_ui.account_box(
         viewer,

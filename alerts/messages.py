@@ -17,12 +17,26 @@ import pandas as pd
 
 from core.links import complaint as detail_link
 from core.locale import Locale
-from core.notify import test_notice  # noqa: F401 - the test notice is shared with page notifikasi
 from core.textsafe import plain_text
 
 TITLE_MAX = 90
 BODY_MAX = 160
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a header field (an e-mail's subject, a chat title): control characters and line breaks
+    become spaces, runs of spaces one. Delivery applies it again, whatever built the title."""
+    return " ".join(_BREAKS.sub(" ", str(text)).split())
+
+
+def test_notice(loc: Locale, target_name: str, now: dt.datetime) -> tuple[str, str]:
+    """The "kirim uji" notice (page notifikasi and ``python -m alerts test``), in the target's ``loc``."""
+    return (
+        f"{loc.t('alert.prefix')} {loc.t('alert.test.subject')}",
+        loc.t("alert.test.body", target=target_name, time=loc.datetime(now)),
+    )
 
 
 def plain(value, limit: int) -> str:
@@ -50,7 +64,8 @@ class Links:
 
 
 def _subject(loc: Locale, text: str, demo: bool) -> str:
-    return " ".join(p for p in (loc.t("alert.demo") if demo else "", loc.t("alert.prefix"), text) if p)
+    """A subject is a header field: one line, whatever the ticket or OPD name holds."""
+    return one_line(" ".join(p for p in (loc.t("alert.demo") if demo else "", loc.t("alert.prefix"), text) if p))
 
 
 def _opd(loc: Locale, name) -> str:
@@ -65,8 +80,10 @@ def urgent(
         loc.t("alert.urgent.head"),
         f"{loc.t('alert.ticket')}: {c['ticket']}",
         f"{loc.t('alert.opd')}: {_opd(loc, c.get('opd'))}",
-        f"{loc.t('alert.stage')}: {loc.t('alert.stage.dispatch')}, {loc.t('alert.deadline').lower()} "
-        f"{loc.date_numeric(deadline)}",
+        (
+            f"{loc.t('alert.stage')}: {loc.t('alert.stage.dispatch')}, {loc.t('alert.deadline').lower()} "
+            f"{loc.date_numeric(deadline)}"
+        ),
         f"{loc.t('alert.received')}: {loc.datetime(c['received_at'])} WITA",
         f"{loc.t('alert.title')}: {plain(c.get('title'), TITLE_MAX)}",
         f"{loc.t('alert.body')}: {plain(c.get('body'), BODY_MAX)}",

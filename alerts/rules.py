@@ -13,21 +13,23 @@ from dataclasses import dataclass
 import pandas as pd
 
 from alerts import messages, schedule
-from alerts.store import OutRow
+from alerts.recipients import Recipients, Target
+from alerts.settings import AlertSettings
+from alerts.store import OutRow, notified_keys
 from core import exports
 from core import rapor as rapor_mod
 from core.locale import get_locale
-from core.notify import Recipients, Target
 from core.periods import previous_month
-from queries import alerts as q
+from core.settings import SlaRules
+from queries import alert_watch as q
 from queries.overdue import open_complaints, overdue_by_opd
 from queries.scorecard import opd_scorecard
 
 
 @dataclass(frozen=True)
 class Context:
-    settings: object
-    rules: object
+    settings: AlertSettings
+    rules: SlaRules
     recipients: Recipients
 
     @property
@@ -54,7 +56,7 @@ class Context:
 
     @property
     def demo_mark(self) -> bool:
-        return self.demo_outbox or bool(getattr(self.settings, "demo", False))
+        return self.demo_outbox or self.settings.demo
 
 
 def _key(rule: str, scope, stage: str, target: str, day: str) -> str:
@@ -69,7 +71,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def plan_urgent(
     df: pd.DataFrame, ctx: Context, now: dt.datetime, last_id: int, already: set
 ) -> tuple[list[OutRow], int]:
-    """New urgent complaints (``df``: queries.alerts.new_urgent) to the secretariat, at once. More than the
+    """New urgent complaints (``df``: queries.alert_watch.new_urgent) to the secretariat, at once. More than the
     catch-up limit for one target in one cycle (an outage, a stopped worker): one summary notice instead.
     ``already``: (rule, complaint id, stage, target) announced before. Returns the rows and the new cursor."""
     if df.empty:
@@ -129,7 +131,7 @@ def plan_batch(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
     wanted = [r for r in ("hampir_jatuh_tempo", "terlambat") if ctx.settings.enabled(r)]
     if stages.empty or not wanted:
         return []
-    already = q_notified_open(conn, ("hampir_jatuh_tempo", "terlambat"), stages["id"].unique())
+    already = notified_keys(conn, ("hampir_jatuh_tempo", "terlambat"), stages["id"].unique())
     dkey = day.isoformat()
     s = ctx.settings
     rows: list[OutRow] = []
@@ -212,12 +214,6 @@ def plan_batch(conn, ctx: Context, now: dt.datetime, day: dt.date) -> list[OutRo
                     )
                 )
     return rows
-
-
-def q_notified_open(conn, rules, ids) -> set:
-    from alerts.store import notified_keys
-
-    return notified_keys(conn, rules, ids)
 
 
 # --- 4. ringkasan_harian ----------------------------------------------------------------------------------------

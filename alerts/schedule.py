@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.codes import WITA
+from core.quiet_hours import is_quiet
 from core.sla import ReferenceClock
 
 _CLOCK = ReferenceClock()
@@ -18,12 +19,8 @@ def local(now: dt.datetime) -> dt.datetime:
 
 
 def in_quiet_hours(now: dt.datetime, settings) -> bool:
-    """Whether ``now`` falls in the quiet hours (start inclusive, end exclusive; may cross midnight)."""
-    start, end = settings.quiet_start, settings.quiet_end
-    if start is None or end is None or start == end:
-        return False
-    t = local(now).time()
-    return (start <= t < end) if start < end else (t >= start or t < end)
+    """Whether ``now`` falls in the quiet hours (core.quiet_hours, the wall's definition too)."""
+    return is_quiet(now, settings.quiet)
 
 
 def is_workday(day: dt.date, clock: ReferenceClock = _CLOCK) -> bool:

@@ -1,4 +1,4 @@
-"""The worker's writes to its own tables (queries/alerts.py declares them): outbox, notified items, cursors,
+"""The worker's writes to its own tables (alerts/tables.py declares them): outbox, notified items, cursors,
 heartbeat, the SQLite lease. Every notice is written before it is sent; a notice and the items it announces
 are written in one transaction, so a crash leaves either both or neither."""
 
@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, select, text, update
+from sqlalchemy import and_, delete, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from queries import alerts as q
-from queries.alerts import alerts_conn, cursor, heartbeat, lease, notified, outbox
+from alerts import tables as q
+from alerts.tables import alerts_conn, cursor, heartbeat, lease, notified, outbox
 
 
 @dataclass
@@ -41,6 +41,19 @@ def ensure_tables(engine) -> None:
             if not exists:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{q.ALERTS_SCHEMA}"'))
         q.alerts_metadata.create_all(alerts_conn(conn))
+        _add_missing_columns(conn)
+
+
+def _add_missing_columns(conn) -> None:
+    """Tables made by an older worker get the columns added since (nullable, so no default is needed)."""
+    schema = q.schema_for(conn.dialect.name)
+    prefix = f'"{schema}".' if schema else ""
+    for table in q.TABLES:
+        have = {c["name"] for c in inspect(conn).get_columns(table.name, schema=schema)}
+        for col in table.columns:
+            if col.name not in have and col.nullable:
+                kind = col.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE {prefix}"{table.name}" ADD COLUMN "{col.name}" {kind}'))
 
 
 def get_cursor(conn, name: str) -> str | None:
@@ -114,11 +127,15 @@ def enqueue(conn, rows: list[OutRow], now: dt.datetime) -> int:
     return written
 
 
-def reclaim_orphans(conn) -> int:
+def reclaim_orphans(conn, keep: tuple[int, ...] = ()) -> int:
     """Notices left 'sending' by a worker that died mid-send go back to pending (they may have arrived: at
-    most one duplicate per notice in flight, see docs/alerts.md)."""
+    most one duplicate per notice in flight, see docs/alerts.md). ``keep``: this worker's own notices it
+    handed over and has yet to mark sent (never sent again)."""
     c = alerts_conn(conn)
-    return c.execute(update(outbox).where(outbox.c.status == "sending").values(status="pending")).rowcount
+    stmt = update(outbox).where(outbox.c.status == "sending")
+    if keep:
+        stmt = stmt.where(outbox.c.id.not_in([int(i) for i in keep]))
+    return c.execute(stmt.values(status="pending")).rowcount
 
 
 def due(conn, now: dt.datetime, quiet: bool, limit: int = 20) -> list:
@@ -134,46 +151,59 @@ def due(conn, now: dt.datetime, quiet: bool, limit: int = 20) -> list:
         outbox.c.attachment_name,
         outbox.c.attachment,
         outbox.c.attempts,
+        outbox.c.first_failed_at,
     ).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
     if quiet:
         stmt = stmt.where(outbox.c.rule == "mendesak_baru")
     return list(c.execute(stmt.order_by(outbox.c.id).limit(int(limit))))
 
 
-def claim(conn, outbox_id: int, now: dt.datetime) -> bool:
+def claim(conn, outbox_id: int, now: dt.datetime, worker_id: str) -> bool:
     c = alerts_conn(conn)
     return (
         c.execute(
             update(outbox)
             .where(outbox.c.id == outbox_id, outbox.c.status == "pending")
-            .values(status="sending", claimed_at=now)
+            .values(status="sending", claimed_at=now, claimed_by=worker_id)
         ).rowcount
         == 1
     )
 
 
 def mark_sent(conn, outbox_id: int, now: dt.datetime) -> None:
+    """The notice was handed over to its target. Idempotent: the worker retries it after a database error
+    (its journal of handed-over notices), and it is never sent again meanwhile."""
     c = alerts_conn(conn)
     c.execute(
         update(outbox)
-        .where(outbox.c.id == outbox_id)
+        .where(outbox.c.id == outbox_id, outbox.c.status != "sent")
         .values(status="sent", sent_at=now, attempts=outbox.c.attempts + 1)
     )
 
 
-def mark_failed_attempt(conn, outbox_id: int, attempts: int, error: str, now: dt.datetime, settings) -> str:
-    """Count a failed attempt: back to pending with a backoff, or failed after ``max_attempts``."""
+def retry_delay_s(attempts: int, rule: str, settings) -> float:
+    """Backoff after the ``attempts``-th failed attempt: the base doubling, up to the cap (a smaller cap for
+    mendesak_baru)."""
+    cap = settings.retry_cap_urgent_s if rule == "mendesak_baru" else settings.retry_cap_s
+    return min(cap, settings.retry_base_s * (2 ** min(max(attempts - 1, 0), 40)))
+
+
+def mark_failed_attempt(conn, row, error: str, now: dt.datetime, settings) -> str:
+    """Count a failed attempt: back to pending with a backoff, or failed once it has been retried for
+    ``retry_for_s`` since its first failed attempt (bounded by time, not by count)."""
     c = alerts_conn(conn)
-    n = attempts + 1
-    if n >= settings.max_attempts:
+    n = row.attempts + 1
+    first = row.first_failed_at or now
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=dt.UTC)
+    if (now - first).total_seconds() >= settings.retry_for_s:
         status, nxt = "failed", now
     else:
-        status = "pending"
-        nxt = now + dt.timedelta(seconds=min(3600.0, settings.retry_base_s * (2 ** (n - 1))))
+        status, nxt = "pending", now + dt.timedelta(seconds=retry_delay_s(n, row.rule, settings))
     c.execute(
         update(outbox)
-        .where(outbox.c.id == outbox_id)
-        .values(status=status, attempts=n, last_error=error, next_attempt_at=nxt)
+        .where(outbox.c.id == row.id)
+        .values(status=status, attempts=n, last_error=error, next_attempt_at=nxt, first_failed_at=first)
     )
     return status
 
@@ -189,9 +219,12 @@ def beat(
     now: dt.datetime,
     cycle_ms: int | None,
     error: str | None,
+    skew_s: float | None = None,
 ) -> None:
     c = alerts_conn(conn)
-    values = dict(host=host, pid=pid, role=role, demo=int(demo), beat_at=now, cycle_ms=cycle_ms, last_error=error)
+    values = dict(
+        host=host, pid=pid, role=role, demo=int(demo), beat_at=now, cycle_ms=cycle_ms, last_error=error, skew_s=skew_s
+    )
     stmt = _insert(c, heartbeat).values(worker_id=worker_id, started_at=started_at, **values)
     c.execute(stmt.on_conflict_do_update(index_elements=["worker_id"], set_=values))
 
@@ -220,3 +253,11 @@ def take_lease(conn, owner: str, now: dt.datetime, seconds: float) -> bool:
 def drop_lease(conn, owner: str) -> None:
     c = alerts_conn(conn)
     c.execute(delete(lease).where(and_(lease.c.name == "worker", lease.c.owner == owner)))
+
+
+def database_now(conn) -> dt.datetime:
+    """The database server's clock (PostgreSQL ``now()``; SQLite: the file's host, ``CURRENT_TIMESTAMP``)."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT now()")).scalar_one().astimezone(dt.UTC)
+    raw = conn.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
+    return dt.datetime.fromisoformat(raw).replace(tzinfo=dt.UTC)

@@ -1,12 +1,18 @@
-"""The worker loop: hold the lock, report a heartbeat, evaluate the rules, write the outbox, deliver it.
+"""The worker loop: hold the lock, check the clock, report a heartbeat, evaluate the rules, write the outbox,
+deliver it. Private to ``python -m alerts run``: the dashboard uses the package's public modules only.
 
 - One active worker: on PostgreSQL it holds an advisory lock on a connection of its own (released by the
-  server the moment that process or connection dies); on SQLite a lease row it renews every cycle. A second
-  worker waits in standby (heartbeat role ``standby``) and tries every ``NTBCARE_ALERTS_STANDBY_POLL_S``
-  seconds, so it takes over within that time of the first one's death (SQLite: when the lease expires).
+  server the moment that process or connection dies; the session ends after ``NTBCARE_ALERTS_LOCK_IDLE_S``
+  of silence, so a worker cut off by a partition loses the lock within a minute); on SQLite a lease row it
+  renews every cycle. A second worker waits in standby and tries every ``NTBCARE_ALERTS_STANDBY_POLL_S``.
+- Every cycle compares the worker's clock with the database's ``now()``: while they differ by more than
+  ``NTBCARE_ALERTS_MAX_SKEW_S`` nothing is evaluated or sent (role ``skew`` on the heartbeat), so no notice,
+  cursor or "announced" mark is ever written at a wrong time.
+- A notice handed over to its target is kept in the worker's journal until ``mark_sent`` succeeds: a
+  database error right after a send retries the mark, never the send.
 - A cycle that fails on the database (outage, restart) is logged and retried: nothing is lost, since the
   rules read what is in the database when it is back and the outbox keys refuse duplicates.
-- Time is injected (``clock``): schedules, quiet hours and working days are tested without waiting.
+- Time is injected (``clock``, ``db_clock``): schedules, quiet hours and working days are tested without waiting.
 """
 
 from __future__ import annotations
@@ -19,48 +25,62 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from alerts import rules as R
 from alerts import schedule, store
-from core.locale import get_locale
-from core.notify import Recipients, Target, scrub, send
-from queries import alerts as q
+from alerts.delivery import SendResult, send
+from alerts.recipients import Recipients, Target
+from alerts.secrets import scrub
+from alerts.settings import AlertSettings
+from queries import alert_watch as q
 
 log = logging.getLogger("ntbcare.alerts")
 LOCK_KEY = 0x4E544243  # "NTBC": the advisory lock of the alert worker
 HEARTBEAT_S = 10.0  # the wall marks a worker silent for 2 minutes
+Clock = Callable[[], dt.datetime]
+DbClock = Callable[[Connection], dt.datetime]
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def shifted_clock(start: dt.datetime) -> Callable[[], dt.datetime]:
+def shifted_clock(start: dt.datetime) -> Clock:
     """A clock that starts at ``start`` and runs at real speed (tests and demos of schedules)."""
     t0 = time.monotonic()
     return lambda: start.astimezone(dt.UTC) + dt.timedelta(seconds=time.monotonic() - t0)
 
 
+def shifted_db_clock(offset: dt.timedelta) -> DbClock:
+    """The database's clock moved by ``offset`` (with ``shifted_clock``: the skew check still compares like
+    with like)."""
+    return lambda conn: store.database_now(conn) + offset
+
+
 class Lock:
     """The single-worker lock: a PostgreSQL advisory lock, or a lease row on SQLite."""
 
-    def __init__(self, engine, owner: str, settings):
+    def __init__(self, engine: Engine, owner: str, settings: AlertSettings):
         self.engine, self.owner, self.settings = engine, owner, settings
         self.pg = engine.dialect.name == "postgresql"
-        self._conn = None
+        self.conn: Connection | None = None
         self.held = False
 
     def acquire(self, now: dt.datetime) -> bool:
         if self.pg:
-            if self._conn is None:
-                self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self.held = bool(self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar())
+            if self.conn is None:
+                self.conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                # a silent worker (partition, frozen process) loses its session, and so the lock, server-side
+                self.conn.execute(text(f"SET idle_session_timeout = {int(self.settings.lock_idle_s) * 1000}"))
+            self.held = bool(self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar())
             if not self.held:
-                self._close()
+                self.reset()
             return self.held
         with self.engine.begin() as conn:
             self.held = store.take_lease(conn, self.owner, now, self.settings.lease_s)
@@ -71,60 +91,68 @@ class Lock:
         if not self.held:
             return False
         try:
-            if self.pg:
-                self._conn.execute(text("SELECT 1"))
+            if self.pg and self.conn is not None:
+                self.conn.execute(text("SELECT 1"))
             else:
                 with self.engine.begin() as conn:
                     self.held = store.take_lease(conn, self.owner, now, self.settings.lease_s)
         except SQLAlchemyError:
-            self.held = False
-            self._close()
+            self.reset()
         return self.held
 
-    def _close(self):
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - the connection may be dead already
-                pass
-            self._conn = None
+    def reset(self) -> None:
+        """Forget the lock (its connection closed: the server releases it)."""
+        self.held = False
+        if self.conn is not None:
+            with contextlib.suppress(Exception):  # the connection may be dead already
+                self.conn.close()
+            self.conn = None
 
     def release(self) -> None:
         try:
-            if self.pg and self._conn is not None and self.held:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            if self.pg and self.conn is not None and self.held:
+                self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
             elif not self.pg and self.held:
                 with self.engine.begin() as conn:
                     store.drop_lease(conn, self.owner)
         except SQLAlchemyError:
             pass
-        self.held = False
-        self._close()
+        self.reset()
 
 
 class Worker:
+    """One worker process's state; ``cycle()`` is one pass, ``run()`` the loop until ``stop_event``."""
+
     def __init__(
         self,
-        engine,
-        settings,
+        engine: Engine,
+        settings: AlertSettings,
         rules,
         recipients: Recipients,
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Clock = utc_now,
         worker_id: str | None = None,
-        send_fn=send,
+        send_fn: Callable[..., SendResult] = send,
+        db_clock: DbClock = store.database_now,
     ):
         self.engine, self.settings, self.rules, self.recipients = engine, settings, rules, recipients
-        self.clock = clock
+        self.clock, self.db_clock = clock, db_clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.send_fn = send_fn
         self.ctx = R.Context(settings, rules, recipients)
         self.lock = Lock(engine, self.worker_id, settings)
-        self.started_at = utc_now()
+        self.started_at = self.now()
         self.stop_event = threading.Event()
         self.tables_ready = False
+        self.took_over = False  # orphans of a previous worker reclaimed since the lock was taken
+        self.conn: Connection | None = None  # the cycle's one connection, while a cycle runs
+        self.handed_over: dict[int, dt.datetime] = {}  # sent, not yet marked sent (database error): id -> when
+        self.skew_s: float | None = None  # this worker's clock minus the database's, last cycle
         self.last_error: str | None = None
         self.last_cycle_ms: int | None = None
-        self.stats = {"cycles": 0, "enqueued": 0, "sent": 0, "failed_attempts": 0, "db_errors": 0}
+        self.last_raised_scan: dt.datetime | None = None
+        self.beat_state: tuple[str, str | None] | None = None
+        self.beat_at: dt.datetime | None = None
+        self.stats = {"cycles": 0, "enqueued": 0, "sent": 0, "failed_attempts": 0, "db_errors": 0, "held_skew": 0}
 
     # --- helpers ---------------------------------------------------------------------------------------
     def now(self) -> dt.datetime:
@@ -133,24 +161,22 @@ class Worker:
     def _targets_by_name(self) -> dict[str, Target]:
         return {t.name: t for t in self.recipients.targets}
 
-    @contextlib.contextmanager
-    def _tx(self):
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
         """A transaction on the cycle's one connection (one checkout per cycle), or on a new one outside."""
-        conn = getattr(self, "_conn", None)
-        if conn is None:
+        if self.conn is None:
             with self.engine.begin() as c:
                 yield c
             return
-        with conn.begin():
-            yield conn
+        with self.conn.begin():
+            yield self.conn
 
     def heartbeat(self, role: str) -> None:
         """Report (at most every HEARTBEAT_S seconds, and at once when the role or the error changes)."""
+        now = self.now()
         state = (role, self.last_error)
-        t = time.monotonic()
-        if state == getattr(self, "_beat_state", None) and t - getattr(self, "_beat_t", -1e9) < HEARTBEAT_S:
+        if state == self.beat_state and self.beat_at is not None and (now - self.beat_at).total_seconds() < HEARTBEAT_S:
             return
-        self._beat_state, self._beat_t = state, t
         with self._tx() as conn:
             store.beat(
                 conn,
@@ -160,14 +186,28 @@ class Worker:
                 role,
                 self.settings.demo or not self.recipients.configured,
                 self.started_at,
-                utc_now(),
+                now - dt.timedelta(seconds=self.skew_s or 0.0),  # the database's time: one clock for every reader
                 self.last_cycle_ms,
                 self.last_error,
+                self.skew_s,
             )
+        self.beat_state, self.beat_at = state, now
+
+    def clock_skew_s(self, conn: Connection) -> float:
+        """This worker's clock minus the database's, in seconds."""
+        return (self.now() - self.db_clock(conn)).total_seconds()
+
+    def flush_handed_over(self) -> None:
+        """Mark sent what was handed over but not yet marked (a database error right after the send)."""
+        for oid, when in list(self.handed_over.items()):
+            with self._tx() as conn:
+                store.mark_sent(conn, oid, when)
+            del self.handed_over[oid]
 
     # --- one cycle -------------------------------------------------------------------------------------
     def cycle(self) -> str:
-        """One pass: returns the role it ran as (active, standby) or 'error' when the database failed."""
+        """One pass: returns the role it ran as (active, standby, skew: held while the clocks disagree) or
+        'error' when the database failed."""
         t0 = time.perf_counter()
         now = self.now()
         try:
@@ -176,34 +216,43 @@ class Worker:
                 self.tables_ready = True
             if not self.lock.check(now) and not self.lock.acquire(now):
                 self.last_error = None
+                self.took_over = False
                 self.heartbeat("standby")
                 return "standby"
-            if not getattr(self, "_took_over", False):
-                with self.engine.begin() as conn:
-                    n = store.reclaim_orphans(conn)
-                if n:
-                    log.warning("%d notice(s) left 'sending' by a previous worker are pending again", n)
-                self._took_over = True
             with self.engine.connect() as conn:
-                self._conn = conn
+                self.conn = conn
                 try:
+                    self.skew_s = self.clock_skew_s(conn)
+                    conn.commit()
+                    if abs(self.skew_s) > self.settings.max_skew_s:
+                        self.stats["held_skew"] += 1
+                        self.last_error = None
+                        log.warning("clock skew %.0f s with the database: every batch held", self.skew_s)
+                        self.heartbeat("skew")
+                        return "skew"
+                    self.flush_handed_over()
+                    if not self.took_over:
+                        with self._tx() as c:
+                            n = store.reclaim_orphans(c, keep=tuple(self.handed_over))
+                        if n:
+                            log.warning("%d notice(s) left 'sending' by a previous worker are pending again", n)
+                        self.took_over = True
                     self.evaluate(now)
                     self.deliver()
                     self.last_cycle_ms = int((time.perf_counter() - t0) * 1000)
                     self.last_error = None
                     self.heartbeat("active")
                 finally:
-                    self._conn = None
+                    self.conn = None
             self.stats["cycles"] += 1
             return "active"
         except SQLAlchemyError as exc:
             self.stats["db_errors"] += 1
             self.last_error = str(exc).splitlines()[0][:300] if str(exc) else exc.__class__.__name__
             log.warning("database unavailable, retrying: %s", self.last_error)
-            self.lock.held = False
-            self.lock._close()
-            self._took_over = False
-            self._conn = None
+            self.lock.reset()
+            self.took_over = False
+            self.conn = None
             return "error"
 
     def evaluate(self, now: dt.datetime) -> int:
@@ -218,7 +267,7 @@ class Worker:
             if s.enabled("mendesak_baru"):
                 last = int(store.get_cursor(conn, "urgent_last_id") or floor)
                 since = now - dt.timedelta(minutes=s.recent_min)
-                cands = q.new_urgent(conn, last, since, int(floor))
+                cands = q.new_urgent(conn, last, since, int(floor), also_ids=self.raised_urgent(conn, now, int(floor)))
                 already = (
                     store.notified_keys(conn, ("mendesak_baru",), cands["id"].tolist()) if not cands.empty else set()
                 )
@@ -235,9 +284,9 @@ class Worker:
         day = schedule.due_today(now, s.digest_at, s)
         if day and s.enabled("ringkasan_harian"):
             with self._tx() as conn:
-                last = store.get_cursor(conn, "digest_day")
-                if last != day.isoformat():
-                    last_day = dt.date.fromisoformat(last) if last else None
+                last_digest = store.get_cursor(conn, "digest_day")
+                if last_digest != day.isoformat():
+                    last_day = dt.date.fromisoformat(last_digest) if last_digest else None
                     written += store.enqueue(conn, R.plan_digest(conn, self.ctx, now, day, last_day), now)
                     store.set_cursor(conn, "digest_day", day.isoformat(), now)
         day = schedule.rapor_due(now, s)
@@ -249,6 +298,19 @@ class Worker:
                     store.set_cursor(conn, "rapor_month", month, now)
         self.stats["enqueued"] += written
         return written
+
+    def raised_urgent(self, conn: Connection, now: dt.datetime, floor: int) -> list[int]:
+        """Every ``raised_scan_s``: open mendesak complaints never announced (raised to mendesak after their
+        receipt, whenever that was)."""
+        last = self.last_raised_scan
+        if last is not None and 0 <= (now - last).total_seconds() < self.settings.raised_scan_s:
+            return []
+        self.last_raised_scan = now
+        ids = q.open_urgent_ids(conn, floor)
+        if not ids:
+            return []
+        announced = {i for _, i, _, _ in store.notified_keys(conn, ("mendesak_baru",), ids)}
+        return [i for i in ids if i not in announced]
 
     def deliver(self, limit: int = 20) -> int:
         """Send the pending notices that are due (quiet hours: only mendesak_baru); returns how many sent."""
@@ -264,9 +326,10 @@ class Worker:
             if not self.lock.check(now):  # lost the lock (SQLite lease taken over): stop sending
                 break
             with self._tx() as conn:
-                if not store.claim(conn, r.id, now):
+                if not store.claim(conn, r.id, now, self.worker_id):
                     continue
             target = targets.get(r.target)
+            error: str | None
             if target is None:
                 result_ok, error = False, f"target {r.target} tidak dikonfigurasi lagi"
             else:
@@ -274,23 +337,26 @@ class Worker:
                 result = self.send_fn(target, r.title, r.body, attach, self.settings.send_timeout_s)
                 result_ok, error = result.ok, result.error
             now = self.now()
-            with self._tx() as conn:
-                if result_ok:
+            if result_ok:
+                self.handed_over[r.id] = now  # from here on: mark it, never send it again
+                sent += 1
+                self.stats["sent"] += 1
+                with self._tx() as conn:
                     store.mark_sent(conn, r.id, now)
-                    sent += 1
-                else:
-                    error = scrub(error or "gagal", self.recipients.targets)
-                    status = store.mark_failed_attempt(conn, r.id, r.attempts, error, now, self.settings)
-                    self.stats["failed_attempts"] += 1
-                    log.warning(
-                        "notice %s to %s: attempt %d failed (%s)%s",
-                        r.id,
-                        r.target,
-                        r.attempts + 1,
-                        error,
-                        " — marked failed" if status == "failed" else "",
-                    )
-        self.stats["sent"] += sent
+                del self.handed_over[r.id]
+                continue
+            scrubbed = scrub(error or "gagal", [t.url for t in self.recipients.targets])
+            with self._tx() as conn:
+                status = store.mark_failed_attempt(conn, r, scrubbed, now, self.settings)
+            self.stats["failed_attempts"] += 1
+            log.warning(
+                "notice %s to %s: attempt %d failed (%s)%s",
+                r.id,
+                r.target,
+                r.attempts + 1,
+                scrubbed,
+                " — marked failed" if status == "failed" else "",
+            )
         return sent
 
     # --- the loop ----------------------------------------------------------------------------------------
@@ -309,16 +375,9 @@ class Worker:
                 n += 1
                 if max_cycles is not None and n >= max_cycles:
                     break
-                wait = self.settings.poll_s if role == "active" else self.settings.standby_poll_s
+                wait = self.settings.standby_poll_s if role == "standby" else self.settings.poll_s
                 if role == "error":
                     wait = max(self.settings.poll_s, 1.0)
                 self.stop_event.wait(wait)
         finally:
             self.lock.release()
-
-
-def send_test(target: Target, now: dt.datetime, timeout_s: float = 10.0):
-    from core.notify import test_notice
-
-    title, body = test_notice(get_locale(target.lang), target.name, now)
-    return send(target, title, body, None, timeout_s)

@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, select, text
@@ -35,11 +36,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.alert_settings import AlertSettings
+from alerts import outbox as q
+from alerts.recipients import load_recipients
+from alerts.settings import AlertSettings
 from core.engine import make_engine
-from core.notify import load_recipients
 from core.settings import SlaRules
-from queries import alerts as q
 from queries.schema import complaint, opd
 
 
@@ -152,8 +153,9 @@ def cycle_times(url: str, runs: int) -> dict:
     from alerts.worker import Worker
 
     engine = make_engine(url)
-    settings = AlertSettings(
-        disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan"})
+    settings = replace(
+        AlertSettings.defaults(),
+        disabled=frozenset({"hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan"}),
     )
     w = Worker(engine, settings, SlaRules(), load_recipients(secrets={}, read_files=False), worker_id="bench-cycle")
     w.cycle()  # tables, lock, cursors
@@ -177,7 +179,7 @@ def cycle_times(url: str, runs: int) -> dict:
         samples.append((time.perf_counter() - t0) * 1000)
         db_samples.append(db["s"] * 1000)
     batch = []
-    ctx = R.Context(AlertSettings(), SlaRules(), load_recipients(secrets={}, read_files=False))
+    ctx = R.Context(AlertSettings.defaults(), SlaRules(), load_recipients(secrets={}, read_files=False))
     now = dt.datetime.now(dt.UTC)
     for _ in range(3):
         t0 = time.perf_counter()
@@ -208,7 +210,7 @@ def rapor_all(url: str, runs: int) -> dict:
         secrets={"advisers": "json://127.0.0.1:9/x", "opd": {c: "json://127.0.0.1:9/x" for c in codes}},
         read_files=False,
     )
-    ctx = R.Context(AlertSettings(), SlaRules(), recips)
+    ctx = R.Context(AlertSettings.defaults(), SlaRules(), recips)
     now = dt.datetime.now(dt.UTC)
     samples, n_pdfs = [], 0
     for _ in range(runs):

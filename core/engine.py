@@ -10,6 +10,18 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.settings import SettingError, value
 
+# Every PostgreSQL connection notices a dead peer (a network partition, a crashed host) within about 30 s
+# instead of the kernel's two hours: TCP keepalives after 10 s idle, every 5 s, 3 lost = dead, and
+# tcp_user_timeout for data sent but never acknowledged. The alert worker's lock connection also asks the
+# server to end its session when it goes silent (alerts/worker.py), so the standby worker takes over.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30000,
+}
+
 
 class DatabaseConfigError(Exception):
     """DATABASE_URL is malformed, names an unsupported database, or points at a missing file."""
@@ -86,7 +98,12 @@ def make_engine(
                 pool_pre_ping=True,
                 pool_recycle=1800,
                 **pool_settings(),
-                connect_args={"connect_timeout": 5, "options": options, "application_name": "ntbcare-monitor"},
+                connect_args={
+                    "connect_timeout": 5,
+                    "options": options,
+                    "application_name": "ntbcare-monitor",
+                    **KEEPALIVES,
+                },
             )
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseConfigError(f"Driver basis data tidak tersedia: {exc}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,9 +184,25 @@ _APP = [
         "NTBCARE_ON_TIME_TARGET",
         "int",
         80,
-        "target share (%) of completions on time, drawn on `ringkasan`",
+        "target share (%) of completions on time, drawn on `ringkasan`, the wall's figure coloured against it",
         minimum=0,
         maximum=100,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_BREACHED_TARGET",
+        "int",
+        0,
+        "target count of open complaints past their deadline; the wall shows the figure red above it",
+        minimum=0,
+        clamp=True,
+    ),
+    Setting(
+        "NTBCARE_WALL_ROTATE_SECONDS",
+        "int",
+        20,
+        "seconds each of the wall's two views (lists, charts) stays on screen before the other",
+        minimum=10,
         clamp=True,
     ),
     Setting(
@@ -235,6 +251,14 @@ _APP = [
 ]
 _ACCESS = [
     Setting(
+        "NTBCARE_SECRETS_FILE",
+        "text",
+        "/etc/ntbcare-monitor/secrets.toml",
+        "the secrets.toml of the deployment: the dashboard's units pass it as `--secrets.files`, the alert worker "
+        "reads `[ntbcare_alerts]` from it; when it does not exist, the checkout's `.streamlit/secrets.toml`",
+        group="access",
+    ),
+    Setting(
         "NTBCARE_ACCESS_USERS",
         "text",
         "",
@@ -254,8 +278,8 @@ _ACCESS = [
         "NTBCARE_DEMO_ROLE",
         "text",
         "",
-        "role of every logged-out viewer on the embedded demo database only "
-        "(`python3 dev.py app` sets `admin`); ignored whenever `DATABASE_URL` is set",
+        "role of every logged-out viewer on the bundled demo file only (`python3 dev.py app` sets `admin`); "
+        "ignored on any other database and whenever `[auth]` or a role mapping is configured",
         group="access",
     ),
 ]
@@ -321,6 +345,14 @@ _DEV = [
         choices=("0", "1"),
         group="dev",
     ),
+    Setting(
+        "NTBCARE_SYSTEM_ROOT",
+        "text",
+        "/",
+        "where `python3 dev.py test` looks for chromium, nginx and testssl.sh (an empty directory: a machine "
+        "without them)",
+        group="dev",
+    ),
 ]
 
 REGISTRY: dict[str, Setting] = {s.name: s for s in (*_SLA, *_DATABASE, *_APP, *_ACCESS, *_PUBLIC, *_DEV)}
@@ -339,6 +371,26 @@ def value(name: str, env: Mapping[str, str] | None = None):
     return REGISTRY[name].read(env)
 
 
+def pattern_values(pattern: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The variables of a registered pattern (``NTBCARE_ALERTS_OPD_<CODE>``): ``{CODE: validated value}`` for
+    every variable set in the environment whose name fits it (one variable per OPD code)."""
+    setting = REGISTRY[pattern]
+    prefix = pattern.split("<", 1)[0]
+    env = os.environ if env is None else env
+    out = {}
+    for key in sorted(env):
+        rest = key[len(prefix) :]
+        if key.startswith(prefix) and rest and not any(key.startswith(p) for p in _longer_prefixes(prefix)):
+            out[rest.upper()] = replace(setting, name=key).read(env)
+    return out
+
+
+def _longer_prefixes(prefix: str) -> list[str]:
+    """Prefixes of other registered names that start with ``prefix`` (``NTBCARE_ALERTS_OPD_`` must not take
+    ``NTBCARE_ALERTS_OPD_LANG...``)."""
+    return [n.split("<", 1)[0] for n in REGISTRY if n.startswith(prefix) and n.split("<", 1)[0] != prefix]
+
+
 def int_env(name: str, default: int | None = None) -> int:
     """A registered integer setting (``default`` is accepted for old callers and must match the registry)."""
     return value(name)
@@ -349,61 +401,64 @@ def database_url() -> str:
     return value("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+def _registry_default(name: str, convert=lambda v: v):
+    """A dataclass field whose default is the registry's (the one place a default is written)."""
+    return field(default_factory=lambda: convert(REGISTRY[name].default))
+
+
 @dataclass(frozen=True)
 class SlaRules:
-    """Deadlines in working days (hari kerja). Defaults follow SP4N-LAPOR! SOP and PermenPAN-RB 62/2018."""
+    """Deadlines in working days (hari kerja), SP4N-LAPOR! SOP and PermenPAN-RB 62/2018; the defaults are the
+    registry's (``SlaRules()`` equals ``SlaRules.from_env({})``)."""
 
-    dispatch_days: int = 3  # verification and dispatch, counted from receipt
-    response_days: int = 5  # first OPD follow-up, counted from dispatch
+    dispatch_days: int = _registry_default("NTBCARE_SLA_DISPATCH_DAYS")  # verification and dispatch, from receipt
+    response_days: int = _registry_default("NTBCARE_SLA_RESPONSE_DAYS")  # first OPD follow-up, from dispatch
     completion_days: dict[str, int] = field(
-        default_factory=lambda: {
-            "aspirasi": 5,
-            "informasi": 5,
-            "pengaduan": 14,
-            "pengaduan_pengawasan": 60,
-        }
+        default_factory=lambda: {c: REGISTRY[f"NTBCARE_SLA_COMPLETION_{c.upper()}"].default for c in CLASSIFICATIONS}
     )
-    completion_anchor: str = "dispatched"  # "dispatched" or "received"
-    at_risk_days: int = 1  # an open stage is at risk when this many working days or fewer remain
+    completion_anchor: str = _registry_default("NTBCARE_SLA_COMPLETION_ANCHOR")  # "dispatched" or "received"
+    at_risk_days: int = _registry_default("NTBCARE_SLA_AT_RISK_DAYS")  # at risk when this many working days remain
 
     @classmethod
-    def from_env(cls) -> SlaRules:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SlaRules:
         return cls(
-            dispatch_days=value("NTBCARE_SLA_DISPATCH_DAYS"),
-            response_days=value("NTBCARE_SLA_RESPONSE_DAYS"),
-            completion_days={c: value(f"NTBCARE_SLA_COMPLETION_{c.upper()}") for c in CLASSIFICATIONS},
-            completion_anchor=value("NTBCARE_SLA_COMPLETION_ANCHOR"),
-            at_risk_days=value("NTBCARE_SLA_AT_RISK_DAYS"),
+            dispatch_days=value("NTBCARE_SLA_DISPATCH_DAYS", env),
+            response_days=value("NTBCARE_SLA_RESPONSE_DAYS", env),
+            completion_days={c: value(f"NTBCARE_SLA_COMPLETION_{c.upper()}", env) for c in CLASSIFICATIONS},
+            completion_anchor=value("NTBCARE_SLA_COMPLETION_ANCHOR", env),
+            at_risk_days=value("NTBCARE_SLA_AT_RISK_DAYS", env),
         )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime settings of the app."""
+    """Runtime settings of the app; the defaults are the registry's (``Settings()`` equals
+    ``Settings.from_env({})``)."""
 
-    feed_interval_s: int = 2
-    panel_interval_s: int = 15
-    feed_rows: int = 8
-    on_time_target_pct: float = 80.0  # the leaders' target for completions on time (ringkasan)
-    retry_interval_s: int = 5  # while data is stale or missing, pages rerun themselves this often
-    chart_interval_s: int = 60  # the wall's charts (each redraw rebuilds the chart in the browser)
-    change_check_s: float = 0.5  # the wall asks the database "anything new?" this often (one tiny shared query)
-    urgent_banner_s: int = 30  # how long the wall announces each new mendesak complaint
-    quiet_hours: str = "20:00-07:00"  # WITA hours when the wall's chime (?suara=1) stays silent; empty: never
+    feed_interval_s: int = _registry_default("NTBCARE_FEED_INTERVAL")
+    panel_interval_s: int = _registry_default("NTBCARE_PANEL_INTERVAL")
+    feed_rows: int = _registry_default("NTBCARE_FEED_ROWS")
+    on_time_target_pct: float = _registry_default("NTBCARE_ON_TIME_TARGET", float)  # completions on time
+    breached_target: int = _registry_default("NTBCARE_BREACHED_TARGET")  # open complaints past their deadline
+    wall_rotate_s: int = _registry_default("NTBCARE_WALL_ROTATE_SECONDS")  # the wall swaps lists and charts
+    retry_interval_s: int = _registry_default("NTBCARE_RETRY_INTERVAL")  # pages rerun while data is stale or missing
+    chart_interval_s: int = _registry_default("NTBCARE_CHART_INTERVAL")  # the wall's charts
+    change_check_s: float = _registry_default("NTBCARE_CHANGE_CHECK_MS", lambda ms: ms / 1000)  # "anything new?"
+    urgent_banner_s: int = _registry_default("NTBCARE_URGENT_BANNER_SECONDS")  # each new mendesak complaint
+    quiet_hours: str = _registry_default("NTBCARE_QUIET_HOURS")  # WITA hours the wall's chime stays silent
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         return cls(
-            feed_interval_s=value("NTBCARE_FEED_INTERVAL"),
-            panel_interval_s=value("NTBCARE_PANEL_INTERVAL"),
-            feed_rows=value("NTBCARE_FEED_ROWS"),
-            on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET")),
-            retry_interval_s=value("NTBCARE_RETRY_INTERVAL"),
-            chart_interval_s=value("NTBCARE_CHART_INTERVAL"),
-            change_check_s=value("NTBCARE_CHANGE_CHECK_MS") / 1000,
-            urgent_banner_s=value("NTBCARE_URGENT_BANNER_SECONDS"),
-            quiet_hours=value("NTBCARE_QUIET_HOURS"),
+            feed_interval_s=value("NTBCARE_FEED_INTERVAL", env),
+            panel_interval_s=value("NTBCARE_PANEL_INTERVAL", env),
+            feed_rows=value("NTBCARE_FEED_ROWS", env),
+            on_time_target_pct=float(value("NTBCARE_ON_TIME_TARGET", env)),
+            breached_target=value("NTBCARE_BREACHED_TARGET", env),
+            wall_rotate_s=value("NTBCARE_WALL_ROTATE_SECONDS", env),
+            retry_interval_s=value("NTBCARE_RETRY_INTERVAL", env),
+            chart_interval_s=value("NTBCARE_CHART_INTERVAL", env),
+            change_check_s=value("NTBCARE_CHANGE_CHECK_MS", env) / 1000,
+            urgent_banner_s=value("NTBCARE_URGENT_BANNER_SECONDS", env),
+            quiet_hours=value("NTBCARE_QUIET_HOURS", env),
         )
-
-
-from core import alert_settings as _alert_settings  # noqa: F401 - registers the alert worker's settings

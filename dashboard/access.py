@@ -12,7 +12,8 @@ plain Python, tested on its own.
   2. ``claim``: the name of an ID-token claim (``roles``, ``groups``...) whose value(s) name the role,
      directly or through ``claim_roles`` (claim value -> role); with several, the strongest role wins;
   3. ``domains``: the e-mail's domain -> role.
-  E-mail rules are skipped when the identity provider says ``email_verified = false``.
+  E-mail rules apply only when the identity provider says ``email_verified`` is true (``True`` or
+  ``"true"``): a missing claim, ``false`` or ``"false"`` is an unverified address.
   A logged-in user with no role sees only the wall, with a message that says so.
 - A page that the role may not open is never run: ``app.py`` registers a stand-in under its URL path, and
   each page script checks again on its first line (``access_ui.require``), so that even a page script run
@@ -22,10 +23,14 @@ plain Python, tested on its own.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from core.settings import value
 
 WALL, LEADER, ADVISER, ADMIN = "wall", "leader", "adviser", "admin"
 ROLES = (WALL, LEADER, ADVISER, ADMIN)  # weakest first: with several roles, the last one listed wins
@@ -118,12 +123,11 @@ def _pairs(raw: Any, where: str) -> dict[str, str]:
 def load_config(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> AccessConfig:
     """The role mapping: keys of the ``[ntbcare_access]`` secrets section, else ``NTBCARE_ACCESS_<KEY>``."""
     secrets = secrets or {}
-    env = os.environ if env is None else env
 
     def get(key: str):
         if key in secrets:
             return secrets[key], f"[{SECRETS_SECTION}] {key}"
-        return env.get(ENV_PREFIX + key.upper()), ENV_PREFIX + key.upper()
+        return value(ENV_PREFIX + key.upper(), env) or None, ENV_PREFIX + key.upper()
 
     claim, _ = get("claim")
     claim = str(claim).strip() if claim else None
@@ -169,13 +173,18 @@ def _strongest(roles) -> str | None:
     return max(found, key=ROLES.index) if found else None
 
 
+def email_verified(claim: Any) -> bool:
+    """Only an explicit yes from the identity provider verifies an address (fail closed)."""
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
 def resolve(user: Mapping[str, Any], config: AccessConfig) -> Viewer:
     """The viewer for ``user`` (the ``st.user`` dict: ``is_logged_in`` and the ID-token claims)."""
     if user.get("is_logged_in") is not True:
         return ANONYMOUS
     email = str(user.get("email") or "").strip().lower() or None
     name = str(user.get("name") or "").strip() or None
-    email_trusted = email is not None and "@" in email and user.get("email_verified") is not False
+    email_trusted = email is not None and "@" in email and email_verified(user.get("email_verified"))
     role = None
     if email_trusted:
         role = config.users.get(email)
@@ -207,29 +216,63 @@ def login_configured() -> bool:
 
 
 DEMO_ENV = "NTBCARE_DEMO_ROLE"
+log = logging.getLogger("ntbcare.access")
 
 
-def demo_role(env: Mapping[str, str] | None = None) -> str | None:
+def is_demo_database(url: str | None = None) -> bool:
+    """Whether the app reads the bundled demo file ``data/ntbcare_demo.sqlite`` (compared as resolved paths):
+    then every page says it is a demo, and only then may ``NTBCARE_DEMO_ROLE`` give a role."""
+    from sqlalchemy.engine import make_url
+
+    from core.settings import DEFAULT_SQLITE_PATH, database_url
+
+    try:
+        parsed = make_url(database_url() if url is None else url)
+    except Exception:  # noqa: BLE001 - a malformed URL is not the demo file (the engine reports it)
+        return False
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return False
+    return Path(parsed.database).resolve() == DEFAULT_SQLITE_PATH.resolve()
+
+
+def demo_role(env: Mapping[str, str] | None = None, *, demo_database: bool, login: bool, mapping: bool) -> str | None:
     """The role every logged-out viewer gets in the newcomer's demo (``python3 dev.py app`` sets
-    NTBCARE_DEMO_ROLE=admin), honoured only on the embedded demo database: with a DATABASE_URL set (any real
-    database) it is ignored, so a stray variable can never open a production dashboard."""
-    env = os.environ if env is None else env
-    role = str(env.get(DEMO_ENV, "")).strip().lower()
-    if not role or role not in ROLES or str(env.get("DATABASE_URL", "")).strip():
+    NTBCARE_DEMO_ROLE=admin). Honoured only on the bundled demo file and only when neither ``[auth]`` (``login``)
+    nor any role mapping (``mapping``, even a malformed one) is configured: a production server whose
+    environment file lacks or misspells DATABASE_URL serves the demo file with a banner, never with a role."""
+    role = str(value(DEMO_ENV, env) or "").strip().lower()
+    if not role or role not in ROLES or not demo_database or login or mapping:
         return None
     return role
 
 
+def mapping_configured(secrets: Mapping[str, Any] | None, env: Mapping[str, str] | None = None) -> bool:
+    """Any role-mapping key set, in secrets.toml or the environment (valid or not)."""
+    env = os.environ if env is None else env
+    return bool(secrets) or any(k.startswith(ENV_PREFIX) and str(v).strip() for k, v in env.items())
+
+
+_LOGGED: set[str] = set()
+
+
 def current_viewer() -> tuple[Viewer, str | None]:
-    """The viewer of this script run, and a configuration error message (then everyone is ``wall``)."""
+    """The viewer of this script run, and a configuration error message (then everyone is ``wall``).
+
+    The message names e-mail addresses and roles: it is for admins only (``access_ui.account_box``); it is also
+    logged once per process, since with a malformed mapping nobody has the admin role."""
     import streamlit as st
 
     user = dict(st.user.to_dict())
-    demo = demo_role()
-    if demo and user.get("is_logged_in") is not True:
-        return Viewer(role=demo, name="Demo"), None
+    section = _secrets_section(SECRETS_SECTION)
+    error = None
     try:
-        config = load_config(_secrets_section(SECRETS_SECTION))
+        config = load_config(section)
     except AccessConfigError as exc:  # fail closed: a logged-in user stays logged in, with no role
-        return resolve(user, AccessConfig()), str(exc)
-    return resolve(user, config), None
+        config, error = AccessConfig(), str(exc)
+        if error not in _LOGGED:
+            _LOGGED.add(error)
+            log.error("role mapping: %s", error)
+    demo = demo_role(demo_database=is_demo_database(), login=login_configured(), mapping=mapping_configured(section))
+    if demo and user.get("is_logged_in") is not True:
+        return Viewer(role=demo, name="Demo"), error
+    return resolve(user, config), error

@@ -7,6 +7,7 @@ or in dataframes, never as markdown.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pandas as pd
@@ -30,10 +31,12 @@ def account_box(viewer: access.Viewer, config_error: str | None, loc: Locale, pa
     ``page_says_why``: the page is a stand-in that explains itself (the sidebar then does not repeat it).
     """
     with st.sidebar:
-        if config_error:
+        if config_error and viewer.role == access.ADMIN:  # names addresses and roles: admins only
             st.error(loc.t("auth.config_error", detail=config_error), icon=":material/error:")
-        if not viewer.logged_in and viewer.role != access.WALL:  # the newcomer's demo (access.demo_role)
-            st.warning(loc.t("auth.demo", role=loc.t(f"role.{viewer.role}")), icon=":material/science:")
+        elif config_error:
+            st.error(loc.t("auth.config_error_short"), icon=":material/error:")
+        if not viewer.logged_in and viewer.role != access.WALL:  # the newcomer's demo: banner on the page
+            st.caption(loc.t("auth.demo", role=loc.t(f"role.{viewer.role}")))
         elif viewer.logged_in:
             st.text(viewer.name or viewer.email or "–", help=viewer.email)
             st.caption(loc.t("auth.role", role=loc.t(f"role.{viewer.role}")))
@@ -43,6 +46,24 @@ def account_box(viewer: access.Viewer, config_error: str | None, loc: Locale, pa
                 st.logout()
         elif not page_says_why:
             _login_button(loc, "auth-login-sidebar")
+
+
+def demo_banner(viewer: access.Viewer, kiosk: bool, loc: Locale) -> None:
+    """On the bundled demo database, every page says so: a production server whose DATABASE_URL is missing or
+    misspelt is visibly a demo (and gets no demo role: ``access.demo_role``)."""
+    if not access.is_demo_database():
+        return
+    text = loc.t("auth.demo_banner")
+    if viewer.role != access.WALL and not viewer.logged_in:
+        text += " " + loc.t("auth.demo", role=loc.t(f"role.{viewer.role}"))
+    if kiosk:  # floats in a corner: the wall keeps its exact fit
+        st.html(
+            f'<div class="ntbcare-demo" style="position:fixed;bottom:0.3rem;right:0.6rem;z-index:1001;'
+            f'background:#E69F00;color:#000;padding:0.1rem 0.6rem;border-radius:0.3rem;font-weight:700">'
+            f"{html.escape(loc.t('auth.demo_badge'))}</div>"
+        )
+    else:
+        st.warning(text, icon=":material/science:")
 
 
 def refused_page(viewer: access.Viewer, loc: Locale) -> Callable[[], None]:

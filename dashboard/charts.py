@@ -70,6 +70,42 @@ def enlarged(fig: go.Figure, k: int) -> go.Figure:
     return go.Figure(spec, _validate=False)  # the map's shapes hold thousands of points: no re-validation
 
 
+def at_least(fig: go.Figure, px: float) -> go.Figure:
+    """``fig`` with every text at least ``px`` tall: layout, titles, ticks, legends, bar and pie texts,
+    annotations, and the font sizes written into label text. The wall's rule (text readable from across the
+    room) applied once to any chart; inside texts of pies and bars are kept at their size instead of shrunk to
+    fit (``uniformtext``)."""
+
+    def text(v: str) -> str:
+        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{max(float(m[1]), px):g}px", v)
+
+    def grow(node, parent: str = ""):
+        if isinstance(node, dict):
+            for key, v in node.items():
+                if isinstance(v, (dict, list)):
+                    grow(v, key if isinstance(v, dict) else parent if key == "data" else key)
+                elif key == "size" and parent.endswith("font") and isinstance(v, (int, float)):
+                    node[key] = max(v, px)
+                elif isinstance(v, str) and "font-size" in v:
+                    node[key] = text(v)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    grow(item, parent)
+                elif isinstance(item, str) and "font-size" in item:
+                    node[i] = text(item)
+
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {})["size"] = max(layout["font"].get("size", 12), px)
+    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout.setdefault(axis, {}).setdefault("tickfont", {}).setdefault("size", px)
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", px)
+    layout["uniformtext"] = {"minsize": px, "mode": "show"}
+    grow(spec)
+    return go.Figure(spec, _validate=False)
+
+
 def _empty(fig: go.Figure, loc: Locale) -> go.Figure:
     """An empty chart says so in words instead of showing bare axes."""
     fig.update_xaxes(visible=False)
@@ -179,6 +215,28 @@ def channel_donut(df: pd.DataFrame, title: str, loc: Locale, height: int = 300) 
     return fig
 
 
+def share_bar(
+    df: pd.DataFrame, title: str, loc: Locale, height: int = 300, links: list[str] | None = None
+) -> go.Figure:
+    """Each category's share of the total as horizontal bars, written on the bars ("WhatsApp 41,2%"): read
+    from across the room where a donut's small slices cannot hold a label."""
+    total = float(df["count"].sum())
+    d = df.assign(share=[100 * c / total if total else 0.0 for c in df["count"]])
+    fig = category_bar(
+        d,
+        title,
+        loc,
+        height,
+        top=len(d) or None,
+        value="share",
+        links=links,
+        text_format=lambda v: loc.num_short(v, 1) + "%",
+    )
+    if len(d):  # room right of the longest bar for its share ("27,9%")
+        fig.update_xaxes(range=[0, float(d["share"].max()) * 1.32])
+    return fig
+
+
 # Where each region's label goes (lon, lat, above/below the islands): every label sits over the sea with a
 # leader line to its shape, so the five Lombok labels never pile up and Kota Mataram (57 km2) and Kota Bima
 # (208 km2), a few pixels wide on the wall, are named as clearly as Sumbawa. Two lines of name, then the figure.
@@ -275,7 +333,7 @@ def region_map(
     text_format = text_format or loc.num
     d = regions.assign(_link=links if links is not None else regions["key"])
     d = d[d["key"].isin(CALLOUT.keys())].dropna(subset=[value]).copy()
-    by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"])}
+    by_key = {k: (label, v, link) for k, label, v, link in zip(d["key"], d["label"], d[value], d["_link"], strict=True)}
     for f in shapes["features"]:  # a region absent from the counts has none: named too, with 0
         if f["id"] not in by_key and f["id"] in CALLOUT:
             by_key[f["id"]] = (f["properties"]["nama"].replace("Kabupaten ", "Kab. "), 0, None)
@@ -526,7 +584,9 @@ def yoy_lines(wide: pd.DataFrame, year: int, title: str, loc: Locale, height: in
     fig = go.Figure()
     months = [loc.month(dt.date(year, m, 1), "LLL") for m in range(1, 13)]
     if "partial" in wide.columns:  # the month in progress: both years counted on the same days only
-        months = [f"{m}*" if p else m for m, p in zip(months, wide["partial"])]  # the page says what * means
+        months = [
+            f"{m}*" if p else m for m, p in zip(months, wide["partial"], strict=False)
+        ]  # the page says what * means
     for y, colour, dash in ((year - 1, theme.MUTED, "dash"), (year, theme.RECEIVED_COLOUR, "solid")):
         fig.add_trace(
             go.Scatter(
@@ -555,7 +615,7 @@ def on_time_line(df: pd.DataFrame, target_pct: float, title: str, loc: Locale, h
             y=df["on_time_pct"],
             mode="lines+markers+text",
             name=loc.t("chart.on_time_pct"),
-            text=[loc.num(v) + "%" if v == v else "" for v in df["on_time_pct"]],
+            text=[loc.num(v) + "%" if not pd.isna(v) else "" for v in df["on_time_pct"]],
             textposition="top center",
             line=dict(color=theme.STATE_COLOUR["met"], width=3),
             hovertemplate="%{x}: %{y:.1f}%<extra></extra>",

@@ -15,6 +15,7 @@ from core.engine import DatabaseConfigError, default_statement_timeout_ms
 from core.locale import Locale
 from core.textsafe import md_literal
 from core.timefmt import fmt_wita
+from dashboard import params
 from dashboard.data import CAUSES, SETTINGS, Fetched
 
 # --- Pages that stay open: the performance timeline --------------------------------------------------------
@@ -129,31 +130,6 @@ def data_age(results: Iterable[Fetched], loc: Locale) -> None:
         st.caption(loc.t("data.as_of", time=fmt_wita(at, "%H:%M:%S")))
 
 
-def kpi_row(head: dict | None, loc: Locale) -> None:
-    """Headline figures as bordered metrics (values '–' when there is no data yet)."""
-    none = loc.t("unit.none")
-    h = head or {}
-
-    def val(k):
-        v = h.get(k)
-        return none if v is None else loc.num(v)
-
-    share = h.get("on_time_share")
-    items = [
-        ("kpi.received_today", val("received_today")),
-        ("kpi.received_month", val("received_period")),
-        ("kpi.open", val("open")),
-        ("kpi.breached", val("breached")),
-        ("kpi.at_risk", val("at_risk")),
-        ("kpi.on_time", none if share is None else loc.pct(share)),
-        ("kpi.median_response", loc.workdays(h.get("median_response_wd"))),
-    ]
-    # the last card's value is a phrase ("7,5 hari kerja", "1.5 working days"): it gets the room to show whole
-    cols = st.columns([1] * (len(items) - 1) + [1.5])
-    for col, (key, value) in zip(cols, items):
-        col.metric(loc.t(key), value, border=True)
-
-
 CALENDAR_WARN_DAYS = 60
 
 
@@ -212,24 +188,18 @@ def period_picker(
     ``rentang``, a date range in ``cols[1]``. Returns (choice, first day, last day); the days are None unless
     given. ``write_period`` puts the resolved period back into the URL.
     """
-    qp = st.query_params
-    choice = qp.get("periode", default)
-    if choice not in periods:
-        st.caption(loc.t("kep.bad_param", detail=md_literal(f"periode={choice[:40]}")))
-        choice = default
-    start = end = None
-    try:
-        start = dt.date.fromisoformat(qp["dari"]) if "dari" in qp else None
-        end = dt.date.fromisoformat(qp["sampai"]) if "sampai" in qp else None
-    except ValueError:
-        st.caption(loc.t("kep.bad_param", detail="dari/sampai"))
+    url = params.Reader(st.query_params.to_dict())  # bounded and checked: dashboard/params.py
+    choice, start, end = url.period(periods, default, today)
+    if url.notes:
+        st.caption(loc.t("kep.bad_param", detail=md_literal(", ".join(url.notes))))
     choice = cols[0].selectbox(
         label, periods, index=periods.index(choice), format_func=lambda c: loc.t(f"{option_key}.{c}"), key=key
     )
     if choice == "rentang":
         picked = cols[1].date_input(
             loc.t("kep.range"),
-            value=(start or today.replace(day=1), end or today),
+            value=(start or (end or today).replace(day=1), end or today),  # never a first day after the last
+            min_value=params.DATE_MIN,
             max_value=today,
             format="DD-MM-YYYY",
             key=f"{key}-range",

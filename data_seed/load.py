@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from core.sla import build_calendar
 from queries import schema
-from queries.alerts import TABLE_NAMES as ALERT_TABLES
+from alerts.tables import TABLE_NAMES as ALERT_TABLES
 
 
 class SeedError(Exception):

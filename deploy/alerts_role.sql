@@ -5,7 +5,9 @@
 -- worker's role. The role may log in, connect, use schema public and SELECT the contract's tables; it owns
 -- schema ntbcare_alerts (and so may create and write the tables in it); nothing else. Optionally the
 -- dashboard's read-only role (deploy/readonly_role.sql) gets USAGE on the schema and SELECT on its tables,
--- for page `notifikasi` and the wall's heartbeat mark: read only, as everywhere else.
+-- for page `notifikasi` and the wall's heartbeat mark, and one narrow write: UPDATE of the outbox's status,
+-- next_attempt_at and first_failed_at columns, for an admin's "Kirim ulang" of a failed notice (granted once
+-- the worker has created its outbox: run this script again after the worker's first start).
 --
 -- Run with psql, connected to the NTB Care database as a superuser (or the tables' owner with CREATEROLE):
 --
@@ -63,6 +65,9 @@ SELECT format('ALTER TABLE ntbcare_alerts.%I OWNER TO %I', c.relname, :'role')
   REVOKE ALL ON ALL TABLES IN SCHEMA ntbcare_alerts FROM :"dashboard_role";
   GRANT SELECT ON ALL TABLES IN SCHEMA ntbcare_alerts TO :"dashboard_role";
   ALTER DEFAULT PRIVILEGES FOR ROLE :"role" IN SCHEMA ntbcare_alerts GRANT SELECT ON TABLES TO :"dashboard_role";
+  SELECT format('GRANT UPDATE (status, next_attempt_at, first_failed_at) ON ntbcare_alerts.alerts_outbox TO %I',
+                :'dashboard_role')
+   WHERE EXISTS (SELECT FROM pg_tables WHERE schemaname = 'ntbcare_alerts' AND tablename = 'alerts_outbox') \gexec
 \endif
 
 COMMIT;

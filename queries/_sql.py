@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Date, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
 from core import timefmt
 from core.codes import WITA_OFFSET_HOURS
@@ -116,6 +116,11 @@ def opd_rollup(rollup: bool = True):
     """OPD id -> the unit it is reported under: its successor when merged (rollup) or itself."""
     own = opd.alias("own")
     succ = opd.alias("succ")
+    eff_id: ColumnElement[Any]
+    eff_code: ColumnElement[Any]
+    eff_short: ColumnElement[Any]
+    eff_name: ColumnElement[Any]
+    src: FromClause
     if rollup:
         eff_id = func.coalesce(succ.c.id, own.c.id)
         eff_code = func.coalesce(succ.c.code, own.c.code)

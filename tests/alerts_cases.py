@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from alerts.recipients import load_recipients
+from alerts.settings import AlertSettings
 from alerts.worker import Worker
-from core.alert_settings import AlertSettings
 from core.engine import make_engine
-from core.notify import load_recipients
 from core.settings import SlaRules
 from tests import dataset
 from tests.dataset import wita
@@ -95,10 +95,12 @@ def recipients(smtp, hook, opd=True):
 
 
 class Clock:
-    """A settable clock for the worker (aware datetimes)."""
+    """A settable clock for the worker (aware datetimes). ``db_offset``: how far the database's clock is
+    behind the worker's (a wrong worker clock: the skew check)."""
 
     def __init__(self, at: dt.datetime):
         self.at = at
+        self.db_offset = dt.timedelta(0)
 
     def __call__(self) -> dt.datetime:
         return self.at
@@ -106,9 +108,22 @@ class Clock:
     def set(self, at: dt.datetime) -> None:
         self.at = at
 
+    def advance(self, **delta) -> None:
+        self.at = self.at + dt.timedelta(**delta)
+
+    def database(self, _conn) -> dt.datetime:
+        """The database's ``now()`` in this simulated world."""
+        return self.at - self.db_offset
+
 
 def worker(engine, recips, clock, **settings) -> Worker:
     base = replace(
-        AlertSettings(), public_url="https://monitor.ntbprov.go.id/", retry_base_s=60, max_attempts=3, send_timeout_s=2
+        AlertSettings.defaults(),
+        public_url="https://monitor.ntbprov.go.id/",
+        retry_base_s=60,
+        retry_for_s=240,
+        send_timeout_s=2,
     )
-    return Worker(engine, replace(base, **settings), SlaRules(), recips, clock=clock, worker_id="uji")
+    return Worker(
+        engine, replace(base, **settings), SlaRules(), recips, clock=clock, worker_id="uji", db_clock=clock.database
+    )

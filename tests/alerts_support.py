@@ -21,6 +21,7 @@ class SmtpSink:
         self.delay_s = delay_s  # a slow server: each message takes this long to accept
         self.messages: list[dict] = []
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)  # notified on every message: tests wait on it
         self._controller = None
 
     def url(self, to: str, sender: str = "ntbcare@ntbprov.go.id") -> str:
@@ -59,6 +60,7 @@ class SmtpSink:
                             "at": time.time(),
                         }
                     )
+                    sink._arrived.notify_all()
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -71,13 +73,9 @@ class SmtpSink:
             self._controller = None
 
     def wait_for(self, n: int, timeout: float = 30) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.messages) >= n:
-                    return list(self.messages)
-            time.sleep(0.05)
-        with self._lock:
+        """The messages once ``n`` have arrived (or what arrived by ``timeout``): woken by each arrival."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.messages) >= n, timeout)
             return list(self.messages)
 
 
@@ -182,3 +180,68 @@ def wait_until(predicate, timeout: float = 60, interval: float = 0.1):
         time.sleep(interval)
         value = predicate()
     return value
+
+
+class TcpProxy:
+    """A TCP proxy on a free port of 127.0.0.1 to ``target_port``. ``partition()`` stops forwarding in both
+    directions (what each side sends waits in the proxy, as in a network that drops packets and later
+    delivers the retransmissions); ``heal()`` forwards again."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1"):
+        import socket
+
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.closed = threading.Event()
+        self._sockets: list = []
+        self._server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self.closed.is_set():
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self._sockets += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src, dst) -> None:
+        import socket
+
+        try:
+            while True:
+                data = src.recv(65536)
+                self.flowing.wait()  # partitioned: hold it
+                if not data:
+                    dst.shutdown(socket.SHUT_WR)
+                    return
+                dst.sendall(data)
+        except OSError:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def partition(self) -> None:
+        self.flowing.clear()
+
+    def heal(self) -> None:
+        self.flowing.set()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.flowing.set()
+        self._server.close()
+        for s in self._sockets:
+            try:
+                s.close()
+            except OSError:
+                pass

@@ -79,10 +79,9 @@ class StreamlitServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited: {self.log_path.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
             time.sleep(0.3)
         raise RuntimeError("streamlit did not become healthy")
 
@@ -169,7 +168,7 @@ def assert_fits(page, width, height):
         const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }))""",
         PANELS,
     )
-    for selector, found in zip(PANELS, boxes):
+    for selector, found in zip(PANELS, boxes, strict=True):
         assert len(found) >= 1, selector
         for box in found:
             assert box["width"] > 0 and box["height"] > 0, (selector, box)
@@ -177,20 +176,69 @@ def assert_fits(page, width, height):
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
 
 
-def screenshot(url: str, out: Path, width: int, height: int, settle_s: float = 2.0) -> None:
-    """One-off screenshot of ``url`` (used by tests and by `python -m tests.browser_support`)."""
+def screenshot(url: str, out: Path, width: int, height: int, scale: float = 1) -> None:
+    """One-off screenshot of ``url`` (used by `python -m tests.browser_support`), once the page is ready, its
+    fonts loaded and every chart drawn."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
         page.goto(url)
         wait_ready(page)
-        time.sleep(settle_s)
+        page.wait_for_function("""() => document.fonts.status === 'loaded' &&
+            [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(e => e.querySelector('.main-svg'))""")
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
         browser.close()
 
 
-if __name__ == "__main__":  # python -m tests.browser_support URL OUT.png WIDTH HEIGHT
-    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+if __name__ == "__main__":  # python -m tests.browser_support URL OUT.png WIDTH HEIGHT [SCALE]
+    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *map(float, sys.argv[5:6]))
+
+
+# --- Waiting on the page's own runs instead of the clock ------------------------------------------------------
+
+
+def count_runs(page) -> None:
+    """Count the page's script and fragment runs from now on (``window.__ntbcareRuns``): Streamlit's frontend
+    marks every run in the performance timeline, which the wall clears; an observer counts them as they come."""
+    page.evaluate("""() => {
+        if (window.__ntbcareRunObserver) return;
+        window.__ntbcareRuns = 0;
+        window.__ntbcareRunObserver = new PerformanceObserver(l => { window.__ntbcareRuns += l.getEntries().length; });
+        window.__ntbcareRunObserver.observe({type: 'mark'});
+    }""")
+
+
+def wait_runs(page, n: int, timeout_ms: int = 20000) -> None:
+    """Wait until the page has marked ``n`` more runs (after ``count_runs``): what a fixed sleep only hoped for."""
+    start = page.evaluate("() => window.__ntbcareRuns")
+    page.wait_for_function("([s, n]) => window.__ntbcareRuns >= s + n", arg=[start, n], timeout=timeout_ms)
+
+
+# --- What the wall's texts measure ----------------------------------------------------------------------------
+
+# Every text node of the page, by what it is: the cards' figures, the feed's titles and the late-OPD table, the
+# texts of the charts (SVG), and everything else; each as [font size in CSS px, the text]. Texts of hidden
+# helpers (scripts, styles, zero-size containers) are left out; both views count, the one on screen and the other.
+MEASURE_TEXTS = """() => {
+    const out = {figures: [], lists: [], charts: [], other: []};
+    const root = document.querySelector('[data-testid=stMain]');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim(), el = node.parentElement;
+        if (!text || el.closest('script, style') || el.getClientRects().length === 0) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        const kind = el.closest('[data-testid=stPlotlyChart]') ? 'charts'
+            : el.closest('[data-testid=stMetricValue]') ? 'figures'
+            : el.closest('.w-title-text, .w-late') ? 'lists' : 'other';
+        out[kind].push([size, text.slice(0, 40)]);
+    }
+    return out;
+}"""
+
+
+def readable_m(font_px: float, mm_per_px: float) -> float:
+    """Signage rule: readable distance (m) = character height (mm) x 0.4, characters about 0.7 x the font size."""
+    return font_px * 0.7 * mm_per_px * 0.4

@@ -47,6 +47,8 @@ ETC = "/etc/ntbcare-monitor"  # the operator's environment and secrets files
 SITE_UPSTREAMS = ("127.0.0.1:8501", "127.0.0.1:8502")
 SITE_CERT = "/etc/ssl/ntbcare/fullchain.pem"
 SITE_KEY = "/etc/ssl/ntbcare/privkey.pem"
+SITE_INCLUDE = "/etc/nginx/ntbcare-monitor.d/*.conf"  # the office-network allow list (and any local rule)
+ALLOW_EXAMPLE = DEPLOY / "nginx" / "allow-office.conf.example"
 
 
 class DeployFileError(AssertionError):
@@ -65,7 +67,8 @@ def substitute(text: str, replacements: list[tuple[str, str, int]], name: str) -
 
 # --- TLS ------------------------------------------------------------------------------------------------------
 def make_certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate (EC P-256, one day) for 127.0.0.1 and localhost; returns (cert, key) paths."""
+    """A self-signed certificate (EC P-256, 90 days: testssl.sh rates one that expires within 30 days HIGH) for
+    127.0.0.1 and localhost; returns (cert, key) paths."""
     import ipaddress
 
     from cryptography import x509
@@ -83,7 +86,7 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=90))
         .add_extension(
             x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
@@ -120,6 +123,7 @@ def render_site(
             ("listen 80;", f"listen 127.0.0.1:{http_port};", 1),
             (SITE_CERT, str(cert), 1),
             (SITE_KEY, str(key), 1),
+            (SITE_INCLUDE, "ntbcare-monitor.d/*.conf", 1),  # relative: under the test nginx's own directory
         ],
         site.name,
     )
@@ -133,12 +137,15 @@ class Nginx:
         "route=$ntbcare_route http=$server_protocol"
     )
 
-    def __init__(self, directory: Path, site_text: str, https_port: int, http_port: int):
+    def __init__(self, directory: Path, site_text: str, https_port: int, http_port: int, allow: str | None = None):
+        """``allow``: the text of an office-network allow list (ntbcare-monitor.d/allow-office.conf), if any."""
         self.directory = directory
         self.https_port, self.http_port = https_port, http_port
         self.url = f"https://127.0.0.1:{https_port}"
-        for sub in ("tmp", "logs"):
+        for sub in ("tmp", "logs", "ntbcare-monitor.d"):
             (directory / sub).mkdir(parents=True, exist_ok=True)
+        if allow is not None:
+            (directory / "ntbcare-monitor.d" / "allow-office.conf").write_text(allow)
         (directory / "ntbcare-monitor.conf").write_text(site_text)
         self.conf = directory / "nginx.conf"
         self.access_log = directory / "logs" / "access.log"
@@ -171,7 +178,7 @@ http {{
 
     def check(self) -> str:
         """``nginx -t``: raises DeployFileError with nginx's own words if the configuration is wrong."""
-        res = subprocess.run(self._cmd("-t"), capture_output=True, text=True, timeout=30)
+        res = subprocess.run(self._cmd("-t"), check=False, capture_output=True, text=True, timeout=30)
         if res.returncode != 0:
             raise DeployFileError(f"nginx -t failed:\n{res.stderr.strip()}")
         return res.stderr
@@ -279,14 +286,23 @@ def unit_environment(path: Path, files: dict[str, Path] | None = None) -> dict[s
 
 
 def unit_command(
-    path: Path, env: dict[str, str], instance: str = "", home: str = "/root", paths: dict[str, str] | None = None
+    path: Path,
+    env: dict[str, str],
+    instance: str = "",
+    home: str = "/root",
+    paths: dict[str, str] | None = None,
+    key: str = "ExecStart",
 ) -> list[str]:
-    """ExecStart as argv: ``%i``/``%h``/``%%`` replaced, ``${VAR}`` one word, ``$VAR`` split at whitespace (zero
-    words when empty), then whole words found in ``paths`` replaced (install paths -> this checkout)."""
-    line = unit_value(path, "ExecStart")
+    """ExecStart (or ``key``) as argv: ``%i``/``%h``/``%%`` replaced, ``${VAR}`` one word, ``$VAR`` split at
+    whitespace (zero words when empty), ``$$`` a literal ``$``, then whole words found in ``paths`` replaced
+    (install paths -> this checkout)."""
+    line = unit_value(path, key)
     line = line.replace("%%", "\0").replace("%i", instance).replace("%h", home).replace("\0", "%")
     argv: list[str] = []
     for word in shlex.split(line):
+        if "$$" in word:  # systemd's escape: the $ reaches the program (here: the shell) as it is
+            argv.append(word.replace("$$", "$"))
+            continue
         whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", word)
         if whole:
             argv += env.get(whole[1], "").split()
@@ -310,6 +326,7 @@ def systemd_verify(unit_text: str, name: str, directory: Path, user: bool = Fals
         env["XDG_RUNTIME_DIR"] = str(runtime)
     return subprocess.run(
         [exe, "verify", "--man=no", *(["--user"] if user else []), str(unit)],
+        check=False,
         capture_output=True,
         text=True,
         timeout=60,

@@ -22,15 +22,26 @@ from tests.browser_support import ARTIFACTS, StreamlitServer, free_port, wait_re
 
 # Identity-provider accounts used by the tests, with the claims the provider puts in the ID token.
 ACCOUNTS = {
-    "admin": {"sub": "admin@ntbprov.go.id", "email": "admin@ntbprov.go.id", "name": "Admin NTB Care"},
+    "admin": {
+        "sub": "admin@ntbprov.go.id",
+        "email": "admin@ntbprov.go.id",
+        "name": "Admin NTB Care",
+        "email_verified": True,
+    },
     "adviser": {
         "sub": "staf.ahli@ntbprov.go.id",
         "email": "staf.ahli@ntbprov.go.id",
         "name": "Staf Ahli Gubernur",
         "groups": ["pegawai", "ntbcare-staf-ahli"],
+        "email_verified": True,
     },
-    "leader": {"sub": "kepala.biro@ntbprov.go.id", "email": "kepala.biro@ntbprov.go.id", "name": "Kepala Biro"},
-    "unmapped": {"sub": "warga@contoh.id", "email": "warga@contoh.id", "name": "Warga Biasa"},
+    "leader": {
+        "sub": "kepala.biro@ntbprov.go.id",
+        "email": "kepala.biro@ntbprov.go.id",
+        "name": "Kepala Biro",
+        "email_verified": True,
+    },
+    "unmapped": {"sub": "warga@contoh.id", "email": "warga@contoh.id", "name": "Warga Biasa", "email_verified": True},
 }
 # The mapping exercises all three rules: an exact e-mail (admin), a group claim (adviser, whose domain alone
 # would make them a leader: the claim wins over the domain rule), and the domain (leader).
@@ -119,7 +130,6 @@ def login(page, app: LoginApp, account: str, timeout_ms: int = 30000) -> None:
 if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every role by hand
     import signal
     import sys
-    import time
 
     from core.settings import database_url
 
@@ -139,7 +149,6 @@ if __name__ == "__main__":  # python -m tests.oidc_support [APP_PORT]: try every
             print(f"  {account['sub']:28} -> {name}")
         print("Ctrl-C stops.", flush=True)
         try:
-            while demo.server.proc.poll() is None:
-                time.sleep(1)
+            demo.server.proc.wait()  # until the app ends (or Ctrl-C)
         except KeyboardInterrupt:
             pass

@@ -93,6 +93,7 @@ def test_a_malformed_mapping_says_what_is_wrong(secrets, needle):
 
 # --- resolving a user ------------------------------------------------------------------------------------
 
+V = {"email_verified": True}  # the identity provider vouches for the address
 CFG = AccessConfig(
     users={"boss@ntbprov.go.id": "admin", "demoted@ntbprov.go.id": "leader"},
     domains={"ntbprov.go.id": "leader"},
@@ -104,18 +105,40 @@ CFG = AccessConfig(
 @pytest.mark.parametrize(
     "user,role",
     [
-        ({"is_logged_in": True, "email": "Boss@NTBprov.go.id"}, ADMIN),  # exact e-mail, any case
-        ({"is_logged_in": True, "email": "demoted@ntbprov.go.id", "groups": ["ntbcare-admin"]}, LEADER),  # e-mail wins
-        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["ntbcare-adviser"]}, ADVISER),  # claim > domain
+        ({"is_logged_in": True, **V, "email": "Boss@NTBprov.go.id"}, ADMIN),  # exact e-mail, any case
         (
-            {"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["staff", "ntbcare-adviser", "ntbcare-admin"]},
+            {"is_logged_in": True, **V, "email": "demoted@ntbprov.go.id", "groups": ["ntbcare-admin"]},
+            LEADER,
+        ),  # e-mail wins
+        (
+            {"is_logged_in": True, **V, "email": "x@ntbprov.go.id", "groups": ["ntbcare-adviser"]},
+            ADVISER,
+        ),  # claim > domain
+        (
+            {
+                "is_logged_in": True,
+                **V,
+                "email": "x@ntbprov.go.id",
+                "groups": ["staff", "ntbcare-adviser", "ntbcare-admin"],
+            },
             ADMIN,
         ),  # the strongest of several
-        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": "ntbcare-adviser"}, ADVISER),  # a string claim
-        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "groups": ["admin"]}, LEADER),  # unmapped value: ignored
-        ({"is_logged_in": True, "email": "x@ntbprov.go.id"}, LEADER),  # domain
-        ({"is_logged_in": True, "email": "x@sub.ntbprov.go.id"}, WALL),  # exact domains only
+        (
+            {"is_logged_in": True, **V, "email": "x@ntbprov.go.id", "groups": "ntbcare-adviser"},
+            ADVISER,
+        ),  # a string claim
+        (
+            {"is_logged_in": True, **V, "email": "x@ntbprov.go.id", "groups": ["admin"]},
+            LEADER,
+        ),  # unmapped value: ignored
+        ({"is_logged_in": True, **V, "email": "x@ntbprov.go.id"}, LEADER),  # domain
+        ({"is_logged_in": True, **V, "email": "x@sub.ntbprov.go.id"}, WALL),  # exact domains only
         ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": False}, WALL),  # unverified e-mail
+        ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": "false"}, WALL),  # ... as text
+        ({"is_logged_in": True, "email": "boss@ntbprov.go.id"}, WALL),  # the provider does not vouch for it
+        ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": "yes"}, WALL),  # only true is true
+        ({"is_logged_in": True, "email": "boss@ntbprov.go.id", "email_verified": "true"}, ADMIN),  # text true
+        ({"is_logged_in": True, "email": "x@ntbprov.go.id", "email_verified": 1}, WALL),  # not a boolean
         (
             {
                 "is_logged_in": True,
@@ -125,7 +148,7 @@ CFG = AccessConfig(
             },
             ADVISER,
         ),  # ...but the claim still counts
-        ({"is_logged_in": True, "email": "someone@gmail.com"}, WALL),
+        ({"is_logged_in": True, **V, "email": "someone@gmail.com"}, WALL),
         ({"is_logged_in": True}, WALL),
         ({"is_logged_in": False, "email": "boss@ntbprov.go.id"}, WALL),
         ({"is_logged_in": "true", "email": "boss@ntbprov.go.id"}, WALL),  # only a real True counts
@@ -147,7 +170,7 @@ def test_claim_values_name_roles_directly_without_claim_roles():
 
 
 def test_viewer_carries_name_and_email():
-    v = resolve({"is_logged_in": True, "email": " Boss@ntbprov.go.id ", "name": "Ibu Kepala"}, CFG)
+    v = resolve({"is_logged_in": True, **V, "email": " Boss@ntbprov.go.id ", "name": "Ibu Kepala"}, CFG)
     assert (v.email, v.name, v.role, v.may_see_personal) == ("boss@ntbprov.go.id", "Ibu Kepala", ADMIN, True)
     assert v.pages == access.pages_for(ADMIN)
 
@@ -289,32 +312,67 @@ def test_role_mapping_from_secrets_with_a_group_claim(app_env, open_page, monkey
     assert not page_shows(at, "kepatuhan") and "belum diberi peran" in at.warning[0].value
 
 
-def test_a_malformed_mapping_fails_closed_with_a_message(app_env, open_page, monkeypatch):
+def test_a_malformed_mapping_fails_closed_with_a_short_message(app_env, open_page, monkeypatch):
+    """Nobody gets a role; the detail (which names addresses) goes to the log, the viewers get a short message."""
     at = open_page("admin", "kepatuhan")
     monkeypatch.setenv("NTBCARE_ACCESS_USERS", "admin@ntbprov.go.id=superadmin")
     at.run()
     assert not page_shows(at, "kepatuhan") and not at.dataframe
     assert "belum diberi peran" in at.warning[0].value
     assert [e.value for e in at.sidebar.error] == [
-        "Konfigurasi peran salah, semua pengguna hanya dapat membuka monitor: NTBCARE_ACCESS_USERS: peran "
-        "'superadmin' untuk 'admin@ntbprov.go.id' tidak dikenal (pilihan: wall, leader, adviser, admin)"
+        "Konfigurasi peran salah: semua pengguna hanya dapat membuka monitor. Hubungi admin."
     ]
+    assert "@" not in " ".join(e.value for e in at.sidebar.error)
     assert [b.label for b in at.sidebar.button] == ["Keluar"]  # still logged in, so they can log out
+    anon = open_page("anonymous", "monitor")
+    assert "@" not in " ".join(e.value for e in anon.sidebar.error) and len(anon.sidebar.error) == 1
 
 
-def test_demo_role_only_on_the_embedded_demo_database():
-    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}) == "admin"
-    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin", "DATABASE_URL": "postgresql://x/ntbcare"}) is None
-    assert access.demo_role({"NTBCARE_DEMO_ROLE": "root"}) is None and access.demo_role({}) is None
+def test_demo_role_only_on_the_bundled_demo_file_without_login_or_mapping(monkeypatch, tmp_path):
+    demo = dict(demo_database=True, login=False, mapping=False)
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}, **demo) == "admin"
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}, **{**demo, "demo_database": False}) is None
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}, **{**demo, "login": True}) is None
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "admin"}, **{**demo, "mapping": True}) is None
+    assert access.demo_role({"NTBCARE_DEMO_ROLE": "root"}, **demo) is None and access.demo_role({}, **demo) is None
+    # the demo file is recognised by its resolved path, whatever DATABASE_URL says (or when it is missing)
+    from core.settings import DEFAULT_SQLITE_PATH
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # a production env file that lacks or misspells it
+    assert access.is_demo_database()
+    odd = DEFAULT_SQLITE_PATH.parent / ".." / DEFAULT_SQLITE_PATH.parent.name / DEFAULT_SQLITE_PATH.name
+    assert access.is_demo_database(f"sqlite:///{odd}")
+    assert not access.is_demo_database(f"sqlite:///{tmp_path / 'ntbcare_demo.sqlite'}")
+    assert not access.is_demo_database("postgresql://x/ntbcare") and not access.is_demo_database("::")
+    assert access.mapping_configured(None, {"NTBCARE_ACCESS_DOMAINS": "ntbprov.go.id=leader"})
+    assert not access.mapping_configured(None, {"NTBCARE_ACCESS_USERS": " "})
+
+
+def test_a_production_server_without_database_url_is_a_demo_without_roles(monkeypatch, app_env, open_page):
+    """The operator's env file lacks DATABASE_URL but sets the mapping (or [auth]): the demo file is served with
+    its banner, and NTBCARE_DEMO_ROLE gives nobody a role."""
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///") :]))
+    monkeypatch.setenv("NTBCARE_DEMO_ROLE", "admin")
+    at = open_page("anonymous", "kepatuhan")
+    assert not at.exception and not page_shows(at, "kepatuhan")
+    assert at.warning[0].value.startswith("DEMO: basis data contoh")
+    monkeypatch.delenv("NTBCARE_ACCESS_USERS")  # no mapping, but [auth] configured: still no demo role
+    at = open_page("anonymous", "kepatuhan", secrets={"auth": {"redirect_uri": "https://x/oauth2callback"}})
+    assert not at.exception and not page_shows(at, "kepatuhan")
 
 
 def test_demo_mode_opens_every_page_and_says_so(monkeypatch, app_env, open_page):
     monkeypatch.delenv("DATABASE_URL")  # the embedded demo database ...
+    monkeypatch.delenv("NTBCARE_ACCESS_USERS")  # ... with no role mapping and no [auth]
     monkeypatch.setattr("core.settings.DEFAULT_SQLITE_PATH", __import__("pathlib").Path(app_env[len("sqlite:///") :]))
     monkeypatch.setenv("NTBCARE_DEMO_ROLE", "adviser")
     at = open_page("anonymous", "kepatuhan")  # through app.py (the page script alone would not know the demo)
     assert not at.exception
-    assert [w.value for w in at.sidebar.warning] == [
-        "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."
+    assert [w.value for w in at.main.warning][:1] == [
+        (
+            "DEMO: basis data contoh (data/ntbcare_demo.sqlite), bukan data NTB Care yang sebenarnya. "
+            "Mode demo (basis data contoh): semua halaman terbuka tanpa masuk, sebagai staf ahli."
+        )
     ]
     assert at.title[0].value == "Kepatuhan OPD"

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
+from dataclasses import dataclass
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from alerts import outbox as q
 from alerts import schedule
+from alerts import tables as tb
+from alerts.settings import AlertSettings
 from core import rapor as rapor_mod
-from core.alert_settings import AlertSettings
 from core.periods import previous_month
 from core.settings import SlaRules
-from queries import alerts as q
 from queries.scorecard import opd_scorecard
 from tests import alerts_cases as ac
 from tests.alerts_support import SmtpSink, WebhookSink
@@ -61,55 +63,98 @@ def no_personal_data(texts):
             assert piece not in text
 
 
-def test_a_day_of_notices(world, receivers):
-    """Monday 30 March 2026 (after Nyepi, Idul Fitri and cuti bersama), from 05:00 to 21:01 WITA."""
-    backend, engine = world
-    smtp, hook = receivers
-    clock = ac.Clock(wita(2026, 3, 30, 5, 0))
-    w = ac.worker(engine, ac.recipients(smtp, hook), clock)
-    timeline = [
-        ((5, 0), None),
-        ((6, 10), "NTB-2026-U01"),
-        ((6, 11), None),
-        ((7, 29), None),
-        ((7, 30), None),
-        ((7, 31), None),
-        ((12, 0), "NTB-2026-U02"),
-        ((21, 0), "NTB-2026-U03"),
-        ((21, 1), None),
-    ]
-    arrived = {}
-    for hm, ticket in timeline:
-        clock.set(wita(2026, 3, 30, *hm))
-        if ticket:
-            ac.insert_urgent(engine, ticket, clock.at)
-        assert w.cycle() == "active"
-        arrived[hm] = (len(smtp.messages), len(hook.received))
-    # the urgent one at 06:10 goes at once, in quiet hours; nothing else before 07:30; nothing twice at 07:31
-    assert arrived[(5, 0)] == (0, 0)
-    assert arrived[(6, 10)] == arrived[(7, 29)] == (1, 1)
-    assert arrived[(7, 30)] == arrived[(7, 31)] == (10, 7)
-    assert arrived[(12, 0)] == (11, 8) and arrived[(21, 0)] == arrived[(21, 1)] == (12, 9)
+@dataclass
+class Day:
+    """What one simulated Monday produced: receivers' mail and webhooks, counts after each step, the outbox."""
 
-    mail = [(m["to"][0], m["subject"]) for m in smtp.messages]
-    hooks = [(m["path"], m["title"]) for m in hook.received]
-    assert Counter(mail) == Counter(
+    backend: str
+    mail: list[dict]
+    hooks: list[dict]
+    arrived: dict[tuple[int, int], tuple[int, int]]
+    outbox: object
+
+    def mail_text(self, to: str, subject: str) -> list[str]:
+        (m,) = [m for m in self.mail if (m["to"][0], m["subject"]) == (to, subject)]
+        return m["text"].replace("\r\n", "\n").strip().splitlines()
+
+
+DAY_STEPS = [
+    ((5, 0), None),
+    ((6, 10), "NTB-2026-U01"),
+    ((6, 11), None),
+    ((7, 29), None),
+    ((7, 30), None),
+    ((7, 31), None),
+    ((12, 0), "NTB-2026-U02"),
+    ((21, 0), "NTB-2026-U03"),
+    ((21, 1), None),
+]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def day(request, db_factory) -> Day:
+    """Monday 30 March 2026 (after Nyepi, Idul Fitri and cuti bersama), from 05:00 to 21:01 WITA, run once
+    per backend; each test below checks one behaviour of it."""
+    engine = ac.build(db_factory.url(request.param))
+    smtp, hook = SmtpSink().start(), WebhookSink()
+    try:
+        clock = ac.Clock(wita(2026, 3, 30, 5, 0))
+        w = ac.worker(engine, ac.recipients(smtp, hook), clock)
+        arrived = {}
+        for hm, ticket in DAY_STEPS:
+            clock.set(wita(2026, 3, 30, *hm))
+            if ticket:
+                ac.insert_urgent(engine, ticket, clock.at)
+            assert w.cycle() == "active"
+            arrived[hm] = (len(smtp.messages), len(hook.received))
+        result = Day(request.param, list(smtp.messages), list(hook.received), arrived, outbox(engine))
+    finally:
+        smtp.stop()
+        hook.close()
+        engine.dispose()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / f"alerts-day-{result.backend}.txt").open("w") as fh:
+        for m in sorted(result.mail, key=lambda m: m["at"]):
+            fh.write(f"=== SMTP to {m['to'][0]} | {m['subject']}\n{m['text'].strip()}\n\n")
+        for m in result.hooks:
+            fh.write(f"=== WEBHOOK {m['path']} | {m['title']}\n{m['message'].strip()}\n\n")
+    return result
+
+
+def test_day_urgent_goes_at_once_even_in_quiet_hours(day):
+    """The mendesak complaint of 06:10 (quiet hours) goes in that cycle, to both secretariat targets."""
+    assert day.arrived[(5, 0)] == (0, 0)
+    assert day.arrived[(6, 10)] == day.arrived[(7, 29)] == (1, 1)
+
+
+def test_day_batch_waits_for_0730_and_goes_once(day):
+    assert day.arrived[(7, 30)] == day.arrived[(7, 31)] == (10, 7)
+    assert day.arrived[(12, 0)] == (11, 8) and day.arrived[(21, 0)] == day.arrived[(21, 1)] == (12, 9)
+
+
+def test_day_each_target_gets_its_notices(day):
+    """Per recipient and subject: the OPD's own contacts (D03 merged into N02), the advisers in English."""
+    sec, pupr, adv = "sekretariat@ntbprov.go.id", "pupr@ntbprov.go.id", "staf.ahli@ntbprov.go.id"
+    assert Counter((m["to"][0], m["subject"]) for m in day.mail) == Counter(
         {
-            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
-            ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,  # D03 merged into N02
-            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-            ("pupr@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
-            ("staf.ahli@ntbprov.go.id", "[NTB Care] Escalation: 1 stage breached by >= 3 working days"): 1,
-            ("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
-            ("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
+            (sec, "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
+            (sec, "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
+            (sec, "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
+            (pupr, "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP"): 1,
+            (sec, "[NTB Care] 1 tahap terlambat: Belum ke OPD"): 1,
+            (sec, "[NTB Care] 1 tahap terlambat: Inspektorat"): 1,
+            (sec, "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
+            (pupr, "[NTB Care] 1 tahap terlambat: PUPR-PKP"): 1,
+            (adv, "[NTB Care] Escalation: 1 stage breached by >= 3 working days"): 1,
+            (adv, "[NTB Care] Daily digest 30 Mar 2026"): 1,
+            (sec, "[NTB Care] Aduan MENDESAK baru NTB-2026-U02"): 1,
+            (sec, "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
         }
     )
-    assert Counter(hooks) == Counter(
+
+
+def test_day_webhook_targets_get_theirs(day):
+    assert Counter((m["path"], m["title"]) for m in day.hooks) == Counter(
         {
             ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01"): 1,
             ("/sekretariat", "[NTB Care] 1 tahap hampir jatuh tempo: Belum ke OPD"): 1,
@@ -122,65 +167,71 @@ def test_a_day_of_notices(world, receivers):
             ("/sekretariat", "[NTB Care] Aduan MENDESAK baru NTB-2026-U03"): 1,
         }
     )
-    by_subject = {(m["to"][0], m["subject"]): m["text"].replace("\r\n", "\n").strip() for m in smtp.messages}
-    urgent = by_subject[("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01")]
-    assert urgent.splitlines()[:7] == [
+
+
+def test_day_urgent_notice_text_is_plain_short_and_linked(day):
+    lines = day.mail_text("sekretariat@ntbprov.go.id", "[NTB Care] Aduan MENDESAK baru NTB-2026-U01")
+    assert lines[:8] == [
         "Aduan mendesak baru",
         "Tiket: NTB-2026-U01",
         "OPD: Belum ke OPD",
-        "Tahap: verifikasi & disposisi, tenggat 02-04-2026",  # 3 working days: 31 Mar, 1 Apr, 2 Apr (3 Apr: Good Friday)
+        "Tahap: verifikasi & disposisi, tenggat 02-04-2026",  # 3 working days: 31 Mar, 1, 2 Apr (3 Apr: Good Friday)
         "Diterima: 30-03-2026 06:10 WITA",
         "Judul: Banjir bandang rumah warga & sekolah terendam",  # <br> and &amp; made plain
         "Isi: " + PREFIX + "x" * (159 - len(PREFIX)) + "…",  # plain, shortened to 160 characters
+        "Tautan: https://monitor.ntbprov.go.id/aduan?tiket=NTB-2026-U01",
     ]
-    assert urgent.splitlines()[7] == "Tautan: https://monitor.ntbprov.go.id/aduan?tiket=NTB-2026-U01"
-    assert by_subject[("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat")] == "\n".join(
-        [
-            "Terlambat (Inspektorat), 30 Mar 2026:",
-            "- A01 | tanggapan pertama | tenggat 26-03-2026 | terlambat 2 hk",
-            "  https://monitor.ntbprov.go.id/aduan?tiket=A01",
-            "Catatan: OPD Inspektorat belum punya kontak notifikasi.",
-        ]
-    )
-    assert by_subject[("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP")] == "\n".join(
-        [
-            "Hampir jatuh tempo (PUPR-PKP), 30 Mar 2026:",
-            "- A02 | tanggapan pertama | tenggat 30-03-2026",
-            "  https://monitor.ntbprov.go.id/aduan?tiket=A02",
-        ]
-    )
-    assert by_subject[("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026")] == "\n".join(
-        [
-            "Open: 11 | Breached: 3 | At risk: 2",
-            "Newly breached since the last digest: 1: T01",
-            "OPDs with the most breached:",
-            "1. PUPR-PKP: 1 breached, 1 at risk",
-            "2. No OPD yet: 1 breached, 1 at risk",
-            "3. Inspektorat: 1 breached, 0 at risk",
-            "OPD compliance: https://monitor.ntbprov.go.id/kepatuhan",
-            "Breached complaints: https://monitor.ntbprov.go.id/aduan?status=terbuka&sla=breached",
-        ]
-    )
-    leaders = next(m for m in hook.received if m["path"] == "/pimpinan")
-    assert leaders["message"] == "\n".join(
-        [
-            "Terlambat 10 hari kerja atau lebih, 30 Mar 2026:",
-            "- T06 | PUPR-PKP | penyelesaian | tenggat 21-01-2026 | terlambat 41 hk",
-            "  https://monitor.ntbprov.go.id/aduan?tiket=T06",
-        ]
-    )
-    texts = [m["subject"] + m["text"] for m in smtp.messages] + [m["title"] + m["message"] for m in hook.received]
+
+
+def test_day_secretariat_is_told_of_an_opd_without_contacts(day):
+    assert day.mail_text("sekretariat@ntbprov.go.id", "[NTB Care] 1 tahap terlambat: Inspektorat") == [
+        "Terlambat (Inspektorat), 30 Mar 2026:",
+        "- A01 | tanggapan pertama | tenggat 26-03-2026 | terlambat 2 hk",
+        "  https://monitor.ntbprov.go.id/aduan?tiket=A01",
+        "Catatan: OPD Inspektorat belum punya kontak notifikasi.",
+    ]
+
+
+def test_day_opd_gets_its_at_risk_stage(day):
+    assert day.mail_text("pupr@ntbprov.go.id", "[NTB Care] 1 tahap hampir jatuh tempo: PUPR-PKP") == [
+        "Hampir jatuh tempo (PUPR-PKP), 30 Mar 2026:",
+        "- A02 | tanggapan pertama | tenggat 30-03-2026",
+        "  https://monitor.ntbprov.go.id/aduan?tiket=A02",
+    ]
+
+
+def test_day_advisers_digest_in_english(day):
+    assert day.mail_text("staf.ahli@ntbprov.go.id", "[NTB Care] Daily digest 30 Mar 2026") == [
+        "Open: 11 | Breached: 3 | At risk: 2",
+        "Newly breached since the last digest: 1: T01",
+        "OPDs with the most breached:",
+        "1. PUPR-PKP: 1 breached, 1 at risk",
+        "2. No OPD yet: 1 breached, 1 at risk",
+        "3. Inspektorat: 1 breached, 0 at risk",
+        "OPD compliance: https://monitor.ntbprov.go.id/kepatuhan",
+        "Breached complaints: https://monitor.ntbprov.go.id/aduan?status=terbuka&sla=breached",
+    ]
+
+
+def test_day_leaders_escalation_after_ten_working_days(day):
+    (leaders,) = [m for m in day.hooks if m["path"] == "/pimpinan"]
+    assert leaders["message"].splitlines() == [
+        "Terlambat 10 hari kerja atau lebih, 30 Mar 2026:",
+        "- T06 | PUPR-PKP | penyelesaian | tenggat 21-01-2026 | terlambat 41 hk",
+        "  https://monitor.ntbprov.go.id/aduan?tiket=T06",
+    ]
+
+
+def test_day_no_personal_data_and_short_enough_for_a_phone(day):
+    texts = [m["subject"] + m["text"] for m in day.mail] + [m["title"] + m["message"] for m in day.hooks]
     no_personal_data(texts)
-    assert all(len(m["text"]) < 1000 for m in smtp.messages)  # short enough for a phone
-    box = outbox(engine)
+    assert max(len(m["text"]) for m in day.mail) < 1000
+
+
+def test_day_outbox_names_targets_and_sent_each_once(day):
+    box = day.outbox
     assert len(box) == 21 and set(box["status"]) == {"sent"} and box["attempts"].eq(1).all()
     assert not box["target"].str.contains("://").any()  # names, never URLs
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / f"alerts-day-{backend}.txt").open("w") as fh:
-        for m in sorted(smtp.messages, key=lambda m: m["at"]):
-            fh.write(f"=== SMTP to {m['to'][0]} | {m['subject']}\n{m['text'].strip()}\n\n")
-        for m in hook.received:
-            fh.write(f"=== WEBHOOK {m['path']} | {m['title']}\n{m['message'].strip()}\n\n")
 
 
 def test_quiet_hours_hold_retries_and_smtp_down_then_back(sqlite_world, receivers):
@@ -195,7 +246,7 @@ def test_quiet_hours_hold_retries_and_smtp_down_then_back(sqlite_world, receiver
         ac.recipients(smtp, hook),
         clock,
         batch_at=dt.time(19, 50),
-        max_attempts=5,
+        retry_for_s=24 * 3600,
         disabled=frozenset({"ringkasan_harian", "hampir_jatuh_tempo"}),
     )
     w.cycle()
@@ -256,7 +307,7 @@ def test_batches_skip_weekends_holidays_and_cuti_bersama(sqlite_world):
     assert (box["rule"] == "ringkasan_harian").sum() == 1
     assert "Ringkasan harian 25 Mar 2026" in box[box["rule"] == "ringkasan_harian"]["title"].iloc[0]
     # the pure schedule: what is due when
-    s = AlertSettings()
+    s = AlertSettings.defaults()
     assert schedule.due_today(wita(2026, 3, 24, 7, 30), s.batch_at, s) is None  # cuti bersama
     assert schedule.due_today(wita(2026, 3, 25, 7, 29), s.batch_at, s) is None
     assert schedule.due_today(wita(2026, 3, 25, 7, 30), s.batch_at, s) == dt.date(2026, 3, 25)
@@ -270,10 +321,10 @@ def test_batches_skip_weekends_holidays_and_cuti_bersama(sqlite_world):
 
 def test_webhook_500_then_timeout_then_failed_then_recovers(sqlite_world, receivers):
     engine = sqlite_world
-    smtp, hook = receivers
+    _smtp, hook = receivers
     recips = ac.load_recipients(secrets={"secretariat": [hook.url("sekretariat")]}, read_files=False)
     clock = ac.Clock(wita(2026, 3, 30, 10, 0))
-    w = ac.worker(engine, recips, clock, max_attempts=3, retry_base_s=60, send_timeout_s=1, disabled=ONLY_URGENT)
+    w = ac.worker(engine, recips, clock, retry_for_s=180, retry_base_s=60, send_timeout_s=1, disabled=ONLY_URGENT)
     w.cycle()
     hook.mode = "error"
     ac.insert_urgent(engine, "NTB-2026-W01", clock.at)
@@ -289,7 +340,7 @@ def test_webhook_500_then_timeout_then_failed_then_recovers(sqlite_world, receiv
     clock.set(clock.at + dt.timedelta(seconds=121))
     w.cycle()
     row = outbox(engine).iloc[0]
-    assert (row["status"], row["attempts"]) == ("failed", 3)  # shown on the notifikasi page
+    assert (row["status"], row["attempts"]) == ("failed", 3)  # retried for 3 minutes: shown on notifikasi
     hook.mode = "ok"
     clock.set(clock.at + dt.timedelta(hours=2))
     w.cycle()
@@ -301,7 +352,7 @@ def test_webhook_500_then_timeout_then_failed_then_recovers(sqlite_world, receiv
 
 
 def test_a_burst_after_an_outage_becomes_one_summary(world, receivers):
-    backend, engine = world
+    _backend, engine = world
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 3, 30, 10, 0))
     w = ac.worker(engine, ac.recipients(smtp, hook), clock, catchup_limit=5, disabled=ONLY_URGENT)
@@ -324,7 +375,7 @@ def test_a_burst_after_an_outage_becomes_one_summary(world, receivers):
 def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     """1 April 2026, 08:00 WITA: March's rapor. The advisers get every OPD; PUPR-PKP (the only OPD with a
     contact) gets its own page only; the figures are the kepatuhan page's for March."""
-    backend, engine = world
+    _backend, engine = world
     smtp, hook = receivers
     clock = ac.Clock(wita(2026, 4, 1, 7, 59))
     w = ac.worker(
@@ -364,7 +415,7 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     all_pages = PdfReader(io.BytesIO(all_bytes)).pages
     assert len(all_pages) == len(rapor)  # one page per OPD of the rapor
     firsts = [" ".join(p.extract_text().split()) for p in all_pages]
-    for r, text in zip(rapor.to_dict("records"), firsts):
+    for r, text in zip(rapor.to_dict("records"), firsts, strict=True):
         label = r["opd"] if isinstance(r["opd"], str) else "(not dispatched yet)"
         assert f"OPD report card — {label}" in text
         assert f"Dispatched (period) {int(r['dispatched'])}" in text
@@ -381,12 +432,12 @@ def test_the_outbox_refuses_a_second_copy(sqlite_world):
     w1.cycle()
     n = len(outbox(engine))
     with engine.begin() as conn:
-        conn_alerts = q.alerts_conn(conn)
-        conn_alerts.execute(q.cursor.delete().where(q.cursor.c.name.in_(["batch_day", "digest_day"])))
+        conn_alerts = tb.alerts_conn(conn)
+        conn_alerts.execute(tb.cursor.delete().where(tb.cursor.c.name.in_(["batch_day", "digest_day"])))
     ac.worker(engine, recips, clock).cycle()
     assert len(outbox(engine)) == n
     with engine.connect() as conn:
-        keys = [k for (k,) in q.alerts_conn(conn).execute(select(q.outbox.c.idem_key))]
+        keys = [k for (k,) in tb.alerts_conn(conn).execute(select(tb.outbox.c.idem_key))]
     assert "terlambat|opd:N02|*|opd-N02-demo|2026-03-30" in keys and len(keys) == len(set(keys))
 
 
@@ -414,6 +465,7 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("advisers-1 (json://bot:****@127.0.0.1:") and run.stdout.rstrip().endswith("terkirim")
@@ -421,9 +473,17 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
     assert hook.received[0]["message"].startswith("Test notice from NTB Care Monitor for target advisers-1, ")
     assert smtp.messages == []  # only the target named
     listed = subprocess.run(
-        [sys.executable, "-m", "alerts", "targets"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "alerts", "targets"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
-    assert [line.split("\t")[:3] for line in listed.stdout.splitlines()] == [
+    header, *lines = listed.stdout.splitlines()
+    assert header.startswith("# sumber: env (dicari di: [ntbcare_alerts] di ")  # which file it read: none
+    assert [line.split("\t")[:3] for line in lines] == [
         ["advisers-1", "advisers", "en"],
         ["advisers-2", "advisers", "en"],
     ]
@@ -436,5 +496,6 @@ def test_cli_test_command_sends_to_one_target_and_never_prints_its_secret(receiv
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert missing.returncode == 2 and "Target 'leaders' tidak ada" in missing.stderr

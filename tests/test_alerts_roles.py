@@ -3,16 +3,18 @@ schema; the dashboard's read-only role reads the worker's tables and writes noth
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
+from alerts import outbox as q
 from core.engine import make_engine
-from queries import alerts as q
 from tests import alerts_cases as ac
 from tests.browser_support import ROOT
 from tests.dataset import wita
-from tests.readonly import ROLE, psql, readonly_db, role_url  # noqa: F401 - fixture
+from tests.readonly import ROLE, psql, role_url
 
 SCRIPT = ROOT / "deploy" / "alerts_role.sql"
 WORKER_ROLE, WORKER_PASSWORD = "ntbcare_alerts", "rahasia-alerts"
@@ -52,7 +54,15 @@ def test_worker_role_writes_only_its_schema_and_the_dashboard_only_reads_it(read
         with pytest.raises(ProgrammingError, match="permission denied"):
             conn.execute(text("CREATE TABLE public.x (i int)"))
         conn.rollback()
+        failed_id = int(box["id"].iloc[0])
+        conn.execute(text("UPDATE ntbcare_alerts.alerts_outbox SET status = 'failed' WHERE id = :i"), {"i": failed_id})
+        conn.commit()
     engine.dispose()
+    writer = make_engine(readonly_db.ro_url)  # the dashboard's role, as its "Kirim ulang" engine uses it
+    with writer.begin() as conn:
+        conn.exec_driver_sql("SET TRANSACTION READ WRITE")
+        assert q.resend(conn, failed_id, dt.datetime.now(dt.UTC))
+    writer.dispose()
     dash = make_engine(readonly_db.ro_url, read_only=True)
     with dash.connect() as conn:
         assert len(q.outbox_rows(conn)) == len(box)
@@ -67,9 +77,12 @@ def test_worker_role_writes_only_its_schema_and_the_dashboard_only_reads_it(read
                 "SELECT has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'INSERT'), "
                 "has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'SELECT'), "
                 "has_table_privilege(:w, 'public.complaint', 'INSERT'), "
-                "has_table_privilege(:w, 'public.complaint', 'SELECT')"
+                "has_table_privilege(:w, 'public.complaint', 'SELECT'), "
+                "has_column_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'status', 'UPDATE'), "
+                "has_column_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'body', 'UPDATE'), "
+                "has_table_privilege(:d, 'ntbcare_alerts.alerts_outbox', 'DELETE')"
             ),
             {"d": ROLE, "w": WORKER_ROLE},
         ).one()
     owner.dispose()
-    assert tuple(rights) == (False, True, False, True)
+    assert tuple(rights) == (False, True, False, True, True, False, False)  # "Kirim ulang" only

@@ -186,7 +186,7 @@ def test_the_alert_worker_writes_only_to_the_primary(replicated):
     """The worker's DATABASE_URL is the primary (deploy/alerts.env.example): a mendesak complaint committed there
     is mailed once and the worker's outbox replicates to the standby the dashboard reads. Pointed at the standby by
     mistake, the worker writes nothing, says why in its log, and keeps running until it is configured right."""
-    from queries import alerts as q
+    from alerts import outbox as q
     from tests.alerts_support import SmtpSink, WorkerProcess, wait_until
 
     primary, standby, engine = replicated

@@ -140,3 +140,19 @@ def _copy_with(workdir: Path, old: str, new: str) -> Path:
     path = workdir / "site.conf"
     path.write_text(SITE.read_text().replace(old, new))
     return path
+
+
+def test_the_app_unit_refuses_to_start_without_database_url_and_never_hands_out_the_demo_role():
+    """Fail closed: ExecStartPre, run as systemd would (its own command line), stops the unit when the environment
+    file lacks DATABASE_URL; UnsetEnvironment drops NTBCARE_DEMO_ROLE whatever the environment file says."""
+    import subprocess
+
+    argv = unit_command(APP_UNIT, {}, instance="8501", key="ExecStartPre")
+    refused = subprocess.run(argv, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "DATABASE_URL missing in /etc/ntbcare-monitor/monitor.env: not starting on the demo database"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://ntbcare_dashboard@db/ntbcare"}
+    assert subprocess.run(argv, env=env, capture_output=True, check=False).returncode == 0
+    assert unit_value(APP_UNIT, "UnsetEnvironment").split() == ["NTBCARE_DEMO_ROLE"]

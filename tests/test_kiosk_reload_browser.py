@@ -35,7 +35,7 @@ def open_kiosk(page, server):
     wait_ready(page)
     expect(page.locator(".w-feed")).to_be_visible(timeout=20000)
     delay = scheduled_delay_ms(page)
-    page.evaluate("window.__beforeReload = true")
+    page.evaluate("window.__beforeReload = true; window.__firstReloadTimer = window.__ntbcareReload")
     assert len(navigations) == 1
     return page, navigations, delay
 
@@ -91,8 +91,11 @@ def test_the_kiosk_page_reloads_itself_at_the_configured_time(kiosks):
 
 def test_no_reload_onto_an_error_page_while_the_server_is_down(kiosks):
     page, navigations, due = kiosks["down"]  # its server was stopped right after the wall was shown
-    # let the reload time pass (plus room for the health check to fail)
-    page.wait_for_timeout(max(0.0, due - time.monotonic()) * 1000 + 5000)
+    # the reload's first attempt: its health check fails and the script arms the next try (a new timer)
+    page.wait_for_function(
+        "() => window.__ntbcareReload !== window.__firstReloadTimer",
+        timeout=(max(0.0, due - time.monotonic()) + 30) * 1000,
+    )
     assert page.evaluate("window.__beforeReload") is True  # the same document: no reload happened
     assert len(navigations) == 1
     assert page.locator(".w-feed").count() == 1  # the last wall is still on screen

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import alerts.settings  # noqa: F401 - registers the alert worker's settings in the one registry
 from core import settings
 from core.settings import REGISTRY, SettingError
 

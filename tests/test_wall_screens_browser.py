@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from core.engine import make_engine
 from tests import dataset
-from tests.browser_support import ARTIFACTS, wait_ready
+from tests.browser_support import ARTIFACTS, count_runs, wait_ready, wait_runs
 from tests.dataset import insert_now
 from tests.oidc_support import LoginApp, login
 
@@ -73,7 +73,8 @@ def test_a_mendesak_complaint_is_announced_and_a_biasa_one_is_not(app, browser):
     # a biasa complaint appears in the feed, never in the banner
     plain = insert_now(engine, "Lampu jalan padam", priority="biasa")
     expect(page.locator(f".w-feed tr[data-ticket='{plain}']")).to_be_visible(timeout=5000)
-    time.sleep(1.0)
+    count_runs(page)
+    wait_runs(page, 4)  # the live panel ran again with the new complaint in hand
     expect(banner).to_have_count(0)
     print(f"banner visible {shown:.2f} s after the insert")
     page.close()
@@ -85,6 +86,7 @@ def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser
     wall_b = open_wall(browser, srv, "kiosk=1&layar=lobi")
     for w in (wall_a, wall_b):
         w.evaluate("() => { window.__notReloaded = true; }")
+        count_runs(w)
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     admin = context.new_page()
     login(admin, srv, "admin")
@@ -104,15 +106,18 @@ def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser
     # the wall asked reloads within one change check (plus the health check); the other one does not
     wall_a.wait_for_function("() => window.__notReloaded !== true", timeout=10000)
     expect(wall_a.locator(".w-feed")).to_be_visible(timeout=20000)
-    time.sleep(1.5)
+    wait_runs(wall_b, 4)  # the other wall kept checking, and was not asked
     assert wall_b.evaluate("() => window.__notReloaded") is True
 
     # a wall that stops refreshing shows as such
     stopped_before = listing.text_content().count("■ BERHENTI")
     wall_b.close()
-    deadline = time.monotonic() + 25
-    while listing.text_content().count("■ BERHENTI") <= stopped_before and time.monotonic() < deadline:
-        time.sleep(0.5)
+    admin.wait_for_function(
+        """(n) => (document.querySelector('.st-key-screens-list').textContent.match(/■ BERHENTI/g) || [])
+            .length > n""",
+        arg=stopped_before,
+        timeout=25000,
+    )
     assert listing.text_content().count("■ BERHENTI") == stopped_before + 1
     admin.screenshot(path=str(ARTIFACTS / "screens-page-stopped.png"))
     # marked before the click: the reload can come within the next change check (0.5 s)

@@ -76,7 +76,9 @@ def test_missing_values_do_not_crash_and_show_placeholders():
     df = feed_frame(["tanpa data"], sector=None, region=None, opd=None, channel=None)
     df["opd"] = pd.array([pd.NA], dtype="string")
     out = feed_html(df, NOW, ID)
-    assert "Belum ke OPD" in out and "–" in out
+    assert "Belum ke OPD" in out and "–" not in out  # missing values in words: a dash means nothing to a visitor
+    assert "sektor belum diketahui · kabupaten/kota belum diketahui · kanal belum diketahui" in out
+    assert "regency/city not known" in feed_html(df, NOW, EN)
     assert "Belum ada" in feed_html(df.iloc[0:0], NOW, ID)
 
 
@@ -129,7 +131,8 @@ def test_activity_and_overdue_tables():
     html_out = overdue_html(od, ID)
     assert html_out.index("PUPR-PKP") < html_out.index("Belum ke OPD")
     assert "Dinkes" not in html_out  # nothing late: not listed
-    assert "40 hk" in html_out and "Terlambat" in html_out and "Hampir" in html_out
+    assert "40 hari kerja" in html_out and " hk" not in html_out  # no abbreviation a visitor must know
+    assert "Terlambat" in html_out and "Hampir jatuh tempo" in html_out
     assert "Tidak ada aduan terlambat" in overdue_html(od.iloc[2:], ID)
 
 
@@ -296,3 +299,92 @@ def test_wall_lists_link_to_the_explorer_only_when_asked():
     assert "<a " not in feed_html(feed, now, ID, links=False) and "NTB-1&lt;x&gt;" in feed_html(
         feed, now, ID, links=False
     )
+
+
+def late_frame(breached: list[int], at_risk: list[int]) -> pd.DataFrame:
+    """A per-OPD table as ``overdue_by_opd`` returns it (most breached first), OPDs O00, O01, ..."""
+    return pd.DataFrame(
+        {
+            "opd_id": range(len(breached)),
+            "opd_code": [f"O{i:02d}" for i in range(len(breached))],
+            "opd": [f"OPD {i:02d}" for i in range(len(breached))],
+            "open": [b + a + 1 for b, a in zip(breached, at_risk, strict=True)],
+            "breached": breached,
+            "at_risk": at_risk,
+            "oldest_breached_wd": [10 * b if b else None for b in breached],
+        }
+    )
+
+
+def table_cells(markup: str, row_class: str) -> list[str]:
+    """The texts of the cells of the table row with ``row_class``."""
+    import re
+
+    row = re.search(rf'<tr class="{row_class}">(.*?)</tr>', markup).group(1)
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+
+
+def test_the_late_table_says_how_many_opds_it_leaves_out_and_totals_match_the_cards():
+    breached, at_risk = [9, 7, 5, 4, 3, 2, 1, 1, 0, 0], [0, 2, 0, 1, 0, 0, 3, 0, 2, 0]
+    df = late_frame(breached, at_risk)
+    out = overdue_html(df, ID, limit=4)
+    assert out.count('<td class="w-late-opd">') == 4 and "OPD 04" not in out
+    listed = df[(df["breached"] > 0) | (df["at_risk"] > 0)]  # OPD 09 has nothing late: never counted as left out
+    hidden = listed.iloc[4:]
+    assert len(hidden) == 5
+    more = table_cells(out, "w-late-more")[0]
+    assert more == f"+ 5 OPD lain: {hidden['breached'].sum()} terlambat, {hidden['at_risk'].sum()} hampir jatuh tempo"
+    total = table_cells(out, "w-late-total")
+    cards = wall_data.headline_figures(Fetched(df, NOW), Fetched(None, None, "x"))
+    assert total[:3] == ["Semua OPD", str(cards["breached"]), str(cards["at_risk"])] == ["Semua OPD", "32", "8"]
+    # every row shown plus the line below add up to the card
+    shown = listed.iloc[:4]
+    assert int(shown["breached"].sum()) + int(hidden["breached"].sum()) == cards["breached"]
+    # all rows fit: no "+ N lain" line, still the totals
+    whole = overdue_html(df, EN, limit=20)
+    assert "w-late-more" not in whole and table_cells(whole, "w-late-total")[:3] == ["All OPDs", "32", "8"]
+    assert "+ 1 more OPD: 0 overdue, 2 at risk" in overdue_html(df, EN, limit=8)
+
+
+@pytest.mark.parametrize(
+    "head,states",
+    [
+        # breached above its target of 0, on-time share below 80 %, median response above 5 working days
+        ({"breached": 3, "on_time_share": 0.61, "median_response_wd": 6.0}, ("missed", "missed", "missed")),
+        ({"breached": 0, "on_time_share": 0.80, "median_response_wd": 5.0}, ("met", "met", "met")),
+        ({}, (None, None, None)),  # nothing read yet: no judgement, the target still in words
+    ],
+)
+def test_the_cards_are_judged_against_their_targets_in_words_and_icons(head, states):
+    from dashboard.wall.targets import Targets, headline_cards
+
+    cards = {c.key: c for c in headline_cards(head, ID, Targets(on_time_pct=80, breached=0, response_wd=5))}
+    judged = (cards["breached"], cards["on_time"], cards["median_response"])
+    assert tuple(c.state for c in judged) == states
+    for card in judged:
+        assert card.note  # always words, never colour alone
+        assert (card.icon is None) == (card.state is None)
+    words = {"met": "sesuai target", "missed": "target", None: "target"}
+    assert all(words[c.state] in c.note for c in judged)
+    if states[0] == "missed":
+        assert cards["breached"].note == "di atas target 0" and cards["breached"].icon == ":material/block:"
+        assert cards["on_time"].note == "di bawah target 80%" and cards["on_time"].value == "61%"
+        assert cards["median_response"].value == "6" and cards["median_response"].note == "di atas target 5"
+    if states[0] == "met":
+        assert cards["on_time"].icon == ":material/check_circle:"
+    assert [c.state for c in cards.values() if c.key not in ("breached", "on_time", "median_response")] == [None] * 4
+
+
+def test_wall_charts_raise_every_text_to_the_minimum_and_keep_larger_ones():
+    df = pd.DataFrame({"key": ["A", "B", None], "label": ["WhatsApp", "Web", None], "count": [30, 9, 1]})
+    fig = charts.at_least(charts.share_bar(df, "Kanal", ID, 400), 22)
+    spec = fig.to_dict()
+    assert spec["layout"]["font"]["size"] >= 22 and spec["layout"]["title"]["font"]["size"] == 22
+    assert spec["layout"]["yaxis"]["tickfont"]["size"] == 22 and spec["data"][0]["textfont"]["size"] == 22
+    assert spec["layout"]["uniformtext"] == {"minsize": 22, "mode": "show"}
+    assert list(spec["data"][0]["text"]) == ["2,5%", "22,5%", "75%"]  # shares, smallest at the bottom
+    big = charts.at_least(
+        charts.region_map(pd.DataFrame(columns=["key", "label", "count"]), region_shapes(), "x", ID, label_size=14), 22
+    )
+    labels = [t for d in big.to_dict()["data"] if d.get("mode") == "markers+text" for t in d["text"]]
+    assert labels and all("font-size:22px" in t for t in labels)  # the figures' 18 px raised, never lowered

@@ -31,11 +31,13 @@ import pandas as pd
 from core import links
 from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES
 from core.timefmt import wita_midnight
+from dashboard.params import Reader
 from queries.search import MAX_TEXT, SLA_STATES, SORTABLE, ComplaintFilter
 
 NONE_CODE = "-"
 OPEN_ALIAS = "terbuka"
 PAGE_PATH = links.COMPLAINT_PAGE
+HAL_MAX = 1_000_000  # pages of 50: far beyond any list; a larger number is noted and page 1 shown
 LIST_PARAMS = ("status", "opd", "sektor", "kanal", "wilayah", "prioritas", "klasifikasi", "sla")
 DATES = "dari-sampai"  # the two days of receipt, removed together
 
@@ -165,29 +167,14 @@ def _split(raw) -> list[str]:
 
 def parse_params(params: Mapping[str, object], lookups: Lookups) -> tuple[Selection, list[str]]:
     """A Selection from URL parameters, and a note for each value that was ignored (shown to the user)."""
-    notes: list[str] = []
-
-    def one(name: str) -> str:
-        value = params.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[-1] if value else ""
-        return str(value or "").strip()
-
-    def day(name: str) -> dt.date | None:
-        raw = one(name)
-        if not raw:
-            return None
-        try:
-            return dt.date.fromisoformat(raw[:10])
-        except ValueError:
-            notes.append(f"{name}={raw[:40]}")
-            return None
-
-    dari, sampai = day("dari"), day("sampai")
+    url = Reader(params)  # every value bounded and checked there (dashboard/params.py)
+    notes = url.notes
+    one = url.raw
+    dari, sampai = url.day("dari"), url.day("sampai")
     if dari and sampai and dari > sampai:
         notes.append(f"sampai={sampai.isoformat()}")
         sampai = None
-    historis = one("historis") in ("1", "ya", "true")
+    historis = url.flag("historis")
     opd_table = lookups.opd_own if historis else lookups.opd
     allowed = {
         "status": set(STATUSES) | {OPEN_ALIAS},
@@ -201,32 +188,20 @@ def parse_params(params: Mapping[str, object], lookups: Lookups) -> tuple[Select
     }
     lists = {}
     for name in LIST_PARAMS:
-        good = []
-        for value in _split(params.get(name)):
-            if value in allowed[name]:
-                good.append(value)
-            else:
-                notes.append(f"{name}={value[:40]}")
+        good, bad = [], []
+        for value in _split(one(name)):
+            (good if value in allowed[name] else bad).append(value)
+        for value in bad[:3]:  # a few quoted back are enough
+            url.note(name, value)
+        if len(bad) > 3:
+            notes.append(f"{name}: +{len(bad) - 3}")
         if name == "status" and OPEN_ALIAS in good:
             good = [s for s in good if s != OPEN_ALIAS] + list(OPEN_STATUSES)
         lists[name] = tuple(dict.fromkeys(good))
-    q = one("q")
-    if len(q) > MAX_TEXT:
-        notes.append(f"q: {len(q)} > {MAX_TEXT}")
-        q = q[:MAX_TEXT]
-    urut = one("urut") or "received_at"
-    if urut not in SORTABLE:
-        notes.append(f"urut={urut[:40]}")
-        urut = "received_at"
-    arah = one("arah") or "turun"
-    if arah not in ("naik", "turun"):
-        notes.append(f"arah={arah[:40]}")
-    hal_raw = one("hal") or "1"
-    try:
-        hal = max(1, int(hal_raw))
-    except ValueError:
-        notes.append(f"hal={hal_raw[:40]}")
-        hal = 1
+    q = url.text("q", MAX_TEXT)
+    urut = url.choice("urut", tuple(SORTABLE), "received_at")
+    arah = url.choice("arah", ("naik", "turun"), "turun")
+    hal = url.integer("hal", 1, HAL_MAX, 1)
     return Selection(
         dari=dari, sampai=sampai, q=q, historis=historis, urut=urut, naik=arah == "naik", hal=hal, **lists
     ), notes

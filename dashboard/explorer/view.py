@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.textsafe import md_literal, plain_text
 from core.timefmt import MISSING, fmt_wita, is_missing
-from dashboard import access_ui, components
+from dashboard import access_ui, components, params
 from dashboard.data import fetch, sla_rules
 from dashboard.explorer import listing
 from dashboard.pagectx import page_context
@@ -21,7 +21,7 @@ def render() -> None:
     ctx = page_context()
     loc = ctx.locale
     viewer = access_ui.require("aduan", loc)  # who may open it, who sees the reporter: dashboard/access.py
-    ticket = (st.query_params.get("tiket") or "").strip()[:60]
+    ticket = params.Reader(st.query_params.to_dict()).text("tiket", 60)  # bounded: dashboard/params.py
     if not ticket:  # no ticket asked: the explorer
         listing.render(loc, ctx.now)
         st.stop()

@@ -113,7 +113,7 @@ def render() -> None:
     @st.fragment(run_every=REFRESH_S)
     def listing():
         now = time.time()
-        rows = screens.screens()
+        rows = screens.screens(now)  # pruned here, never on a wall's refresh
         if not rows:
             st.info(loc.t("scr.none"), icon=":material/tv_off:")
             return

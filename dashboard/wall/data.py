@@ -1,13 +1,19 @@
-"""What the wall shows, fetched through the shared cache: one function per panel (no layout here)."""
+"""What the wall shows, fetched through the shared cache: one function per panel (no layout here).
+
+Every function takes ``now`` (the one clock reading of the fragment run that calls it) and passes it on to
+its query, so that a page run can be followed from the clock to the SQL. The live panel's figures and lists
+come from one ``Snapshot``: one clock reading, one set of queries, so the cards never lag the feed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
+import streamlit as st
 
-from core.codes import WITA
-from core.timefmt import now_utc
+from core.timefmt import now_utc, to_wita, wita_date, wita_midnight
 from dashboard.data import SETTINGS, Fetched, fetch, sla_rules
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
@@ -15,44 +21,81 @@ from queries import breakdown, feed, headline, overdue, trend
 SECTOR_PERIODS = {"today": 0, "7": 7, "30": 30}
 
 
-def _wita_midnight(days_back: int) -> dt.datetime:
-    """Midnight WITA ``days_back`` days ago, in UTC, truncated so the cache key changes once a day."""
-    today = dt.datetime.now(WITA).replace(hour=0, minute=0, second=0, microsecond=0)
-    return (today - dt.timedelta(days=days_back)).astimezone(dt.UTC)
+def days_ago_midnight(now: dt.datetime, days_back: int) -> dt.datetime:
+    """Midnight WITA ``days_back`` days before ``now``'s WITA date, in UTC (a cache key that changes once a day)."""
+    return wita_midnight(wita_date(now) - dt.timedelta(days=days_back))
 
 
 def change_token() -> Fetched:
     """(newest complaint id, newest event id): the shared change check, read at most twice per check interval
-    for all walls together. The live panel fetches and redraws only when it changes (or once per feed interval)."""
+    for all walls together. The live panel builds a new snapshot only when it changes (or once per panel
+    interval)."""
     return fetch(feed.latest_change, probe=True)
 
 
-def new_complaints(version=None) -> Fetched:
-    return fetch(feed.new_complaints, now=now_utc(), fast=True, version=version, limit=SETTINGS.feed_rows)
+# --- The live panel's snapshot ---------------------------------------------------------------------------
 
 
-def opd_activity(version=None) -> Fetched:
-    return fetch(feed.recent_events, now=now_utc(), fast=True, version=version, limit=8)
+@dataclass(frozen=True)
+class Snapshot:
+    """What the live panel shows, read at one instant: the cards (``period`` and the sums of ``late``), the
+    feed, the late OPDs, the OPD activity and the urgent complaints. ``feed`` holds no complaint received
+    after ``now``, so "Masuk hari ini" counts every complaint the feed shows."""
+
+    now: dt.datetime
+    version: object
+    feed: Fetched
+    activity: Fetched
+    urgent: Fetched
+    late: Fetched
+    period: Fetched
+
+    @property
+    def results(self) -> list[Fetched]:
+        return [self.feed, self.activity, self.urgent, self.late, self.period]
 
 
-def recent_urgent(version=None) -> Fetched:
-    """Mendesak complaints of the last hour or so (the urgent banner); the start moves in 10-minute steps so
-    that every wall shares one cache entry."""
-    now = dt.datetime.now(dt.UTC)
-    since = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0) - dt.timedelta(hours=1)
-    return fetch(feed.recent_urgent, since, now=now, fast=True, version=version, limit=10)
+# One clock reading per (change token, period), shared by every wall: the first wall that sees a change reads
+# the clock, the others reuse its reading, so that every wall asks the cache for the same queries (ten walls
+# cost the database the same as one).
+@st.cache_data(ttl=max(2.0, 2 * SETTINGS.panel_interval_s), max_entries=16, show_spinner=False)
+def snapshot_clock(version, bucket: int) -> dt.datetime:
+    return now_utc()
 
 
-def late_opds() -> Fetched:
-    return fetch(overdue.overdue_by_opd, now=now_utc(), rules=sla_rules())
+def snapshot_bucket(now: dt.datetime) -> int:
+    """The panel interval ``now`` falls in: a new snapshot at least this often (ages, deadlines move on)."""
+    return int(now.timestamp() // SETTINGS.panel_interval_s)
 
 
-def period_figures() -> Fetched:
-    return fetch(headline.period_counts, now=now_utc(), rules=sla_rules())
+def take_snapshot(version, now: dt.datetime) -> Snapshot:
+    """Every query of the live panel at the instant ``now`` (from ``snapshot_clock``); ``version`` (the change
+    token) joins the cache keys so that a change is read at once."""
+    received = fetch(feed.new_complaints, fast=True, version=version, limit=SETTINGS.feed_rows, now=now)
+    if received.has_data:  # the feed tolerates clocks a little ahead; the snapshot stops at its own instant
+        rows = received.data
+        rows = rows[pd.to_datetime(rows["received_at"], utc=True) <= pd.Timestamp(now)]
+        received = Fetched(rows, received.fetched_at, received.error, received.config_error, received.cause)
+    return Snapshot(
+        now=now,
+        version=version,
+        feed=received,
+        activity=fetch(feed.recent_events, fast=True, version=version, limit=8, now=now),
+        urgent=fetch(feed.recent_urgent, fast=True, version=version, since=urgent_since(now), limit=10, now=now),
+        late=fetch(overdue.overdue_by_opd, fast=True, version=version, now=now, rules=sla_rules()),
+        period=fetch(headline.period_counts, fast=True, version=version, now=now, rules=sla_rules()),
+    )
+
+
+def urgent_since(now: dt.datetime) -> dt.datetime:
+    """The start of the urgent banner's window: about an hour before ``now``, in 10-minute steps."""
+    start = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
+    return start - dt.timedelta(hours=1)
 
 
 def headline_figures(late: Fetched, period: Fetched) -> dict | None:
-    """The KPI row: period figures plus open/breached/at-risk summed from the per-OPD table."""
+    """The KPI row: period figures plus open/breached/at-risk summed from the per-OPD table (the late-OPD
+    table's totals are the same sums)."""
     if not period.has_data and not late.has_data:
         return None
     out = dict(period.data) if period.has_data else {}
@@ -62,27 +105,30 @@ def headline_figures(late: Fetched, period: Fetched) -> dict | None:
     return out
 
 
-def first_day(days_back: int) -> dt.date:
-    """The WITA date ``days_back`` days ago (the first day the wall's period charts count)."""
-    return _wita_midnight(days_back).astimezone(WITA).date()
+# --- The charts -------------------------------------------------------------------------------------------
+
+
+def first_day(now: dt.datetime, days_back: int) -> dt.date:
+    """The WITA date ``days_back`` days before ``now`` (the first day the wall's period charts count)."""
+    return wita_date(now) - dt.timedelta(days=days_back)
 
 
 def sector_days_back(period: str) -> int:
     return max(SECTOR_PERIODS.get(period, 7) - 1, 0)
 
 
-def sectors(period: str) -> Fetched:
-    return fetch(breakdown.count_by, dimension="sector", start=_wita_midnight(sector_days_back(period)))
+def sectors(period: str, now: dt.datetime) -> Fetched:
+    return fetch(breakdown.count_by, dimension="sector", start=days_ago_midnight(now, sector_days_back(period)))
 
 
-def sector_links(df: pd.DataFrame, period: str) -> list[str]:
+def sector_links(df: pd.DataFrame, period: str, now: dt.datetime) -> list[str]:
     """Drill-down links of the sector bars: that sector, received since the period's first day."""
-    since = first_day(sector_days_back(period))
+    since = first_day(now, sector_days_back(period))
     return [explorer_link(dari=since, sektor=code_or_none(k)) for k in df["key"]]
 
 
-def channel_links(df: pd.DataFrame) -> list[str]:
-    return [explorer_link(dari=first_day(29), kanal=code_or_none(k)) for k in df["key"]]
+def channel_links(df: pd.DataFrame, now: dt.datetime) -> list[str]:
+    return [explorer_link(dari=first_day(now, 29), kanal=code_or_none(k)) for k in df["key"]]
 
 
 def region_links(df: pd.DataFrame) -> list[str]:
@@ -90,13 +136,20 @@ def region_links(df: pd.DataFrame) -> list[str]:
     return [explorer_link(status=OPEN_ALIAS, wilayah=code_or_none(k)) for k in df["key"]]
 
 
-def channels() -> Fetched:
-    return fetch(breakdown.count_by, dimension="channel", start=_wita_midnight(29))
+def channels(now: dt.datetime) -> Fetched:
+    return fetch(breakdown.count_by, dimension="channel", start=days_ago_midnight(now, 29))
 
 
 def open_by_region() -> Fetched:
     return fetch(breakdown.count_by, dimension="region", only_open=True)
 
 
-def trend_30d() -> Fetched:
-    return fetch(trend.received_vs_completed, start=_wita_midnight(29), end=_wita_midnight(-1), grain="day")
+def trend_30d(now: dt.datetime) -> Fetched:
+    return fetch(
+        trend.received_vs_completed, start=days_ago_midnight(now, 29), end=days_ago_midnight(now, -1), grain="day"
+    )
+
+
+def trend_days(now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last WITA day of the trend chart."""
+    return first_day(now, 29), to_wita(now).date()

@@ -80,7 +80,9 @@ def feed_html(df: pd.DataFrame, now: dt.datetime, loc: Locale, new_seconds: int 
                 f'<span class="w-badge w-prio-{esc(r["priority"])}">{icon(PRIORITY_ICON[r["priority"]])}'
                 f"{esc(loc.label('priority', r['priority']))}</span>"
             )
-        meta = " · ".join(esc(x) for x in (r.get("sector"), r.get("region"), r.get("channel")))
+        meta = " · ".join(
+            esc(r.get(k) or loc.t(f"wall.no_{k}")) for k in ("sector", "region", "channel")
+        )  # a missing value in words: "–" means nothing to a visitor
         opd = esc(r["opd"]) if r.get("opd") else esc(loc.t("opd.unassigned_short"))
         out.append(
             f'<tr class="{classes}" data-ticket="{esc(r["ticket"])}">'
@@ -106,7 +108,7 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, loc: Locale) -> str:
         kind = str(r["kind"])
         out.append(
             f'<tr><td class="w-act-icon">{icon(EVENT_ICON.get(kind, "circle"))}</td>'
-            f'<td><div class="w-act-what">{esc(loc.label("event", kind))} · <b>{esc(r.get("opd"))}</b></div>'
+            f'<td><div class="w-act-what">{esc(loc.label("event", kind))} · <b>{esc(r.get("opd") or loc.t("opd.unassigned_short"))}</b></div>'
             f'<div class="w-meta"><span class="w-ticket">{esc(r["ticket"])}</span> · '
             f"{esc(feed_ago(r['occurred_at'], now, loc))}</div></td></tr>"
         )
@@ -114,30 +116,53 @@ def activity_html(df: pd.DataFrame, now: dt.datetime, loc: Locale) -> str:
     return "".join(out)
 
 
+def late_rows(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The OPDs with a complaint past or near its deadline, in the query's order (most breached first)."""
+    return None if df is None else df[(df["breached"] > 0) | (df["at_risk"] > 0)]
+
+
 def overdue_html(df: pd.DataFrame, loc: Locale, limit: int = 8, links: bool = True) -> str:
-    """OPDs with the most breached complaints: counts with icon and label, never colour alone."""
-    rows = df[(df["breached"] > 0) | (df["at_risk"] > 0)].head(limit) if df is not None else df
-    if rows is None or rows.empty:
+    """OPDs with the most breached complaints: counts with icon and label, never colour alone. Below the
+    ``limit`` rows, how many OPDs (and complaints) the table leaves out, then the totals of every OPD: the
+    same sums as the cards "Terlambat" and "Hampir jatuh tempo"."""
+    late = late_rows(df)
+    if late is None or late.empty:
         return f'<div class="w-empty">{icon(STATE_ICON["met"])} {esc(loc.t("wall.no_overdue"))}</div>'
+    shown, hidden = late.head(limit), late.iloc[limit:]
     head = (
         f"<tr><th>{esc(loc.t('wall.col_opd'))}</th>"
         f'<th class="w-num">{icon(STATE_ICON["breached"])} {esc(loc.t("sla.breached"))}</th>'
         f'<th class="w-num">{icon(STATE_ICON["at_risk"])} {esc(loc.t("wall.col_at_risk"))}</th>'
-        f'<th class="w-num">{esc(loc.t("wall.col_oldest"))}</th></tr>'
+        f'<th class="w-num w-oldest">{esc(loc.t("wall.col_oldest"))}</th></tr>'
     )
     out = [f'<table class="w-late"><thead>{head}</thead><tbody>']
-    for r in _rows(rows):
+    for r in _rows(shown):
         name = r["opd"] if r.get("opd") else loc.t("opd.unassigned_short")
         oldest = r.get("oldest_breached_wd")
-        oldest = "–" if oldest is None else loc.t("unit.wd_short", n=int(oldest))
+        oldest = loc.t("wall.no_oldest") if oldest is None else loc.workdays(int(oldest))
         code = code_or_none(r.get("opd_code"))
         out.append(
             f'<tr><td class="w-late-opd">{_link(name, links, opd=code, status=OPEN_ALIAS)}</td>'
             f'<td class="w-num w-breached">{_link(int(r["breached"]), links, opd=code, sla="breached")}</td>'
             f'<td class="w-num w-atrisk">{_link(int(r["at_risk"]), links, opd=code, sla="at_risk")}</td>'
-            f'<td class="w-num">{esc(oldest)}</td></tr>'
+            f'<td class="w-num w-oldest">{esc(oldest)}</td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody><tfoot>")
+    if len(hidden):
+        more = loc.tn(
+            "wall.late_more",
+            len(hidden),
+            opds=loc.num(len(hidden)),
+            breached=loc.num(int(hidden["breached"].sum())),
+            at_risk=loc.num(int(hidden["at_risk"].sum())),
+        )
+        out.append(f'<tr class="w-late-more"><td colspan="4">{esc(more)}</td></tr>')
+    out.append(
+        f'<tr class="w-late-total"><td>{esc(loc.t("wall.late_total"))}</td>'
+        f'<td class="w-num w-breached">{esc(loc.num(int(df["breached"].sum())))}</td>'
+        f'<td class="w-num w-atrisk">{esc(loc.num(int(df["at_risk"].sum())))}</td><td></td></tr>'
+    )
+    out.append("</tfoot></table>")
     return "".join(out)
 
 

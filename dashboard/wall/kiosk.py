@@ -17,53 +17,103 @@ from dashboard import theme
 # text (sized in rem) and the page asks for charts twice as large (``?skala=2``, see ``scale_probe_script``).
 LARGE_SCREEN_PX = (3000, 1700)
 SCALE_PARAM = "skala"
+# ``?rotate=N``: the wall alternates its two views every N seconds, N between these (else no rotation, noted).
+ROTATE_MIN_S, ROTATE_MAX_S = 10, 3600
+
+# Sizes for a 43-inch 1080p panel (1 CSS px is about 0.5 mm; readable distance in m = character height in mm
+# x 0.4, character height about 0.7 x font size): headline figures from 8 m (at least 56 px), the feed's
+# titles and the late OPDs from 4 m (28 px), every other text from 3 m (21 px). In rem, so that a 4K screen
+# at browser scale 1 (root font 32 px) doubles them; tests/test_wall_legibility_browser.py measures them.
+FIGURE_REM = 3.75  # 60 px: the cards' figures and the clock
+LIST_REM = 1.8  # 28.8 px: the feed's titles, the late-OPD table, panel titles
+TEXT_REM = 1.4  # 22.4 px: everything else
+CHART_TEXT_PX = 22  # plotly sizes are pixels (doubled by ``charts.enlarged`` at ?skala=2)
+CHART_TITLE_PX = 28
+LATE_ROWS = 11  # late OPDs listed; the table says how many more, and its totals are every OPD's
+# The frame: header, cards and the two views are placed in fixed bands (rem), so that the views can share one
+# band whatever fragment draws them; the charts' height fills half the views' band at 1080p.
+HEAD_TOP, HEAD_H, CARDS_H, GAP = 0.4, 3.4, 12.0, 0.5
+VIEWS_TOP = HEAD_TOP + HEAD_H + GAP + CARDS_H + GAP
+CHARTS_BAND_PX = int((1080 / 16 - VIEWS_TOP - 0.4 - 0.5) * 16)  # the views' band at 1080p, less one gap
+CHART_HEIGHT_PX = CHARTS_BAND_PX // 2  # sectors and channels, one above the other
+MAP_HEIGHT_PX = round(CHARTS_BAND_PX * 0.58)  # the map needs room above and below the islands for its labels
+TREND_HEIGHT_PX = CHARTS_BAND_PX - MAP_HEIGHT_PX
 
 WALL_CSS = f"""
 <style>
-/* Compact frame for the wall. A 4K wall should run its browser at device scale factor 2 (see README), which
-   shows exactly the 1080p layout at double resolution. Without it, text sized in rem still doubles. */
+/* A 4K wall should run its browser at device scale factor 2 (see README), which shows exactly the 1080p
+   layout at double resolution. Without it, text sized in rem still doubles. */
 @media (min-width: {LARGE_SCREEN_PX[0]}px) and (min-height: {LARGE_SCREEN_PX[1]}px) {{
   html {{ font-size: 32px !important; }} }}
-[data-testid="stMainBlockContainer"] {{ padding: 0.6rem 1.2rem 0.4rem 1.2rem; max-width: 100%; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0; max-width: 100%; position: relative; height: 100vh; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.5rem; }}
-[data-testid="stMetric"] {{ padding: 0.35rem 0.8rem; }}
-[data-testid="stMetricLabel"] p {{ font-size: 1.05rem; color: {theme.MUTED}; }}
-[data-testid="stMetricValue"] {{ font-size: 2.4rem; line-height: 1.15; }}
+.st-key-wall-head, .st-key-wall-kpis, .st-key-wall-view-lists, .st-key-wall-view-charts,
+.st-key-wall-view-activity {{ position: absolute !important; left: 1.2rem; right: 1.2rem; width: auto !important; }}
+.st-key-wall-head {{ top: {HEAD_TOP}rem; height: {HEAD_H}rem; }}
+.st-key-wall-kpis {{ top: {HEAD_TOP + HEAD_H + GAP}rem; height: {CARDS_H}rem; }}
+.st-key-wall-view-lists, .st-key-wall-view-charts, .st-key-wall-view-activity {{ top: {VIEWS_TOP}rem;
+  bottom: 0.4rem; overflow: hidden; }}
+.st-key-wall-view-charts {{ right: 31%; }}
+.st-key-wall-view-activity {{ left: 70.5%; }}
+/* The two views alternate (``rotate_views`` sets the attribute); hidden, a view keeps its place and size
+   (transparent, not clickable), so that a chart is drawn at its size and nothing moves when the views change. */
+html:not([data-wall-view="charts"]) .st-key-wall-view-charts,
+html:not([data-wall-view="charts"]) .st-key-wall-view-activity,
+html[data-wall-view="charts"] .st-key-wall-view-lists {{ opacity: 0; pointer-events: none; }}
+.st-key-wall-view-switch {{ position: absolute !important; top: {HEAD_TOP + 0.2}rem; left: 36%; width: auto !important;
+  z-index: 10; }}
+[data-testid="stMetric"] {{ padding: 0.3rem 0.8rem; height: {CARDS_H}rem; }}
+[data-testid="stMetricLabel"] {{ height: auto; min-height: {2.45 * TEXT_REM:g}rem; align-items: flex-start; }}
+[data-testid="stMetricLabel"] p {{ font-size: {TEXT_REM}rem; line-height: 1.2; color: {theme.MUTED};
+  white-space: normal; }}
+[data-testid="stMetricLabel"] > div {{ white-space: normal; overflow: visible; }}
+[data-testid="stMetricIcon"] {{ font-size: {TEXT_REM}rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: {FIGURE_REM}rem; line-height: 1.1; font-weight: 700; }}
+[data-testid="stMetricDelta"] {{ font-size: {TEXT_REM}rem; }}
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div {{ font-size: {TEXT_REM}rem; white-space: normal; }}
+[class*="st-key-kpi-"][class*="-missed"] [data-testid="stMetricValue"] {{ color: {theme.STATE_COLOUR["breached"]}; }}
+[class*="st-key-kpi-"][class*="-met"] [data-testid="stMetricValue"] {{ color: {theme.STATE_COLOUR["met"]}; }}
 .w-header {{ display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }}
-.w-brand {{ font-size: 1.9rem; font-weight: 700; }}
-.w-age {{ font-size: 1.05rem; color: {theme.MUTED}; }}
+.w-brand {{ font-size: 2rem; font-weight: 700; white-space: nowrap; }}
+.w-age {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; white-space: nowrap; }}
 .w-now {{ display: flex; align-items: baseline; gap: 0.6rem; }}
-.w-date {{ font-size: 1.1rem; color: {theme.MUTED}; }}
-.w-big-clock {{ font-size: 2.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
-.w-tz {{ font-size: 1.1rem; color: {theme.MUTED}; }}
-.w-panel-title {{ font-size: 1.3rem; font-weight: 700; margin: 0 0 0.2rem 0; }}
+.w-date {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; }}
+.w-big-clock {{ font-size: 2.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
+.w-tz {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; }}
+.w-panel-title {{ font-size: {LIST_REM}rem; font-weight: 700; margin: 0 0 0.2rem 0; }}
 .w-feed, .w-act, .w-late {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
-.w-feed td, .w-act td, .w-late td, .w-late th {{ padding: 0.12rem 0.4rem; border-bottom: 1px solid {theme.GRID};
+.w-feed td, .w-act td, .w-late td, .w-late th {{ padding: 0.2rem 0.4rem; border-bottom: 1px solid {theme.GRID};
   vertical-align: top; }}
 a.w-link, a.w-link:visited {{ color: inherit; text-decoration: none; }}
 a.w-link:hover {{ text-decoration: underline; }}
-.w-feed .w-time {{ width: 5.2rem; }}
-.w-feed .w-opd {{ width: 10rem; text-align: right; font-size: 1.02rem; }}
+.w-feed .w-time {{ width: 6rem; }}
+.w-feed .w-opd {{ width: 11rem; text-align: right; font-size: {TEXT_REM}rem; }}
 .w-feed .w-opd div {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.w-clock {{ font-size: 1.2rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
-.w-ago, .w-meta, .w-status {{ font-size: 0.92rem; color: {theme.MUTED}; white-space: nowrap; overflow: hidden;
+.w-clock {{ font-size: {LIST_REM}rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }}
+.w-ago, .w-meta, .w-status {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
-.w-title {{ font-size: 1.15rem; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.w-title {{ font-size: {LIST_REM}rem; font-weight: 600; line-height: 1.2; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
 .w-ticket {{ font-variant-numeric: tabular-nums; }}
 .w-row.w-new {{ background: rgba(86, 180, 233, 0.16); }}
 .w-row.w-urgent .w-clock {{ color: {theme.STATE_COLOUR["breached"]}; }}
-.w-badge {{ display: inline-block; font-size: 0.85rem; font-weight: 700; padding: 0 0.35rem; margin-right: 0.35rem;
-  border-radius: 0.25rem; vertical-align: middle; }}
+.w-badge {{ display: inline-block; font-size: {TEXT_REM}rem; font-weight: 700; padding: 0 0.35rem;
+  margin-right: 0.45rem; border-radius: 0.25rem; vertical-align: middle; }}
 .w-badge-new {{ background: {theme.OKABE_ITO[0]}; color: #000; }}
 .w-prio-mendesak {{ background: {theme.STATE_COLOUR["breached"]}; color: #000; }}
 .w-prio-penting {{ border: 1px solid {theme.STATE_COLOUR["at_risk"]}; color: {theme.STATE_COLOUR["at_risk"]}; }}
-.w-act-icon {{ width: 2.2rem; font-size: 1.3rem; }}
-.w-act-what {{ font-size: 1.05rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.w-late th {{ font-size: 0.95rem; color: {theme.MUTED}; text-align: left; font-weight: 600; }}
-.w-late td {{ font-size: 1.15rem; }}
-.w-late th.w-num {{ width: 7.2rem; white-space: nowrap; }}
+.w-act-icon {{ width: 2.6rem; font-size: {TEXT_REM}rem; }}
+.w-act-what {{ font-size: {TEXT_REM}rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.w-late th {{ font-size: {LIST_REM}rem; color: {theme.MUTED}; text-align: left; font-weight: 600;
+  line-height: 1.15; vertical-align: bottom; }}
+.w-late td {{ font-size: {LIST_REM}rem; line-height: 1.25; }}
+.w-late th.w-num {{ width: 8.8rem; }}
+.w-late th.w-oldest {{ width: 14.6rem; }}
+.w-late td.w-oldest {{ white-space: nowrap; }}
 .w-late .w-late-opd {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.w-num {{ text-align: right !important; font-variant-numeric: tabular-nums; width: 5.6rem; }}
+.w-late tr.w-late-more td {{ font-size: {LIST_REM}rem; color: {theme.TEXT}; font-style: italic; }}
+.w-late tr.w-late-total td {{ font-weight: 700; border-top: 2px solid {theme.MUTED}; }}
+.w-num {{ text-align: right !important; font-variant-numeric: tabular-nums; }}
 .w-breached {{ color: {theme.STATE_COLOUR["breached"]}; font-weight: 700; }}
 .w-atrisk {{ color: {theme.STATE_COLOUR["at_risk"]}; font-weight: 700; }}
 .w-icon {{ font-family: "Material Symbols Rounded"; font-weight: normal; font-style: normal; font-size: 1.25em;
@@ -71,25 +121,50 @@ a.w-link:hover {{ text-decoration: underline; }}
   font-feature-settings: "liga"; -webkit-font-smoothing: antialiased; }}
 /* The outage warning floats over the header instead of pushing the wall below the screen's edge. */
 .st-key-stale-warning {{ position: fixed; top: 0.4rem; left: 26rem; right: 20rem; z-index: 1000; }}
-.w-empty {{ font-size: 1.1rem; color: {theme.MUTED}; padding: 0.5rem; }}
-/* The urgent banner floats over the KPI row (nothing below moves), readable across the room. Its border
+.st-key-stale-warning p {{ font-size: {TEXT_REM}rem; }}
+.w-empty {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; padding: 0.5rem; }}
+/* The urgent banner floats over the cards (nothing below moves), readable across the room. Its border
    glows once every 2 seconds (0.5 Hz, far below the 3 flashes a second that can trigger seizures), and not
    at all for viewers who ask for reduced motion. */
 .st-key-urgent-banner {{ position: fixed; top: 4.4rem; left: 1.2rem; right: 1.2rem; width: auto !important; z-index: 999; }}
 .w-alert {{ background: {theme.STATE_COLOUR["breached"]}; color: #000; border-radius: 0.6rem; padding: 0.6rem 1.4rem 0.8rem;
   border: 0.35rem solid #000; box-shadow: 0 0.6rem 2.4rem rgba(0, 0, 0, 0.7); animation: w-alert-glow 2s ease-in-out infinite; }}
-.w-alert-label {{ font-size: 1.6rem; font-weight: 800; letter-spacing: 0.04em; display: flex; gap: 1rem; align-items: baseline; }}
+.w-alert-label {{ font-size: 1.8rem; font-weight: 800; letter-spacing: 0.04em; display: flex; gap: 1rem; align-items: baseline; }}
 .w-alert-ticket {{ font-weight: 700; font-variant-numeric: tabular-nums; }}
-.w-alert-more {{ margin-left: auto; font-size: 1.3rem; font-weight: 700; }}
-.w-alert-title {{ font-size: 3.1rem; font-weight: 800; line-height: 1.15; overflow: hidden; display: -webkit-box;
+.w-alert-more {{ margin-left: auto; font-size: 1.5rem; font-weight: 700; }}
+.w-alert-title {{ font-size: {FIGURE_REM}rem; font-weight: 800; line-height: 1.15; overflow: hidden; display: -webkit-box;
   -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow-wrap: anywhere; }}
-.w-alert-meta {{ font-size: 1.8rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.w-alert-meta {{ font-size: 2rem; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 @keyframes w-alert-glow {{ 0%, 100% {{ border-color: #000; }} 50% {{ border-color: #FFFFFF; }} }}
 @media (prefers-reduced-motion: reduce) {{ .w-alert {{ animation: none; }} }}
-.st-key-wall-sound, .st-key-wall-reload, .st-key-wall-scale {{ position: fixed !important; width: 0; height: 0;
-  overflow: hidden; }}
+.st-key-wall-sound, .st-key-wall-reload, .st-key-wall-scale, .st-key-wall-rotate {{ position: fixed !important;
+  width: 0; height: 0; overflow: hidden; }}
 </style>
 """
+
+
+def rotate_views(every_s: int, pinned: str | None = None) -> None:
+    """Alternate the two views every ``every_s`` seconds in the browser (no rerun, every wall in step with
+    the clock), or show only ``pinned`` ("lists", "charts": ``?tampilan=``)."""
+    with st.container(key="wall-rotate"):
+        st.html(rotate_script(every_s, pinned), unsafe_allow_javascript=True)
+
+
+def rotate_script(every_s: int, pinned: str | None = None) -> str:
+    """The page script behind ``rotate_views``: sets ``data-wall-view`` on the root element once a second."""
+    fixed = f'"{pinned}"' if pinned in ("lists", "charts") else "null"
+    return f"""<script>
+(function () {{
+  const w = window, root = document.documentElement, fixed = {fixed}, every = {int(every_s)} * 1000;
+  if (w.__ntbcareRotate) clearInterval(w.__ntbcareRotate);
+  const show = function () {{
+    root.dataset.wallView = fixed || (Math.floor(Date.now() / every) % 2 ? "charts" : "lists");
+  }};
+  show();
+  w.__ntbcareRotate = setInterval(show, 1000);
+}})();
+</script>"""
+
 
 KIOSK_CSS = """
 <style>

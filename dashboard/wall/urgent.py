@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core.codes import WITA
+from core import quiet_hours
 
 
 @dataclass
@@ -96,28 +96,14 @@ def _text(value) -> str | None:
 
 
 def parse_quiet_hours(raw: str | None) -> tuple[dt.time, dt.time] | None:
-    """``"20:00-07:00"`` -> (20:00, 07:00); empty -> None (never quiet). Raises ValueError otherwise."""
-    value = (raw or "").strip()
-    if not value:
-        return None
-    try:
-        a, b = (dt.datetime.strptime(x.strip(), "%H:%M").time() for x in value.split("-", 1))
-    except ValueError as exc:
-        raise ValueError(
-            f"NTBCARE_QUIET_HOURS harus berbentuk HH:MM-HH:MM (misalnya 20:00-07:00), bukan {raw!r}"
-        ) from exc
-    return a, b
+    """``"20:00-07:00"`` -> (20:00, 07:00); empty -> None (never quiet). The one parser, core.quiet_hours
+    (shared with the alert worker); raises ValueError (SettingError) otherwise."""
+    return quiet_hours.parse(raw, "NTBCARE_QUIET_HOURS")
 
 
 def is_quiet(now: dt.datetime, hours: tuple[dt.time, dt.time] | None) -> bool:
     """Whether ``now`` (aware) falls in the quiet hours (WITA), which may wrap past midnight."""
-    if hours is None:
-        return False
-    start, end = hours
-    local = now.astimezone(WITA).time()
-    if start <= end:
-        return start <= local < end
-    return local >= start or local < end
+    return quiet_hours.is_quiet(now, hours)
 
 
 def quiet_hours_or_default(raw: str | None) -> tuple[dt.time, dt.time] | None:

@@ -1,7 +1,8 @@
 """The alert worker's settings, registered in the one settings registry (core/settings.py, group "alerts").
 
-Shared by the worker (alerts/) and page `notifikasi`; docs/configuration.md lists them with the others and
-docs/alerts.md explains them. Recipients (Apprise URLs) are secrets: see core/notify.py.
+Shared by the worker and page `notifikasi`; docs/configuration.md lists them with the others and
+docs/alerts.md explains them. ``AlertSettings`` is built from the registry only (its defaults are the
+registry's: ``AlertSettings.from_env({})``). Recipients (Apprise URLs) are secrets: see alerts/recipients.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.i18n import LANGS
+from core.quiet_hours import QuietHours, parse, parse_hhmm
 from core.settings import Setting, SettingError, register
 
 RULES = ("mendesak_baru", "hampir_jatuh_tempo", "terlambat", "ringkasan_harian", "rapor_bulanan")
@@ -97,13 +99,48 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     _s("NTBCARE_ALERTS_POLL_S", "float", 2, "seconds between two evaluation cycles", minimum=0.05),
-    _s("NTBCARE_ALERTS_MAX_ATTEMPTS", "int", 6, "delivery attempts before a notice is marked failed", minimum=1),
+    _s(
+        "NTBCARE_ALERTS_RETRY_FOR_H",
+        "float",
+        48,
+        "hours a notice is retried (from its first failed attempt) before it is marked failed",
+        minimum=0.001,
+    ),
     _s(
         "NTBCARE_ALERTS_RETRY_BASE_S",
         "float",
         30,
-        "first retry delay in seconds; doubles per attempt, at most one hour",
+        "first retry delay in seconds; doubles per attempt up to the cap",
         minimum=0.01,
+    ),
+    _s("NTBCARE_ALERTS_RETRY_CAP_S", "float", 300, "longest delay between two retries, seconds", minimum=0.01),
+    _s(
+        "NTBCARE_ALERTS_RETRY_CAP_URGENT_S",
+        "float",
+        60,
+        "longest delay between two retries of a mendesak_baru notice, seconds",
+        minimum=0.01,
+    ),
+    _s(
+        "NTBCARE_ALERTS_MAX_SKEW_S",
+        "float",
+        30,
+        "the worker holds every batch while its clock and the database's `now()` differ by more, seconds",
+        minimum=0.5,
+    ),
+    _s(
+        "NTBCARE_ALERTS_LOCK_IDLE_S",
+        "int",
+        45,
+        "PostgreSQL ends the lock session of a worker silent for this long (a partition), seconds",
+        minimum=5,
+    ),
+    _s(
+        "NTBCARE_ALERTS_RAISED_SCAN_S",
+        "float",
+        60,
+        "how often the worker looks for complaints raised to mendesak after receipt, seconds",
+        minimum=0.05,
     ),
     _s("NTBCARE_ALERTS_SEND_TIMEOUT_S", "float", 10, "connect and read timeout of one delivery, seconds", minimum=0.1),
     _s(
@@ -147,36 +184,34 @@ register(*SETTINGS)
 REGISTRY = {s.name: s for s in SETTINGS}
 
 
-def _hhmm(name: str, raw: str) -> dt.time:
-    try:
-        h, m = raw.strip().split(":")
-        return dt.time(int(h), int(m))
-    except ValueError:
-        raise SettingError(f"{name} harus berbentuk HH:MM, bukan {raw!r}") from None
-
-
 @dataclass(frozen=True)
 class AlertSettings:
-    public_url: str = "http://localhost:8501/"
-    disabled: frozenset[str] = frozenset()
-    quiet_start: dt.time | None = dt.time(20, 0)
-    quiet_end: dt.time | None = dt.time(7, 0)
-    batch_at: dt.time = dt.time(7, 30)
-    digest_at: dt.time = dt.time(7, 30)
-    rapor_at: dt.time = dt.time(8, 0)
-    rapor_groups: tuple[str, ...] = ("advisers",)
-    escalate_advisers_days: int = 3
-    escalate_leaders_days: int = 10
-    items_per_notice: int = 8
-    catchup_limit: int = 5
-    poll_s: float = 2.0
-    max_attempts: int = 6
-    retry_base_s: float = 30.0
-    send_timeout_s: float = 10.0
-    standby_poll_s: float = 10.0
-    lease_s: float = 30.0
-    recent_min: int = 15
-    demo: bool = False
+    """The worker's validated settings; no defaults here (``from_env({})`` gives the registry's)."""
+
+    public_url: str
+    disabled: frozenset[str]
+    quiet: QuietHours | None
+    batch_at: dt.time
+    digest_at: dt.time
+    rapor_at: dt.time
+    rapor_groups: tuple[str, ...]
+    escalate_advisers_days: int
+    escalate_leaders_days: int
+    items_per_notice: int
+    catchup_limit: int
+    poll_s: float
+    retry_for_s: float
+    retry_base_s: float
+    retry_cap_s: float
+    retry_cap_urgent_s: float
+    max_skew_s: float
+    lock_idle_s: int
+    raised_scan_s: float
+    send_timeout_s: float
+    standby_poll_s: float
+    lease_s: float
+    recent_min: int
+    demo: bool
 
     def enabled(self, rule: str) -> bool:
         return rule not in self.disabled
@@ -192,34 +227,35 @@ class AlertSettings:
         unknown = disabled - set(RULES)
         if unknown:
             raise SettingError(f"NTBCARE_ALERTS_DISABLED: aturan tidak dikenal {', '.join(sorted(unknown))}")
-        quiet = v("NTBCARE_ALERTS_QUIET_HOURS").strip()
-        if quiet.lower() in ("off", "-", "0", "tidak"):
-            qs = qe = None
-        else:
-            a, sep, b = quiet.partition("-")
-            if not sep:
-                raise SettingError("NTBCARE_ALERTS_QUIET_HOURS harus berbentuk HH:MM-HH:MM atau off")
-            qs, qe = _hhmm("NTBCARE_ALERTS_QUIET_HOURS", a), _hhmm("NTBCARE_ALERTS_QUIET_HOURS", b)
         url = v("NTBCARE_PUBLIC_URL").strip()
         return cls(
             public_url=url if url.endswith("/") else url + "/",
             disabled=disabled,
-            quiet_start=qs,
-            quiet_end=qe,
-            batch_at=_hhmm("NTBCARE_ALERTS_BATCH_AT", v("NTBCARE_ALERTS_BATCH_AT")),
-            digest_at=_hhmm("NTBCARE_ALERTS_DIGEST_AT", v("NTBCARE_ALERTS_DIGEST_AT")),
-            rapor_at=_hhmm("NTBCARE_ALERTS_RAPOR_AT", v("NTBCARE_ALERTS_RAPOR_AT")),
+            quiet=parse(v("NTBCARE_ALERTS_QUIET_HOURS"), "NTBCARE_ALERTS_QUIET_HOURS"),
+            batch_at=parse_hhmm(v("NTBCARE_ALERTS_BATCH_AT"), "NTBCARE_ALERTS_BATCH_AT"),
+            digest_at=parse_hhmm(v("NTBCARE_ALERTS_DIGEST_AT"), "NTBCARE_ALERTS_DIGEST_AT"),
+            rapor_at=parse_hhmm(v("NTBCARE_ALERTS_RAPOR_AT"), "NTBCARE_ALERTS_RAPOR_AT"),
             rapor_groups=tuple(g.strip() for g in v("NTBCARE_ALERTS_RAPOR_GROUPS").split(",") if g.strip()),
             escalate_advisers_days=v("NTBCARE_ALERTS_ESCALATE_ADVISERS_DAYS"),
             escalate_leaders_days=v("NTBCARE_ALERTS_ESCALATE_LEADERS_DAYS"),
             items_per_notice=v("NTBCARE_ALERTS_ITEMS_PER_NOTICE"),
             catchup_limit=v("NTBCARE_ALERTS_CATCHUP_LIMIT"),
             poll_s=float(v("NTBCARE_ALERTS_POLL_S")),
-            max_attempts=v("NTBCARE_ALERTS_MAX_ATTEMPTS"),
+            retry_for_s=float(v("NTBCARE_ALERTS_RETRY_FOR_H")) * 3600,
             retry_base_s=float(v("NTBCARE_ALERTS_RETRY_BASE_S")),
+            retry_cap_s=float(v("NTBCARE_ALERTS_RETRY_CAP_S")),
+            retry_cap_urgent_s=float(v("NTBCARE_ALERTS_RETRY_CAP_URGENT_S")),
+            max_skew_s=float(v("NTBCARE_ALERTS_MAX_SKEW_S")),
+            lock_idle_s=v("NTBCARE_ALERTS_LOCK_IDLE_S"),
+            raised_scan_s=float(v("NTBCARE_ALERTS_RAISED_SCAN_S")),
             send_timeout_s=float(v("NTBCARE_ALERTS_SEND_TIMEOUT_S")),
             standby_poll_s=float(v("NTBCARE_ALERTS_STANDBY_POLL_S")),
             lease_s=float(v("NTBCARE_ALERTS_LEASE_S")),
             recent_min=v("NTBCARE_ALERTS_RECENT_MIN"),
             demo=v("NTBCARE_ALERTS_DEMO") == "1",
         )
+
+    @classmethod
+    def defaults(cls) -> AlertSettings:
+        """The registry's defaults, whatever the environment says (tests, the page when a value is bad)."""
+        return cls.from_env({})
