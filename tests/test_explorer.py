@@ -168,9 +168,9 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
     with engine.connect() as conn:
         for period in wall_data.SECTOR_PERIODS:
             sectors = breakdown.count_by(
-                conn, "sector", start=wall_data._wita_midnight(wall_data.sector_days_back(period))
+                conn, "sector", start=wall_data.days_ago_midnight(now, wall_data.sector_days_back(period))
             )
-            for link, n in zip(wall_data.sector_links(sectors, period), sectors["count"]):
+            for link, n in zip(wall_data.sector_links(sectors, period, now), sectors["count"], strict=True):
                 assert link_count(conn, link, lookups, now) == n
         regions = breakdown.count_by(conn, "region", only_open=True)
         assert regions["count"].sum() > 0
@@ -178,7 +178,9 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
             assert link_count(conn, link, lookups, now) == n
         # the 30-day trend: each point of the received line links to that day's complaints
         today = now.astimezone(WITA).date()
-        days = trend.received_vs_completed(conn, wall_data._wita_midnight(29), wall_data._wita_midnight(-1), "day")
+        days = trend.received_vs_completed(
+            conn, wall_data.days_ago_midnight(now, 29), wall_data.days_ago_midnight(now, -1), "day"
+        )
         fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", ID, links=True)
         received = dict(zip(fig.data[0].x, fig.data[0].y))
         assert sum(received.values()) > 0
