@@ -27,3 +27,12 @@ EVENT_KINDS = (
 
 STATE_ON_TRACK, STATE_AT_RISK, STATE_BREACHED = "on_track", "at_risk", "breached"
 STATE_MET, STATE_LATE = "met", "late"
+
+# The SLA clock's pauses: a ``ditunda`` event starts one, the next event of a resuming kind ends it.
+PAUSE_KIND = "ditunda"
+RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
+
+# Fair shares (docs/database.md, "Fair rules"): a stage's outcome is known ("decided") once it is done, on time
+# or late, or open past its deadline; until then it is waiting ("menunggu") and counts in no share.
+DECIDED_STATES = (STATE_MET, STATE_LATE, STATE_BREACHED)
+WAITING_STATES = (STATE_ON_TRACK, STATE_AT_RISK, "ditunda")

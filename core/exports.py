@@ -94,6 +94,45 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
+FIGURE_WIDTHS = (80, 110)  # the rapor's figures: label, value (mm; A4 portrait has 190 mm between margins)
+LIST_WIDTHS = (32, 94, 20, 20, 24)  # the breached list: ticket, title, received, deadline, late (working days)
+
+
+def cell_lines(pdf, value: str, width: float) -> list[str]:
+    """The lines ``value`` takes in a cell ``width`` mm wide at the current font (fpdf2 measures the glyphs)."""
+    return pdf.multi_cell(width, 1, value, dry_run=True, output="LINES")
+
+
+def fit_line(pdf, value: str, width: float) -> str:
+    """``value`` cut (ending in "...") to fit one line of a cell ``width`` mm wide at the current font."""
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(value) <= room:
+        return value
+    value = value[:400]  # no line of a cell holds more; measuring stays cheap for a huge title
+    while value and pdf.get_string_width(value + "...") > room:
+        value = value[:-1]
+    return value + "..."
+
+
+def table_row(pdf, values, widths, line_h: float, aligns=None, border: str = "1") -> None:
+    """One table row whose cells hold their text: each cell wraps within its width, the row is as tall as its
+    tallest cell (a header such as "Terlambat (hk)" wraps instead of spilling into its neighbour)."""
+    lines = [cell_lines(pdf, v, w) for v, w in zip(values, widths, strict=True)]
+    height = line_h * max(len(ls) for ls in lines)
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    x, y = pdf.l_margin, pdf.get_y()
+    for v, w, a in zip(values, widths, aligns or ("L",) * len(widths), strict=True):
+        if border == "1":
+            pdf.rect(x, y, w, height)
+        pdf.set_xy(x, y)
+        pdf.multi_cell(w, line_h, v, align=a)
+        x += w
+    if border == "B":
+        pdf.line(pdf.l_margin, y + height, x, y + height)
+    pdf.set_xy(pdf.l_margin, y + height)
+
+
 def _font_path() -> Path | None:
     return next((p for p in FONT_CANDIDATES if p.exists()), None)
 
@@ -138,27 +177,20 @@ def rapor_pdf(
         pdf.ln(2)
         pdf.set_font(family, size=11)
         for label, value in sec["figures"]:
-            pdf.cell(95, 6, text(label), border="B")
-            pdf.cell(0, 6, text(value), border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+            table_row(pdf, (text(label), text(value)), FIGURE_WIDTHS, 6, ("L", "R"), border="B")
         pdf.ln(4)
         breached: pd.DataFrame = sec["breached"]
         pdf.set_font(family, size=12)
         pdf.multi_cell(0, 6, text(f"{labels['breached_list']} ({len(breached)})"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, size=8)
-        widths = (30, 88, 24, 22, 16)
-        for head, w in zip(labels["columns"], widths):
-            pdf.cell(w, 5, text(head), border=1)
-        pdf.ln()
+        table_row(pdf, [text(h) for h in labels["columns"]], LIST_WIDTHS, 4)
         for r in breached.itertuples(index=False):
             received = (
                 pd.Timestamp(r.received_at).tz_convert(WITA).strftime("%d-%m-%Y") if pd.notna(r.received_at) else "–"
             )
             deadline = r.deadline.strftime("%d-%m-%Y") if r.deadline is not None and not pd.isna(r.deadline) else "–"
-            title = text(plain_text(r.title).replace("\n", " "))  # one line in the table
-            title = title if len(title) <= 70 else title[:67] + "..."
-            for value, w in zip((r.ticket, title, received, deadline, r.overdue_wd), widths):
-                pdf.cell(w, 5, text(value), border=1)
-            pdf.ln()
+            title = fit_line(pdf, text(plain_text(r.title).replace("\n", " ")), LIST_WIDTHS[1])  # one line
+            table_row(pdf, [text(v) for v in (r.ticket, title, received, deadline, r.overdue_wd)], LIST_WIDTHS, 4)
         pdf.ln(4)
         pdf.set_font(family, size=8)
         pdf.multi_cell(0, 4, text(rules_text), align="L", new_x="LMARGIN", new_y="NEXT")

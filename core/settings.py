@@ -116,6 +116,15 @@ _SLA = [
         group="sla",
     ),
     Setting(
+        "NTBCARE_RAPOR_MIN_DECIDED",
+        "int",
+        5,
+        "a share on time or a grade needs at least this many decided stages (done, or open past the deadline); "
+        'below it the rapor says "belum dinilai"',
+        minimum=1,
+        group="sla",
+    ),
+    Setting(
         "NTBCARE_HOLIDAY_OVERRIDES",
         "text",
         "",
@@ -156,6 +165,15 @@ _DATABASE = [
         5,
         "extra PostgreSQL connections per process under load",
         minimum=0,
+        group="database",
+    ),
+    Setting(
+        "NTBCARE_SUMMARY_INTERVAL",
+        "int",
+        300,
+        "seconds between two runs of the summary worker (`python -m summaries run`); a stored figure older "
+        "than twice this is not used and the page computes it itself",
+        minimum=10,
         group="database",
     ),
     Setting(
@@ -284,16 +302,7 @@ _ACCESS = [
     ),
 ]
 _PUBLIC = [
-    # the rapor's rule, read by the public page too (branch `fair` owns the rule; this entry merges with its)
-    Setting(
-        "NTBCARE_RAPOR_MIN_DECIDED",
-        "int",
-        5,
-        "fewest decided stages (complaints dispatched in the period) an OPD needs before a share or grade is "
-        "shown for it; below it: not yet graded",
-        minimum=1,
-        group="public",
-    ),
+    # NTBCARE_RAPOR_MIN_DECIDED (group sla) is the rapor's rule, read by the public page too
     Setting(
         "NTBCARE_PUBLIC_REFRESH_SECONDS",
         "int",

@@ -10,8 +10,11 @@ The database computes the same rules with the ``work_calendar`` table (see ``que
 - working days elapsed from ``a`` to ``b`` (WITA dates): ``wd_cum(b) - wd_cum(a)``.
 - the deadline of a stage of N working days that starts on ``a``: the N-th working day after ``a``.
 - a closed stage is *met* when the elapsed working days are at most N, otherwise *late* by the excess.
-- an open stage is *breached* when today's elapsed working days exceed N, *at risk* when at most
-  ``at_risk_days`` remain, otherwise *on track*.
+- an open stage is *breached* when its deadline date is before today (a weekend or holiday after a
+  Friday deadline included), late by the working days after the deadline up to today, a non-working
+  today counting as the next working day; otherwise *at risk* when at most ``at_risk_days`` working days
+  after today remain up to its deadline (its deadline day and the working day before, by default), else
+  *on track*.
 - pauses: a ``ditunda`` event starts a pause (later ``ditunda`` events before a resume add nothing); the next
   event of a kind in ``RESUME_KINDS`` ends it. The working days after the pause's date up to and including
   the resume's date are *paused*. A pause never resumed lasts until today while the complaint's status is
@@ -30,14 +33,21 @@ from pathlib import Path
 
 import holidays
 
-from core.codes import ACTIVE_STATUSES, STATE_AT_RISK, STATE_BREACHED, STATE_LATE, STATE_MET, STATE_ON_TRACK, WITA
+from core.codes import (
+    ACTIVE_STATUSES,
+    PAUSE_KIND,
+    RESUME_KINDS,
+    STATE_AT_RISK,
+    STATE_BREACHED,
+    STATE_LATE,
+    STATE_MET,
+    STATE_ON_TRACK,
+    WITA,
+)
 from core.settings import value
 
 CALENDAR_FIRST_DAY = dt.date(2018, 1, 1)
 DEFAULT_OVERRIDES = Path(__file__).with_name("holiday_overrides.csv")
-
-PAUSE_KIND = "ditunda"
-RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
 
 
 def load_overrides(path: str | Path | None = None) -> dict[dt.date, str | None]:
@@ -162,14 +172,14 @@ class ReferenceClock:
                 "elapsed": used,
                 "late_by": max(0, used - days),
             }
-        remaining = days - used
-        if remaining < 0:
-            state = STATE_BREACHED
-        elif remaining <= at_risk_days:
-            state = STATE_AT_RISK
-        else:
-            state = STATE_ON_TRACK
-        return {"state": state, "deadline": deadline, "elapsed": used, "late_by": max(0, -remaining)}
+        today = wita_date(now)
+        remaining = days - used  # working days after today up to the deadline
+        if deadline < today:
+            # late by the working days after the deadline up to today, or up to the next one when today is off
+            late_by = -remaining + (0 if self.is_workday(today) else 1)
+            return {"state": STATE_BREACHED, "deadline": deadline, "elapsed": used, "late_by": late_by}
+        state = STATE_AT_RISK if remaining <= at_risk_days else STATE_ON_TRACK
+        return {"state": state, "deadline": deadline, "elapsed": used, "late_by": 0}
 
 
 def pause_spans(events, status: str, now: dt.datetime) -> list[tuple[dt.date, dt.date]]:

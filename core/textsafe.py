@@ -13,6 +13,7 @@ images, HTML, maths, colours or Material icons.
 from __future__ import annotations
 
 import html
+import math
 import re
 import string
 
@@ -36,7 +37,7 @@ def plain_text(value) -> str:
     - Text without these tags and without ``&`` comes back unchanged, character for character.
     None (or NaN) becomes "".
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value)
     breaks = _P.sub("\n\n", _BR.sub("\n", text))

@@ -512,8 +512,14 @@ def monthly_bars(df: pd.DataFrame, title: str, loc: Locale, height: int = 320) -
         )
     )
     fig = _base(fig, height, title, loc)
+    # title and legend each get their own band above the plot (the legend used to cover the title; below the
+    # plot it covered the slanted month labels). A month without data is a zero row (queries.scorecard).
     fig.update_layout(
-        barmode="stack", showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom")
+        barmode="stack",
+        showlegend=True,
+        title=dict(y=1, yref="container", yanchor="top", pad=dict(t=8)),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1 - 44 / height, yref="container", yanchor="top"),
+        margin=dict(t=80),
     )
     fig.update_yaxes(gridcolor=theme.GRID, rangemode="tozero")
     fig.update_xaxes(type="category")  # "YYYY-MM" labels; as dates, a single month drew a nanosecond axis

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 
@@ -13,19 +14,18 @@ from tqdm import tqdm
 
 from core.engine import DatabaseConfigError, make_engine, redact
 from core.settings import database_url
+from data_seed import pgload
 from data_seed.generator import Generator
 from data_seed.load import (
     SEED_MARK,
     SeedError,
     bulk_insert,
-    copy_csv,
     create_schema,
     prepare_empty_database,
     reset_sequences,
-    to_csv_buffer,
     write_calendar,
 )
-from data_seed.reference import load_reference
+from data_seed.reference import load_reference, widen
 from queries import schema
 
 
@@ -39,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--until", default=None, help="akhir riwayat, ISO 8601 (bawaan: sekarang)")
     init.add_argument("--reset", action="store_true", help="hapus dan buat ulang basis data buatan data_seed")
     init.add_argument("--quiet", action="store_true", help="tanpa bilah kemajuan")
+    init.add_argument(
+        "--opds", type=int, default=None, help="jumlah OPD aktif (bawaan: OPD NTB; mis. 400 seperti LAPOR! nasional)"
+    )
+    init.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="proses pembuat data paralel (PostgreSQL; bawaan: jumlah CPU)",
+    )
     live = sub.add_parser("live", help="simulator: aduan baru dan perubahan status secara langsung")
     live.add_argument("--database-url", default=None)
     live.add_argument(
@@ -108,6 +117,13 @@ def cmd_init(url: str, args) -> int:
     started = time.monotonic()
     prepare_empty_database(engine, args.reset)
     ref = load_reference()
+    if args.opds is not None:
+        try:
+            ref = widen(ref, args.opds)
+        except ValueError as exc:
+            raise SeedError(str(exc)) from None
+    if args.workers < 1:
+        raise SeedError("--workers harus 1 atau lebih")
     gen = Generator(ref, seed=args.seed, until=until, complaints=args.complaints)
     secondary = [ix for t in (schema.complaint, schema.complaint_event) for ix in t.indexes]
     with engine.begin() as conn:
@@ -128,7 +144,7 @@ def cmd_init(url: str, args) -> int:
     total_events = 0
     with tqdm(total=gen.total, unit="aduan", desc="Memuat aduan", disable=args.quiet, file=sys.stderr) as bar:
         if engine.dialect.name == "postgresql":
-            total_events = _pipelined_copy(engine, gen, bar)
+            total_events = pgload.load(engine, gen, bar, args.workers, secondary, args.quiet)
         else:
             for chunk in gen.chunks():
                 with engine.begin() as conn:
@@ -136,77 +152,19 @@ def cmd_init(url: str, args) -> int:
                     bulk_insert(conn, schema.complaint_event, chunk.events)
                 total_events += len(chunk.events)
                 bar.update(len(chunk.complaints))
-    with engine.begin() as conn:
-        if not args.quiet:
-            print("Membuat indeks ...", file=sys.stderr)
-        for ix in secondary:
-            ix.create(conn)
-        reset_sequences(conn)
     if engine.dialect.name == "postgresql":
-        _text_search_indexes(engine, args.quiet)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")  # sets the visibility map: index-only scans
+        with engine.begin() as conn:
+            reset_sequences(conn)
+    else:
+        with engine.begin() as conn:
+            for ix in secondary:
+                ix.create(conn)
     engine.dispose()
     print(
         f"Selesai: {gen.total} aduan, {total_events} kejadian, {days} hari kalender "
         f"di {redact(url)} dalam {time.monotonic() - started:.1f} s"
     )
     return 0
-
-
-def _pipelined_copy(engine, gen: Generator, bar) -> int:
-    """Generate and format the next chunk in a thread while PostgreSQL ingests the current one."""
-    import queue
-    import threading
-
-    q: queue.Queue = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def produce():
-        try:
-            for chunk in gen.chunks():
-                q.put(
-                    (
-                        len(chunk.complaints),
-                        len(chunk.events),
-                        (list(chunk.complaints.columns), to_csv_buffer(chunk.complaints)),
-                        (list(chunk.events.columns), to_csv_buffer(chunk.events)),
-                    )
-                )
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
-            failure.append(exc)
-        finally:
-            q.put(None)
-
-    threading.Thread(target=produce, daemon=True, name="seed-producer").start()
-    events = 0
-    while (item := q.get()) is not None:
-        n_complaints, n_events, (c_cols, c_buf), (e_cols, e_buf) = item
-        with engine.begin() as conn:
-            copy_csv(conn, schema.complaint, c_cols, c_buf)
-            copy_csv(conn, schema.complaint_event, e_cols, e_buf)
-        events += n_events
-        bar.update(n_complaints)
-    if failure:
-        raise failure[0]
-    return events
-
-
-def _text_search_indexes(engine, quiet: bool) -> None:
-    """The explorer's trigram indexes (PostgreSQL); a server without pg_trgm gets a warning, not a failure."""
-    if not quiet:
-        print("Membuat indeks pencarian teks (pg_trgm) ...", file=sys.stderr)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-            for ddl in schema.TEXT_SEARCH_DDL:
-                conn.exec_driver_sql(ddl)
-    except SQLAlchemyError as exc:
-        print(
-            f"Peringatan: indeks pencarian teks tidak dibuat ({str(exc).splitlines()[0]}); "
-            "pencarian teks tetap berjalan, hanya lebih lambat.",
-            file=sys.stderr,
-        )
 
 
 def cmd_calendar(url: str, args) -> int:

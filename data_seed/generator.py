@@ -5,7 +5,8 @@ a dip in 2020), channels appear when they did (Facebook fanpage from Dec 2020), 
 to the OPD that handles the sector (to the successor unit after the 2 Jan 2026 reorganisation), and
 delays are long-tailed, with some OPDs chronically late; about 2 % of complaints are postponed (ditunda) for
 some days and reopened (dibuka_kembali). The month in progress gets only its share for the days elapsed.
-Same seed and end time, same data.
+Same seed and end time, same data: every chunk draws from its own random stream (seed, chunk number), so
+chunks can be generated in parallel processes and still give the same rows in any order.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_seed import texts
 from data_seed.reference import REORG_DAY, Reference, kecamatan_table
@@ -79,17 +82,29 @@ class Generator:
         else:
             self.counts = self.rng.multinomial(int(complaints), weights / weights.sum())
         self.starts = starts
-        self.next_id = 1
+        self.seed = seed
         self.next_event_id = 1
-        self.ticket_seq: dict[int, int] = {}
         opd_codes = [o["code"] for o in ref.opd]
         self.opd_id = {o["code"]: o["id"] for o in ref.opd}
-        self.successor = {o["id"]: o["successor_id"] for o in ref.opd}
         late = self.rng.lognormal(0.0, 0.35, len(opd_codes))
-        self.opd_factor = {self.opd_id[c]: CHRONICALLY_LATE.get(c, f) for c, f in zip(opd_codes, late)}
-        for succ_code, factor in CHRONICALLY_LATE.items():
-            self.opd_factor[self.opd_id[succ_code]] = factor
+        factor = {self.opd_id[c]: CHRONICALLY_LATE.get(c, f) for c, f in zip(opd_codes, late, strict=True)}
+        for succ_code, f in CHRONICALLY_LATE.items():
+            factor[self.opd_id[succ_code]] = f
+        size = max(self.opd_id.values()) + 1  # lookup arrays indexed by OPD id
+        self.successor_of = np.arange(size)
+        for o in ref.opd:
+            if o["successor_id"]:
+                self.successor_of[o["id"]] = o["successor_id"]
+        self.factor_of = np.ones(size)
+        for oid, f in factor.items():
+            self.factor_of[oid] = f
         self.active_pool = np.array([o["id"] for o in ref.opd if o["kind"] in ("dinas", "badan", "biro")])
+        self.month_year = np.array([s.year for s in starts])
+        titles = [(code, t) for code in ref.sector_weight for t in texts.TITLES[code]]
+        self._title_templates = [t for _, t in titles]
+        self._title_offset = {}
+        for k, (code, _) in enumerate(titles):
+            self._title_offset.setdefault(code, k)
 
     def _elapsed_share(self, month_start: dt.datetime) -> float:
         """The share of the month (from its first day 00:00 WITA) that lies before ``until``."""
@@ -101,20 +116,33 @@ class Generator:
     def total(self) -> int:
         return int(self.counts.sum())
 
-    def chunks(self, max_rows: int = 100_000) -> Iterator[Chunk]:
-        i = 0
+    def plan(self, max_rows: int = 100_000) -> list[tuple[int, int]]:
+        """Chunks as ranges of whole months [i, j) of at most ``max_rows`` complaints (one month may exceed it)."""
+        out, i = [], 0
         while i < len(self.starts):
             j, rows = i, 0
             while j < len(self.starts) and (rows == 0 or rows + self.counts[j] <= max_rows):
                 rows += self.counts[j]
                 j += 1
             if rows:
-                yield self._chunk(i, j)
+                out.append((i, j))
             i = j
+        return out
+
+    def chunks(self, max_rows: int = 100_000) -> Iterator[Chunk]:
+        for number, (i, j) in enumerate(self.plan(max_rows)):
+            chunk = self.chunk(number, i, j)
+            chunk.events.insert(0, "id", np.arange(self.next_event_id, self.next_event_id + len(chunk.events)))
+            self.next_event_id += len(chunk.events)
+            yield chunk
+
+    def chunk(self, number: int, i: int, j: int) -> Chunk:
+        """Chunk ``number`` of the plan (months i to j), events without ids (given in load order)."""
+        return self._chunk(np.random.default_rng([self.seed, number]), i, j)
 
     # -- one chunk -------------------------------------------------------------------------------
-    def _chunk(self, i: int, j: int) -> Chunk:
-        rng, ref = self.rng, self.ref
+    def _chunk(self, rng: np.random.Generator, i: int, j: int) -> Chunk:
+        ref = self.ref
         counts = self.counts[i:j]
         n = int(counts.sum())
         until_s = int(self.until.timestamp())
@@ -180,8 +208,7 @@ class Generator:
                 ids = np.array([self.opd_id[c] for c in ref.sector_opd_codes[code]])
                 opd_first[mask] = ids[rng.integers(0, len(ids), mask.sum())]
         after_reorg = ts >= int(dt.datetime.combine(REORG_DAY, dt.time(), dt.UTC).timestamp()) - WITA_OFFSET
-        succ = np.array([self.successor.get(o) or o for o in opd_first])
-        opd_first = np.where(after_reorg, succ, opd_first)
+        opd_first = np.where(after_reorg, self.successor_of[opd_first], opd_first)
 
         # lifecycle, in seconds after receipt
         urgent = priority == "mendesak"
@@ -193,13 +220,13 @@ class Generator:
         d_disp = rng.lognormal(np.log(18 * 3600), 1.0, n) * np.where(urgent, 0.2, 1.0)
         d_disp = np.clip(d_disp, 600, 30 * 86400)
         opd_second = self.active_pool[rng.integers(0, len(self.active_pool), n)]
-        opd_second = np.where(after_reorg, np.array([self.successor.get(o) or o for o in opd_second]), opd_second)
+        opd_second = np.where(after_reorg, self.successor_of[opd_second], opd_second)
         opd_final = np.where(redispatch, opd_second, opd_first)
-        factor = np.array([self.opd_factor.get(o, 1.0) for o in opd_final])
+        factor = self.factor_of[opd_final]
         d_redis = rng.lognormal(np.log(30 * 3600), 0.8, n)
         d_resp = rng.lognormal(np.log(2.5 * 86400), 1.1, n) * factor * np.where(urgent, 0.3, 1.0)
         d_resp = np.clip(d_resp, 1800, 120 * 86400)
-        med = np.array([COMPLETION_MEDIAN_DAYS[c] for c in cls]) * 86400
+        med = np.select([cls == c for c in COMPLETION_MEDIAN_DAYS], list(COMPLETION_MEDIAN_DAYS.values())) * 86400
         d_done = np.clip(rng.lognormal(np.log(med), 0.9), 3600, 200 * 86400)
 
         # postponed for a while (waiting for the reporter), then reopened (dibuka_kembali): the clock stops
@@ -236,15 +263,8 @@ class Generator:
         has_opd = ~np.isnan(disp)
         updated = np.nanmax(np.vstack([ts.astype(float), disp, arch, redis, pause, hold, reopen, resp, done]), axis=0)
 
-        ids = np.arange(self.next_id, self.next_id + n)
-        self.next_id += n
-        years = received.year.to_numpy()
-        tickets = np.empty(n, dtype=object)
-        for k in range(n):
-            y = int(years[k])
-            self.ticket_seq[y] = self.ticket_seq.get(y, 0) + 1
-            tickets[k] = f"NTB-{y}-{self.ticket_seq[y]:06d}"
-
+        ids = self.first_id[i] + np.arange(n)
+        tickets = self._tickets(i, j, counts)
         kec_names, kec_region = self._kecamatan()
         kec = np.empty(n, dtype=np.int64)
         for rid in np.unique(region_id):
@@ -256,26 +276,23 @@ class Generator:
             rng.integers(0, len(x), n)
             for x in (texts.BODY_OPENERS, texts.BODY_DETAILS, texts.BODY_DETAILS, texts.BODY_CLOSERS)
         )
-        titles, bodies = [], []
-        for k in range(n):
-            opts = texts.TITLES[sector_code[k]]
-            place = kec_names[kec[k]]
-            titles.append(opts[int(tpl[k] * len(opts))].format(kec=place))
-            bodies.append(
-                " ".join(
-                    (
-                        texts.BODY_OPENERS[t_open[k]].format(kec=place),
-                        titles[-1] + ".",
-                        texts.BODY_DETAILS[t_det[k]],
-                        texts.BODY_DETAILS[t_det2[k]],
-                        texts.BODY_CLOSERS[t_close[k]],
-                    )
-                )
-            )
-        fn = np.array(texts.FIRST_NAMES)[rng.integers(0, len(texts.FIRST_NAMES), n)]
-        ln = np.array(texts.LAST_NAMES)[rng.integers(0, len(texts.LAST_NAMES), n)]
-        phone_prefix = np.array(["0812", "0813", "0817", "0819", "0852", "0853", "0878"])[rng.integers(0, 7, n)]
-        phone_num = rng.integers(10_000_000, 99_999_999, n)
+        n_opts = np.array([len(texts.TITLES[c]) for c in sector_codes])[sec]
+        title_tpl = np.array([self._title_offset[c] for c in sector_codes])[sec] + (tpl * n_opts).astype(np.int64)
+        titles = _format_pairs(self._title_templates, title_tpl, kec_names, kec)
+        openers = _format_pairs(texts.BODY_OPENERS, t_open, kec_names, kec)
+        details = pa.array(texts.BODY_DETAILS)
+        bodies = pc.binary_join_element_wise(
+            openers,
+            pc.binary_join_element_wise(titles, ".", ""),
+            details.take(t_det),
+            details.take(t_det2),
+            pa.array(texts.BODY_CLOSERS).take(t_close),
+            " ",
+        )
+        fn = pa.array(texts.FIRST_NAMES).take(rng.integers(0, len(texts.FIRST_NAMES), n))
+        ln = pa.array(texts.LAST_NAMES).take(rng.integers(0, len(texts.LAST_NAMES), n))
+        phone_prefix = pa.array(["0812", "0813", "0817", "0819", "0852", "0853", "0878"]).take(rng.integers(0, 7, n))
+        phone_num = pc.cast(pa.array(rng.integers(10_000_000, 99_999_999, n)), pa.string())
 
         def as_ts(a):
             return pd.to_datetime(np.floor(a), unit="s", utc=True)
@@ -284,10 +301,10 @@ class Generator:
             {
                 "id": ids,
                 "ticket": tickets,
-                "title": titles,
-                "body": bodies,
-                "reporter_name": [f"{a} {b}" for a, b in zip(fn, ln)],
-                "reporter_contact": [f"{a}{b}" for a, b in zip(phone_prefix, phone_num)],
+                "title": _strings(titles),
+                "body": _strings(bodies),
+                "reporter_name": _strings(pc.binary_join_element_wise(fn, ln, " ")),
+                "reporter_contact": _strings(pc.binary_join_element_wise(phone_prefix, phone_num, "")),
                 "channel_id": channel_id,
                 "sector_id": sector_id,
                 "region_id": pd.Series(region_id, dtype="Int64").mask(region_null),
@@ -340,9 +357,24 @@ class Generator:
         ev = pd.concat(parts, ignore_index=True).sort_values(["occurred_at", "complaint_id"], kind="stable")
         ev["occurred_at"] = pd.to_datetime(np.floor(ev["occurred_at"].astype(float)), unit="s", utc=True)
         ev["opd_id"] = pd.array(ev["opd_id"], dtype="Int64")
-        ev.insert(0, "id", np.arange(self.next_event_id, self.next_event_id + len(ev)))
-        self.next_event_id += len(ev)
         return ev.reset_index(drop=True)
+
+    @property
+    def first_id(self) -> np.ndarray:
+        """The id of the first complaint of each month (ids follow the months, 1 upwards)."""
+        return np.concatenate([[1], 1 + np.cumsum(self.counts)])
+
+    def _tickets(self, i: int, j: int, counts: np.ndarray) -> pa.Array:
+        """NTB-<year>-<number>: numbered per year (the WITA year of receipt) in order of receipt."""
+        years = self.month_year[i:j]
+        before = np.array([self.counts[:i][self.month_year[:i] == y].sum() for y in years])
+        within = np.array([counts[:k][years[:k] == y].sum() for k, y in enumerate(years)])
+        first = np.repeat(before + within + 1, counts)  # months of one chunk are in order: numbers follow
+        month_first = np.repeat(np.cumsum(counts) - counts, counts)
+        seq = first + np.arange(int(counts.sum())) - month_first
+        year_txt = pc.cast(pa.array(np.repeat(years, counts)), pa.string())
+        number = pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), width=6, padding="0")
+        return pc.binary_join_element_wise("NTB-", year_txt, "-", number, "")
 
     def _kecamatan(self) -> tuple[list[str], np.ndarray]:
         """Kecamatan names and the region id each belongs to (titles name a place in the right region)."""
@@ -350,3 +382,15 @@ class Generator:
             names, regions = kecamatan_table(self.ref)
             self._kec = (names, np.array(regions, dtype=np.int64))
         return self._kec
+
+
+def _format_pairs(templates: list[str], which: np.ndarray, places: list[str], place: np.ndarray) -> pa.Array:
+    """templates[which].format(kec=places[place]) for every row, formatting each distinct pair once."""
+    key = which.astype(np.int64) * len(places) + place
+    distinct, inverse = np.unique(key, return_inverse=True)
+    text = [templates[int(k) // len(places)].format(kec=places[int(k) % len(places)]) for k in distinct]
+    return pa.array(text, pa.string()).take(pa.array(inverse.ravel()))
+
+
+def _strings(arr: pa.Array) -> pd.Series:
+    return pd.Series(arr.to_pandas(types_mapper=None), dtype="str")

@@ -99,3 +99,52 @@ def kecamatan_table(ref: Reference) -> tuple[list[str], list[int]]:
     by_code = {r["code"]: r["id"] for r in ref.region}
     rows = _rows("kecamatan.csv")
     return [r["nama_kecamatan"] for r in rows], [by_code[r["kode_kab"].replace(".", "")] for r in rows]
+
+
+def widen(ref: Reference, opds: int) -> Reference:
+    """The same reference with more agencies, as a national LAPOR! instance has (``--opds N``).
+
+    Units are added until ``opds`` units are active: each is a regional office of an OPD that handles a
+    sector (``"Dinas Kesehatan Kab. Lombok Barat"``), routed the same sectors as the unit it copies, so that
+    the complaints of a sector spread over it and its offices. Fewer than today's active units is refused.
+    """
+    active = [o for o in ref.opd if o["successor_id"] is None]
+    if opds <= len(active):
+        if opds < len(active):
+            raise ValueError(f"--opds must be at least {len(active)} (the units active today)")
+        return ref
+    by_code = {o["code"]: o for o in ref.opd}
+    routed = [c for codes in ref.sector_opd_codes.values() for c in codes]
+    bases = [by_code[c] for c in dict.fromkeys(routed)]  # units that handle a sector: offices get complaints
+    opd_rows = list(ref.opd)
+    sector_codes = {s: list(codes) for s, codes in ref.sector_opd_codes.items()}
+    wanted = opds - len(active)
+    for k in range(wanted):
+        base = bases[k % len(bases)]
+        round_ = k // len(bases)
+        region = ref.region[round_ % len(ref.region)]
+        office = f" Wilayah {round_ // len(ref.region) + 1}" if round_ >= len(ref.region) else ""
+        row = {
+            "id": len(opd_rows) + 1,
+            "code": f"X{k + 1:04d}",
+            "name": f"{base['name']} {region['name']}{office}",
+            "short_name": f"{base['short_name']} {region['name'].split(' ', 1)[1]}{office}",
+            "kind": base["kind"],
+            "valid_from": dt.date(2016, 12, 1),
+            "valid_to": None,
+            "successor_id": None,
+        }
+        opd_rows.append(row)
+        for codes in sector_codes.values():
+            if base["code"] in codes:
+                codes.append(row["code"])
+    return Reference(
+        opd=opd_rows,
+        region=ref.region,
+        sector=ref.sector,
+        channel=ref.channel,
+        sector_opd_codes=sector_codes,
+        sector_weight=ref.sector_weight,
+        channel_from=ref.channel_from,
+        channel_weight=ref.channel_weight,
+    )

@@ -58,7 +58,8 @@ def opd_table(rapor_df: pd.DataFrame, current: pd.DataFrame, minimum: int) -> pd
     figures = figures.astype({"opd_id": "int64"})
     df = rows.astype({"opd_id": "int64"}).merge(figures, on="opd_id", how="left")
     df["dispatched"] = df["dispatched"].fillna(0).astype("int64")
-    df["assessed"] = df["dispatched"] >= int(minimum)
+    # the rapor's own judgement (core.rapor.with_grades: enough decided stages), and the volume the page promises
+    df["assessed"] = (df["dispatched"] >= int(minimum)) & df["graded"].fillna(False).astype(bool)
     for col in ("response_on_time_pct", "completion_on_time_pct"):
         df[col] = df[col].where(df["assessed"])
     df["grade"] = df["grade"].where(df["assessed"] & df["grade"].notna(), None)

@@ -20,11 +20,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
+from core.settings import value
 from core.textsafe import FORMULA_START
 from core.timefmt import wita_day_bounds
 from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc
 from queries.schema import complaint, complaint_event, opd, work_calendar
 from queries.sla_sql import today_wita
+from queries.summary_store import read_figure
 
 LARGE_BODY_BYTES = 20 * 1024
 DISPATCHED_STATUSES = ("terdisposisi", "diproses")
@@ -234,7 +236,7 @@ def _duplicates(conn) -> list:
     return [int(n or 0), lo, hi]
 
 
-def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
+def data_quality(conn, now: dt.datetime, timeout: str = "120s") -> pd.DataFrame:
     """One row per check (in ``CHECKS`` order): check, unit, count, examples (a list of up to two tickets).
 
     Complaint checks count complaints; the checks in unit "peristiwa" count events;
@@ -243,7 +245,8 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
     One statement reads it all: every complaint (with the calendar day of each of its dates) joined to its
     event summary. Each complaint's checks are folded into one number (bit i set when check i holds) and the
     complaints are grouped by it, so every condition is evaluated once per complaint and only a handful of
-    groups (most complaints have no finding) come back to be added up here.
+    groups (most complaints have no finding) come back to be added up here. ``timeout``: the statement
+    timeout of the pass on PostgreSQL ("0": none, for the summary worker).
     """
     if conn.dialect.name == "postgresql":
         # Long scans of simple expressions: compiling them (JIT) costs far more than it saves, and a parallel
@@ -251,7 +254,7 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
         # It may also run longer than the app's statement timeout, which is set for the wall's queries.
         conn.execute(text("SET LOCAL jit = off"))
         conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        conn.execute(text("SET LOCAL statement_timeout = '120s'"))
+        conn.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": timeout})
     first_day, last_day, has_today = _calendar_span(conn, today_wita(now))
     src, checks = _complaint_checks(now, first_day, last_day)
     ev = _event_summary(now)
@@ -315,6 +318,18 @@ def data_quality(conn, now: dt.datetime) -> pd.DataFrame:
         examples = [tickets[i] for i in dict.fromkeys((lo, hi)) if i is not None and i in tickets]
         rows.append({"check": name, "unit": unit, "count": n, "examples": examples})
     return pd.DataFrame(rows, columns=["check", "unit", "count", "examples"])
+
+
+STORED_NAME = "quality.data_quality"
+
+
+def data_quality_stored(conn, now: dt.datetime) -> pd.DataFrame:
+    """``data_quality`` as the summary worker last computed it (``queries/summary_store.py``) while that is
+    younger than twice ``NTBCARE_SUMMARY_INTERVAL``; else computed here and now. At ten million complaints
+    the pass takes about a minute; the stored answer is read in milliseconds."""
+    max_age = dt.timedelta(seconds=2 * value("NTBCARE_SUMMARY_INTERVAL"))
+    got = read_figure(conn, STORED_NAME, now, max_age)
+    return got[0] if got is not None else data_quality(conn, now)
 
 
 def example_complaints(conn, tickets: tuple[str, ...], title_chars: int = 300) -> pd.DataFrame:

@@ -28,6 +28,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import BindParameter, ColumnElement, FunctionElement
 
+from core.codes import OPEN_STATUSES, PAUSE_KIND
+
 metadata = MetaData()
 
 # BIGINT identity on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
@@ -166,7 +168,6 @@ complaint = Table(
 )
 # Open complaints are a small, scattered share of the table; this partial covering index lets the
 # SLA queries of the wall read them without touching the table (index-only scan on PostgreSQL).
-_OPEN = ("diterima", "terdisposisi", "diproses", "ditunda")
 Index(
     "ix_complaint_open",
     complaint.c.status,
@@ -179,8 +180,8 @@ Index(
     complaint.c.region_id,
     complaint.c.sector_id,
     complaint.c.id,
-    postgresql_where=complaint.c.status.in_(_OPEN),
-    sqlite_where=complaint.c.status.in_(_OPEN),
+    postgresql_where=complaint.c.status.in_(OPEN_STATUSES),
+    sqlite_where=complaint.c.status.in_(OPEN_STATUSES),
 )
 
 complaint_event = Table(
@@ -203,8 +204,8 @@ Index(
     complaint_event.c.complaint_id,
     complaint_event.c.occurred_at,
     complaint_event.c.id,
-    postgresql_where=complaint_event.c.kind == "ditunda",
-    sqlite_where=complaint_event.c.kind == "ditunda",
+    postgresql_where=complaint_event.c.kind == PAUSE_KIND,
+    sqlite_where=complaint_event.c.kind == PAUSE_KIND,
 )
 
 # Added by this project: the working-day calendar that lets the database compute deadlines.

@@ -7,6 +7,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select
 
+from core.codes import DECIDED_STATES, STATE_BREACHED, STATE_LATE, STATE_MET, WAITING_STATES
+from core.timefmt import wita_date as wita_day
 from queries._sql import count_if, median_select, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
@@ -18,9 +20,15 @@ def opd_scorecard(
 ) -> pd.DataFrame:
     """One row per reporting OPD: complaints dispatched in [start, end) and how they fared, plus open now.
 
-    Columns: opd_id, opd_code, opd, dispatched, responded, responded_on_time, response_on_time_pct,
-    completed, completed_on_time, completion_on_time_pct, median_response_wd, open, breached, at_risk,
-    oldest_breached_wd. Sorted worst first (breached now, then lowest completion on time).
+    Columns: opd_id, opd_code, opd, dispatched, responded, responded_on_time, response_decided,
+    response_waiting, response_on_time_pct, completed, completed_on_time, completion_decided,
+    completion_waiting, completion_on_time_pct, median_response_wd, open, breached, at_risk,
+    oldest_breached_wd. Sorted by what an adviser acts on first: breached now, then the oldest breach, then the
+    lowest share of responses on time; the row of complaints without an OPD (opd_id NULL) last.
+
+    Fair shares (docs/database.md): a share is over the stages whose outcome is known, the *decided* ones (done
+    on time or late, or open past the deadline); a stage still within its deadline (or postponed) is *waiting*
+    and counts in neither part. The minimum of decided stages a share needs is the rapor's (``core.rapor``).
     """
     base = complaint_sla(
         rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
@@ -32,10 +40,14 @@ def opd_scorecard(
             base.c.eff_code.label("opd_code"),
             base.c.eff_short_name.label("opd"),
             func.count().label("dispatched"),
-            count_if(base.c.response_state.in_(("met", "late"))).label("responded"),
-            count_if(base.c.response_state == "met").label("responded_on_time"),
-            count_if(base.c.completion_state.in_(("met", "late"))).label("completed"),
-            count_if(base.c.completion_state == "met").label("completed_on_time"),
+            count_if(base.c.response_state.in_((STATE_MET, STATE_LATE))).label("responded"),
+            count_if(base.c.response_state == STATE_MET).label("responded_on_time"),
+            count_if(base.c.response_state.in_(DECIDED_STATES)).label("response_decided"),
+            count_if(base.c.response_state.in_(WAITING_STATES)).label("response_waiting"),
+            count_if(base.c.completion_state.in_((STATE_MET, STATE_LATE))).label("completed"),
+            count_if(base.c.completion_state == STATE_MET).label("completed_on_time"),
+            count_if(base.c.completion_state.in_(DECIDED_STATES)).label("completion_decided"),
+            count_if(base.c.completion_state.in_(WAITING_STATES)).label("completion_waiting"),
         ).group_by(base.c.eff_id, base.c.eff_code, base.c.eff_short_name),
     )
     med = read_frame(
@@ -55,22 +67,32 @@ def opd_scorecard(
         "dispatched",
         "responded",
         "responded_on_time",
+        "response_decided",
+        "response_waiting",
         "completed",
         "completed_on_time",
+        "completion_decided",
+        "completion_waiting",
         "open",
         "breached",
         "at_risk",
     ]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["median_response_wd"] = df["median_response_wd"].astype(float)
-    df["response_on_time_pct"] = _pct(df["responded_on_time"], df["dispatched"])
-    df["completion_on_time_pct"] = _pct(df["completed_on_time"], df["dispatched"])
-    df = df.sort_values(
-        ["breached", "completion_on_time_pct", "opd_code"],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
-    ).reset_index(drop=True)
+    df["response_on_time_pct"] = _pct(df["responded_on_time"], df["response_decided"])
+    df["completion_on_time_pct"] = _pct(df["completed_on_time"], df["completion_decided"])
+    # complaints not dispatched to an OPD yet are counted apart: their row (opd_id NULL) comes last
+    df = (
+        df.assign(_apart=df["opd_id"].isna())
+        .sort_values(
+            ["_apart", "breached", "oldest_breached_wd", "response_on_time_pct", "opd_code"],
+            ascending=[True, False, False, True, True],
+            na_position="last",
+            kind="stable",
+        )
+        .drop(columns="_apart")
+        .reset_index(drop=True)
+    )
     return df[
         [
             "opd_id",
@@ -79,9 +101,13 @@ def opd_scorecard(
             "dispatched",
             "responded",
             "responded_on_time",
+            "response_decided",
+            "response_waiting",
             "response_on_time_pct",
             "completed",
             "completed_on_time",
+            "completion_decided",
+            "completion_waiting",
             "completion_on_time_pct",
             "median_response_wd",
             "open",
@@ -100,7 +126,8 @@ def opd_monthly(
     conn, opd_id: int | None, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules, rollup: bool = True
 ) -> pd.DataFrame:
     """Month by month (WITA, by dispatch month) for one reporting OPD: dispatched, completed on time,
-    completed late, and how many of those complaints are breached now."""
+    completed late, and how many of those complaints are breached now. Every month of [start, end) has a row
+    (zeros when nothing was dispatched), so a chart's axis never skips one."""
     base = complaint_sla(
         rules,
         now,
@@ -113,12 +140,24 @@ def opd_monthly(
         select(
             month.label("period"),
             func.count().label("dispatched"),
-            count_if(base.c.completion_state == "met").label("completed_on_time"),
-            count_if(base.c.completion_state == "late").label("completed_late"),
-            count_if(base.c.sla_state == "breached").label("breached_now"),
+            count_if(base.c.completion_state == STATE_MET).label("completed_on_time"),
+            count_if(base.c.completion_state == STATE_LATE).label("completed_late"),
+            count_if(base.c.sla_state == STATE_BREACHED).label("breached_now"),
         ).group_by(month),
     )
     df["period"] = df["period"].map(lambda d: str(d)[:7])
-    for c in ("dispatched", "completed_on_time", "completed_late", "breached_now"):
-        df[c] = df[c].astype("int64")
+    counts = ["dispatched", "completed_on_time", "completed_late", "breached_now"]
+    months = pd.DataFrame({"period": _months(start, end)})
+    df = months.merge(df, on="period", how="left") if len(months) else df
+    df[counts] = df[counts].fillna(0).astype("int64")
     return df.sort_values("period").reset_index(drop=True)
+
+
+def _months(start: dt.datetime, end: dt.datetime) -> list[str]:
+    """ "YYYY-MM" of every WITA month that [start, end) touches."""
+    first, last = wita_day(start), wita_day(end - dt.timedelta(microseconds=1))
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

@@ -8,6 +8,11 @@ Two layers: the inner SELECT joins each complaint to the calendar (working-day i
 dates and of today) and to its paused working days per stage (``stage_pauses``); the outer one turns those
 integers into states.
 
+Fair rules (docs/database.md): an open stage is breached once its deadline date is before today, a weekend or
+holiday after the deadline included. ``today_off`` (1 when today is not a working day, else 0) is all the SQL
+needs for it: with ``left`` = working days after today up to the deadline, the stage is breached when
+``left < today_off``, late by ``today_off - left`` working days.
+
 Pauses (README, "The SLA clock"): a ``ditunda`` event starts a pause, the next event of a kind in
 ``RESUME_KINDS`` ends it; the working days after the pause's day up to and including the resume day do not
 count against a stage, as far as they fall within it. A pause never resumed lasts until today while the
@@ -17,19 +22,17 @@ complaint is ``ditunda``, and counts for nothing once its status says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
-from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, WITA_OFFSET_HOURS
+from core.codes import ACTIVE_STATUSES, OPEN_STATUSES, PAUSE_KIND, RESUME_KINDS, WITA_OFFSET_HOURS
 from queries._sql import nonneg, opd_rollup, utc, wita_date
 from queries.schema import complaint, complaint_event, ts_key, work_calendar
 
 DEFAULT_COMPLETION_DAYS = 14  # unknown classification: treated as an ordinary complaint
-PAUSE_KIND = "ditunda"
-# events that mean work goes on again after a postponement
-RESUME_KINDS = ("dibuka_kembali", "diverifikasi", "didisposisikan", "dialihkan", "ditanggapi", "diselesaikan")
 STAGES = ("dispatch", "response", "completion")
 
 
@@ -47,8 +50,12 @@ def completion_days_expr(rules) -> ColumnElement:
 
 
 def _today(now: dt.datetime):
+    """One row: today's working-day index and ``today_off``, 1 when today is not a working day."""
     return (
-        select(work_calendar.c.wd_cum.label("today_cum"))
+        select(
+            work_calendar.c.wd_cum.label("today_cum"),
+            case((work_calendar.c.is_workday.is_(True), 0), else_=1).label("today_off"),
+        )
         .where(work_calendar.c.day == bindparam("sla_today", today_wita(now), type_=work_calendar.c.day.type))
         .subquery("today")
     )
@@ -144,7 +151,7 @@ def _stage_code(b, name: str, start: str, end: str, days, at_risk_days: int):
         (end_col.is_not(None), case((used_closed <= days, 1), else_=2)),
         (b.c.status == "ditunda", 3),
         (b.c.status.not_in(ACTIVE_STATUSES), None),
-        (used_open > days, 6),
+        (days - used_open < b.c.today_off, 6),  # the deadline date is before today
         (elapsed_open >= days - at_risk_days, 5),
         else_=4,
     )
@@ -194,6 +201,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
             cal_f.c.wd_cum.label("first_response_cum"),
             cal_s.c.wd_cum.label("resolved_cum"),
             today.c.today_cum,
+            today.c.today_off,
             comp_days.label("completion_days"),
             *(func.coalesce(pz.c[f"{n}_paused"], 0).label(f"{n}_paused") for n in STAGES),
         )
@@ -212,7 +220,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
     b = inner
     at_risk = int(rules.at_risk_days)
     comp_start = "received" if rules.completion_anchor == "received" else "dispatched"
-    days = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
+    days: dict[str, Any] = {"dispatch": int(rules.dispatch_days), "response": int(rules.response_days)}
     stage_defs = {
         "dispatch": _stage_code(b, "dispatch", "received", "dispatched", days["dispatch"], at_risk),
         "response": _stage_code(b, "response", "dispatched", "first_response", days["response"], at_risk),
@@ -224,18 +232,21 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
         *(
             expr.label(f"{name}_{part}")
             for name, pair in stage_defs.items()
-            for part, expr in zip(("code", "elapsed"), pair)
+            for part, expr in zip(("code", "elapsed"), pair, strict=True)
         ),
     ).subquery("sla_stages")
     days["completion"] = m.c.completion_days
+    # a breached stage is late by its working days past the deadline, a non-working today counting as the next
     late_by = {
         n: case(
-            (or_(m.c[f"{n}_code"].is_(None), m.c[f"{n}_code"] == 3), None), else_=nonneg(m.c[f"{n}_elapsed"] - days[n])
+            (or_(m.c[f"{n}_code"].is_(None), m.c[f"{n}_code"] == 3), None),
+            (m.c[f"{n}_code"] == 6, m.c[f"{n}_elapsed"] - days[n] + m.c.today_off),
+            else_=nonneg(m.c[f"{n}_elapsed"] - days[n]),
         )
         for n in stage_defs
     }
     worst = case((m.c.status == "ditunda", 3), else_=_max3(m.c.dispatch_code, m.c.response_code, m.c.completion_code))
-    overdue = [case((m.c[f"{n}_code"] == 6, m.c[f"{n}_elapsed"] - days[n]), else_=0) for n in stage_defs]
+    overdue = [case((m.c[f"{n}_code"] == 6, late_by[n]), else_=0) for n in stage_defs]
     cols = [
         m.c.id,
         m.c.ticket,
@@ -264,7 +275,7 @@ def complaint_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, wit
         _max3(*overdue).label("overdue_wd"),
         nonneg(m.c.today_cum - m.c.received_cum).label("age_wd"),
     ]
-    src = m
+    src: FromClause = m
     if with_deadlines:
         # a deadline moves later by the working days paused within its stage (so far)
         dl_d, dl_r, dl_c = (work_calendar.alias(n) for n in ("dl_d", "dl_r", "dl_c"))
@@ -383,16 +394,22 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         .outerjoin(pz, pz.c.complaint_id == complaint.c.id)
     )
     age = nonneg(today.c.today_cum - cal_r.c.wd_cum)
+
+    def fair(o):
+        """Working days left, made negative (minus the days late) once the deadline date is before today."""
+        return case((o.c.left_wd < o.c.today_off, o.c.left_wd - o.c.today_off), else_=o.c.left_wd)
+
     if grouped:
-        return (
-            select(
-                complaint.c.opd_id, rem.label("remaining_wd"), func.count().label("n"), func.max(age).label("age_wd")
-            )
+        o = (
+            select(complaint.c.opd_id, rem.label("left_wd"), today.c.today_off, age.label("age_wd"))
             .select_from(src)
             .where(*conds)
-            .group_by(complaint.c.opd_id, rem)
+            .subquery("open_left")
         )
-    return (
+        return select(
+            o.c.opd_id, fair(o).label("remaining_wd"), func.count().label("n"), func.max(o.c.age_wd).label("age_wd")
+        ).group_by(o.c.opd_id, fair(o))
+    o = (
         select(
             complaint.c.id,
             eff.c.eff_id,
@@ -401,8 +418,20 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
             complaint.c.status,
             complaint.c.priority,
             age.label("age_wd"),
-            rem.label("remaining_wd"),
+            rem.label("left_wd"),
+            today.c.today_off,
         )
         .select_from(src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
         .where(*conds)
+        .subquery("open_left")
+    )
+    return select(
+        o.c.id,
+        o.c.eff_id,
+        o.c.eff_code,
+        o.c.eff_short_name,
+        o.c.status,
+        o.c.priority,
+        o.c.age_wd,
+        fair(o).label("remaining_wd"),
     )

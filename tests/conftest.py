@@ -52,6 +52,7 @@ from core.engine import make_engine
 from core.settings import SlaRules
 from tests import dataset
 from tests.access_users import USERS, set_access_env
+from tests.pg_instance import pg_instance  # noqa: F401 - a throw-away PostgreSQL for any test module
 
 PG_ADMIN_URL = os.environ.get("NTBCARE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ("sqlite", "postgresql")

@@ -38,6 +38,7 @@ SITE = DEPLOY / "nginx" / "ntbcare-monitor.conf"
 SYSTEMD = DEPLOY / "systemd"
 APP_UNIT = SYSTEMD / "ntbcare-monitor@.service"
 ALERTS_UNIT = SYSTEMD / "ntbcare-alerts.service"
+SUMMARIES_UNIT = SYSTEMD / "ntbcare-summaries.service"
 KIOSK_UNIT = SYSTEMD / "ntbcare-kiosk.service"
 MONITOR_ENV_EXAMPLE = DEPLOY / "monitor.env.example"
 NGINX = os.environ.get("NTBCARE_NGINX", "/usr/sbin/nginx")

@@ -12,7 +12,7 @@ private server instead, in a fresh temporary directory, on a free TCP port of 12
     # closed: server stopped, directory deleted
 
 or, in a test, the function-scoped ``pg_instance`` fixture below, which yields a started instance and
-always closes it (import it into the test module: ``from tests.pg_instance import pg_instance``).
+always closes it (tests/conftest.py provides it to every test module).
 
 How it runs:
 
@@ -49,6 +49,7 @@ import tempfile
 import time
 import weakref
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote
 
 import pytest
@@ -137,7 +138,14 @@ class _Server:
             cmd = ["runuser", "-u", OS_USER, "--", *cmd]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}  # no stray PGDATA/PGPORT
         proc = subprocess.run(
-            cmd, cwd=self.directory, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
+            cmd,
+            cwd=self.directory,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         if check and proc.returncode != 0:
             raise RuntimeError(
@@ -195,17 +203,20 @@ class _Server:
 
     def teardown(self) -> None:
         """Stop the server by any means (fast, immediate, SIGKILL) and delete the directory."""
-        if self.postmaster_pid() is not None:
-            if not self.pg_ctl_stop("fast", 10) and not self.pg_ctl_stop("immediate", 10):
-                pid = self.postmaster_pid()
-                if pid is not None:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    deadline = time.monotonic() + 5  # backends exit on their own once the postmaster is gone
-                    while self.postmaster_pid() is not None and time.monotonic() < deadline:
-                        time.sleep(0.05)
+        if (
+            self.postmaster_pid() is not None
+            and not self.pg_ctl_stop("fast", 10)
+            and not self.pg_ctl_stop("immediate", 10)
+        ):
+            pid = self.postmaster_pid()
+            if pid is not None:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                deadline = time.monotonic() + 5  # backends exit on their own once the postmaster is gone
+                while self.postmaster_pid() is not None and time.monotonic() < deadline:
+                    time.sleep(0.05)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -335,7 +346,7 @@ class PgInstance:
         """Stop the server if it runs (escalating up to SIGKILL) and delete the directory. Idempotent."""
         self._finalizer()
 
-    def __enter__(self) -> PgInstance:
+    def __enter__(self) -> Self:
         try:
             self.start()
         except BaseException:

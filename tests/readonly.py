@@ -40,6 +40,7 @@ def psql(pg: PgInstance, database: str, *args: str, user: str = SUPERUSER) -> su
         text=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
+        check=False,
     )
 
 

@@ -407,7 +407,9 @@ def test_monthly_rapor_one_pdf_per_opd_matches_kepatuhan(world, receivers):
     assert "Rapor OPD — PUPR-PKP" in page and "Periode: 01-03-2026 s.d. 31-03-2026" in page
     assert f"Didisposisikan (periode) {int(mine['dispatched'])}" in page
     assert f"Terlambat (kini) {int(mine['breached'])}" in page
-    assert f"Nilai {mine['grade']}" in page
+    from core.locale import LOCALES
+
+    assert f"Nilai {rapor_mod.grade_reason(mine.to_dict(), LOCALES['id'])}" in page  # fair rules: grade or why not
     late_list = page.split("Aduan terlambat")[1]
     assert late_list.startswith(" (2)") and "T06" in late_list and "A02" in late_list  # its own breached only
     assert "A01" not in page and "Inspektorat" not in page

@@ -18,7 +18,6 @@ from tests import alerts_cases as ac
 from tests.alerts_support import SmtpSink, TcpProxy, WorkerProcess, wait_until
 from tests.browser_support import ARTIFACTS
 from tests.dataset import wita
-from tests.pg_instance import pg_instance  # noqa: F401 - fixture
 
 FAKE_NOW = "2026-03-30T10:00:00+08:00"  # the dataset's Monday
 
@@ -160,7 +159,7 @@ def test_two_workers_at_once_send_once_and_the_second_takes_over(db_factory, bac
         engine.dispose()
 
 
-def test_database_stopped_and_restarted_loses_nothing_and_sends_once(pg_instance):  # noqa: F811
+def test_database_stopped_and_restarted_loses_nothing_and_sends_once(pg_instance):
     url = pg_instance.create_database("ntbcare_alerts_outage")
     engine = ac.build(url)
     smtp = SmtpSink()  # not started: the first notices wait in the outbox

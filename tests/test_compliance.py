@@ -51,7 +51,7 @@ def test_periods():
         (40.0, 0, "D"),
         (40.0, 9, "D"),
         (None, 0, None),
-        (None, 2, "D"),
+        (None, 2, None),  # fair rules: no share (too few decided stages), no grade, breaches or not
         (float("nan"), 0, None),
     ],
 )
@@ -86,9 +86,12 @@ def test_drill_down_lists_open_complaints_with_deadlines(conn, rules):
 def test_monthly_trend_of_one_opd(conn, rules):
     pupr_pkp = int(overdue.overdue_by_opd(conn, NOW, rules).set_index("opd").loc["PUPR-PKP", "opd_id"])
     df = scorecard.opd_monthly(conn, pupr_pkp, wita(2025, 1, 1, 0), wita(2026, 4, 1, 0), NOW, rules)
-    assert df.to_dict("records") == [
+    # every month of the range has a row (a chart's axis skips none), zeros where nothing was dispatched
+    assert df["period"].tolist() == [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01", "2026-02", "2026-03"]
+    assert df[df["dispatched"] > 0].to_dict("records") == [
         {"period": "2025-12", "dispatched": 1, "completed_on_time": 0, "completed_late": 0, "breached_now": 1}
     ]
+    assert int(df.drop(columns="period").to_numpy().sum()) == 2
     esdm = int(scorecard.opd_scorecard(conn, *MARCH.bounds(), NOW, rules).set_index("opd").loc["ESDM", "opd_id"])
     assert scorecard.opd_monthly(conn, esdm, *MARCH.bounds(), NOW, rules).to_dict("records") == [
         {"period": "2026-03", "dispatched": 1, "completed_on_time": 1, "completed_late": 0, "breached_now": 0}
@@ -98,7 +101,8 @@ def test_monthly_trend_of_one_opd(conn, rules):
 @pytest.fixture
 def rapor_and_late(conn, rules):
     start, end = MARCH.bounds()
-    rapor = compliance.with_grades(scorecard.opd_scorecard(conn, start, end, NOW, rules))
+    # the hand-built dataset has one or two complaints per OPD: graded from one decided stage up, to see grades
+    rapor = compliance.with_grades(scorecard.opd_scorecard(conn, start, end, NOW, rules), minimum=1)
     late = overdue.open_complaints(conn, NOW, rules, only_late=True)
     return rapor, late
 

@@ -41,3 +41,17 @@ def test_rapor_drill_down_and_detail(server, browse):
     # an adviser sees the reporter, in the "Pelapor" table (who sees it: tests/test_access.py)
     expect(page.locator("[data-testid='stDataFrame']").filter(has_text="Kontak")).to_contain_text("Baiq Rahasia")
     page.screenshot(path=str(ARTIFACTS / "aduan-T06.png"), full_page=True)
+
+
+GRID = "[data-testid='stDataFrame'] .dvn-scroller"
+
+
+def test_rapor_fits_1440_without_horizontal_scroll(server, browse):
+    """At 1440x900 every column that explains a grade is visible: the rapor's grid does not scroll sideways."""
+    page = browse(server, "adviser", "kepatuhan", MARCH, width=1440, height=900)
+    expect(page.get_by_text("dihitung terpisah")).to_be_visible(timeout=20000)
+    grid = page.locator(GRID).first
+    expect(grid).to_be_visible(timeout=20000)
+    scroll, client = grid.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert 0 < client and scroll <= client, (scroll, client)
+    page.screenshot(path=str(ARTIFACTS / "kepatuhan-1440x900.png"))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from core.engine import make_engine
 from data_seed.cli import main
 from data_seed.generator import Generator
-from data_seed.reference import load_reference
+from data_seed.reference import load_reference, widen
 from queries import schema
 from tests.browser_support import ROOT
 
@@ -21,7 +21,7 @@ UNTIL = "2026-11-20T04:00:00+00:00"
 
 def run_cli(*args):
     return subprocess.run(
-        [sys.executable, "-m", "data_seed", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "data_seed", *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=300
     )
 
 
@@ -240,3 +240,40 @@ def test_postgresql_demo_gets_the_text_search_indexes(db_factory):
         )
     engine.dispose()
     assert "ix_complaint_title_trgm" in plan and "ix_complaint_body_trgm" in plan
+
+
+def test_a_national_number_of_agencies_all_get_complaints():
+    ref = widen(load_reference(), 400)
+    active = [o for o in ref.opd if o["successor_id"] is None]
+    assert len(active) == 400
+    assert len({o["code"] for o in ref.opd}) == len({o["name"] for o in ref.opd}) == len(ref.opd)
+    gen = Generator(ref, seed=5, until=dt.datetime.fromisoformat(UNTIL), complaints=60_000)
+    counts = pd.concat([c.complaints for c in gen.chunks()])["opd_id"].value_counts()
+    routed = {o["id"] for o in ref.opd if any(o["code"] in codes for codes in ref.sector_opd_codes.values())}
+    added = {o["id"] for o in ref.opd if o["code"].startswith("X")}
+    assert len(added) == 400 - len(load_reference_active()) and added - routed == set()  # every new unit routed
+    assert counts.reindex(sorted(added)).fillna(0).min() > 0  # and holds complaints
+    with pytest.raises(ValueError):
+        widen(load_reference(), 10)
+
+
+def load_reference_active() -> list:
+    return [o for o in load_reference().opd if o["successor_id"] is None]
+
+
+def test_chunks_are_the_same_whichever_order_they_are_made_in():
+    ref = load_reference()
+    until = dt.datetime.fromisoformat(UNTIL)
+    gen = Generator(ref, seed=4, until=until, complaints=30_000)
+    plan = gen.plan(max_rows=8_000)
+    forwards = [gen.chunk(k, *months).complaints for k, months in enumerate(plan)]
+    backwards = [gen.chunk(k, *months).complaints for k, months in reversed(list(enumerate(plan)))][::-1]
+    for a, b in zip(forwards, backwards, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    whole = pd.concat(forwards)
+    assert whole["id"].tolist() == list(range(1, 30_001)) and whole["ticket"].is_unique
+    years = whole["ticket"].str.slice(4, 8).astype(int)
+    wita_years = pd.to_datetime(whole["received_at"], utc=True).dt.tz_convert("Asia/Makassar").dt.year
+    assert (years == wita_years).all()  # numbered per year of receipt, in WITA
+    numbers = whole["ticket"].str.slice(9).astype(int).groupby(years)
+    assert (numbers.min() == 1).all() and (numbers.max() == numbers.count()).all()

@@ -158,7 +158,7 @@ def test_replication_lag_is_not_in_the_data_age_shown(on_standby):
     """While the standby lags, the wall shows the time it READ the data ("data per ..."), not the time of the
     newest change it has: a complaint committed on the primary is missing although the stamp looks fresh. That
     is what docs/deployment.md tells operators to watch (pg_last_xact_replay_timestamp)."""
-    primary, standby, owner = on_standby
+    _primary, standby, owner = on_standby
     insert_now(owner, "Penanda sebelum jeda replikasi")
     standby.wait_replayed()  # the standby is level with the primary: its newest replayed change is this one
     superuser(standby.port, "SELECT pg_wal_replay_pause()")
@@ -189,7 +189,7 @@ def test_the_alert_worker_writes_only_to_the_primary(replicated):
     from alerts import outbox as q
     from tests.alerts_support import SmtpSink, WorkerProcess, wait_until
 
-    primary, standby, engine = replicated
+    _primary, standby, engine = replicated
     standby_url = standby.url(DATABASE)
     smtp = SmtpSink().start()
     env = {
@@ -215,7 +215,7 @@ def test_the_alert_worker_writes_only_to_the_primary(replicated):
                 if not q.tables_exist(conn):
                     return False
                 hb = q.worker_heartbeat(conn)
-            return dict(zip(hb["worker"], hb["role"])).get("on-primary") == "active"
+            return dict(zip(hb["worker"], hb["role"], strict=True)).get("on-primary") == "active"
 
         assert wait_until(active, timeout=60), right.log()[-2000:]  # complaints before its start are history
         ticket = dataset.insert_now(engine, "Jembatan putus di Lenek (uji primer)", priority="mendesak")

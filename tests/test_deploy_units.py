@@ -26,6 +26,7 @@ from tests.deploy_support import (
     INSTALL_PYTHON,
     KIOSK_UNIT,
     SITE,
+    SUMMARIES_UNIT,
     DeployFileError,
     Nginx,
     environment_file,
@@ -62,6 +63,7 @@ def as_installed_here(unit: Path, workdir: Path) -> str:
     [
         (APP_UNIT, "ntbcare-monitor@8501.service", False),
         (ALERTS_UNIT, "ntbcare-alerts.service", False),
+        (SUMMARIES_UNIT, "ntbcare-summaries.service", False),
         (KIOSK_UNIT, "ntbcare-kiosk.service", True),
     ],
 )
@@ -77,12 +79,17 @@ def test_systemd_analyze_verify(workdir, unit, name, user):
 
 
 def test_every_unit_restarts_always_and_reads_its_secrets_from_outside_the_repository():
-    for unit in (APP_UNIT, ALERTS_UNIT, KIOSK_UNIT):
+    for unit in (APP_UNIT, ALERTS_UNIT, SUMMARIES_UNIT, KIOSK_UNIT):
         assert unit_value(unit, "Restart") == "always"
-    for unit, env_file in ((APP_UNIT, f"{ETC}/monitor.env"), (ALERTS_UNIT, f"{ETC}/alerts.env")):
+    for unit, env_file in (
+        (APP_UNIT, f"{ETC}/monitor.env"),
+        (ALERTS_UNIT, f"{ETC}/alerts.env"),
+        (SUMMARIES_UNIT, f"{ETC}/summaries.env"),
+    ):
         assert unit_value(unit, "EnvironmentFile") == env_file
         assert unit_value(unit, "User") == "ntbcare" and unit_value(unit, "WorkingDirectory") == INSTALL_DIR
     assert unit_command(ALERTS_UNIT, {}) == [INSTALL_PYTHON, "-m", "alerts", "run"]
+    assert unit_command(SUMMARIES_UNIT, {}) == [INSTALL_PYTHON, "-m", "summaries", "run"]
     app = unit_command(APP_UNIT, {}, instance="8502")
     assert app == [
         INSTALL_PYTHON,

@@ -13,9 +13,10 @@ from sqlalchemy import delete, select, text
 
 from core import rapor as compliance
 from core.engine import make_engine
+from core.locale import LOCALES
 from core.settings import SlaRules
 from core.sla import ReferenceClock, reference_complaint_sla
-from queries import headline, quality, schema, scorecard, search
+from queries import headline, overdue, quality, schema, scorecard, search
 from queries._sql import read_frame
 from queries.sla_sql import complaint_sla
 from tests import dataset
@@ -484,3 +485,116 @@ def test_pause_with_a_redispatch_and_a_second_pause(db_factory, backend):
     assert _stage_values(row, "completion") == ("met", 13, 0, dt.date(2026, 11, 30))
     assert [int(row[f"{s}_paused"]) for s in ("dispatch", "response", "completion")] == [0, 6, 6]
     engine.dispose()
+
+
+# --- 5. fair rules (issue 21): decided stages only, a deadline in the past is missed, a minimum to grade -----
+
+
+DECEMBER_TILL_NOW = (wita(2026, 12, 1, 0), wita(2026, 12, 3, 0))
+FAIR_CASES = {
+    # D09: its only complaint this period, dispatched this morning, answer due Wed 9 Dec: waiting, not 0 %
+    "W1": case("D09", received_at=wita(2026, 12, 2, 8), dispatched_at=wita(2026, 12, 2, 9), status="terdisposisi"),
+    # D11: 4 answered on time (1 working day), 1 answered late (11), 2 still within their deadline:
+    # 4 of 5 decided on time = 80 % (B); the 2 waiting count in neither part
+    **{
+        f"A{i}": case(
+            "D11",
+            status="selesai",
+            received_at=wita(2026, 11, 2, 8),
+            dispatched_at=wita(2026, 11, 2, 9),
+            first_response_at=wita(2026, 11, 3, 9) if i < 4 else wita(2026, 11, 17, 9),
+            resolved_at=wita(2026, 11, 3, 9) if i < 4 else wita(2026, 11, 17, 9),
+        )
+        for i in range(5)
+    },
+    **{
+        f"A{i}": case(
+            "D11", "informasi", "terdisposisi", received_at=wita(2026, 12, 1, 8), dispatched_at=wita(2026, 12, 1, 9)
+        )
+        for i in (5, 6)
+    },
+    # D21: 4 answered on time and nothing else decided: fewer than 5, not graded
+    **{
+        f"B{i}": case(
+            "D21",
+            status="selesai",
+            received_at=wita(2026, 11, 2, 8),
+            dispatched_at=wita(2026, 11, 2, 9),
+            first_response_at=wita(2026, 11, 3, 9),
+            resolved_at=wita(2026, 11, 3, 9),
+        )
+        for i in range(4)
+    },
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shares_count_only_decided_stages(db_factory, backend):
+    engine = fresh_db(db_factory, backend, FAIR_CASES)
+    with engine.connect() as conn:
+        r = scorecard.opd_scorecard(conn, wita(2026, 11, 1, 0), DECEMBER_TILL_NOW[1], NOW, SlaRules())
+    engine.dispose()
+    graded = compliance.with_grades(r, minimum=5).set_index("opd_code")
+    cols = ["dispatched", "response_decided", "response_waiting", "responded_on_time", "response_on_time_pct", "grade"]
+    got = {k: graded.loc[k, cols].tolist() for k in ("D09", "D11", "D21")}
+    assert got["D09"][:4] == [1, 0, 1, 0] and pd.isna(got["D09"][4]) and pd.isna(got["D09"][5])  # was 0 % and D
+    assert got["D11"] == [7, 5, 2, 4, 80.0, "B"]  # was 4 of 7 = 57.1 %, C
+    assert got["D21"][:4] == [4, 4, 0, 4] and pd.isna(got["D21"][4]) and pd.isna(got["D21"][5])  # was 100 %, A
+    ID = LOCALES["id"]
+    reasons = {k: compliance.grade_reason(graded.loc[k].to_dict(), ID, minimum=5) for k in ("D09", "D11", "D21")}
+    assert reasons == {
+        "D09": "belum dinilai: kurang dari 5 tahap selesai (baru 0)",
+        "D11": "B: 4 dari 5 dijawab tepat waktu",
+        "D21": "belum dinilai: kurang dari 5 tahap selesai (baru 4)",
+    }
+    assert compliance.share_text(graded.loc["D09"].to_dict(), "response", ID) == "menunggu"
+    assert compliance.share_text(graded.loc["D21"].to_dict(), "response", ID) == "belum dinilai"
+    # with a minimum of 4, D21 is graded on its 4 of 4
+    assert compliance.with_grades(r, minimum=4).set_index("opd_code").loc["D21", "grade"] == "A"
+
+
+# Dispatched Fri 27 Nov, never answered: the answer is due on the 5th working day after, Fri 4 Dec.
+FRIDAY_DEADLINE = {
+    "F1": case("D09", status="terdisposisi", received_at=wita(2026, 11, 27, 8), dispatched_at=wita(2026, 11, 27, 9))
+}
+# (day in December 2026, state, working days late): at risk on the deadline day and the working day before,
+# breached from the day after, weekend or not; late by the working days up to the next working day
+FRIDAY_DAYS = [
+    (2, "on_track", 0),
+    (3, "at_risk", 0),
+    (4, "at_risk", 0),
+    (5, "breached", 1),  # Saturday (was "at risk, 0")
+    (6, "breached", 1),  # Sunday (was "at risk, 0")
+    (7, "breached", 1),
+    (8, "breached", 2),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_deadline_before_today_is_missed_on_a_weekend_too(db_factory, backend):
+    engine = fresh_db(db_factory, backend, FRIDAY_DEADLINE)
+    got, lean, ref = [], [], []
+    with engine.connect() as conn:
+        for day, _, _ in FRIDAY_DAYS:
+            now = wita(2026, 12, day, 10)
+            row = read_frame(conn, complaint_sla(SlaRules(), now, with_deadlines=True)).iloc[0]
+            got.append((day, row["response_state"], int(row["response_late_by"])))
+            o = overdue.overdue_by_opd(conn, now, SlaRules()).iloc[0]
+            lean.append(
+                (
+                    day,
+                    int(o["breached"]),
+                    int(o["at_risk"]),
+                    None if pd.isna(o["max_overdue_wd"]) else int(o["max_overdue_wd"]),
+                )
+            )
+            r = reference_complaint_sla(
+                {**FRIDAY_DEADLINE["F1"], "first_response_at": None, "resolved_at": None}, SlaRules(), now
+            )
+            ref.append((day, r["response_state"], r["response_late_by"]))
+        assert row["response_deadline"] == dt.date(2026, 12, 4)
+    engine.dispose()
+    assert got == ref == FRIDAY_DAYS
+    assert lean == [
+        (d, int(s == "breached"), int(s == "at_risk"), n if s == "breached" else None) for d, s, n in FRIDAY_DAYS
+    ]

@@ -175,10 +175,11 @@ def test_monitor_works_as_the_role(as_role, open_page):
 def test_kepatuhan_works_as_the_role(as_role, open_page):
     at = open_page("adviser", "kepatuhan", MARCH)
     assert_clean(at)
-    rapor = at.dataframe[0].value.set_index("OPD")
-    assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
-    assert int(rapor.loc["PUPR-PKP", "Terlambat (kini)"]) == 1
-    assert sorted(at.dataframe[1].value["Tiket"]) == ["T01", "T02", "T12", "T13"]
+    rapor, every = (at.dataframe[i].value.set_index("OPD") for i in (0, 1))  # the rapor, then all its figures
+    assert every.loc["ESDM", "Didisposisikan (periode)"] == "1"
+    assert rapor.loc["PUPR-PKP", "Terlambat kini"] == "1"
+    at.selectbox(key="kep-opd").set_value("-").run()  # the complaints without an OPD
+    assert sorted(at.dataframe[2].value["Tiket"]) == ["T01", "T02", "T12", "T13"]
     at.button(key="btn-kep.pdf_all").click().run()  # the all-OPD PDF reads every late complaint
     assert not at.exception and any(b.label == "Unduh PDF" for b in at.get("download_button"))
 
@@ -241,10 +242,10 @@ def test_a_write_through_the_apps_engine_is_refused(as_role, open_page):
     assert engine.url.username == ROLE
     before = fingerprint(as_role)
     assert _try_writes(engine) == [READ_ONLY_TXN] * 3
-    with pytest.raises(DBAPIError) as err:  # lifting the read-only default does not help: no privilege
-        with engine.begin() as conn:
-            conn.execute(text("SET TRANSACTION READ WRITE"))
-            conn.execute(update(schema.complaint).values(status="selesai"))
+    # lifting the read-only default does not help: no privilege
+    with pytest.raises(DBAPIError) as err, engine.begin() as conn:
+        conn.execute(text("SET TRANSACTION READ WRITE"))
+        conn.execute(update(schema.complaint).values(status="selesai"))
     assert err.value.orig.pgcode == NO_PRIVILEGE
     assert fingerprint(as_role) == before
 

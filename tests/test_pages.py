@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
 from core import i18n
@@ -13,14 +12,7 @@ from core.sla import reference_complaint_sla
 from dashboard import data
 from tests import dataset
 
-MARCH = {"periode": "rentang", "dari": "2026-03-01", "sampai": "2026-03-31"}
-
-
-def displayed(frame) -> pd.DataFrame:
-    """The display values of an ``st.dataframe`` given a pandas Styler (the text the browser shows)."""
-    import pyarrow as pa
-
-    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
+# page kepatuhan: tests/test_compliance_pages.py
 
 
 def metrics(at) -> dict[str, str]:
@@ -89,64 +81,6 @@ def test_wall_url_options_never_crash(app_env, open_page, query):
     assert "w-feed" in html and "w-late" in html
 
 
-def test_kepatuhan_rapor_for_march_matches_the_known_figures(app_env, open_page):
-    at = open_page("adviser", "kepatuhan", MARCH)
-    assert not at.exception
-    rapor = at.dataframe[0].value.set_index("OPD")
-    assert int(rapor.loc["ESDM", "Didisposisikan (periode)"]) == 1
-    assert int(rapor.loc["ESDM", "Ditanggapi tepat waktu"]) == 0
-    assert rapor.loc["DPMPTSP", "% tanggapan tepat waktu"] == 100.0
-    # what the browser shows: the language's decimal mark (Babel), over the numbers the table sorts by
-    shown = displayed(at.dataframe[0]).set_index("OPD")
-    assert shown.loc["DPMPTSP", "% tanggapan tepat waktu"] == "100,0%"
-    assert shown.loc["ESDM", "% tanggapan tepat waktu"] == "0,0%"
-    assert int(rapor.loc["PUPR-PKP", "Terlambat (kini)"]) == 1 and "PUPR" not in rapor.index
-    # worst first: the 4 complaints never dispatched are all late by now, then PUPR-PKP (1 breached)
-    assert rapor.index[0] == "(belum didisposisikan)" and int(rapor.iloc[0]["Terlambat (kini)"]) == 4
-    breached = rapor["Terlambat (kini)"].tolist()
-    assert breached == sorted(breached, reverse=True)
-    assert "01-03-2026 s.d. 31-03-2026" in " ".join(c.value for c in at.caption)
-    # drill-down: the worst row is preselected, its open complaints listed with a link to the detail page
-    assert sorted(at.dataframe[1].value["Tiket"]) == ["T01", "T02", "T12", "T13"]
-    at.selectbox(key="kep-opd").set_value("N02").run()
-    drill = at.dataframe[1].value
-    assert drill["Tiket"].tolist() == ["T06"] and drill["Tenggat"].tolist() == ["21-01-2026"]
-    assert drill["Rincian"].tolist() == ["aduan?tiket=T06"]
-    at.selectbox(key="kep-opd").set_value("D11").run()
-    assert at.dataframe[1].value["Tiket"].tolist() == ["T03"]
-    assert at.query_params["opd"] == ["D11"] or at.query_params["opd"] == "D11"
-
-
-def test_kepatuhan_history_switch_shows_the_old_units(app_env, open_page):
-    at = open_page("adviser", "kepatuhan", {**MARCH, "historis": "1"})
-    rapor = at.dataframe[0].value.set_index("OPD")
-    assert "PUPR" in rapor.index and "PUPR-PKP" not in rapor.index
-    assert not at.warning  # the calendar reaches far enough: no warning
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"periode": "zzz"},
-        {"periode": "rentang", "dari": "kemarin", "sampai": "2026-13-40"},
-        {"opd": "'; DROP TABLE opd; --"},
-    ],
-)
-def test_kepatuhan_bad_url_values_are_ignored_with_a_note(app_env, open_page, query):
-    at = open_page("adviser", "kepatuhan", query)
-    assert not at.exception
-    assert len(at.dataframe) >= 1
-    if "periode" in query:
-        assert any("diabaikan" in c.value for c in at.caption)
-
-
-def test_pdf_button_builds_a_pdf(app_env, open_page):
-    at = open_page("adviser", "kepatuhan", MARCH)
-    at.button(key="btn-kep.pdf_all").click().run()
-    assert not at.exception
-    assert any(b.label == "Unduh PDF" for b in at.get("download_button"))
-
-
 def test_complaint_detail_page(app_env, open_page):
     at = open_page("leader", "aduan", {"tiket": "T05"})  # the detail without the reporter (test_access.py: who sees it)
     assert not at.exception
@@ -180,16 +114,11 @@ def test_explorer_ticket_box_opens_the_detail(app_env, open_page):
     assert "Tambang ilegal di sungai" in [t_.value for t_ in at.text]
 
 
-def test_kepatuhan_warns_when_the_calendar_runs_out(app_env, open_page):
-    from sqlalchemy import delete
+def displayed(frame):
+    """The display values of an ``st.dataframe`` given a pandas Styler (the text the browser shows)."""
+    import pyarrow as pa
 
-    from core.engine import make_engine
-    from queries.schema import work_calendar
-
-    with make_engine(app_env).begin() as conn:  # the calendar ends tomorrow-ish: operators must refresh it
-        conn.execute(delete(work_calendar).where(work_calendar.c.day > dt.date.today() + dt.timedelta(days=10)))
-    at = open_page("adviser", "kepatuhan")
-    assert any("python -m data_seed calendar" in w.value for w in at.warning)
+    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
 
 
 def test_layar_shows_a_stopped_wall_in_red_with_words_and_ipv4_plainly(app_env, open_page):

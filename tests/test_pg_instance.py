@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from tests import pg_instance as pgi
-from tests.pg_instance import PgInstance, pg_instance  # noqa: F401 - pg_instance is a fixture
+from tests.pg_instance import PgInstance
 
 
 def engine_for(url):
@@ -86,7 +86,7 @@ def test_close_stops_the_server_and_deletes_the_directory():
 def test_a_failing_test_body_still_leaves_no_server_behind():
     with pytest.raises(ZeroDivisionError), PgInstance() as pg:
         directory, port = pg.directory, pg.port
-        1 / 0
+        raise ZeroDivisionError("the test body fails")
     assert not directory.exists()
     assert refuses_connections(port)
 

@@ -29,6 +29,8 @@ from tests.conftest import BACKENDS
 WITA = dataset.WITA
 NOW = dt.datetime(2027, 1, 7, 11, 30, tzinfo=WITA)  # Thursday, after Christmas, cuti bersama and New Year
 TODAY = NOW.date()
+# the Sunday after: a deadline on Friday 8 January is missed by then (fair rules), though no working day passed
+SUNDAY = dt.datetime(2027, 1, 10, 9, 0, tzinfo=WITA)
 # (first day, last day, share of the cases): windows dense with weekends, holidays and cuti bersama
 WINDOWS = [
     (dt.date(2025, 12, 15), dt.date(2026, 2, 25), 0.2),
@@ -66,7 +68,15 @@ def workdays_in(a: dt.date, b: dt.date, pauses=()) -> int:
     return n
 
 
-def pauses_of(events, status) -> list[tuple[dt.date, dt.date]]:
+def nth_workday_after(a: dt.date, n: int) -> dt.date:
+    d = a
+    while n > 0:
+        d += dt.timedelta(days=1)
+        n -= workday(d)
+    return d
+
+
+def pauses_of(events, status, today: dt.date = TODAY) -> list[tuple[dt.date, dt.date]]:
     """A ditunda starts a pause, the next resuming event ends it; unended: until today while ditunda, else none."""
     spans, since = [], None
     for kind, at, _ in sorted(events, key=lambda e: e[1]):  # stable: ties keep the written (id) order
@@ -76,12 +86,16 @@ def pauses_of(events, status) -> list[tuple[dt.date, dt.date]]:
             spans.append((day_of(since), day_of(at)))
             since = None
     if since is not None and status == "ditunda":
-        spans.append((day_of(since), TODAY))
+        spans.append((day_of(since), today))
     return spans
 
 
-def stages_of(c, rules) -> dict:
-    """{stage: (state, used working days, remaining or None)} and the overall state, by the rules."""
+def stages_of(c, rules, today: dt.date = TODAY) -> dict:
+    """{stage: (state, used working days, remaining or None)} and the overall state, by the rules.
+
+    Fair rules: an open stage's deadline is the (limit + paused)-th working day after its start; it is breached
+    once that date is before today (weekend or not), late by the working days after it up to today, or up to the
+    next working day when today is not one; at risk while at most ``at_risk_days`` working days remain."""
     limit = {
         "dispatch": rules.dispatch_days,
         "response": rules.response_days,
@@ -93,13 +107,13 @@ def stages_of(c, rules) -> dict:
         "response": (c.get("dispatched_at"), c.get("first_response_at")),
         "completion": (comp_start, c.get("resolved_at")),
     }
-    pauses = pauses_of(c["events"], c["status"])
+    pauses = pauses_of(c["events"], c["status"], today)
     out = {}
     for name, (start, end) in bounds.items():
         if start is None:
             out[name] = (None, None, None)
             continue
-        used = workdays_in(day_of(start), day_of(end) if end else TODAY, pauses)
+        used = workdays_in(day_of(start), day_of(end) if end else today, pauses)
         if end is not None:
             out[name] = ("met" if used <= limit[name] else "late", used, None)
         elif c["status"] == "ditunda":
@@ -107,12 +121,14 @@ def stages_of(c, rules) -> dict:
         elif c["status"] not in ACTIVE:
             out[name] = (None, used, None)
         else:
-            left = limit[name] - used
-            out[name] = (
-                "breached" if left < 0 else "at_risk" if left <= rules.at_risk_days else "on_track",
-                used,
-                left,
-            )
+            paused = workdays_in(day_of(start), today) - used
+            deadline = nth_workday_after(day_of(start), limit[name] + paused)
+            if deadline < today:
+                upto = today if workday(today) else nth_workday_after(today, 1)
+                out[name] = ("breached", used, -workdays_in(deadline, upto))
+            else:
+                left = workdays_in(today, deadline)
+                out[name] = ("at_risk" if left <= rules.at_risk_days else "on_track", used, left)
     order = ("met", "late", "ditunda", "on_track", "at_risk", "breached")
     states = [s for s, _, _ in out.values() if s]
     overall = "ditunda" if c["status"] == "ditunda" else max(states, key=order.index) if states else None
@@ -121,7 +137,7 @@ def stages_of(c, rules) -> dict:
         **out,
         "sla_state": overall,
         "remaining": min(running) if running else None,
-        "age": workdays_in(day_of(c["received_at"]), TODAY),
+        "age": workdays_in(day_of(c["received_at"]), today),
     }
 
 
@@ -309,6 +325,10 @@ def test_the_random_cases_cover_what_matters(prop_db):
     ]
     assert len(midnight) > 20
     assert (rewritten > 300) == (engine.dialect.name == "sqlite")
+    # the weekend rule is exercised: stages due on Friday 8 January, breached on the Sunday after
+    on_sunday = [stages_of(c, rules, SUNDAY.date()) for c in cases.values()]
+    due_friday = [s for st in on_sunday for s in (st["dispatch"], st["response"], st["completion"]) if s[2] == -1]
+    assert len(due_friday) >= 3
 
 
 # --- rapor, headline, explorer against the rules -----------------------------------------------------------
@@ -324,7 +344,9 @@ def reported_under(code: str | None, rollup: bool) -> str | None:
     return ID_TO_CODE[succ] if rollup and succ else code
 
 
-def expected_rapor(cases, rules, start, end, rollup) -> dict:
+def expected_rapor(cases, rules, start, end, rollup, now=NOW) -> dict:
+    """The rapor by the rules. Fair shares: over the decided stages (done, or open past the deadline); a stage
+    within its deadline or postponed is waiting; below ``MIN_DECIDED`` decided stages no share and no grade."""
     rows: dict = {}
 
     def row(code):
@@ -334,8 +356,12 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
                 dispatched=0,
                 responded=0,
                 responded_on_time=0,
+                response_decided=0,
+                response_waiting=0,
                 completed=0,
                 completed_on_time=0,
+                completion_decided=0,
+                completion_waiting=0,
                 responses=[],
                 open=0,
                 breached=0,
@@ -345,7 +371,7 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
         )
 
     for c in cases.values():
-        s = stages_of(c, rules)
+        s = stages_of(c, rules, now.date())
         code = reported_under(c.get("opd"), rollup)
         if in_period(c.get("dispatched_at"), start, end):
             r = row(code)
@@ -357,6 +383,9 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
             if s["completion"][0] in ("met", "late"):
                 r["completed"] += 1
                 r["completed_on_time"] += s["completion"][0] == "met"
+            for stage in ("response", "completion"):
+                r[f"{stage}_decided"] += s[stage][0] in ("met", "late", "breached")
+                r[f"{stage}_waiting"] += s[stage][0] in ("on_track", "at_risk", "ditunda")
         if c["status"] in OPEN_STATUSES:
             r = row(code)
             r["open"] += 1
@@ -368,24 +397,35 @@ def expected_rapor(cases, rules, start, end, rollup) -> dict:
                 r["at_risk"] += 1
     out = {}
     for code, r in rows.items():
-        pct = lambda n: float(np.round(100.0 * n / r["dispatched"], 1)) if r["dispatched"] else None
-        exact = 100.0 * r["responded_on_time"] / r["dispatched"] if r["dispatched"] else None
+
+        def pct(n, decided):
+            return float(np.round(100.0 * n / decided, 1)) if decided >= MIN_DECIDED else None
+
+        graded = r["response_decided"] >= MIN_DECIDED
+        exact = 100.0 * r["responded_on_time"] / r["response_decided"] if graded else None
         out[code] = dict(
             dispatched=r["dispatched"],
             responded=r["responded"],
             responded_on_time=r["responded_on_time"],
-            response_on_time_pct=pct(r["responded_on_time"]),
+            response_decided=r["response_decided"],
+            response_waiting=r["response_waiting"],
+            response_on_time_pct=pct(r["responded_on_time"], r["response_decided"]),
             completed=r["completed"],
             completed_on_time=r["completed_on_time"],
-            completion_on_time_pct=pct(r["completed_on_time"]),
+            completion_decided=r["completion_decided"],
+            completion_waiting=r["completion_waiting"],
+            completion_on_time_pct=pct(r["completed_on_time"], r["completion_decided"]),
             median_response_wd=float(statistics.median(r["responses"])) if r["responses"] else None,
             open=r["open"],
             breached=r["breached"],
             at_risk=r["at_risk"],
             oldest_breached_wd=r["oldest"],
-            grade=compliance.grade(exact, r["breached"]),
+            grade=compliance.grade(exact, r["breached"]) if graded else None,
         )
     return out
+
+
+MIN_DECIDED = 5  # the setting's default (NTBCARE_RAPOR_MIN_DECIDED)
 
 
 def _clean(v):
@@ -402,25 +442,29 @@ PERIODS = [
 ]
 
 
-@pytest.mark.parametrize("rollup", [True, False])
-@pytest.mark.parametrize("period", PERIODS, ids=["march", "december", "2026", "new-year"])
-def test_every_rapor_figure_matches_the_rules(prop_db, period, rollup):
+@pytest.mark.parametrize(
+    "period,rollup,now",
+    [(p, r, NOW) for p in PERIODS for r in (True, False)] + [(PERIODS[1], True, SUNDAY), (PERIODS[2], False, SUNDAY)],
+    ids=[f"{n}-{r}" for n in ("march", "december", "2026", "new-year") for r in ("rollup", "history")]
+    + ["december-sunday", "2026-history-sunday"],
+)
+def test_every_rapor_figure_matches_the_rules(prop_db, period, rollup, now):
     engine, cases, _ = prop_db
     rules = SlaRules()
     with engine.connect() as conn:
-        got = compliance.with_grades(scorecard.opd_scorecard(conn, *period, NOW, rules, rollup=rollup))
-    want = expected_rapor(cases, rules, *period, rollup)
+        got = compliance.with_grades(scorecard.opd_scorecard(conn, *period, now, rules, rollup=rollup))
+    want = expected_rapor(cases, rules, *period, rollup, now)
     cols = list(next(iter(want.values())))
     got_rows = {_clean(r["opd_code"]): {k: _clean(r[k]) for k in cols} for r in got.to_dict("records")}
     assert got_rows == want
     assert sum(r["dispatched"] for r in want.values()) > 5
 
 
-@pytest.mark.parametrize("anchor", ["dispatched", "received"])
-def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor):
+@pytest.mark.parametrize("anchor,now", [("dispatched", NOW), ("received", NOW), ("dispatched", SUNDAY)])
+def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor, now):
     engine, cases, _ = prop_db
     rules = SlaRules(completion_anchor=anchor)
-    want_state = {t: stages_of(c, rules) for t, c in cases.items()}
+    want_state = {t: stages_of(c, rules, now.date()) for t, c in cases.items()}
     asks = [(s,) for s in search.SLA_STATES] + [("breached", "at_risk"), ("met", "late"), ("ditunda", "breached")]
     windows = [
         (None, None),
@@ -432,14 +476,14 @@ def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor):
         for states in asks:
             for start, end in windows:
                 f = search.ComplaintFilter(start=start, end=end, sla_states=states)
-                got[(states, start)] = search.count_complaints(conn, f, NOW, rules)
+                got[(states, start)] = search.count_complaints(conn, f, now, rules)
                 want[(states, start)] = sum(
                     1
                     for t, c in cases.items()
                     if want_state[t]["sla_state"] in states and (start is None or start <= c["received_at"] < end)
                 )
         page = search.search_complaints(
-            conn, search.ComplaintFilter(sla_states=("breached",)), NOW, rules, page_size=1000
+            conn, search.ComplaintFilter(sla_states=("breached",)), now, rules, page_size=1000
         )
     assert got == want
     overdue = {t: -s["remaining"] for t, s in want_state.items() if s["sla_state"] == "breached"}
@@ -473,19 +517,21 @@ def test_headline_period_figures_match_the_rules(prop_db, period):
     assert want["completed"] > 3
 
 
-@pytest.mark.parametrize("anchor", ["dispatched", "received"])
-def test_the_reference_clock_follows_the_same_rules(anchor):
+@pytest.mark.parametrize("anchor,now", [("dispatched", NOW), ("received", NOW), ("dispatched", SUNDAY)])
+def test_the_reference_clock_follows_the_same_rules(anchor, now):
     """``core.sla.reference_complaint_sla`` (the plain-Python clock of the app) on the same random cases."""
     from core.sla import reference_complaint_sla
 
     rules = SlaRules(completion_anchor=anchor)
     cases = random_cases(random.Random(20261202))
     for ticket, c in cases.items():
-        mine = stages_of(c, rules)
+        mine = stages_of(c, rules, now.date())
         ref = reference_complaint_sla(
-            {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}, rules, NOW
+            {**{k: None for k in ("dispatched_at", "first_response_at", "resolved_at")}, **c}, rules, now
         )
         assert ref["sla_state"] == mine["sla_state"], ticket
         for stage in ("dispatch", "response", "completion"):
             want = mine[stage][:2] if mine[stage][0] else (None, None)  # no state: nothing to count
             assert (ref[f"{stage}_state"], ref[f"{stage}_elapsed"]) == want, (ticket, stage)
+            if mine[stage][0] == "breached":  # late by the working days past the deadline
+                assert ref[f"{stage}_late_by"] == -mine[stage][2], (ticket, stage)

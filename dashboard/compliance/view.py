@@ -8,7 +8,7 @@ import streamlit as st
 from core import exports
 from core.links import complaint as detail_link
 from core.textsafe import md_literal, plain_text
-from core.timefmt import fmt_wita, now_utc, to_wita
+from core.timefmt import MISSING, fmt_wita, now_utc, to_wita
 from dashboard import access_ui, charts, components
 from dashboard.compliance import logic as compliance
 from dashboard.data import fetch, sla_rules
@@ -46,42 +46,53 @@ def render() -> None:
     components.calendar_warning(fetch(calendar.calendar_coverage), today, loc)
     if not rapor_res.has_data:
         st.stop()
-    rapor = compliance.with_grades(rapor_res.data)
+    graded = compliance.with_grades(rapor_res.data)
+    rapor, unassigned = compliance.split_unassigned(graded)
+    # --- the rapor table: who to summon and why, breached now first, no horizontal scroll at 1440 px -----
+    late_opds = int((rapor["breached"] > 0).sum())
+    st.caption(loc.t("kep.late_rows", n=late_opds))
+    view = compliance.rapor_view(rapor, loc)
+    # pixel widths that add up to less than the table's width at 1440 px: no horizontal scroll
+    wide, narrow = {"width": 96}, {"width": 84}
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(view), 38 + 35 * max(late_opds, 10)),
+        column_config={
+            loc.t("rapor.opd"): st.column_config.TextColumn(width=120, pinned=True),
+            loc.t("kep.col_grade"): st.column_config.TextColumn(width=56),
+            loc.t("kep.reason"): st.column_config.TextColumn(width="large"),
+            loc.t("kep.col_breached"): st.column_config.TextColumn(**wide),
+            loc.t("kep.col_oldest"): st.column_config.TextColumn(help=loc.t("kep.col_oldest_help"), **narrow),
+            loc.t("kep.col_share"): st.column_config.TextColumn(help=loc.t("kep.col_share_help"), **wide),
+            loc.t("kep.col_waiting"): st.column_config.TextColumn(help=loc.t("kep.col_waiting_help"), **narrow),
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="kep-rapor",
+    )
+    if unassigned is not None:  # complaints without an OPD: counted apart, not ranked among the OPDs
+        u1, u2 = st.columns([3, 1])
+        u1.markdown(loc.t("kep.unassigned_line", open=int(unassigned["open"]), breached=int(unassigned["breached"])))
+        u2.page_link(
+            "pages/complaint.py",
+            label=loc.t("kep.unassigned_link"),
+            icon=":material/open_in_new:",
+            query_params=compliance.explorer_params(None, history)["open"],
+        )
     st.caption(loc.t("kep.scope", period=period.label(loc), now=fmt_wita(rapor_res.fetched_at, "%d-%m-%Y %H:%M")))
     with st.expander(loc.t("kep.grade_title")):
-        st.write(loc.t("kep.grade_help"))
+        st.write(loc.t("kep.grade_help", min=compliance.min_decided()))
         st.write(compliance.rules_text(rules, loc))
-
-    # --- the rapor table ------------------------------------------------------------------------------
-    view = pd.DataFrame(
-        {
-            loc.t("rapor.opd"): rapor["opd"].fillna(loc.t("opd.unassigned")),
-            loc.t("rapor.grade"): rapor["grade"].map(lambda g: loc.t(f"grade.{g}") if g else "–"),
-            loc.t("rapor.dispatched"): rapor["dispatched"],
-            loc.t("rapor.responded_on_time"): rapor["responded_on_time"],
-            loc.t("rapor.response_pct"): rapor["response_on_time_pct"],
-            loc.t("rapor.completed_on_time"): rapor["completed_on_time"],
-            loc.t("rapor.completion_pct"): rapor["completion_on_time_pct"],
-            loc.t("rapor.median_response"): rapor["median_response_wd"],
-            loc.t("rapor.open"): rapor["open"],
-            loc.t("rapor.breached"): rapor["breached"],
-            loc.t("rapor.at_risk"): rapor["at_risk"],
-            loc.t("rapor.oldest"): rapor["oldest_breached_wd"],
-        }
-    )
-    # shown with the language's marks (Babel: "87,5%" in Indonesian), sorted by the numbers underneath
-    pct_cols = [loc.t("rapor.response_pct"), loc.t("rapor.completion_pct")]
-    shown = view.style.format(lambda v: loc.pct(v / 100, 1), subset=pct_cols).format(
-        loc.num_short, subset=[loc.t("rapor.median_response")]
-    )
-    event = st.dataframe(
-        shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="kep-rapor"
-    )
+    with st.expander(loc.t("kep.all_columns")):
+        st.dataframe(compliance.rapor_full_view(rapor, loc), hide_index=True, width="stretch")
 
     # --- which OPD to drill into: a clicked row, the picker, or ?opd=CODE ---------------------------------
+    # the picker also reaches the complaints without an OPD ("-"), listed after the OPDs
     UNASSIGNED = "-"
-    codes = rapor["opd_code"].fillna(UNASSIGNED).tolist()
-    names = {c: (n if isinstance(n, str) else loc.t("opd.unassigned")) for c, n in zip(codes, rapor["opd"])}
+    codes = rapor["opd_code"].tolist() + ([UNASSIGNED] if unassigned is not None else [])
+    names = {**dict(zip(rapor["opd_code"], rapor["opd"], strict=True)), UNASSIGNED: loc.t("opd.unassigned")}
     selected_rows = event.selection.rows if event and event.selection else []
     if selected_rows:
         st.session_state["kep-opd"] = codes[selected_rows[0]]
@@ -89,10 +100,10 @@ def render() -> None:
         if "opd" in qp and qp.get("opd") not in codes:
             st.caption(loc.t("kep.bad_param", detail="opd=" + md_literal(qp.get("opd"), 60)))
         st.session_state["kep-opd"] = qp.get("opd") if qp.get("opd") in codes else (codes[0] if codes else None)
-    current = st.selectbox(loc.t("kep.pick_opd"), codes, format_func=lambda c: names.get(c, "–"), key="kep-opd")
+    current = st.selectbox(loc.t("kep.pick_opd"), codes, format_func=lambda c: names.get(c, MISSING), key="kep-opd")
     if current is not None:
         qp["opd"] = current
-    row = rapor.iloc[codes.index(current)] if current in codes else None
+    row = unassigned if current == UNASSIGNED else rapor.iloc[codes.index(current)] if current in codes else None
 
     c1, c2 = st.columns([1, 1])
     with c1:
@@ -108,7 +119,9 @@ def render() -> None:
                     config={"displayModeBar": False},
                 )
         st.subheader(loc.t("kep.drill_title", opd=md_literal(names[current])))
-        for col, (what, params) in zip(st.columns(3), compliance.explorer_params(row["opd_code"], history).items()):
+        for col, (what, params) in zip(
+            st.columns(3), compliance.explorer_params(row["opd_code"], history).items(), strict=True
+        ):
             col.page_link(
                 "pages/complaint.py",
                 label=loc.t(f"kep.see_{what}", n=int(row[what])),
@@ -131,8 +144,8 @@ def render() -> None:
                     loc.t("rapor.col_title"): d["title"].map(plain_text),
                     loc.t("rapor.col_received"): d["received_at"].map(lambda v: fmt_wita(v)),
                     loc.t("rapor.col_dispatched"): d["dispatched_at"].map(lambda v: fmt_wita(v)),
-                    loc.t("rapor.col_deadline"): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else "–"),
-                    loc.t("rapor.col_late"): d["overdue_wd"],
+                    loc.t("rapor.col_deadline"): d["deadline"].map(lambda v: v.strftime("%d-%m-%Y") if v else MISSING),
+                    loc.t("rapor.col_late"): d["overdue_wd"].map(compliance.count_text),
                     loc.t("rapor.col_sla"): d["sla_state"].map(lambda s: loc.label("sla", s)),
                     loc.t("rapor.col_status"): d["status"].map(lambda s: loc.label("status", s)),
                     loc.t("rapor.col_detail"): d["ticket"].map(detail_link),
@@ -149,32 +162,34 @@ def render() -> None:
 
     # --- exports (files are built only when a button is clicked) ----------------------------------------
     st.subheader(loc.t("kep.export"))
-    stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    files = compliance.download_names(
+        period, compliance.NO_OPD if current == UNASSIGNED else row["opd_code"] if row is not None else None
+    )
     mine = compliance.held_by_opd(drill.data if row is not None and drill.has_data else None)
-    rapor_export, late_export = compliance.export_frames(rapor, mine)
+    rapor_export, late_export = compliance.export_frames(rapor, mine)  # the same cells as the public open data
     e1, e2, e3, e4 = st.columns(4)
     e1.download_button(
         loc.t("kep.export_rapor_xlsx"),
         lambda: exports.to_xlsx_bytes({"rapor": rapor_export}),
-        file_name=f"rapor-opd-{stamp}.xlsx",
+        file_name=files["rapor_xlsx"],
         on_click="ignore",
     )
     e2.download_button(
         loc.t("kep.export_rapor_csv"),
         lambda: exports.to_csv_bytes(rapor_export),
-        file_name=f"rapor-opd-{stamp}.csv",
+        file_name=files["rapor_csv"],
         on_click="ignore",
     )
     e3.download_button(
         loc.t("kep.export_list_xlsx"),
         lambda: exports.to_xlsx_bytes({"terlambat": late_export}),
-        file_name=f"terlambat-{current}-{stamp}.xlsx",
+        file_name=files["late_xlsx"],
         on_click="ignore",
     )
     e4.download_button(
         loc.t("kep.export_list_csv"),
         lambda: exports.to_csv_bytes(late_export),
-        file_name=f"terlambat-{current}-{stamp}.csv",
+        file_name=files["late_csv"],
         on_click="ignore",
     )
 
@@ -190,20 +205,20 @@ def render() -> None:
                 late_all = everyone.data if everyone.has_data else mine.iloc[0:0]
             else:
                 late_all = mine
-            sections = compliance.pdf_sections(rapor, late_all, loc, scope)
+            sections = compliance.pdf_sections(graded, late_all, loc, scope)
             pdf = exports.rapor_pdf(
                 sections,
                 period.label(loc),
                 compliance.rules_text(rules, loc),
                 now_utc(),
                 pdf_labels,
-                progress=lambda f: bar.progress(f, text=loc.t("kep.pdf_progress")),
+                progress=lambda f, bar=bar: bar.progress(f, text=loc.t("kep.pdf_progress")),
             )
             bar.empty()
             col.download_button(
                 loc.t("kep.pdf_ready"),
                 pdf,
-                file_name=f"rapor-opd-{stamp}.pdf",
+                file_name=files["pdf_one" if scope is not None else "pdf_all"],
                 mime="application/pdf",
                 on_click="ignore",
                 key=f"dl-{key}",

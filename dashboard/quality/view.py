@@ -24,7 +24,7 @@ def render() -> None:
     st.caption(loc.t("quality.intro"))
 
     with st.spinner(loc.t("quality.running")):
-        res = fetch(quality.data_quality, now=ctx.now, rare=True)
+        res = fetch(quality.data_quality_stored, now=ctx.now, rare=True)
     coverage = fetch(calendar.calendar_coverage)
     components.stale_warning([res, coverage], loc)
     if not res.has_data:

@@ -40,7 +40,7 @@ class UrgentQueue:
         """Take in the newest mendesak complaints (``queries.feed.recent_urgent``) and return the announcement
         due at ``now`` (None: no banner)."""
         duration = dt.timedelta(seconds=self.duration_s)
-        if urgent is not None and len(urgent) and not set(int(i) for i in urgent["id"]) <= self.known.keys():
+        if urgent is not None and len(urgent) and not {int(i) for i in urgent["id"]} <= self.known.keys():
             rows = urgent.sort_values(["received_at", "id"]).to_dict("records")
             for r in rows:
                 cid = int(r["id"])

@@ -1,0 +1,1 @@
+"""The summary worker: keeps the expensive, not-live figures for every viewer (``python -m summaries``)."""

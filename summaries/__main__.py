@@ -1,0 +1,5 @@
+import sys
+
+from summaries.worker import main
+
+sys.exit(main())

@@ -1,0 +1,114 @@
+"""The summary worker's stored figures (python -m summaries): the plain computation's answer, on both backends.
+
+Checked against the plain query on the hostile dataset (every data-quality finding present), after the NTB
+Care application changes old rows (status, OPD, priority, timestamps), after a restart (a new engine), and
+when the worker has stopped (a stale figure is not used: the page computes it itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select, text, update
+
+from core.engine import make_engine
+from queries import quality
+from queries.schema import complaint
+from queries.summary_store import read_figure
+from summaries.worker import create_indexes, index_statements, main, rebuild
+from tests import hostile
+from tests.hostile import NOW
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, db_factory):
+    url = db_factory.url(request.param)
+    engine = make_engine(url, must_exist=False)
+    hostile.build(engine)
+    yield url, engine
+    engine.dispose()
+
+
+def stored(engine, now=NOW) -> pd.DataFrame | None:
+    with engine.connect() as conn:
+        got = read_figure(conn, quality.STORED_NAME, now, DAY)
+    return None if got is None else got[0]
+
+
+def plain(engine, now=NOW) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return quality.data_quality(conn, now)
+
+
+def test_the_stored_figure_is_the_plain_one_and_follows_updates_of_old_rows(db):
+    url, engine = db
+    assert stored(engine) is None  # no worker yet: nothing stored, the page computes
+    rebuild(engine, NOW)
+    before = plain(engine)
+    pd.testing.assert_frame_equal(stored(engine), before)
+    assert before["count"].sum() > 0
+    with engine.begin() as conn:  # the application edits its oldest complaints
+        first = conn.execute(select(func.min(complaint.c.id))).scalar_one()
+        opd = conn.execute(select(complaint.c.opd_id).where(complaint.c.opd_id.is_not(None)).limit(1)).scalar()
+        conn.execute(
+            update(complaint)
+            .where(complaint.c.id.in_([first, first + 1, first + 2]))
+            .values(status="selesai", resolved_at=None, priority="kilat", opd_id=opd, classification="x")
+        )
+    after = plain(engine)
+    assert not after["count"].equals(before["count"])  # the edit shows in the plain figure ...
+    pd.testing.assert_frame_equal(stored(engine), before)  # ... and in the stored one after the next run
+    rebuild(engine, NOW)
+    pd.testing.assert_frame_equal(stored(engine), after)
+    restarted = make_engine(url)  # survives a restart: it is in the database
+    try:
+        pd.testing.assert_frame_equal(stored(restarted), after)
+        with restarted.connect() as conn:
+            pd.testing.assert_frame_equal(quality.data_quality_stored(conn, NOW), after)
+    finally:
+        restarted.dispose()
+
+
+def test_a_stale_or_missing_figure_is_computed_by_the_page(db, monkeypatch):
+    _, engine = db
+    rebuild(engine, NOW - 3 * DAY)
+    monkeypatch.setenv("NTBCARE_SUMMARY_INTERVAL", "3600")
+    assert stored(engine) is None  # older than twice the interval
+    with engine.begin() as conn:
+        conn.execute(
+            update(complaint)
+            .where(complaint.c.id == select(func.min(complaint.c.id)).scalar_subquery())
+            .values(priority="kilat")
+        )
+    with engine.connect() as conn:
+        pd.testing.assert_frame_equal(quality.data_quality_stored(conn, NOW), quality.data_quality(conn, NOW))
+
+
+def test_the_command_stores_the_figure_of_its_own_time(db):
+    url, engine = db
+    assert main(["rebuild", "--database-url", url]) == 0
+    with engine.connect() as conn:
+        got = read_figure(conn, quality.STORED_NAME, dt.datetime.now(dt.UTC), DAY)
+        assert got is not None
+        pd.testing.assert_frame_equal(got[0], quality.data_quality(conn, got[1]))
+
+
+def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
+    url = db_factory.url("postgresql")
+    engine = make_engine(url, must_exist=False)
+    try:
+        hostile.build(engine)
+        before = plain(engine)
+        assert len(create_indexes(engine)) == len(index_statements()) == 4
+        create_indexes(engine)  # idempotent: run on every deploy
+        with engine.connect() as conn:
+            sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
+            names = set(conn.execute(sql, {"p": "ix_scale%"}).scalars())
+        assert names == {"ix_scale_resolved", "ix_scale_first_response", "ix_scale_received", "ix_scale_dispatched"}
+        pd.testing.assert_frame_equal(plain(engine), before)
+    finally:
+        engine.dispose()
