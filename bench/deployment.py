@@ -173,7 +173,7 @@ def latency_phase(browser, pg_urls: dict, inserter: Inserter, inserts: int, tmp:
         missed: dict[str, int] = {name: 0 for name in pages}
         for i in range(inserts):
             time.sleep(random.uniform(0.3, FEED_INTERVAL + 0.3))
-            ticket, committed = inserter.insert(f"Uji latensi penerapan {i}")
+            ticket, _committed = inserter.insert(f"Uji latensi penerapan {i}")
             for name, at in wait_seen(pages, ticket).items():
                 if at is None:
                     missed[name] += 1
@@ -277,7 +277,7 @@ def measure(stack, window_s: float, windows: int) -> dict:
 
 
 def load_phase(browser, stack, walls_n: int, window_s: float, windows: int) -> dict:
-    first, second = stack.ports
+    _first, second = stack.ports
     stack.apps[second].stop()  # `systemctl stop ntbcare-monitor@second`: nginx sends every wall to the first
     walls = [open_wall(browser, stack.url, 1280, 720)]
     time.sleep(PANEL_INTERVAL)

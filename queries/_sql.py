@@ -175,7 +175,7 @@ def read_frame(conn, stmt, params: dict[str, Any] | None = None) -> pd.DataFrame
     for col in df.columns:
         if col.endswith("_at"):
             df[col] = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
-        elif col.endswith("_day") or col == "deadline" or col.endswith("_deadline"):
+        elif col == "deadline" or col.endswith(("_day", "_deadline")):
             df[col] = df[col].map(_as_date)
         elif col == "id" or col.endswith(("_id", "_wd", "_elapsed", "_late_by", "_days")):
             df[col] = pd.array(pd.to_numeric(df[col], errors="coerce"), dtype="Int64")

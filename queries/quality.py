@@ -13,6 +13,7 @@ the contract does not allow is counted (``time_format``, ``event_time_format``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, Float, and_, case, func, literal, literal_column, or_, select, text
@@ -275,7 +276,7 @@ def data_quality(conn, now: dt.datetime, timeout: str = "120s") -> pd.DataFrame:
         "event_time_format": ev.c.bad_form,
     }  # the rest: complaints
     names = list(checks)
-    mask = sum(
+    mask: Any = sum(  # one bit per check, summed in SQL
         (
             case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
             for i, cond in enumerate(checks.values())
@@ -294,7 +295,7 @@ def data_quality(conn, now: dt.datetime, timeout: str = "120s") -> pd.DataFrame:
         .select_from(src)
         .group_by(mask)
     )
-    found = {name: [0, None, None] for name in names}
+    found: dict[str, list[Any]] = {name: [0, None, None] for name in names}
     for row in conn.execute(stmt).mappings():
         for i, name in enumerate(names):
             if int(row["mask"]) >> i & 1:

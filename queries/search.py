@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import FromClause, and_, func, or_, select
 
 from queries._sql import opd_rollup, read_frame, reported_as, utc
 from queries.schema import channel, complaint, region, sector
@@ -154,7 +154,7 @@ def _page_ids(
         conds = [complaint.c.id.in_(ids)]
     if ids is not None or f.text.strip():  # expensive matching: count in the same pass as the page
         total = [func.count().over().label("total")]
-    src = complaint
+    src: FromClause = complaint
     if sort == "opd":
         eff = opd_rollup(f.rollup)
         src, key = src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id), eff.c.eff_short_name

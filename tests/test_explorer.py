@@ -174,7 +174,7 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
                 assert link_count(conn, link, lookups, now) == n
         regions = breakdown.count_by(conn, "region", only_open=True)
         assert regions["count"].sum() > 0
-        for link, n in zip(wall_data.region_links(regions), regions["count"]):
+        for link, n in zip(wall_data.region_links(regions), regions["count"], strict=True):
             assert link_count(conn, link, lookups, now) == n
         # the 30-day trend: each point of the received line links to that day's complaints
         today = now.astimezone(WITA).date()
@@ -182,9 +182,9 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
             conn, wall_data.days_ago_midnight(now, 29), wall_data.days_ago_midnight(now, -1), "day"
         )
         fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", ID, links=True)
-        received = dict(zip(fig.data[0].x, fig.data[0].y))
+        received = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
         assert sum(received.values()) > 0
-        for day, link in zip(fig.data[0].x, fig.data[0].customdata):
+        for day, link in zip(fig.data[0].x, fig.data[0].customdata, strict=True):
             assert link_count(conn, link, lookups, now) == received[day], link
         # the late-OPD list: the hrefs of the HTML the wall renders
         late = overdue.overdue_by_opd(conn, now, RULES)
@@ -192,7 +192,9 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
         hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', markup)]
         shown = late[(late["breached"] > 0) | (late["at_risk"] > 0)]
         assert len(hrefs) == 3 * len(shown) > 0
-        for (_, row), (h_open, h_breached, h_risk) in zip(shown.iterrows(), zip(*[iter(hrefs)] * 3)):
+        for (_, row), (h_open, h_breached, h_risk) in zip(
+            shown.iterrows(), zip(*[iter(hrefs)] * 3, strict=True), strict=True
+        ):
             assert link_count(conn, h_breached, lookups, now) == row["breached"]
             assert link_count(conn, h_risk, lookups, now) == row["at_risk"]
             assert link_count(conn, h_open, lookups, now) == row["open"]
@@ -215,12 +217,12 @@ def test_summary_drill_links_open_the_counted_complaints(demo):
                 ("region", "wilayah"),
             ):
                 df = breakdown.count_by(conn, dim, start=start, end=end)
-                for link, n in zip(summary.drill_links(df, param, period), df["count"]):
+                for link, n in zip(summary.drill_links(df, param, period), df["count"], strict=True):
                     assert link_count(conn, link, lookups, now) == n, (dim, link)
                     checked += 1
             grain = summary.grain_for(period)
             flow = trend.received_vs_completed(conn, start, end, grain)
-            for link, n in zip(summary.trend_links(flow, grain, period), flow["received"]):
+            for link, n in zip(summary.trend_links(flow, grain, period), flow["received"], strict=True):
                 assert link_count(conn, link, lookups, now) == n, link
                 checked += 1
     assert checked > 40
