@@ -173,7 +173,7 @@ def latency_phase(browser, pg_urls: dict, inserter: Inserter, inserts: int, tmp:
         missed: dict[str, int] = {name: 0 for name in pages}
         for i in range(inserts):
             time.sleep(random.uniform(0.3, FEED_INTERVAL + 0.3))
-            ticket, _committed = inserter.insert(f"Uji latensi penerapan {i}")
+            ticket, committed = inserter.insert(f"Uji latensi penerapan {i}")
             for name, at in wait_seen(pages, ticket).items():
                 if at is None:
                     missed[name] += 1
@@ -220,7 +220,7 @@ def failover_phase(browser, stack, inserter: Inserter, rounds: int) -> dict:
             app = stack.apps[lost]
             t0 = time.time()
             os.killpg(app.proc.pid, sig)
-            ticket, committed = inserter.insert(f"Uji failover {mode} {r}")
+            ticket, _committed = inserter.insert(f"Uji failover {mode} {r}")
             while client_connections(other) < 1 and time.time() - t0 < 30:
                 time.sleep(0.02)
             reconnect.append(time.time() - t0)
