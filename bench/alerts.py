@@ -136,7 +136,7 @@ def latency(url: str, inserts: int, seed: int) -> dict:
             "inserts": inserts,
             "arrived": len(lat),
             "p50_s": round(statistics.median(lat), 3),
-            "p95_s": round(lat[max(0, int(round(0.95 * len(lat))) - 1)], 3),
+            "p95_s": round(lat[max(0, round(0.95 * len(lat)) - 1)], 3),
             "max_s": round(lat[-1], 3),
         }
     finally:

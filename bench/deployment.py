@@ -220,7 +220,7 @@ def failover_phase(browser, stack, inserter: Inserter, rounds: int) -> dict:
             app = stack.apps[lost]
             t0 = time.time()
             os.killpg(app.proc.pid, sig)
-            ticket, committed = inserter.insert(f"Uji failover {mode} {r}")
+            ticket, _committed = inserter.insert(f"Uji failover {mode} {r}")
             while client_connections(other) < 1 and time.time() - t0 < 30:
                 time.sleep(0.02)
             reconnect.append(time.time() - t0)
@@ -277,7 +277,7 @@ def measure(stack, window_s: float, windows: int) -> dict:
 
 
 def load_phase(browser, stack, walls_n: int, window_s: float, windows: int) -> dict:
-    first, second = stack.ports
+    _first, second = stack.ports
     stack.apps[second].stop()  # `systemctl stop ntbcare-monitor@second`: nginx sends every wall to the first
     walls = [open_wall(browser, stack.url, 1280, 720)]
     time.sleep(PANEL_INTERVAL)

@@ -91,10 +91,9 @@ class Server(contextlib.AbstractContextManager):
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
             time.sleep(0.3)
         raise RuntimeError(f"server from {tree} did not start")
 

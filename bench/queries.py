@@ -73,8 +73,8 @@ def ensure_database(admin_url: str, name: str, complaints: int, reseed: bool) ->
                     n = c.execute(select(func.count()).select_from(complaint_t)).scalar_one()
                 if n >= complaints:
                     return url, None
-            except Exception:  # noqa: BLE001 - an unusable bench database is re-created
-                pass
+            except Exception as exc:  # noqa: BLE001 - an unusable bench database is re-created
+                print(f"bench database {name} unusable ({exc.__class__.__name__}): seeding it again", file=sys.stderr)
             finally:
                 eng.dispose()
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
+import logging
 import os
 import statistics
 import sys
@@ -43,6 +45,8 @@ from bench.common import database_parser, pct
 from bench.soak import WALL_BROWSER_ARGS, db_transactions, stamp_lag_s
 from core.codes import WITA
 from tests.browser_support import CHROMIUM, StreamlitServer
+
+log = logging.getLogger("bench.sessions")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -89,8 +93,8 @@ class ConnectionSampler(threading.Thread):
                 mine = procinfo.tcp_local_ports(self.pid)
                 own = [state for port, state in rows if port in mine]
                 self.samples.append((self.phase, len(own), sum(1 for s in own if s != "idle")))
-            except Exception:  # noqa: BLE001 - a missed sample is not a result
-                pass
+            except Exception as exc:  # noqa: BLE001 - a missed sample is not a result
+                log.debug("sample missed: %s", exc)
             self.stop.wait(0.5)
 
     def summary(self, phase: str | None = None) -> dict:
@@ -123,7 +127,7 @@ def refresh_figures(updates: list[list], window_s: float) -> dict:
     per_wall = [len(u) for u in updates]
     intervals, lags = [], []
     for u in updates:
-        intervals += [(b[0] - a[0]) / 1000 for a, b in zip(u, u[1:])]
+        intervals += [(b[0] - a[0]) / 1000 for a, b in itertools.pairwise(u)]
         for ts, stamp in u:
             lag = stamp_lag_s(stamp, dt.datetime.fromtimestamp(ts / 1000, dt.UTC))
             if lag is not None:

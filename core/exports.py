@@ -24,6 +24,7 @@ import pandas as pd
 
 from core.codes import WITA
 from core.textsafe import FORMULA_START, neutralise, plain_text  # noqa: F401 - part of this module's interface
+from core.timefmt import is_missing
 
 PERSONAL = ("reporter_name", "reporter_contact")
 
@@ -48,10 +49,11 @@ def xlsx_text(value):
     value = XML_ILLEGAL.sub("\ufffd", value)
     if len(value) + sum(1 for ch in value if ord(ch) > 0xFFFF) <= XLSX_CELL_MAX:
         return value
-    units, cut = 0, 0
-    for cut, ch in enumerate(value):
+    units, cut = 0, len(value)
+    for i, ch in enumerate(value):
         units += 2 if ord(ch) > 0xFFFF else 1
         if units > XLSX_CELL_MAX - 1:  # room for the ellipsis
+            cut = i
             break
     return value[:cut] + "…"
 
@@ -66,7 +68,7 @@ def spreadsheet_frame(df: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
     out = drop_personal(df).copy()
     for col in out.columns:
         if col in CITIZEN_TEXT:
-            out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else plain_text(v))
+            out[col] = out[col].map(lambda v: None if v is None or is_missing(v) else plain_text(v))
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_convert(WITA).dt.strftime("%Y-%m-%d %H:%M").where(out[col].notna(), None)
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -88,7 +90,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for name, df in sheets.items():
             spreadsheet_frame(df, xlsx=True).to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
-            for i, col in enumerate(ws.columns, start=1):
+            for col in ws.columns:
                 width = max((min(len(str(c.value)), 60) for c in col if c.value is not None), default=8)
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
     return buf.getvalue()

@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 import logging
 import threading
 from collections import OrderedDict
@@ -91,22 +89,23 @@ def sla_rules() -> SlaRules:
     return SlaRules.from_env()
 
 
-def _resolve(name: str) -> Callable:
-    module, _, attr = name.rpartition(".")
-    return getattr(importlib.import_module(module), attr)
-
-
-def _run(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
-    query = _resolve(name)
+def _run(query: Callable, args: tuple, kwargs: tuple, now: dt.datetime | None, rules) -> tuple[Any, dt.datetime]:
+    """Run ``query(conn, *args, **kwargs)`` on a fresh connection, adding ``now`` and ``rules`` when the caller
+    gave them; returns the result and the moment it describes: the clock given, else the moment of reading."""
+    at = now or now_utc()
     params = dict(kwargs)
-    sig = inspect.signature(query).parameters
-    now = now_utc()
-    if "now" in sig:
-        params.setdefault("now", now)  # a caller's own clock reading wins (the wall's snapshot)
-    if "rules" in sig:
-        params["rules"] = sla_rules()
+    if now is not None:
+        params["now"] = now
+    if rules is not None:
+        params["rules"] = rules
     with get_engine().connect() as conn:
-        return query(conn, **params), now
+        return query(conn, *args, **params), at
+
+
+# Each runner below is a cached ``_run``. Streamlit leaves arguments whose names start with "_" out of the cache
+# key: the key is the query's name, its arguments, the rules (``rules_key``) and ``version``; the callable, the
+# clock and the rules object ride along. So a result computed at the clock of the run that missed is shared by
+# every viewer for one ttl (``fetched_at`` says when), exactly as ten walls must share one query.
 
 
 # The live feed: a foreground refresh (the queries take milliseconds) with a ttl of half the interval, so
@@ -115,43 +114,58 @@ def _run(name: str, kwargs: tuple) -> tuple[Any, dt.datetime]:
 # ``version`` is part of the cache key only (never passed to the query): the wall passes the database's change
 # token (``probe``), so that a change is read at once instead of after the ttl.
 @st.cache_data(ttl=max(0.5, SETTINGS.feed_interval_s / 2), max_entries=64, show_spinner=False)
-def _run_fast(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
-    return _run(name, kwargs)
+def _run_fast(name, args, kwargs, rules_key, version, _query, _now, _rules) -> tuple[Any, dt.datetime]:
+    return _run(_query, args, kwargs, _now, _rules)
 
 
 @st.cache_data(ttl=SETTINGS.panel_interval_s, max_entries=256, show_spinner=False, refresh_mode="background")
-def _run_slow(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
-    return _run(name, kwargs)
+def _run_slow(name, args, kwargs, rules_key, version, _query, _now, _rules) -> tuple[Any, dt.datetime]:
+    return _run(_query, args, kwargs, _now, _rules)
 
 
 # Whole-table audits (the data-quality page): seconds at a million complaints, so read at most every 10 minutes.
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def _run_rare(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
-    return _run(name, kwargs)
+def _run_rare(name, args, kwargs, rules_key, version, _query, _now, _rules) -> tuple[Any, dt.datetime]:
+    return _run(_query, args, kwargs, _now, _rules)
 
 
 # The wall's change check (``queries.feed.latest_change``: two primary-key lookups): shared by every session,
 # read at most twice per check interval however many walls ask.
 @st.cache_data(ttl=max(0.1, SETTINGS.change_check_s / 2), max_entries=4, show_spinner=False)
-def _run_probe(name: str, kwargs: tuple, version=None) -> tuple[Any, dt.datetime]:
-    return _run(name, kwargs)
+def _run_probe(name, args, kwargs, rules_key, version, _query, _now, _rules) -> tuple[Any, dt.datetime]:
+    return _run(_query, args, kwargs, _now, _rules)
 
 
 def fetch(
-    query: Callable, *, fast: bool = False, rare: bool = False, probe: bool = False, version=None, **kwargs
+    query: Callable,
+    *args,
+    now: dt.datetime | None = None,
+    rules: SlaRules | None = None,
+    fast: bool = False,
+    rare: bool = False,
+    probe: bool = False,
+    version=None,
+    **kwargs,
 ) -> Fetched:
-    """Run ``query(conn, **kwargs)`` through the shared cache; never raises for database trouble.
+    """Run ``query(conn, *args, **kwargs)`` through the shared cache; never raises for database trouble.
 
-    ``now`` and ``rules`` are supplied when the query takes them. Keyword values must be hashable.
+    The caller passes what the query needs, nothing is added behind its back: ``now`` (the page run's clock,
+    ``dashboard.pagectx.PageContext.now``) and ``rules`` (``sla_rules()``) are given to the query as keywords
+    when not None. ``now`` is not part of the cache key (a cached result was computed at the clock of the run
+    that missed it, at most one ttl earlier: ``Fetched.fetched_at``); the rules are. Arguments must be hashable.
     ``fast``: the live feed's short cache; ``rare``: a 10-minute cache for expensive audits; ``probe``: the
     wall's change check (a ttl of half the check interval). ``version`` (hashable) joins the cache key: a new
     version reads the database again before the ttl is over.
+
+    Example: ``fetch(scorecard.opd_scorecard, start, end, now=ctx.now, rules=sla_rules(), rollup=True)``.
     """
     name = f"{query.__module__}.{query.__qualname__}"
-    key = (name, tuple(sorted(kwargs.items())))
+    rules_key = None if rules is None else repr(rules)
+    items = tuple(sorted(kwargs.items()))
+    key = (name, args, items, rules_key)
     runner = _run_probe if probe else _run_fast if fast else _run_rare if rare else _run_slow
     try:
-        data, at = runner(name, key[1], version)
+        data, at = runner(name, args, items, rules_key, version, query, now, rules)
     except DatabaseConfigError as exc:
         return Fetched(None, None, str(exc), config_error=True)
     except (SQLAlchemyError, OSError) as exc:

@@ -47,7 +47,7 @@ class Simulator:
         names, region_ids = kecamatan_table(self.ref)
         code_of = {r["id"]: r["code"] for r in self.ref.region}
         self.kec: dict[str, list[str]] = {}
-        for name, rid in zip(names, region_ids):
+        for name, rid in zip(names, region_ids, strict=True):
             self.kec.setdefault(code_of[rid], []).append(name)
 
     def _route(self, sector_code: str, now: dt.datetime) -> int | None:

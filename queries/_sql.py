@@ -10,6 +10,7 @@ from sqlalchemy import Date, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
+from core import timefmt
 from core.codes import WITA_OFFSET_HOURS
 from queries.schema import opd
 
@@ -174,7 +175,7 @@ def read_frame(conn, stmt, params: dict[str, Any] | None = None) -> pd.DataFrame
     for col in df.columns:
         if col.endswith("_at"):
             df[col] = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
-        elif col.endswith("_day") or col == "deadline" or col.endswith("_deadline"):
+        elif col == "deadline" or col.endswith(("_day", "_deadline")):
             df[col] = df[col].map(_as_date)
         elif col == "id" or col.endswith(("_id", "_wd", "_elapsed", "_late_by", "_days")):
             df[col] = pd.array(pd.to_numeric(df[col], errors="coerce"), dtype="Int64")
@@ -220,15 +221,11 @@ def median_select(source, value_name: str, group_names: tuple[str, ...] = ()):
     return select(*rgroups, func.avg(ranked.c.v * 1.0).label("median")).where(mid).group_by(*rgroups)
 
 
-def _wita_local(now: dt.datetime) -> dt.datetime:
-    return utc(now).astimezone(dt.timezone(dt.timedelta(hours=WITA_OFFSET_HOURS)))
-
-
 def day_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the day of ``now``, in UTC."""
-    return _wita_local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    return timefmt.wita_midnight(timefmt.wita_date(utc(now)))
 
 
 def month_start_utc(now: dt.datetime) -> dt.datetime:
     """Midnight WITA of the first day of the month of ``now``, in UTC."""
-    return _wita_local(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    return timefmt.wita_midnight(timefmt.wita_date(utc(now)).replace(day=1))

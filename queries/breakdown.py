@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import FromClause, func, select
 
 from queries._sql import opd_rollup, read_frame, utc
 from queries.schema import channel, complaint, region, sector
@@ -42,6 +42,7 @@ def count_by(
     if only_open:
         conds.append(complaint.c.status.in_(OPEN_STATUSES))
     extra = []
+    src: FromClause
     if dimension in _LOOKUPS:
         table, fk = _LOOKUPS[dimension]
         key, label = table.c.code, table.c.name

@@ -13,15 +13,17 @@ the contract does not allow is counted (``time_format``, ``event_time_format``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, Float, and_, case, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES, WITA
+from core.codes import CLASSIFICATIONS, EVENT_KINDS, PRIORITIES, STATUSES
 from core.settings import value
 from core.textsafe import FORMULA_START
+from core.timefmt import wita_day_bounds
 from queries._sql import FUTURE_TOLERANCE, count_if, read_frame, utc
 from queries.schema import complaint, complaint_event, opd, work_calendar
 from queries.sla_sql import today_wita
@@ -159,8 +161,7 @@ def _complaint_checks(now: dt.datetime, first_day: dt.date | None, last_day: dt.
     if first_day is None or last_day is None:
         outside = or_(*(t.is_not(None) for t in dated))
     else:
-        lo = dt.datetime.combine(first_day, dt.time(), WITA).astimezone(dt.UTC)
-        hi = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), WITA).astimezone(dt.UTC)
+        lo, hi = wita_day_bounds(first_day, last_day)
         outside = or_(*(or_(t < lo, t >= hi) for t in dated))
     return src, {
         "unknown_classification": c.classification.not_in(CLASSIFICATIONS),
@@ -275,7 +276,7 @@ def data_quality(conn, now: dt.datetime, timeout: str = "120s") -> pd.DataFrame:
         "event_time_format": ev.c.bad_form,
     }  # the rest: complaints
     names = list(checks)
-    mask = sum(
+    mask: Any = sum(  # one bit per check, summed in SQL
         (
             case((cond, literal_column(str(1 << i))), else_=literal_column("0"))
             for i, cond in enumerate(checks.values())
@@ -294,7 +295,7 @@ def data_quality(conn, now: dt.datetime, timeout: str = "120s") -> pd.DataFrame:
         .select_from(src)
         .group_by(mask)
     )
-    found = {name: [0, None, None] for name in names}
+    found: dict[str, list[Any]] = {name: [0, None, None] for name in names}
     for row in conn.execute(stmt).mappings():
         for i, name in enumerate(names):
             if int(row["mask"]) >> i & 1:

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import FromClause, and_, func, or_, select
 
 from queries._sql import opd_rollup, read_frame, reported_as, utc
 from queries.schema import channel, complaint, region, sector
@@ -154,7 +154,7 @@ def _page_ids(
         conds = [complaint.c.id.in_(ids)]
     if ids is not None or f.text.strip():  # expensive matching: count in the same pass as the page
         total = [func.count().over().label("total")]
-    src = complaint
+    src: FromClause = complaint
     if sort == "opd":
         eff = opd_rollup(f.rollup)
         src, key = src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id), eff.c.eff_short_name
@@ -199,8 +199,22 @@ PAGE_COLUMNS = [
     "classification",
     "channel",
     "sla_state",
+    "deadline",
     "overdue_wd",
 ]
+RUNNING_STATES = ("breached", "at_risk", "on_track")
+STAGES = ("dispatch", "response", "completion")
+
+
+def current_deadline(df: pd.DataFrame) -> list:
+    """The deadline that matters now, per row of a ``complaint_sla(..., with_deadlines=True)`` frame: the
+    earliest deadline (a WITA date) among its stages still running, None when none runs (done, paused)."""
+    if df.empty:
+        return []
+    running = pd.concat(
+        [pd.to_datetime(df[f"{s}_deadline"]).where(df[f"{s}_state"].isin(RUNNING_STATES)) for s in STAGES], axis=1
+    )
+    return [None if pd.isna(d) else d.date() for d in running.min(axis=1)]
 
 
 def search_complaints(
@@ -240,7 +254,7 @@ def search_page(
         total = count_complaints(conn, f, now, rules)
     if not ids:
         return total, pd.DataFrame(columns=PAGE_COLUMNS)
-    sla = complaint_sla(rules, now, [complaint.c.id.in_(ids)], rollup=f.rollup).subquery()
+    sla = complaint_sla(rules, now, [complaint.c.id.in_(ids)], rollup=f.rollup, with_deadlines=True).subquery()
     stmt = select(
         sla.c.id,
         sla.c.ticket,
@@ -255,6 +269,7 @@ def search_page(
         channel.c.name.label("channel"),
         sla.c.sla_state,
         sla.c.overdue_wd,
+        *(sla.c[f"{s}_{part}"] for s in STAGES for part in ("state", "deadline")),
     ).select_from(
         sla.join(complaint, complaint.c.id == sla.c.id)
         .outerjoin(sector, sector.c.id == complaint.c.sector_id)
@@ -262,6 +277,7 @@ def search_page(
         .outerjoin(channel, channel.c.id == complaint.c.channel_id)
     )
     df = read_frame(conn, stmt)
+    df["deadline"] = current_deadline(df)
     order = {i: n for n, i in enumerate(ids)}
     df = df.assign(_o=df["id"].map(lambda i: order[int(i)])).sort_values("_o").drop(columns="_o")
     return total, df[PAGE_COLUMNS].reset_index(drop=True)

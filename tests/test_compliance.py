@@ -112,7 +112,9 @@ def test_xlsx_and_csv_exports_carry_the_rapor_and_are_safe(rapor_and_late):
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes({"rapor": rapor, "terlambat": late})))
     ws = wb["rapor"]
     header = [c.value for c in ws[1]]
-    rows = {r[header.index("opd")]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        r[header.index("opd")]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    }
     assert rows["ESDM"]["dispatched"] == 1 and rows["ESDM"]["responded_on_time"] == 0
     assert rows["DPMPTSP"]["response_on_time_pct"] == 100.0 and rows["PUPR-PKP"]["breached"] == 1
     assert rows["Dispar"]["grade"] == "A" and rows["ESDM"]["grade"] == "D"

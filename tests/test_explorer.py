@@ -168,21 +168,23 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
     with engine.connect() as conn:
         for period in wall_data.SECTOR_PERIODS:
             sectors = breakdown.count_by(
-                conn, "sector", start=wall_data._wita_midnight(wall_data.sector_days_back(period))
+                conn, "sector", start=wall_data.days_ago_midnight(now, wall_data.sector_days_back(period))
             )
-            for link, n in zip(wall_data.sector_links(sectors, period), sectors["count"]):
+            for link, n in zip(wall_data.sector_links(sectors, period, now), sectors["count"], strict=True):
                 assert link_count(conn, link, lookups, now) == n
         regions = breakdown.count_by(conn, "region", only_open=True)
         assert regions["count"].sum() > 0
-        for link, n in zip(wall_data.region_links(regions), regions["count"]):
+        for link, n in zip(wall_data.region_links(regions), regions["count"], strict=True):
             assert link_count(conn, link, lookups, now) == n
         # the 30-day trend: each point of the received line links to that day's complaints
         today = now.astimezone(WITA).date()
-        days = trend.received_vs_completed(conn, wall_data._wita_midnight(29), wall_data._wita_midnight(-1), "day")
+        days = trend.received_vs_completed(
+            conn, wall_data.days_ago_midnight(now, 29), wall_data.days_ago_midnight(now, -1), "day"
+        )
         fig = charts.trend_lines(days, today - dt.timedelta(days=29), today, "t", ID, links=True)
-        received = dict(zip(fig.data[0].x, fig.data[0].y))
+        received = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
         assert sum(received.values()) > 0
-        for day, link in zip(fig.data[0].x, fig.data[0].customdata):
+        for day, link in zip(fig.data[0].x, fig.data[0].customdata, strict=True):
             assert link_count(conn, link, lookups, now) == received[day], link
         # the late-OPD list: the hrefs of the HTML the wall renders
         late = overdue.overdue_by_opd(conn, now, RULES)
@@ -190,7 +192,9 @@ def test_wall_drill_links_open_the_counted_complaints(demo):
         hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', markup)]
         shown = late[(late["breached"] > 0) | (late["at_risk"] > 0)]
         assert len(hrefs) == 3 * len(shown) > 0
-        for (_, row), (h_open, h_breached, h_risk) in zip(shown.iterrows(), zip(*[iter(hrefs)] * 3)):
+        for (_, row), (h_open, h_breached, h_risk) in zip(
+            shown.iterrows(), zip(*[iter(hrefs)] * 3, strict=True), strict=True
+        ):
             assert link_count(conn, h_breached, lookups, now) == row["breached"]
             assert link_count(conn, h_risk, lookups, now) == row["at_risk"]
             assert link_count(conn, h_open, lookups, now) == row["open"]
@@ -213,12 +217,12 @@ def test_summary_drill_links_open_the_counted_complaints(demo):
                 ("region", "wilayah"),
             ):
                 df = breakdown.count_by(conn, dim, start=start, end=end)
-                for link, n in zip(summary.drill_links(df, param, period), df["count"]):
+                for link, n in zip(summary.drill_links(df, param, period), df["count"], strict=True):
                     assert link_count(conn, link, lookups, now) == n, (dim, link)
                     checked += 1
             grain = summary.grain_for(period)
             flow = trend.received_vs_completed(conn, start, end, grain)
-            for link, n in zip(summary.trend_links(flow, grain, period), flow["received"]):
+            for link, n in zip(summary.trend_links(flow, grain, period), flow["received"], strict=True):
                 assert link_count(conn, link, lookups, now) == n, link
                 checked += 1
     assert checked > 40

@@ -46,6 +46,70 @@ def explorer_count(page) -> int:
     return int(COUNT.match(heading.inner_text().strip()).group(1).replace(".", ""))
 
 
+CHARTS_STATE = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => ({
+    shown: c.offsetParent !== null, drawn: !!c.querySelector('.js-plotly-plot .main-svg'),
+    top: Math.round(c.getBoundingClientRect().top)}))"""
+
+
+def wait_charts_drawn(page) -> None:
+    """Charts draw after the script has finished: wait until every shown plotly chart has its svg (a chart
+    hidden by the page's CSS, such as the map on a phone, never draws)."""
+    try:
+        page.wait_for_function(f"() => ({CHARTS_STATE})().every(c => !c.shown || c.drawn)", timeout=60000)
+    except Exception as exc:
+        raise AssertionError(f"charts not drawn: {page.evaluate(CHARTS_STATE)}") from exc
+
+
+def assert_summary_reads_on_a_phone(page) -> None:
+    """ringkasan at 390 px: no map (its ten labels crowd a phone), the ranked bars' labels at 12 px or more, and
+    every month label of the year chart whole inside its chart (not cut to "Jar, Fel, Ma")."""
+    expect(page.locator(".st-key-sum-region-map-box")).to_be_hidden()
+    sizes = page.locator(".st-key-sum-region-bar g.ytick text").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    bars = page.locator(".st-key-sum-region-bar g.trace.bars g.point").count()
+    assert bars > 0 and len(sizes) == bars and min(sizes) >= 12, (bars, sizes)  # every bar named, readable
+    chart = page.locator(".st-key-sum-yoy")
+    chart.scroll_into_view_if_needed()
+    ticks = chart.locator("g.xtick text")
+    expect(ticks).to_have_count(12)
+    box = chart.bounding_box()
+    assert ticks.evaluate_all("els => els.map(e => e.textContent)") == [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Mei",
+        "Jun",
+        "Jul",
+        "Agu",
+        "Sep",
+        "Okt",
+        "Nov",
+        "Des*",
+    ]
+    for rect in ticks.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())"):
+        assert box["y"] <= rect["top"] and rect["bottom"] <= box["y"] + box["height"] + 0.5, (rect, box)
+
+
+def test_one_click_on_a_row_opens_the_ticket_in_the_same_tab(server, adviser):
+    page = adviser.new_page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server.url}/aduan?sla=breached")
+    wait_ready(page)
+    grid = page.locator("[data-testid='stDataFrame']")
+    expect(grid).to_be_visible(timeout=30000)
+    assert grid.bounding_box()["y"] < 900 - 200  # the list starts above the fold
+    box, tabs = grid.bounding_box(), len(adviser.pages)
+    page.mouse.click(box["x"] + 200, box["y"] + 35 + 17)  # the first row, one click on a cell
+    wait_for_path(page, "/aduan", "tiket=")
+    wait_ready(page)
+    expect(page.get_by_text(re.compile(r"^Aduan NTB-"))).to_be_visible(timeout=30000)
+    assert len(adviser.pages) == tabs and "sla=breached" in page.url  # same tab; the way back keeps the filters
+    page.screenshot(path=str(ARTIFACTS / "aduan-detail-1440x900.png"))
+    page.close()
+
+
 def test_click_on_a_summary_bar_opens_its_complaints(server, adviser):
     page = adviser.new_page()
     page.set_viewport_size({"width": 1600, "height": 1000})
@@ -64,8 +128,8 @@ def test_click_on_a_summary_bar_opens_its_complaints(server, adviser):
     wait_for_path(page, "/aduan", "sektor=")
     wait_ready(page)
     assert explorer_count(page) == shown > 0
-    # the (collapsed) filter box names the filter it was opened with, literally
-    expect(page.locator("[data-testid='stExpander'] summary").filter(has_text=f"Sektor: {label}")).to_be_visible()
+    # the filter it was opened with is a chip above the list, literally
+    expect(page.locator(".st-key-exp-chip-sektor button").first).to_have_text(re.compile(f"Sektor: {re.escape(label)}"))
     page.screenshot(path=str(ARTIFACTS / "explorer-from-sector-bar.png"))
     page.close()
 
@@ -93,12 +157,15 @@ def test_pages_fit_a_phone_and_a_desktop(server, adviser, path):
         page.set_viewport_size(viewport)
         outside = []  # no internet at run time: every request stays on the dashboard's own server
         page.on(
-            "request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None
+            "request",
+            lambda r, outside=outside: (
+                outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None
+            ),
         )
         page.goto(f"{server.url}/{path}")
         wait_ready(page)
         expect(page.locator("[data-testid='stMain']")).to_be_visible()
-        page.wait_for_timeout(1500)  # charts draw after the script finished
+        wait_charts_drawn(page)
         widths = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.closest(
             '[data-testid="stMain"]') && !e.closest('[data-testid="stDataFrame"]')).map(e => e.getBoundingClientRect())
             .filter(r => r.width > 0).reduce((m, r) => Math.max(m, r.right), 0)""")
@@ -108,4 +175,6 @@ def test_pages_fit_a_phone_and_a_desktop(server, adviser, path):
         assert widths <= viewport["width"] + 1, (path, label, widths)  # nothing sticks out to the right
         assert "Traceback" not in page.content()
         assert outside == [], outside
+        if path == "ringkasan" and label == "phone":
+            assert_summary_reads_on_a_phone(page)
         page.close()

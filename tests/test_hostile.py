@@ -376,7 +376,8 @@ def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, open_page
     texts = [e.value for e in at.text]
     assert texts[0] == case["title"].strip()  # st.text trims surrounding whitespace, nothing else
     body = case.get("body", "Isi aduan: " + case["title"])
-    assert texts[1] == (body.strip() if body else "–")
+    # the body is the main area's last text (the complaint's facts come before it, as labelled texts)
+    assert at.main.text[-1].value == (body.strip() if body else "–")
     assert "Rahasia" not in str(at.main) and "081200000000" not in str(at.main)
     assert_no_raw_citizen_text_in_markdown(at)
 
@@ -384,7 +385,7 @@ def test_complaint_page_shows_each_hostile_ticket_as_text(hostile_app, open_page
 def test_complaint_page_timeline_shows_events_in_time_order(hostile_app, open_page):
     at = open_page(ADMIN, "pages/complaint.py", {"tiket": "H08"})
     timeline = at.dataframe[-1].value
-    assert timeline["WITA"].tolist() == [
+    assert timeline["Waktu (WITA)"].tolist() == [
         "09-03-2026 08:00",
         "10-03-2026 09:00",
         "13-03-2026 09:00",

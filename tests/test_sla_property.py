@@ -184,7 +184,7 @@ def random_cases(rng: random.Random) -> dict[str, dict]:
         t = rec
         unresumed = False
 
-        def pause(t, resume_kind="dibuka_kembali"):
+        def pause(t, resume_kind="dibuka_kembali", events=events):
             nonlocal unresumed
             t = later(t)
             events.append(("ditunda", t, None))
@@ -285,7 +285,7 @@ def rewrite_forms(conn, rng: random.Random, ids: dict, cases: dict) -> int:
             .scalars()
             .all()
         )
-        for eid, (_, at, _) in zip(ev_ids, c["events"]):
+        for eid, (_, at, _) in zip(ev_ids, c["events"], strict=True):
             if rng.random() < 0.5:
                 conn.execute(
                     text("UPDATE complaint_event SET occurred_at = :v WHERE id = :i"),
@@ -487,7 +487,7 @@ def test_every_explorer_sla_count_matches_the_rules(prop_db, anchor, now):
         )
     assert got == want
     overdue = {t: -s["remaining"] for t, s in want_state.items() if s["sla_state"] == "breached"}
-    assert dict(zip(page["ticket"], page["overdue_wd"].astype(int))) == overdue
+    assert dict(zip(page["ticket"], page["overdue_wd"].astype(int), strict=True)) == overdue
     assert want[(("on_track",), None)] > 0 and want[(("at_risk",), None)] > 0
 
 

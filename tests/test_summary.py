@@ -42,7 +42,7 @@ def test_trend_bars_are_clipped_to_the_period():
     assert summary.trend_links(pd.DataFrame({"period": ["2026-10-26"]}), "week", p) == [
         "aduan?dari=2026-11-01&sampai=2026-11-01"
     ]
-    assert summary.bar_labels(["2026-10-26", "2026-11-02"], "week", p) == ["01-11", "02-11"]
+    assert summary.bar_labels(["2026-10-26", "2026-11-02"], "week", p, ID) == ["01-11", "02-11"]
 
 
 def test_changes_rates_and_year_over_year():
@@ -90,3 +90,43 @@ def test_count_delta_shows_the_change_and_its_share_in_each_language():
     )
     assert summary.count_delta(summary.Change(5, 0), ID) == "+5"  # no share of nothing
     assert summary.count_delta(summary.Change(5, None), ID) is None
+
+
+def test_short_periods_are_drawn_day_by_day():
+    """Under three weeks a week has one to three points: the trend is drawn per day instead."""
+    assert summary.grain_for(Period(D(2026, 12, 1), D(2026, 12, 6))) == "day"  # "this month" on the 6th
+    assert summary.grain_for(Period(D(2026, 12, 1), D(2026, 12, 20))) == "day"  # 20 days
+    assert summary.grain_for(Period(D(2026, 12, 1), D(2026, 12, 21))) == "week"  # three weeks
+    assert summary.grain_for(Period(D(2026, 1, 1), D(2026, 4, 2))) == "week"  # 92 days
+    assert summary.grain_for(Period(D(2026, 1, 1), D(2026, 4, 3))) == "month"
+    p = Period(D(2026, 12, 1), D(2026, 12, 6))
+    assert summary.period_days("2026-12-03", "day", p) == (D(2026, 12, 3), D(2026, 12, 3))
+    assert summary.trend_links(pd.DataFrame({"period": ["2026-12-03"]}), "day", p) == [
+        "aduan?dari=2026-12-03&sampai=2026-12-03"
+    ]
+    assert summary.bar_labels(["2026-12-03"], "day", p, ID) == ["03-12"]
+    flow = pd.DataFrame({"period": ["2026-12-01", "2026-12-04"], "received": [2, 1], "completed": [0, 3]})
+    full = summary.every_day(flow, p)
+    assert full["period"].tolist() == [f"2026-12-0{d}" for d in range(1, 7)]
+    assert full["received"].tolist() == [2, 0, 0, 1, 0, 0] and full["completed"].tolist() == [0, 0, 0, 3, 0, 0]
+
+
+def test_month_labels_are_whole_names_and_keep_their_room():
+    year = Period(D(2025, 12, 1), D(2026, 11, 30))
+    assert summary.bar_labels(["2025-12", "2026-01", "2026-05"], "month", year, ID) == [
+        "Des 2025",
+        "Jan 2026",
+        "Mei 2026",
+    ]
+    assert summary.bar_labels(["2026-05"], "month", year, EN) == ["May 2026"]
+    wide = summary.year_over_year(pd.DataFrame({"period": ["2026-01"], "received": [3]}), 2026)
+    fig = summary.whole_labels(charts.yoy_lines(wide, 2026, None, ID))
+    assert fig.layout.xaxis.automargin is True  # turned labels get the room they need instead of being cut
+    assert fig.layout.legend.y > 1 and fig.layout.legend.yanchor == "bottom"  # the legend above, off the labels
+    assert list(fig.data[0].x)[:3] == ["Jan", "Feb", "Mar"]
+
+
+def test_a_change_of_share_is_said_in_percentage_points():
+    assert summary.points_delta(summary.Change(0.60, 0.668), ID) == "-6,8 poin persen"
+    assert summary.points_delta(summary.Change(0.75, 0.5), EN) == "+25.0 percentage points"
+    assert summary.points_delta(summary.Change(0.75, None), ID) is None

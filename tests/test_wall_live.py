@@ -249,8 +249,8 @@ def test_the_screens_page_lists_walls_for_admins_only(app_env):
         assert not at.exception
         table = at.dataframe[0].value.head(2)  # then the monitor this AppTest opened first, unnamed
         assert list(table["Layar"]) == ["lobi", "ruang-rapat"]
-        assert list(table["Status"]) == ["● Aktif", "■ Berhenti memperbarui"]
-        assert table["Perangkat (IP)"].tolist() == ["10.1.2.3", "10.1.2.4"]
+        assert list(table["Keadaan"]) == ["● Aktif", "■ BERHENTI"]  # a shape and a word, not colour alone
+        assert table["Alamat IP perangkat"].tolist() == ["10.1.2.3", "10.1.2.4"]
         labels = [b.label for b in at.button]
         assert "Muat ulang semua layar" in labels and "Muat ulang lobi" in labels
         at.button(key="reload-lobi").click().run()

@@ -110,15 +110,15 @@ def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser
     assert wall_b.evaluate("() => window.__notReloaded") is True
 
     # a wall that stops refreshing shows as such
-    stopped_before = listing.text_content().count("Berhenti memperbarui")
+    stopped_before = listing.text_content().count("■ BERHENTI")
     wall_b.close()
     admin.wait_for_function(
-        """(n) => (document.querySelector('.st-key-screens-list').textContent.match(/Berhenti memperbarui/g) || [])
+        """(n) => (document.querySelector('.st-key-screens-list').textContent.match(/■ BERHENTI/g) || [])
             .length > n""",
         arg=stopped_before,
         timeout=25000,
     )
-    assert listing.text_content().count("Berhenti memperbarui") == stopped_before + 1
+    assert listing.text_content().count("■ BERHENTI") == stopped_before + 1
     admin.screenshot(path=str(ARTIFACTS / "screens-page-stopped.png"))
     # marked before the click: the reload can come within the next change check (0.5 s)
     wall_a.wait_for_function("() => document.querySelector('.w-feed') !== null", timeout=20000)

@@ -41,7 +41,7 @@ def render() -> None:
     rollup = not history
 
     rules = sla_rules()
-    rapor_res = fetch(scorecard.opd_scorecard, start=start, end=end, rollup=rollup)
+    rapor_res = fetch(scorecard.opd_scorecard, start, end, now=ctx.now, rules=rules, rollup=rollup)
     components.stale_warning([rapor_res], loc)
     components.calendar_warning(fetch(calendar.calendar_coverage), today, loc)
     if not rapor_res.has_data:
@@ -111,7 +111,7 @@ def render() -> None:
     if row is not None:
         opd_id = None if pd.isna(row["opd_id"]) else int(row["opd_id"])
         year_ago = dt.datetime.combine(today.replace(day=1) - dt.timedelta(days=365), dt.time(), start.tzinfo)
-        monthly = fetch(scorecard.opd_monthly, opd_id=opd_id, start=year_ago, end=end, rollup=rollup)
+        monthly = fetch(scorecard.opd_monthly, opd_id, year_ago, end, now=ctx.now, rules=rules, rollup=rollup)
         with c2:
             if monthly.has_data:
                 st.plotly_chart(
@@ -128,7 +128,14 @@ def render() -> None:
                 icon=":material/open_in_new:",
                 query_params=params,
             )
-        drill = fetch(overdue.open_complaints, opd_id=opd_id, unassigned=opd_id is None, rollup=rollup)
+        drill = fetch(
+            overdue.open_complaints,
+            now=ctx.now,
+            rules=rules,
+            opd_id=opd_id,
+            unassigned=opd_id is None,
+            rollup=rollup,
+        )
         if drill.has_data:
             d = drill.data
             table = pd.DataFrame(
@@ -194,7 +201,7 @@ def render() -> None:
         if col.button(loc.t(key), key=f"btn-{key}"):
             bar = col.progress(0.0, text=loc.t("kep.pdf_progress"))
             if scope is None:  # every OPD: the late complaints of all of them, read now
-                everyone = fetch(overdue.open_complaints, rollup=rollup, only_late=True)
+                everyone = fetch(overdue.open_complaints, now=ctx.now, rules=rules, rollup=rollup, only_late=True)
                 late_all = everyone.data if everyone.has_data else mine.iloc[0:0]
             else:
                 late_all = mine

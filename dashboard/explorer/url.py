@@ -25,19 +25,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 import pandas as pd
 
-from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES, WITA
+from core import links
+from core.codes import CLASSIFICATIONS, OPEN_STATUSES, PRIORITIES, STATUSES
+from core.timefmt import wita_midnight
 from dashboard.params import Reader
 from queries.search import MAX_TEXT, SLA_STATES, SORTABLE, ComplaintFilter
 
 NONE_CODE = "-"
 OPEN_ALIAS = "terbuka"
-PAGE_PATH = "aduan"
+PAGE_PATH = links.COMPLAINT_PAGE
 HAL_MAX = 1_000_000  # pages of 50: far beyond any list; a larger number is noted and page 1 shown
 LIST_PARAMS = ("status", "opd", "sektor", "kanal", "wilayah", "prioritas", "klasifikasi", "sla")
+DATES = "dari-sampai"  # the two days of receipt, removed together
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ class Lookups:
 
         def names(kind):
             g = by.get(kind)
-            return {} if g is None else dict(zip(g["code"], g["name"]))
+            return {} if g is None else dict(zip(g["code"], g["name"], strict=True))
 
         return cls(
-            opd={c: (int(e), n) for c, e, n in zip(opd["code"], opd["eff_id"], opd["eff_name"])},
-            opd_own={c: (int(i), n) for c, i, n in zip(opd["code"], opd["id"], opd["name"])},
+            opd={c: (int(e), n) for c, e, n in zip(opd["code"], opd["eff_id"], opd["eff_name"], strict=True)},
+            opd_own={c: (int(i), n) for c, i, n in zip(opd["code"], opd["id"], opd["name"], strict=True)},
             sektor=names("sector"),
             kanal=names("channel"),
             wilayah=names("region"),
@@ -90,9 +92,9 @@ class Selection:
     hal: int = 1
 
     def bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """[dari 00:00 WITA, day after sampai 00:00 WITA), either side open when not set."""
-        start = dt.datetime.combine(self.dari, dt.time(), WITA) if self.dari else None
-        end = dt.datetime.combine(self.sampai + dt.timedelta(days=1), dt.time(), WITA) if self.sampai else None
+        """[dari 00:00 WITA, day after sampai 00:00 WITA) in UTC, either side open when not set."""
+        start = wita_midnight(self.dari) if self.dari else None
+        end = wita_midnight(self.sampai + dt.timedelta(days=1)) if self.sampai else None
         return start, end
 
     def to_filter(self, lookups: Lookups) -> ComplaintFilter:
@@ -145,6 +147,16 @@ class Selection:
 
     def with_page(self, hal: int) -> Selection:
         return replace(self, hal=max(1, int(hal)))
+
+    def without(self, name: str) -> Selection:
+        """This selection without one filter (``DATES`` for both days, a list parameter, ``q``), from page 1."""
+        if name == DATES:
+            return replace(self, dari=None, sampai=None, hal=1)
+        if name == "q":
+            return replace(self, q="", hal=1)
+        if name in LIST_PARAMS:
+            return replace(self, hal=1, **{name: ()})
+        raise ValueError(f"unknown filter {name!r}")
 
 
 def _split(raw) -> list[str]:
@@ -206,7 +218,7 @@ def explorer_link(**params) -> str:
         elif isinstance(value, dt.date):
             value = value.isoformat()
         clean[key] = str(value)
-    return f"{PAGE_PATH}?{urlencode(clean)}" if clean else PAGE_PATH
+    return links.page(PAGE_PATH, clean)
 
 
 def code_or_none(value) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.links import complaint as detail_link
 from core.textsafe import plain_text
-from core.timefmt import fmt_wita
+from core.timefmt import MISSING, fmt_wita
 from dashboard import access_ui, components
 from dashboard.data import fetch
 from dashboard.pagectx import page_context
@@ -24,7 +24,7 @@ def render() -> None:
     st.caption(loc.t("quality.intro"))
 
     with st.spinner(loc.t("quality.running")):
-        res = fetch(quality.data_quality_stored, rare=True)
+        res = fetch(quality.data_quality_stored, now=ctx.now, rare=True)
     coverage = fetch(calendar.calendar_coverage)
     components.stale_warning([res, coverage], loc)
     if not res.has_data:
@@ -36,8 +36,8 @@ def render() -> None:
         st.caption(
             loc.t(
                 "quality.calendar",
-                first=first.strftime("%d-%m-%Y") if first else "–",
-                last=last.strftime("%d-%m-%Y") if last else "–",
+                first=first.strftime("%d-%m-%Y") if first else MISSING,
+                last=last.strftime("%d-%m-%Y") if last else MISSING,
             )
         )
 
@@ -66,7 +66,7 @@ def render() -> None:
             key="quality-check",
         )
         tickets = tuple(found.set_index("check").loc[check, "examples"])
-        ex = fetch(quality.example_complaints, tickets=tickets)
+        ex = fetch(quality.example_complaints, tickets)
         if ex.has_data and not ex.data.empty:
             e = ex.data
             st.dataframe(

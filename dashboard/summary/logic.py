@@ -56,9 +56,16 @@ def previous(choice: str, period: Period) -> Period:
     return Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
 
 
+DAILY_BELOW_DAYS = 21
+"""A period shorter than three weeks is drawn day by day (weeks would give one to three points)."""
+
+
 def grain_for(period: Period) -> str:
-    """Weeks for periods up to about three months, months beyond."""
-    return "week" if (period.end - period.start).days < 92 else "month"
+    """Days for periods shorter than three weeks, weeks up to about three months, months beyond."""
+    days = (period.end - period.start).days + 1
+    if days < DAILY_BELOW_DAYS:
+        return "day"
+    return "week" if days <= 92 else "month"
 
 
 def period_days(period_label: str, grain: str, within: Period) -> tuple[dt.date, dt.date]:
@@ -100,6 +107,13 @@ def count_delta(change: Change, loc: Locale) -> str | None:
     return loc.signed(change.delta) + pct
 
 
+def points_delta(share: Change, loc: Locale) -> str | None:
+    """The change of a share (0..1) in words a reader knows: ``-6,8 poin persen``; None without one."""
+    if share.delta is None:
+        return None
+    return loc.t("sum.points", n=loc.signed(share.delta * 100, 1))
+
+
 def changes(now: dict, before: dict) -> dict[str, Change]:
     keys = ("received_period", "completed", "completed_on_time", "on_time_share", "median_response_wd")
     return {k: Change(now.get(k), before.get(k)) for k in keys}
@@ -134,13 +148,31 @@ def trend_frame(flow: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
     return d.sort_values("period").reset_index(drop=True)
 
 
-def bar_labels(periods, grain: str, within: Period) -> list[str]:
-    """Readable x labels: 'Mar 2026' for months, the first day ('01-11') of each (clipped) week."""
+def every_day(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """A daily trend with every day of the period, a day without complaints as zero (not a missing bar)."""
+    days = [str(period.start + dt.timedelta(days=i)) for i in range((period.end - period.start).days + 1)]
+    full = pd.DataFrame({"period": days}).merge(df, on="period", how="left")
+    counts = [c for c in ("received", "completed", "done") if c in full.columns]
+    full[counts] = full[counts].fillna(0).astype("int64")
+    return full
+
+
+def bar_labels(periods, grain: str, within: Period, loc: Locale) -> list[str]:
+    """Readable x labels: the month by name ('Mar 2026'), else the day ('01-11': the first day of a week)."""
     out = []
     for p in periods:
         first, _ = period_days(str(p), grain, within)
-        out.append(f"{first:%m-%Y}" if grain == "month" else f"{first:%d-%m}")
+        out.append(loc.month(first, "LLL yyyy") if grain == "month" else f"{first:%d-%m}")
     return out
+
+
+def whole_labels(fig):
+    """A summary chart whose labels stay whole on a phone: the x axis takes the room its (possibly turned)
+    labels need, and the legend sits above the plot, where turned labels cannot run into it."""
+    fig.update_xaxes(automargin=True)
+    if fig.layout.showlegend:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
+    return fig
 
 
 def partial_month(today: dt.date, year: int) -> Period | None:

@@ -9,13 +9,19 @@ from functools import partial
 
 import streamlit as st
 
-from core.timefmt import fmt_wita, now_utc, to_wita
+from core.timefmt import MISSING, fmt_wita, wita_date, wita_day_bounds
 from dashboard import access_ui, charts, components
-from dashboard.data import SETTINGS, fetch
+from dashboard.data import SETTINGS, fetch, sla_rules
 from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
 from dashboard.summary import logic as summary
 from queries import breakdown, headline, trend
+
+PHONE_WIDTH_PX = 640
+"""Below this width Streamlit stacks columns: the page is on a phone."""
+PHONE_WITHOUT_MAP = (
+    f"<style>@media (max-width: {PHONE_WIDTH_PX - 1}px) {{ .st-key-sum-region-map-box {{ display: none; }} }}</style>"
+)
 
 
 def render() -> None:
@@ -26,7 +32,8 @@ def render() -> None:
     st.title(loc.t("sum.title"))
 
     # --- period (in the URL) -------------------------------------------------------------------------------
-    today = to_wita(now_utc()).date()
+    now, rules = ctx.now, sla_rules()  # one clock and one rule set for the whole run
+    today = wita_date(now)
     choice, start_q, end_q = components.period_picker(
         st.columns([1, 1, 2]),
         summary.PERIODS,
@@ -44,9 +51,9 @@ def render() -> None:
     grain = summary.grain_for(period)
 
     # --- headline figures with the change against the previous period -------------------------------------
-    now_fig = fetch(headline.period_counts, start=start, end=end)
-    before_fig = fetch(headline.period_counts, start=before.bounds()[0], end=before.bounds()[1])
-    live = fetch(headline.open_counts)
+    now_fig = fetch(headline.period_counts, now=now, rules=rules, start=start, end=end)
+    before_fig = fetch(headline.period_counts, now=now, rules=rules, start=before.bounds()[0], end=before.bounds()[1])
+    live = fetch(headline.open_counts, now=now, rules=rules)
     components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
@@ -69,7 +76,7 @@ def render() -> None:
         (
             loc.t("sum.on_time"),
             loc.pct(share.value),
-            None if share.delta is None else loc.signed(share.delta * 100, 1) + " pp",
+            summary.points_delta(share, loc),
             "normal",
         ),
         (
@@ -78,10 +85,10 @@ def render() -> None:
             None if med.delta is None else loc.signed(med.delta, 1),
             "inverse",
         ),
-        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else "–", None, "off"),
-        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else "–", None, "off"),
+        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else MISSING, None, "off"),
+        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else MISSING, None, "off"),
     ]
-    for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items):
+    for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items, strict=True):
         col.metric(name, value, delta, delta_color=colour, border=True)
     st.page_link(
         "pages/complaint.py",
@@ -94,16 +101,19 @@ def render() -> None:
     # --- trends ----------------------------------------------------------------------------------------------
     flow = fetch(trend.received_vs_completed, start=start, end=end, grain=grain)
     done = fetch(trend.received_and_done, start=start, end=end, grain=grain)
-    year_start = dt.datetime.combine(dt.date(period.end.year - 1, 1, 1), dt.time(), start.tzinfo)
-    year_end = dt.datetime.combine(dt.date(period.end.year + 1, 1, 1), dt.time(), start.tzinfo)
+    year_start, year_end = wita_day_bounds(dt.date(period.end.year - 1, 1, 1), dt.date(period.end.year, 12, 31))
     yoy = fetch(trend.received_vs_completed, start=year_start, end=year_end, grain="month")
     c1, c2 = st.columns(2)
     if flow.has_data and done.has_data:
         tf = summary.trend_frame(flow.data, done.data)
-        tf["label"] = summary.bar_labels(tf["period"], grain, period)
+        if grain == "day":
+            tf = summary.every_day(tf, period)
+        tf["label"] = summary.bar_labels(tf["period"], grain, period, loc)
         c1.subheader(loc.t("sum.trend_title", grain=loc.t(f"sum.grain.{grain}")))
         components.drill_chart(
-            charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period)), "sum-flow", container=c1
+            summary.whole_labels(charts.flow_bars(tf, None, loc, links=summary.trend_links(tf, grain, period))),
+            "sum-flow",
+            container=c1,
         )
     part = summary.partial_month(today, period.end.year)
     prev_part = None
@@ -115,7 +125,9 @@ def render() -> None:
         prev_n = int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None
         c2.subheader(loc.t("sum.yoy_title", year=y, prev=y - 1))
         wide = summary.year_over_year(yoy.data, y, part if prev_n is not None else None, prev_n)
-        c2.plotly_chart(charts.yoy_lines(wide, y, None, loc), config=components.CHART_CONFIG, key="sum-yoy")
+        c2.plotly_chart(
+            summary.whole_labels(charts.yoy_lines(wide, y, None, loc)), config=components.CHART_CONFIG, key="sum-yoy"
+        )
         if "partial" in wide.columns and wide["partial"].any():  # a caption wraps on a phone; a chart note would not
             c2.caption(loc.t("chart.yoy_partial"))
 
@@ -128,13 +140,13 @@ def render() -> None:
     )
     label_prefix = {"classification": "class", "priority": "priority"}
     grid = st.columns(2) + st.columns(2)
-    for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS)):
+    for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS, strict=True)):
         res = fetch(breakdown.count_by, dimension=dim, start=start, end=end)
         if not res.has_data:
             continue
         df = res.data
         if dim in label_prefix:  # codes stored in the complaint: show their catalogue labels
-            df = df.assign(label=df["key"].map(lambda k: loc.label(label_prefix[dim], k)))
+            df = df.assign(label=df["key"].map(lambda k, prefix=label_prefix[dim]: loc.label(prefix, k)))
         shown = df.head(top) if top else df
         col.subheader(loc.t(title))
         components.drill_chart(
@@ -156,6 +168,8 @@ def render() -> None:
         rates = summary.per_100k(reg.data)
         links = summary.drill_links(rates, "wilayah", period)
         r1, r2 = st.columns(2)
+        st.html(PHONE_WITHOUT_MAP)  # a phone gets the ranked bars only: the map's ten labels would crowd it
+        r1 = r1.container(key="sum-region-map-box")
         r1.subheader(loc.t("sum.region_map_title"))
         r2.subheader(loc.t("sum.region_bar_title"))
         components.drill_chart(
@@ -189,12 +203,12 @@ def render() -> None:
         )
 
     # --- completed on time against the target ----------------------------------------------------------------
-    ontime = fetch(headline.on_time_by_period, start=start, end=end, grain=grain)
+    ontime = fetch(headline.on_time_by_period, start=start, end=end, rules=rules, grain=grain)
     if ontime.has_data:
         st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
-        ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period))
+        ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period, loc))
         st.plotly_chart(
-            charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc),
+            summary.whole_labels(charts.on_time_line(ot, SETTINGS.on_time_target_pct, None, loc)),
             config=components.CHART_CONFIG,
             key="sum-ontime",
         )

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core.timefmt import now_utc, to_wita, wita_date, wita_midnight
-from dashboard.data import SETTINGS, Fetched, fetch
+from dashboard.data import SETTINGS, Fetched, fetch, sla_rules
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
 
@@ -82,8 +82,8 @@ def take_snapshot(version, now: dt.datetime) -> Snapshot:
         feed=received,
         activity=fetch(feed.recent_events, fast=True, version=version, limit=8, now=now),
         urgent=fetch(feed.recent_urgent, fast=True, version=version, since=urgent_since(now), limit=10, now=now),
-        late=fetch(overdue.overdue_by_opd, fast=True, version=version, now=now),
-        period=fetch(headline.period_counts, fast=True, version=version, now=now),
+        late=fetch(overdue.overdue_by_opd, fast=True, version=version, now=now, rules=sla_rules()),
+        period=fetch(headline.period_counts, fast=True, version=version, now=now, rules=sla_rules()),
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -136,6 +137,9 @@ class WallState:
     urgent: UrgentQueue = field(default_factory=lambda: UrgentQueue(SETTINGS.urgent_banner_s))
     reload_sent: bool = False
     name_taken_said: bool = False
+    # this browser session's id for `layar`, kept in the session state (public API) instead of Streamlit's
+    # private script-run context
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @classmethod
     def of_session(cls) -> WallState:
@@ -265,12 +269,9 @@ def urgent_banner(opts: WallOptions, state: WallState, urgent_rows, now: dt.date
 
 def report_screen(opts: WallOptions, state: WallState, token, now: dt.datetime) -> None:
     """Tell the screens page (`layar`) that this wall is alive; reload the page when an admin asks."""
-    try:
-        ip = st.context.ip_address
-        client = ip if isinstance(ip, str) else ""
-        session = st.runtime.scriptrunner.get_script_run_ctx().session_id
-    except Exception:  # noqa: BLE001 - outside a server (AppTest): no address
-        client, session = "", "local"
+    ip = st.context.ip_address  # None outside a server (AppTest)
+    client = ip if isinstance(ip, str) else ""
+    session = state.session_id
     if not opts.kiosk:  # only kiosk walls are listed (page `layar`)
         return
     must_reload = screens.report(
