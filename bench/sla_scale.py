@@ -82,7 +82,8 @@ def main(argv=None) -> int:
     p.add_argument("--worker", nargs=3, metavar=("TREE", "URL", "NOW"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(*args.worker, args.runs)))
+        tree, url, now_iso = args.worker
+        print(json.dumps(worker(tree, url, now_iso, args.runs)))
         return 0
     import datetime as dt
 

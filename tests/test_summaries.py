@@ -108,7 +108,12 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
         with engine.connect() as conn:
             sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
             names = set(conn.execute(sql, {"p": "ix_scale%"}).scalars())
-        assert names == {"ix_scale_resolved_v2", "ix_scale_first_response_v2", "ix_scale_received", "ix_scale_dispatched"}
+        assert names == {
+            "ix_scale_resolved_v2",
+            "ix_scale_first_response_v2",
+            "ix_scale_received",
+            "ix_scale_dispatched",
+        }
         pd.testing.assert_frame_equal(plain(engine), before)
     finally:
         engine.dispose()
