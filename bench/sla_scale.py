@@ -48,7 +48,7 @@ def _digest(result) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def worker(tree: str, url: str, now_iso: str, runs: int) -> dict:
+def worker(tree: str, url: str, now_iso: str, runs: int, skip: str = "") -> dict:
     """Time every query of ``tree`` (run in a process of its own: the tree's modules only)."""
     sys.path.insert(0, tree)
     import datetime as dt
@@ -61,6 +61,8 @@ def worker(tree: str, url: str, now_iso: str, runs: int) -> dict:
     out = {}
     with engine.connect() as conn:
         for name, fn in _queries(now, SlaRules()).items():
+            if skip and skip in name:
+                continue
             answer = fn(conn)  # warm-up
             samples = []
             for _ in range(runs):
@@ -79,11 +81,12 @@ def main(argv=None) -> int:
     p.add_argument("--admin-url", default=ADMIN)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--skip", default="", help="leave out the queries whose name contains this text")
     p.add_argument("--worker", nargs=3, metavar=("TREE", "URL", "NOW"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
         tree, url, now_iso = args.worker
-        print(json.dumps(worker(tree, url, now_iso, args.runs)))
+        print(json.dumps(worker(tree, url, now_iso, args.runs, args.skip)))
         return 0
     import datetime as dt
 
@@ -95,6 +98,7 @@ def main(argv=None) -> int:
     for _ in range(args.rounds):
         for side, tree in trees.items():
             cmd = [sys.executable, str(Path(__file__).resolve()), "--old-tree", "-", "--runs", str(args.runs)]
+            cmd += ["--skip", args.skip]
             done = subprocess.run(
                 [*cmd, "--worker", tree, url, now], check=False, capture_output=True, text=True, cwd=tree
             )
