@@ -380,6 +380,13 @@ def value(name: str, env: Mapping[str, str] | None = None):
     return REGISTRY[name].read(env)
 
 
+def set_under_prefix(prefix: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every non-empty environment variable whose name starts with ``prefix``, registered or not: for the
+    fail-closed checks that must notice a misspelt name (a role mapping half configured is still configured)."""
+    env = os.environ if env is None else env
+    return {k: v for k, v in env.items() if k.startswith(prefix) and str(v).strip()}
+
+
 def pattern_values(pattern: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The variables of a registered pattern (``NTBCARE_ALERTS_OPD_<CODE>``): ``{CODE: validated value}`` for
     every variable set in the environment whose name fits it (one variable per OPD code)."""

@@ -24,13 +24,12 @@ plain Python, tested on its own.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.settings import value
+from core.settings import set_under_prefix, value
 
 WALL, LEADER, ADVISER, ADMIN = "wall", "leader", "adviser", "admin"
 ROLES = (WALL, LEADER, ADVISER, ADMIN)  # weakest first: with several roles, the last one listed wins
@@ -248,8 +247,7 @@ def demo_role(env: Mapping[str, str] | None = None, *, demo_database: bool, logi
 
 def mapping_configured(secrets: Mapping[str, Any] | None, env: Mapping[str, str] | None = None) -> bool:
     """Any role-mapping key set, in secrets.toml or the environment (valid or not)."""
-    env = os.environ if env is None else env
-    return bool(secrets) or any(k.startswith(ENV_PREFIX) and str(v).strip() for k, v in env.items())
+    return bool(secrets) or bool(set_under_prefix(ENV_PREFIX, env))
 
 
 _LOGGED: set[str] = set()
