@@ -141,6 +141,14 @@ def nav_paths(page) -> list[str]:
 PANELS = [".w-header", ".w-feed", ".w-late", ".w-act", "[data-testid='stMetric']", "[data-testid='stPlotlyChart']"]
 
 
+def chart_wait_ms() -> int:
+    """How long a wall chart may take to appear: its query may wait for a pooled connection and then run up to
+    the statement timeout before the wall draws it (or its last good data), on a machine the suite loads."""
+    from core.settings import value
+
+    return (value("NTBCARE_DB_POOL_TIMEOUT", {}) * 1000 + value("NTBCARE_STATEMENT_TIMEOUT_MS", {})) + 20000
+
+
 def open_wall(page, server, query: str = "kiosk=1"):
     """The wall in ``page`` (a new page, e.g. from the ``new_page`` fixture), with its feed and four charts."""
     import pytest
@@ -150,7 +158,13 @@ def open_wall(page, server, query: str = "kiosk=1"):
     page.goto(f"{server.url}/monitor?{query}")
     wait_ready(page)
     expect(page.locator(".w-feed")).to_be_visible(timeout=20000)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=20000)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    try:
+        expect(charts).to_have_count(4, timeout=chart_wait_ms())
+    except AssertionError as exc:  # say which chart is missing and whether the page raised
+        titles = [t.text_content() for t in charts.locator(".gtitle").all()]
+        errors = page.locator("[data-testid='stException']").all_inner_texts()
+        raise AssertionError(f"{exc}\ncharts drawn: {titles}; exceptions on the page: {errors}") from None
     return page
 
 

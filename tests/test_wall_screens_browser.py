@@ -6,6 +6,7 @@ One server on PostgreSQL with the hand-built dataset, logging in through the loc
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -82,8 +83,15 @@ def test_a_mendesak_complaint_is_announced_and_a_biasa_one_is_not(app, browser):
 
 def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser):
     srv, _ = app
-    wall_a = open_wall(browser, srv, "kiosk=1&layar=Ruang Staf Ahli")
+    wall_a = open_wall(browser, srv, "kiosk=1&layar=ruang-staf-ahli")
     wall_b = open_wall(browser, srv, "kiosk=1&layar=lobi")
+    # a name that is not one (capitals, spaces) is refused, never rewritten: the wall says so and runs unnamed
+    wall_c = browser.new_page(viewport={"width": 1920, "height": 1080})
+    wall_c.goto(f"{srv.url}/monitor?kiosk=1&layar=Ruang Staf Ahli")  # the toast is brief: looked for at once
+    expect(wall_c.locator("[data-testid='stToast']")).to_contain_text(
+        "Parameter URL diabaikan: layar=Ruang Staf Ahli", timeout=20000
+    )
+    expect(wall_c.locator(".w-feed")).to_be_visible(timeout=20000)
     for w in (wall_a, wall_b):
         w.evaluate("() => { window.__notReloaded = true; }")
         count_runs(w)
@@ -93,8 +101,12 @@ def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser
     admin.goto(f"{srv.url}/layar")
     wait_ready(admin)
     listing = admin.locator(".st-key-screens-list")
-    expect(listing).to_contain_text("ruang-staf-ahli", timeout=10000)  # the name as sanitised
+    expect(listing).to_contain_text("ruang-staf-ahli", timeout=10000)
     expect(listing).to_contain_text("lobi")
+    # the refused name is listed as an unnamed wall (its address as given), never as a wall of that name
+    expect(admin.get_by_role("button", name=re.compile(r"^Muat ulang Layar tanpa nama [0-9a-f]{8}$"))).to_have_count(1)
+    expect(listing).to_contain_text("layar=Ruang%20Staf%20Ahli")
+    expect(admin.get_by_role("button", name=re.compile("Ruang Staf Ahli", re.IGNORECASE))).to_have_count(0)
     expect(listing).to_contain_text("/monitor?kiosk=1&layar=")
     expect(listing).to_contain_text("Aktif")
     # the list reruns every 2 s: like the wall, the page keeps its performance timeline trimmed
@@ -126,4 +138,5 @@ def test_the_screens_page_lists_each_wall_and_reloads_the_one_asked(app, browser
     admin.get_by_role("button", name="Muat ulang semua layar").click()
     wall_a.wait_for_function("() => window.__seenAll !== true", timeout=10000)  # reloaded again
     wall_a.close()
+    wall_c.close()
     context.close()
