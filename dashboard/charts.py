@@ -29,6 +29,35 @@ FONT = dict(family="Source Sans Pro, sans-serif", color=theme.TEXT, size=16)
 _FONT_SIZE_IN_TEXT = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
 
 
+def _resize_spec(spec: dict, number, text_px) -> None:
+    """Walk a plotly figure dict in place: ``number(key, parent, value)`` gives a numeric size its new value
+    (or None to keep it), ``text_px(px)`` the new size of a ``font-size:…px`` written into label text. The one
+    walker behind ``enlarged`` and ``at_least``."""
+
+    def text(v: str) -> str:
+        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{text_px(float(m[1])):g}px", v)
+
+    def walk(node, parent: str = "") -> None:
+        if isinstance(node, dict):
+            for key, v in node.items():
+                if isinstance(v, (dict, list)):
+                    walk(v, key if isinstance(v, dict) else parent if key == "data" else key)
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    changed = number(key, parent, v)
+                    if changed is not None:
+                        node[key] = changed
+                elif isinstance(v, str) and "font-size" in v:
+                    node[key] = text(v)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    walk(item, parent)
+                elif isinstance(item, str) and "font-size" in item:
+                    node[i] = text(item)
+
+    walk(spec)
+
+
 def enlarged(fig: go.Figure, k: int) -> go.Figure:
     """``fig`` drawn ``k`` times larger: height, margins, every font, marker and line width, and the font sizes
     written into label text. For a 3840x2160 wall whose browser runs at scale 1, where the page's CSS doubles its
@@ -36,35 +65,16 @@ def enlarged(fig: go.Figure, k: int) -> go.Figure:
     if k == 1:
         return fig
 
-    def text(v: str) -> str:
-        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{float(m[1]) * k:g}px", v)
-
-    def grow(node, parent: str = ""):
-        if isinstance(node, dict):
-            for key, v in node.items():
-                if isinstance(v, (dict, list)):
-                    grow(v, key if isinstance(v, dict) else parent if key == "data" else key)
-                elif (
-                    isinstance(v, (int, float))
-                    and not isinstance(v, bool)
-                    and (
-                        (key == "size" and (parent.endswith("font") or parent == "marker"))
-                        or (key == "width" and parent == "line")
-                        or parent == "margin"
-                    )
-                ):
-                    node[key] = v * k
-                elif isinstance(v, str) and "font-size" in v:
-                    node[key] = text(v)
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                if isinstance(item, (dict, list)):
-                    grow(item, parent)
-                elif isinstance(item, str) and "font-size" in item:
-                    node[i] = text(item)
+    def number(key: str, parent: str, v: float) -> float | None:
+        grows = (
+            (key == "size" and (parent.endswith("font") or parent == "marker"))
+            or (key == "width" and parent == "line")
+            or parent == "margin"
+        )
+        return v * k if grows else None
 
     spec = fig.to_dict()
-    grow(spec)
+    _resize_spec(spec, number, lambda px: px * k)
     if "height" in spec.get("layout", {}):
         spec["layout"]["height"] *= k
     return go.Figure(spec, _validate=False)  # the map's shapes hold thousands of points: no re-validation
@@ -76,24 +86,8 @@ def at_least(fig: go.Figure, px: float) -> go.Figure:
     room) applied once to any chart; inside texts of pies and bars are kept at their size instead of shrunk to
     fit (``uniformtext``)."""
 
-    def text(v: str) -> str:
-        return _FONT_SIZE_IN_TEXT.sub(lambda m: f"font-size:{max(float(m[1]), px):g}px", v)
-
-    def grow(node, parent: str = ""):
-        if isinstance(node, dict):
-            for key, v in node.items():
-                if isinstance(v, (dict, list)):
-                    grow(v, key if isinstance(v, dict) else parent if key == "data" else key)
-                elif key == "size" and parent.endswith("font") and isinstance(v, (int, float)):
-                    node[key] = max(v, px)
-                elif isinstance(v, str) and "font-size" in v:
-                    node[key] = text(v)
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                if isinstance(item, (dict, list)):
-                    grow(item, parent)
-                elif isinstance(item, str) and "font-size" in item:
-                    node[i] = text(item)
+    def number(key: str, parent: str, v: float) -> float | None:
+        return max(v, px) if key == "size" and parent.endswith("font") else None
 
     spec = fig.to_dict()
     layout = spec.setdefault("layout", {})
@@ -102,7 +96,7 @@ def at_least(fig: go.Figure, px: float) -> go.Figure:
         layout.setdefault(axis, {}).setdefault("tickfont", {}).setdefault("size", px)
     layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", px)
     layout["uniformtext"] = {"minsize": px, "mode": "show"}
-    grow(spec)
+    _resize_spec(spec, number, lambda size: max(size, px))
     return go.Figure(spec, _validate=False)
 
 
