@@ -14,7 +14,7 @@ from alerts.recipients import SECTION, AlertsConfigError, Recipients, load_recip
 from alerts.settings import AlertSettings
 from core.engine import make_engine
 from core.settings import database_url
-from core.timefmt import now_utc
+from core.timefmt import is_missing, now_utc
 from dashboard import access
 from dashboard.data import Fetched, fetch
 
@@ -81,21 +81,20 @@ def held_for_skew(hb: Fetched) -> float | None:
     if not hb.has_data or hb.data.empty or "skew_s" not in hb.data:
         return None
     newest = hb.data.sort_values("beat_at").iloc[-1]
-    return float(newest["skew_s"]) if newest["role"] == "skew" and newest["skew_s"] == newest["skew_s"] else None
+    return float(newest["skew_s"]) if newest["role"] == "skew" and not is_missing(newest["skew_s"]) else None
 
 
-def worker_mark_html(hb: Fetched, loc, now: dt.datetime | None = None, failed: Fetched | None = None) -> str:
+def worker_mark_html(hb: Fetched, failed: Fetched, loc, now: dt.datetime) -> str:
     """The wall header's small mark (``loc``: the viewer's core.locale.Locale), empty when all is well: a
     worker that reported before and is silent for over two minutes, a worker holding its batches because
-    its clock disagrees with the database's, notices that failed for good (``failed``: read when not given)."""
-    now = now or now_utc()
+    its clock disagrees with the database's, notices that failed for good (``failed``: ``failed_count()``).
+    Pure: the caller reads the heartbeat, the failed count and the clock."""
     parts = []
     age = stale_age(hb, now)
     if age is not None:
         parts.append(loc.t("wall.worker_stale", ago=loc.ago(now - age, now)))
     if held_for_skew(hb) is not None:
         parts.append(loc.t("wall.worker_skew"))
-    failed = failed_count() if failed is None else failed
     n_failed = int(failed.data) if failed.has_data and failed.data else 0
     if n_failed:
         parts.append(loc.t("wall.worker_failed", n=loc.num(n_failed)))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.locale import Locale
 from core.textsafe import plain_text
-from core.timefmt import fmt_wita, to_wita
+from core.timefmt import MISSING, fmt_wita, is_missing, to_wita
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from dashboard.theme import EVENT_ICON, PRIORITY_ICON, STATE_ICON
 
@@ -27,22 +27,15 @@ def icon(name: str) -> str:
 
 def esc(value) -> str:
     """Text for HTML: None/NaN as a dash, everything else escaped (quotes too)."""
-    if _missing(value):
-        return "–"
+    if is_missing(value):
+        return MISSING
     return html.escape(str(value), quote=True)
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _rows(df: pd.DataFrame) -> Iterable[dict]:
     """Rows as dicts with every missing value (None, NaN, NA, NaT) turned into None."""
     for r in df.to_dict("records"):
-        yield {k: (None if _missing(v) else v) for k, v in r.items()}
+        yield {k: (None if is_missing(v) else v) for k, v in r.items()}
 
 
 def _link(text, links: bool = True, **params) -> str:

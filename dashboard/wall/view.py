@@ -33,8 +33,8 @@ from core.timefmt import now_utc, to_wita
 from dashboard import access, charts, components, params
 from dashboard.data import SETTINGS, sla_rules
 from dashboard.geo import region_shapes
+from dashboard.notifications.data import failed_count, worker_mark_html
 from dashboard.notifications.data import heartbeat as worker_heartbeat
-from dashboard.notifications.data import worker_mark_html
 from dashboard.pagectx import page_context
 from dashboard.wall import data as wall_data
 from dashboard.wall import screens
@@ -202,7 +202,7 @@ def header_panel(opts: WallOptions, state: WallState) -> None:
     snap = state.snapshot
     results = [token, *(snap.results if snap else [])]
     data_at = token.fetched_at if token.ok or snap is None else snap.feed.fetched_at
-    st.html(header_html(now, data_at, opts.loc) + worker_mark_html(worker_heartbeat(), opts.loc, now))
+    st.html(header_html(now, data_at, opts.loc) + worker_mark_html(worker_heartbeat(), failed_count(), opts.loc, now))
     components.stale_warning(results, opts.loc, retry=False)  # the fragments retry by themselves
 
 
