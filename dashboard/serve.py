@@ -9,10 +9,16 @@ set before the server starts.
 Private Streamlit API: ``PagesManager.uses_pages_directory`` (upstream bug streamlit/streamlit#9992, "Multipage
 app using st.navigation shows 'Page not found' modal on first load"). tests/test_streamlit_private_api.py
 fails if an upgrade renames the flag or stops reading it; remove this module's fix once upstream fixes the bug.
+
+It also imports every page's code and draws one throwaway plotly figure before the server listens
+(``warm_up``): otherwise the first visitor after a start (the wall, right after a reboot) waits about a second
+for pandas, plotly and the views to import and for plotly's validators to be built.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 import sys
 from pathlib import Path
 
@@ -27,8 +33,35 @@ def route_explicitly() -> None:
     PagesManager.uses_pages_directory = False
 
 
+# every page's view (pages/*.py are a few lines that call these)
+VIEWS = tuple(
+    f"dashboard.{name}.view"
+    for name in ("wall", "compliance", "summary", "explorer", "quality", "notifications", "screens")
+)
+
+
+def warm_up() -> None:
+    """Import what the pages run and build one figure, so no visitor pays for it (see the module's docstring).
+
+    Streamlit checks each ``st.cache_data`` function's options when it is defined and, with no server running
+    yet, logs "No runtime found" for each: harmless (the caches are made with the server's storage at the first
+    call), so that logger is quiet while the views are imported."""
+    cache_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = cache_log.level
+    cache_log.setLevel(logging.ERROR)
+    try:
+        for name in VIEWS:
+            importlib.import_module(name)
+    finally:
+        cache_log.setLevel(level)
+    import plotly.graph_objects as go
+
+    go.Figure(go.Bar(x=["a"], y=[1]), layout={"title": {"text": "warm-up"}}).to_json()
+
+
 def main(argv: list[str] | None = None) -> int:
     route_explicitly()
+    warm_up()
     args = ["run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     return cli.main(args=args, prog_name="streamlit", standalone_mode=False) or 0
 
