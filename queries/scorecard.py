@@ -9,10 +9,12 @@ from sqlalchemy import case, func, select
 
 from core.codes import DECIDED_STATES, STATE_BREACHED, STATE_LATE, STATE_MET, WAITING_STATES
 from core.timefmt import wita_date as wita_day
-from queries._sql import count_if, read_frame, reported_as, utc, wita_period
+from queries import settled
+from queries._sql import count_if, opd_rollup, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
 from queries.sla_sql import complaint_sla
+from queries.summary_store import summary_conn
 
 
 def opd_scorecard(
@@ -30,25 +32,8 @@ def opd_scorecard(
     on time or late, or open past the deadline); a stage still within its deadline (or postponed) is *waiting*
     and counts in neither part. The minimum of decided stages a share needs is the rapor's (``core.rapor``).
     """
-    base = complaint_sla(
-        rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
-    ).subquery()
-    # One pass over the period's complaints (the SLA clock is the costly part): counts per OPD, stage states and
-    # the elapsed working days of the responses made, from which pandas derives the shares and the exact median.
-    done_elapsed = case((base.c.response_state.in_((STATE_MET, STATE_LATE)), base.c.response_elapsed), else_=None)
-    keys = [base.c.eff_id, base.c.eff_code, base.c.eff_short_name, base.c.response_state, base.c.completion_state]
-    cells = read_frame(
-        conn,
-        select(
-            base.c.eff_id.label("opd_id"),
-            base.c.eff_code.label("opd_code"),
-            base.c.eff_short_name.label("opd"),
-            base.c.response_state,
-            base.c.completion_state,
-            done_elapsed.label("response_elapsed"),
-            func.count().label("n"),
-        ).group_by(*keys, done_elapsed),
-    )
+    in_period = [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)]
+    cells = _state_cells(conn, rules, now, in_period, rollup)
     period, med = _period_figures(cells)
     now_df = overdue_by_opd(conn, now, rules, rollup=rollup)[
         ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
@@ -107,6 +92,44 @@ def opd_scorecard(
             "oldest_breached_wd",
         ]
     ]
+
+
+def _state_cells(conn, rules, now: dt.datetime, where, rollup: bool) -> pd.DataFrame:
+    """Counts per reporting OPD, response state, completion state and response working days (of a response
+    made) of the complaints matching ``where``: one pass of the SLA clock, the costly part. Closed complaints
+    whose outcome the summary worker stored (``queries.settled``) are read from the store, the others computed
+    live; the two sets of cells are added (``_period_figures`` sums per key)."""
+    conn = summary_conn(conn)
+    mark = settled.usable_mark(conn, rules)
+    frames = []
+    if mark is not None:
+        stored, where = settled.split(mark, where)
+        eff = opd_rollup(rollup)
+        frames.append(_cells_of(conn, stored, eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name, eff, stored.c.opd_id))
+    base = complaint_sla(rules, now, where, rollup=rollup).subquery()
+    frames.append(_cells_of(conn, base, base.c.eff_id, base.c.eff_code, base.c.eff_short_name))
+    return pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+
+
+def _cells_of(conn, src, eff_id, eff_code, eff_name, eff=None, opd_col=None) -> pd.DataFrame:
+    """Group ``src`` (rows with response_state, completion_state, response_elapsed) into state cells."""
+    done_elapsed = case((src.c.response_state.in_((STATE_MET, STATE_LATE)), src.c.response_elapsed), else_=None)
+    frm = src if eff is None else src.outerjoin(eff, eff.c.opd_id == opd_col)
+    keys = [eff_id, eff_code, eff_name, src.c.response_state, src.c.completion_state, done_elapsed]
+    return read_frame(
+        conn,
+        select(
+            eff_id.label("opd_id"),
+            eff_code.label("opd_code"),
+            eff_name.label("opd"),
+            src.c.response_state,
+            src.c.completion_state,
+            done_elapsed.label("response_elapsed"),
+            func.count().label("n"),
+        )
+        .select_from(frm)
+        .group_by(*keys),
+    )
 
 
 def _period_figures(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.engine import DatabaseConfigError, make_engine, redact
-from core.settings import SettingError, database_url, value
-from queries import quality
+from core.settings import SettingError, SlaRules, database_url, value
+from queries import quality, settled
 from queries.summary_store import create_store, write_figure
 
 log = logging.getLogger("summaries")
@@ -45,6 +45,10 @@ def rebuild(engine, now: dt.datetime | None = None) -> dict[str, float]:
             df = query(conn, at)
             write_figure(conn, name, at, df)
         took[name] = time.monotonic() - started
+    started = time.monotonic()
+    with engine.begin() as conn:  # the SLA outcomes of closed complaints (queries/settled.py)
+        settled.refresh(conn, SlaRules.from_env(), now or dt.datetime.now(dt.UTC))
+    took["settled_sla"] = time.monotonic() - started
     return took
 
 
