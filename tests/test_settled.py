@@ -18,11 +18,11 @@ from sqlalchemy import func, insert, select, update
 from core.codes import OPEN_STATUSES
 from core.engine import make_engine
 from core.settings import SlaRules
+from data_seed import cli as seed_cli
 from queries import scorecard, settled
 from queries.schema import complaint, complaint_event, work_calendar
 from queries.summary_store import summary_conn
 from summaries.worker import rebuild
-from data_seed import cli as seed_cli
 from tests import dataset, hostile
 from tests.dataset import NOW, wita
 
@@ -67,7 +67,7 @@ def db(request, db_factory):
     engine.dispose()
 
 
-def rapor(engine, period: str, rollup: bool, rules=None, use_store: bool = True, monkeypatch=None) -> pd.DataFrame:
+def rapor(engine, period: str, rollup: bool, rules=None, use_store: bool = True) -> pd.DataFrame:
     rules = rules or SlaRules()
     with engine.connect() as conn:
         if not use_store:
