@@ -10,11 +10,9 @@ from sqlalchemy import case, func, select
 from core.codes import DECIDED_STATES, STATE_BREACHED, STATE_LATE, STATE_MET, WAITING_STATES
 from core.timefmt import wita_date as wita_day
 from queries import settled
-from queries._sql import count_if, opd_rollup, read_frame, reported_as, utc, wita_period
+from queries._sql import count_if, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
-from queries.sla_sql import complaint_sla
-from queries.summary_store import summary_conn
 
 
 def opd_scorecard(
@@ -96,40 +94,26 @@ def opd_scorecard(
 
 def _state_cells(conn, rules, now: dt.datetime, where, rollup: bool) -> pd.DataFrame:
     """Counts per reporting OPD, response state, completion state and response working days (of a response
-    made) of the complaints matching ``where``: one pass of the SLA clock, the costly part. Closed complaints
-    whose outcome the summary worker stored (``queries.settled``) are read from the store, the others computed
-    live; the two sets of cells are added (``_period_figures`` sums per key)."""
-    conn = summary_conn(conn)
-    mark = settled.usable_mark(conn, rules)
-    frames = []
-    if mark is not None:
-        stored, where = settled.split(mark, where)
-        eff = opd_rollup(rollup)
-        frames.append(_cells_of(conn, stored, eff.c.eff_id, eff.c.eff_code, eff.c.eff_short_name, eff, stored.c.opd_id))
-    base = complaint_sla(rules, now, where, rollup=rollup).subquery()
-    frames.append(_cells_of(conn, base, base.c.eff_id, base.c.eff_code, base.c.eff_short_name))
-    return pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    made) of the complaints matching ``where``: the SLA clock's pass, from the store where it holds
+    (``queries.settled``); ``_period_figures`` adds up the rows of the two parts."""
 
-
-def _cells_of(conn, src, eff_id, eff_code, eff_name, eff=None, opd_col=None) -> pd.DataFrame:
-    """Group ``src`` (rows with response_state, completion_state, response_elapsed) into state cells."""
-    done_elapsed = case((src.c.response_state.in_((STATE_MET, STATE_LATE)), src.c.response_elapsed), else_=None)
-    frm = src if eff is None else src.outerjoin(eff, eff.c.opd_id == opd_col)
-    keys = [eff_id, eff_code, eff_name, src.c.response_state, src.c.completion_state, done_elapsed]
-    return read_frame(
-        conn,
-        select(
-            eff_id.label("opd_id"),
-            eff_code.label("opd_code"),
-            eff_name.label("opd"),
-            src.c.response_state,
-            src.c.completion_state,
-            done_elapsed.label("response_elapsed"),
-            func.count().label("n"),
+    def cells(conn, src) -> pd.DataFrame:
+        done = case((src.c.response_state.in_((STATE_MET, STATE_LATE)), src.c.response_elapsed), else_=None)
+        keys = [src.c.eff_id, src.c.eff_code, src.c.eff_short_name, src.c.response_state, src.c.completion_state]
+        return read_frame(
+            conn,
+            select(
+                src.c.eff_id.label("opd_id"),
+                src.c.eff_code.label("opd_code"),
+                src.c.eff_short_name.label("opd"),
+                src.c.response_state,
+                src.c.completion_state,
+                done.label("response_elapsed"),
+                func.count().label("n"),
+            ).group_by(*keys, done),
         )
-        .select_from(frm)
-        .group_by(*keys),
-    )
+
+    return settled.outcome_frame(conn, rules, now, where, rollup, cells)
 
 
 def _period_figures(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -179,25 +163,29 @@ def opd_monthly(
     """Month by month (WITA, by dispatch month) for one reporting OPD: dispatched, completed on time,
     completed late, and how many of those complaints are breached now. Every month of [start, end) has a row
     (zeros when nothing was dispatched), so a chart's axis never skips one."""
-    base = complaint_sla(
-        rules,
-        now,
-        [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end), reported_as(opd_id, rollup)],
-        rollup=rollup,
-    ).subquery()
-    month = wita_period(base.c.dispatched_at, "month")
-    df = read_frame(
-        conn,
-        select(
-            month.label("period"),
-            func.count().label("dispatched"),
-            count_if(base.c.completion_state == STATE_MET).label("completed_on_time"),
-            count_if(base.c.completion_state == STATE_LATE).label("completed_late"),
-            count_if(base.c.sla_state == STATE_BREACHED).label("breached_now"),
-        ).group_by(month),
-    )
-    df["period"] = df["period"].map(lambda d: str(d)[:7])
+
+    def by_month(conn, src) -> pd.DataFrame:
+        month = wita_period(src.c.dispatched_at, "month")
+        return read_frame(
+            conn,
+            select(
+                month.label("period"),
+                func.count().label("dispatched"),
+                count_if(src.c.completion_state == STATE_MET).label("completed_on_time"),
+                count_if(src.c.completion_state == STATE_LATE).label("completed_late"),
+                count_if(src.c.sla_state == STATE_BREACHED).label("breached_now"),
+            ).group_by(month),
+        )
+
+    in_scope = [
+        complaint.c.dispatched_at >= utc(start),
+        complaint.c.dispatched_at < utc(end),
+        reported_as(opd_id, rollup),
+    ]
+    df = settled.outcome_frame(conn, rules, now, in_scope, rollup, by_month)
     counts = ["dispatched", "completed_on_time", "completed_late", "breached_now"]
+    if len(df):  # the two parts may each have a month: add them up
+        df = df.assign(period=df["period"].map(lambda d: str(d)[:7])).groupby("period", as_index=False)[counts].sum()
     months = pd.DataFrame({"period": _months(start, end)})
     df = months.merge(df, on="period", how="left") if len(months) else df
     df[counts] = df[counts].fillna(0).astype("int64")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -39,6 +40,7 @@ from sqlalchemy import (
 )
 
 from core.codes import OPEN_STATUSES
+from queries._sql import opd_rollup
 from queries.schema import Ts, complaint, complaint_event, work_calendar
 from queries.sla_sql import complaint_sla
 from queries.summary_store import SUMMARY_SCHEMA, summary_conn, summary_metadata
@@ -127,24 +129,29 @@ def _newer_events(mark: int):
     return select(complaint_event.c.complaint_id).where(complaint_event.c.id > mark)
 
 
-def split(mark: int, where=()):
+def split(mark: int, where=(), rollup: bool = True):
     """(stored, live_where) for the complaints matching ``where`` (conditions on ``complaint``).
 
-    ``stored``: a subquery of the complaints whose stored outcome holds, with the complaint's columns the
-    readers group by (id, opd_id, dispatched_at, resolved_at) and the ``OUTCOMES``. ``live_where``: ``where``
-    plus the condition that picks exactly the other complaints, for the plain SLA clock.
+    ``stored``: a subquery of the complaints whose stored outcome holds, with the columns of
+    ``queries.sla_sql.complaint_sla`` that readers group by (id, opd_id, the reporting OPD eff_*,
+    dispatched_at, resolved_at) and the ``OUTCOMES``, so one SELECT builder serves both parts. ``live_where``:
+    ``where`` plus the condition that picks exactly the other complaints, for the plain SLA clock.
     """
     s = settled_sla
     valid = and_(_matches(s), s.c.complaint_id.not_in(_newer_events(mark)))
+    eff = opd_rollup(rollup)
     stored = (
         select(
             complaint.c.id,
             complaint.c.opd_id,
+            eff.c.eff_id,
+            eff.c.eff_code,
+            eff.c.eff_short_name,
             complaint.c.dispatched_at,
             complaint.c.resolved_at,
             *(s.c[o] for o in OUTCOMES),
         )
-        .select_from(complaint.join(s, valid))
+        .select_from(complaint.join(s, valid).outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
         .where(*where)
         .subquery("settled")
     )
@@ -184,3 +191,17 @@ def refresh(conn, rules, now: dt.datetime) -> dict[str, int]:
     c.execute(delete(settled_meta))
     c.execute(insert(settled_meta).values(id=1, rules_key=key, calendar_sig=sig, event_mark=mark, computed_at=now))
     return {"dropped": max(int(dropped or 0), 0), "added": max(int(added or 0), 0)}
+
+
+def outcome_frame(conn, rules, now: dt.datetime, where, rollup: bool, frame_of) -> pd.DataFrame:
+    """``frame_of(src)`` (a SELECT over a subquery with complaint_sla's columns -> DataFrame) over the
+    complaints matching ``where``: the stored part (when the store may be used) and the live part, the SLA
+    clock's costly pass, stacked. The caller adds up rows with the same key."""
+    conn = summary_conn(conn)
+    mark = usable_mark(conn, rules)
+    frames = []
+    if mark is not None:
+        stored, where = split(mark, where, rollup)
+        frames.append(frame_of(conn, stored))
+    frames.append(frame_of(conn, complaint_sla(rules, now, where, rollup=rollup).subquery()))
+    return pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)

@@ -19,7 +19,7 @@ from core.codes import OPEN_STATUSES
 from core.engine import make_engine
 from core.settings import SlaRules
 from data_seed import cli as seed_cli
-from queries import scorecard, settled
+from queries import headline, scorecard, settled
 from queries.schema import complaint, complaint_event, work_calendar
 from queries.summary_store import summary_conn
 from summaries.worker import rebuild
@@ -93,11 +93,34 @@ def refresh(engine, rules=None) -> dict[str, int]:
         return settled.refresh(conn, rules or SlaRules(), NOW)
 
 
+def monthly(engine, opd_id, rollup: bool, rules=None, use_store: bool = True) -> pd.DataFrame:
+    with engine.connect() as conn, pytest.MonkeyPatch.context() as mp:
+        if not use_store:
+            mp.setattr(settled, "usable_mark", lambda conn, rules: None)
+        return scorecard.opd_monthly(conn, opd_id, *PERIODS["year"], NOW, rules or SlaRules(), rollup=rollup)
+
+
+def on_time(engine, grain, rules=None, use_store: bool = True) -> pd.DataFrame:
+    with engine.connect() as conn, pytest.MonkeyPatch.context() as mp:
+        if not use_store:
+            mp.setattr(settled, "usable_mark", lambda conn, rules: None)
+        rules = rules or SlaRules()
+        if grain is None:
+            return headline.completion_counts(conn, rules, *PERIODS["march"], now=NOW)
+        return headline.on_time_by_period(conn, *PERIODS["year"], rules, grain=grain)
+
+
 def assert_same(engine, rules=None):
-    for period in PERIODS:
-        for rollup in (True, False):
+    """The rapor (a month, a year), the on-time counts by resolution and the month-by-month chart of the first three OPDs and of the unassigned, both OPD views: the plain figures."""
+    for rollup in (True, False):
+        for period in PERIODS:
             plain = rapor(engine, period, rollup, rules, use_store=False)
             pd.testing.assert_frame_equal(rapor(engine, period, rollup, rules), plain)
+        for opd_id in [None, *plain["opd_id"].dropna().astype(int)[:3]]:
+            expected = monthly(engine, opd_id, rollup, rules, use_store=False)
+            pd.testing.assert_frame_equal(monthly(engine, opd_id, rollup, rules), expected)
+    for grain in (None, "month", "day"):  # the summary page's on-time figures, by month of resolution
+        pd.testing.assert_frame_equal(on_time(engine, grain, rules), on_time(engine, grain, rules, use_store=False))
 
 
 def test_a_fresh_store_gives_the_plain_rapor(db):
