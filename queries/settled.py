@@ -13,7 +13,8 @@ Why stored outcomes stay exact:
   two parts are added. So a status changed a second ago is in the next refresh, stored or not.
 
 The worker refreshes the store in one transaction (``refresh``): it reads the event mark first, drops the rows
-that no longer match their complaint, then computes the closed complaints without a row. A store that is
+that no longer match their complaint, then computes the closed complaints without a row; between its full
+passes it redoes only the complaints with new events. A store that is
 missing, not readable by this role, or stale only costs speed: the reader computes everything live.
 """
 
@@ -165,8 +166,14 @@ def create_store(conn) -> None:
     summary_metadata.create_all(summary_conn(conn), tables=[settled_sla, settled_meta], checkfirst=True)
 
 
-def refresh(conn, rules, now: dt.datetime) -> dict[str, int]:
+def refresh(conn, rules, now: dt.datetime, full: bool = True) -> dict[str, int]:
     """Bring the store up to date (in the caller's transaction); returns how many rows were dropped and added.
+
+    ``full``: compare every stored row with its complaint and store every closed complaint without a row (a
+    pass over all complaints: about a minute at ten million). Otherwise only the complaints with an event
+    newer than the store's mark are redone (a closing, a reopening, a pause: seconds). Readers are exact either
+    way (they check every row they use); a quick refresh only leaves more for them to compute live until the
+    next full one (an edit that came without an event).
 
     The event mark is read first: anything the later statements see is at least that new, so a stored row is
     never older than the mark it is used with."""
@@ -176,15 +183,18 @@ def refresh(conn, rules, now: dt.datetime) -> dict[str, int]:
     key, sig = rules_key(rules), calendar_signature(conn)
     meta = c.execute(select(settled_meta).where(settled_meta.c.id == 1)).first()
     s = settled_sla
+    scope = [complaint.c.status.not_in(OPEN_STATUSES)]
     if meta is None or meta.rules_key != key or meta.calendar_sig != sig:
         dropped = c.execute(delete(s)).rowcount  # other rules or another calendar: every outcome may differ
     else:
-        changed = s.c.complaint_id.in_(_newer_events(int(meta.event_mark)))
-        gone = ~exists(select(complaint.c.id).where(_matches(s)))
-        dropped = c.execute(delete(s).where(changed | gone)).rowcount
-    closed = complaint.c.status.not_in(OPEN_STATUSES)
+        newer = _newer_events(int(meta.event_mark))
+        dropped = c.execute(delete(s).where(s.c.complaint_id.in_(newer))).rowcount
+        if full:  # rows whose complaint changed without an event, or is gone
+            dropped += c.execute(delete(s).where(~exists(select(complaint.c.id).where(_matches(s))))).rowcount
+        else:
+            scope.append(complaint.c.id.in_(newer))
     missing = ~exists(select(s.c.complaint_id).where(s.c.complaint_id == complaint.c.id))
-    sla = complaint_sla(rules, now, [closed, missing], rollup=False).subquery()
+    sla = complaint_sla(rules, now, [*scope, missing], rollup=False).subquery()
     cols = ["complaint_id", *COPIED, *OUTCOMES]
     src = select(sla.c.id, *(sla.c[col] for col in (*COPIED, *OUTCOMES)))
     added = c.execute(insert(s).from_select(cols, src)).rowcount
