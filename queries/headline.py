@@ -7,8 +7,6 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from core.codes import STATE_LATE, STATE_MET
-from queries import settled
 from queries._sql import (
     count_if,
     day_start_utc,
@@ -23,7 +21,6 @@ from queries._sql import (
 from queries.overdue import open_state_counts
 from queries.schema import complaint, work_calendar
 from queries.sla_sql import completion_days_expr, open_sla, stage_pauses
-from queries.summary_store import summary_conn
 
 
 def period_counts(
@@ -45,7 +42,7 @@ def period_counts(
         ).where(complaint.c.received_at >= min(today, start))
     ).one()
 
-    comp = completion_counts(conn, rules, start, end, now=now).iloc[0]
+    comp = conn.execute(completion_select(rules, start, end, now=now)).one()
 
     cal_d, cal_f = work_calendar.alias("cal_d"), work_calendar.alias("cal_f")
     in_period = (complaint.c.first_response_at >= start, complaint.c.first_response_at < end)
@@ -72,55 +69,19 @@ def period_counts(
     }
 
 
-def completion_counts(
-    conn, rules, start: dt.datetime, end: dt.datetime, grain: str | None = None, now: dt.datetime | None = None
-) -> pd.DataFrame:
-    """Completed and on-time counts of the complaints resolved in [start, end) ([period,] completed, on_time;
-    one row without ``grain``). Closed complaints whose SLA outcome the summary worker stored are read from the
-    store while it holds (``queries.settled``: completed = a completion stage met or late, as here); the
-    others are counted by ``completion_select``."""
-    in_period = [complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end)]
-    conn = summary_conn(conn)
-    mark = settled.usable_mark(conn, rules)
-    frames, extra = [], ()
-    if mark is not None:
-        stored, live_where = settled.split(mark, in_period)
-        extra = tuple(live_where[len(in_period) :])
-        state = stored.c.completion_state
-        period = [wita_period(stored.c.resolved_at, grain).label("period")] if grain else []
-        stmt = select(
-            *period,
-            count_if(state.in_((STATE_MET, STATE_LATE))).label("completed"),
-            count_if(state == STATE_MET).label("on_time"),
-        ).select_from(stored)
-        frames.append(read_frame(conn, stmt.group_by(period[0]) if grain else stmt))
-    frames.append(read_frame(conn, completion_select(rules, start, end, grain, now, extra)))
-    df = pd.concat(frames, ignore_index=True)
-    df[["completed", "on_time"]] = df[["completed", "on_time"]].fillna(0).astype("int64")
-    if grain:
-        return df.groupby("period", as_index=False)[["completed", "on_time"]].sum()
-    return df[["completed", "on_time"]].sum().to_frame().T
-
-
 def completion_select(
-    rules,
-    start: dt.datetime,
-    end: dt.datetime,
-    grain: str | None = None,
-    now: dt.datetime | None = None,
-    where=(),
+    rules, start: dt.datetime, end: dt.datetime, grain: str | None = None, now: dt.datetime | None = None
 ):
     """SELECT completed and on-time counts of complaints resolved in [start, end), per WITA ``grain`` if given.
 
     On time: the working days from the completion anchor to resolution, less the days paused, are within the
     classification's limit (the same arithmetic as ``complaint_sla``). Columns: [period,] completed, on_time.
-    ``now`` (default: ``end``) is the day an unresumed pause of a postponed complaint runs to. ``where``: more
-    conditions on ``complaint`` (``completion_counts`` leaves out the complaints the store answers for).
+    ``now`` (default: ``end``) is the day an unresumed pause of a postponed complaint runs to.
     """
     cal_start, cal_s = work_calendar.alias("cal_start"), work_calendar.alias("cal_s")
     start_col = complaint.c.received_at if rules.completion_anchor == "received" else complaint.c.dispatched_at
     started = and_(start_col.is_not(None), cal_start.c.wd_cum.is_not(None))
-    in_period = (complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end), *where)
+    in_period = (complaint.c.resolved_at >= utc(start), complaint.c.resolved_at < utc(end))
     pz = stage_pauses(rules, now or end, in_period)
     met = cal_s.c.wd_cum - cal_start.c.wd_cum - func.coalesce(pz.c.completion_paused, 0) <= completion_days_expr(rules)
     period = [wita_period(complaint.c.resolved_at, grain).label("period")] if grain else []
@@ -138,7 +99,7 @@ def completion_select(
 
 def on_time_by_period(conn, start: dt.datetime, end: dt.datetime, rules, grain: str = "month") -> pd.DataFrame:
     """Per WITA period of resolution in [start, end): completed, on_time, on_time_pct (periods with none absent)."""
-    df = completion_counts(conn, rules, start, end, grain)
+    df = read_frame(conn, completion_select(rules, start, end, grain))
     df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
     df[["completed", "on_time"]] = df[["completed", "on_time"]].astype("int64")
     df["on_time_pct"] = (100.0 * df["on_time"] / df["completed"].where(df["completed"] > 0)).round(1)

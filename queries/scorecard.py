@@ -9,10 +9,10 @@ from sqlalchemy import case, func, select
 
 from core.codes import DECIDED_STATES, STATE_BREACHED, STATE_LATE, STATE_MET, WAITING_STATES
 from core.timefmt import wita_date as wita_day
-from queries import settled
 from queries._sql import count_if, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
+from queries.sla_sql import complaint_sla
 
 
 def opd_scorecard(
@@ -30,8 +30,25 @@ def opd_scorecard(
     on time or late, or open past the deadline); a stage still within its deadline (or postponed) is *waiting*
     and counts in neither part. The minimum of decided stages a share needs is the rapor's (``core.rapor``).
     """
-    in_period = [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)]
-    cells = _state_cells(conn, rules, now, in_period, rollup)
+    base = complaint_sla(
+        rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
+    ).subquery()
+    # One pass over the period's complaints (the SLA clock is the costly part): counts per OPD, stage states and
+    # the elapsed working days of the responses made, from which pandas derives the shares and the exact median.
+    done_elapsed = case((base.c.response_state.in_((STATE_MET, STATE_LATE)), base.c.response_elapsed), else_=None)
+    keys = [base.c.eff_id, base.c.eff_code, base.c.eff_short_name, base.c.response_state, base.c.completion_state]
+    cells = read_frame(
+        conn,
+        select(
+            base.c.eff_id.label("opd_id"),
+            base.c.eff_code.label("opd_code"),
+            base.c.eff_short_name.label("opd"),
+            base.c.response_state,
+            base.c.completion_state,
+            done_elapsed.label("response_elapsed"),
+            func.count().label("n"),
+        ).group_by(*keys, done_elapsed),
+    )
     period, med = _period_figures(cells)
     now_df = overdue_by_opd(conn, now, rules, rollup=rollup)[
         ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
@@ -92,30 +109,6 @@ def opd_scorecard(
     ]
 
 
-def _state_cells(conn, rules, now: dt.datetime, where, rollup: bool) -> pd.DataFrame:
-    """Counts per reporting OPD, response state, completion state and response working days (of a response
-    made) of the complaints matching ``where``: the SLA clock's pass, from the store where it holds
-    (``queries.settled``); ``_period_figures`` adds up the rows of the two parts."""
-
-    def cells(conn, src) -> pd.DataFrame:
-        done = case((src.c.response_state.in_((STATE_MET, STATE_LATE)), src.c.response_elapsed), else_=None)
-        keys = [src.c.eff_id, src.c.eff_code, src.c.eff_short_name, src.c.response_state, src.c.completion_state]
-        return read_frame(
-            conn,
-            select(
-                src.c.eff_id.label("opd_id"),
-                src.c.eff_code.label("opd_code"),
-                src.c.eff_short_name.label("opd"),
-                src.c.response_state,
-                src.c.completion_state,
-                done.label("response_elapsed"),
-                func.count().label("n"),
-            ).group_by(*keys, done),
-        )
-
-    return settled.outcome_frame(conn, rules, now, where, rollup, cells)
-
-
 def _period_figures(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per OPD from the grouped cells: the period's counts, and the median of the responses' working days
     (the middle value, or the mean of the two middle values, as ``median_select``)."""
@@ -163,29 +156,25 @@ def opd_monthly(
     """Month by month (WITA, by dispatch month) for one reporting OPD: dispatched, completed on time,
     completed late, and how many of those complaints are breached now. Every month of [start, end) has a row
     (zeros when nothing was dispatched), so a chart's axis never skips one."""
-
-    def by_month(conn, src) -> pd.DataFrame:
-        month = wita_period(src.c.dispatched_at, "month")
-        return read_frame(
-            conn,
-            select(
-                month.label("period"),
-                func.count().label("dispatched"),
-                count_if(src.c.completion_state == STATE_MET).label("completed_on_time"),
-                count_if(src.c.completion_state == STATE_LATE).label("completed_late"),
-                count_if(src.c.sla_state == STATE_BREACHED).label("breached_now"),
-            ).group_by(month),
-        )
-
-    in_scope = [
-        complaint.c.dispatched_at >= utc(start),
-        complaint.c.dispatched_at < utc(end),
-        reported_as(opd_id, rollup),
-    ]
-    df = settled.outcome_frame(conn, rules, now, in_scope, rollup, by_month)
+    base = complaint_sla(
+        rules,
+        now,
+        [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end), reported_as(opd_id, rollup)],
+        rollup=rollup,
+    ).subquery()
+    month = wita_period(base.c.dispatched_at, "month")
+    df = read_frame(
+        conn,
+        select(
+            month.label("period"),
+            func.count().label("dispatched"),
+            count_if(base.c.completion_state == STATE_MET).label("completed_on_time"),
+            count_if(base.c.completion_state == STATE_LATE).label("completed_late"),
+            count_if(base.c.sla_state == STATE_BREACHED).label("breached_now"),
+        ).group_by(month),
+    )
+    df["period"] = df["period"].map(lambda d: str(d)[:7])
     counts = ["dispatched", "completed_on_time", "completed_late", "breached_now"]
-    if len(df):  # the two parts may each have a month: add them up
-        df = df.assign(period=df["period"].map(lambda d: str(d)[:7])).groupby("period", as_index=False)[counts].sum()
     months = pd.DataFrame({"period": _months(start, end)})
     df = months.merge(df, on="period", how="left") if len(months) else df
     df[counts] = df[counts].fillna(0).astype("int64")

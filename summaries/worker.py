@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.engine import DatabaseConfigError, make_engine, redact
-from core.settings import SettingError, SlaRules, database_url, value
-from queries import quality, settled
+from core.settings import SettingError, database_url, value
+from queries import quality
 from queries.summary_store import create_store, write_figure
 
 log = logging.getLogger("summaries")
@@ -33,14 +33,8 @@ INDEX_SQL = Path(__file__).resolve().parent.parent / "deploy" / "scale_indexes.s
 FIGURES = {quality.STORED_NAME: lambda conn, now: quality.data_quality(conn, now, timeout="0")}
 
 
-# the settled store's full pass (queries/settled.py: a minute at ten million complaints) on the first run and
-# every this many runs (an hour at the default interval); the runs between redo only complaints with new events
-FULL_EVERY_RUNS = 12
-
-
-def rebuild(engine, now: dt.datetime | None = None, full: bool = True) -> dict[str, float]:
-    """Compute and store every figure; returns the seconds each took. ``full=False``: the settled store's
-    quick refresh (``queries.settled.refresh``)."""
+def rebuild(engine, now: dt.datetime | None = None) -> dict[str, float]:
+    """Compute and store every figure; returns the seconds each took."""
     took = {}
     with engine.begin() as conn:
         create_store(conn)
@@ -51,10 +45,6 @@ def rebuild(engine, now: dt.datetime | None = None, full: bool = True) -> dict[s
             df = query(conn, at)
             write_figure(conn, name, at, df)
         took[name] = time.monotonic() - started
-    started = time.monotonic()
-    with engine.begin() as conn:  # the SLA outcomes of closed complaints (queries/settled.py)
-        settled.refresh(conn, SlaRules.from_env(), now or dt.datetime.now(dt.UTC), full=full)
-    took["settled_sla"] = time.monotonic() - started
     return took
 
 
@@ -78,12 +68,10 @@ def create_indexes(engine) -> list[str]:
 
 
 def run(engine, interval_s: float, stop: threading.Event) -> None:
-    runs = 0
     while not stop.is_set():
         started = time.monotonic()
         try:
-            took = rebuild(engine, full=runs % FULL_EVERY_RUNS == 0)
-            runs += 1
+            took = rebuild(engine)
             log.info("stored %s", ", ".join(f"{k} ({v:.1f} s)" for k, v in took.items()))
         except SQLAlchemyError as exc:  # the database is away: try again next interval
             log.warning("summaries not stored: %s", str(exc).splitlines()[0])

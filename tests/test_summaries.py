@@ -8,11 +8,13 @@ when the worker has stopped (a stale figure is not used: the page computes it it
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select, text, update
 
+from core.codes import OPEN_STATUSES
 from core.engine import make_engine
 from queries import quality
 from queries.schema import complaint
@@ -103,7 +105,7 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
     try:
         hostile.build(engine)
         before = plain(engine)
-        assert len(create_indexes(engine)) == len(index_statements()) == 4
+        assert len(create_indexes(engine)) == len(index_statements()) == 5
         create_indexes(engine)  # idempotent: run on every deploy
         with engine.connect() as conn:
             sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
@@ -113,7 +115,13 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
             "ix_scale_first_response_v2",
             "ix_scale_received",
             "ix_scale_dispatched",
+            "ix_scale_open",
         }
+        with engine.connect() as conn:  # the partial index's statuses are the open ones of core.codes
+            where = conn.execute(
+                text("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'ix_scale_open'::regclass")
+            ).scalar_one()
+        assert set(re.findall(r"'([a-z]+)'", where)) == set(OPEN_STATUSES)
         pd.testing.assert_frame_equal(plain(engine), before)
     finally:
         engine.dispose()
