@@ -77,7 +77,7 @@ def open_complaints(
     """
     inner = [complaint.c.status.in_(OPEN_STATUSES)]
     if unassigned or opd_id is not None:
-        inner.append(reported_as(None if unassigned else opd_id, rollup))
+        inner.append(reported_as(conn, None if unassigned else opd_id, rollup))
     sla = complaint_sla(rules, now, inner, rollup=rollup, with_deadlines=True).subquery()
     conds = []
     if only_late:

@@ -159,7 +159,11 @@ def opd_monthly(
     base = complaint_sla(
         rules,
         now,
-        [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end), reported_as(opd_id, rollup)],
+        [
+            complaint.c.dispatched_at >= utc(start),
+            complaint.c.dispatched_at < utc(end),
+            reported_as(conn, opd_id, rollup),
+        ],
         rollup=rollup,
     ).subquery()
     month = wita_period(base.c.dispatched_at, "month")

@@ -64,7 +64,7 @@ def _code_in(fk, table, codes):
     return or_(*parts)
 
 
-def _conditions(f: ComplaintFilter) -> list:
+def _conditions(conn, f: ComplaintFilter) -> list:
     """Conditions on ``complaint`` for every filter but the SLA state."""
     conds = []
     if f.start is not None:
@@ -93,7 +93,7 @@ def _conditions(f: ComplaintFilter) -> list:
         if codes:
             conds.append(_code_in(fk, table, codes))
     if f.opd_ids:
-        conds.append(or_(*(reported_as(None if i is None else int(i), f.rollup) for i in f.opd_ids)))
+        conds.append(or_(*(reported_as(conn, None if i is None else int(i), f.rollup) for i in f.opd_ids)))
     text = f.text.strip().lower()[:MAX_TEXT]
     if text:
         pattern = f"%{_escape_like(text)}%"
@@ -125,7 +125,7 @@ def _state_ids(f: ComplaintFilter, conds: list, now: dt.datetime, rules):
 
 def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
     """How many complaints match ``f``."""
-    conds = _conditions(f)
+    conds = _conditions(conn, f)
     ids = _state_ids(f, conds, now, rules)
     stmt = (
         select(func.count()).select_from(ids.subquery())
@@ -147,7 +147,7 @@ def _page_ids(
 ) -> tuple[list[int], int | None]:
     """The ids of one page and, when an SLA or text filter is set, the total count from the same pass (the
     SLA clock or the text matching then runs once for both); otherwise the total is None."""
-    conds = _conditions(f)
+    conds = _conditions(conn, f)
     ids = _state_ids(f, conds, now, rules)
     total = []
     if ids is not None:

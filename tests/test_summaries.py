@@ -105,7 +105,7 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
     try:
         hostile.build(engine)
         before = plain(engine)
-        assert len(create_indexes(engine)) == len(index_statements()) == 5
+        assert len(create_indexes(engine)) == len(index_statements()) == 6
         create_indexes(engine)  # idempotent: run on every deploy
         with engine.connect() as conn:
             sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
@@ -116,6 +116,7 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
             "ix_scale_received",
             "ix_scale_dispatched",
             "ix_scale_open",
+            "ix_scale_opd_dispatched",
         }
         with engine.connect() as conn:  # the partial index's statuses are the open ones of core.codes
             where = conn.execute(
