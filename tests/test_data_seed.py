@@ -242,6 +242,32 @@ def test_postgresql_demo_gets_the_text_search_indexes(db_factory):
     assert "ix_complaint_title_trgm" in plan and "ix_complaint_body_trgm" in plan
 
 
+def test_text_index_later_leaves_the_body_index_to_its_own_command(db_factory, capsys):
+    """``init --text-index later`` (a 10M seed in minutes): every other index is there, the body's trigram index
+    is not, and ``text-index`` adds it (CONCURRENTLY); the data is the same as with ``now``."""
+
+    def indexes(url):
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            names = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'complaint'"))}
+            rows = conn.execute(text("SELECT count(*), sum(length(body)) FROM complaint")).one()
+        engine.dispose()
+        return names, tuple(rows)
+
+    now_url, later_url = db_factory.url("postgresql"), db_factory.url("postgresql")
+    args = ["--complaints", "300", "--until", UNTIL, "--quiet"]
+    assert main(["init", "--database-url", now_url, *args]) == 0
+    assert main(["init", "--database-url", later_url, "--text-index", "later", *args]) == 0
+    assert "data_seed text-index" in capsys.readouterr().out  # it says what to run next
+    full, data = indexes(now_url)
+    without, same = indexes(later_url)
+    assert same == data and data[0] == 300
+    assert full - without == {"ix_complaint_body_trgm"}
+    assert main(["text-index", "--database-url", later_url]) == 0
+    assert indexes(later_url)[0] == full
+    assert main(["text-index", "--database-url", later_url]) == 0  # idempotent
+
+
 def test_a_national_number_of_agencies_all_get_complaints():
     ref = widen(load_reference(), 400)
     active = [o for o in ref.opd if o["successor_id"] is None]
