@@ -388,3 +388,28 @@ def test_wall_charts_raise_every_text_to_the_minimum_and_keep_larger_ones():
     )
     labels = [t for d in big.to_dict()["data"] if d.get("mode") == "markers+text" for t in d["text"]]
     assert labels and all("font-size:22px" in t for t in labels)  # the figures' 18 px raised, never lowered
+
+
+def test_the_snapshot_queries_run_at_the_same_time_and_a_bug_is_not_swallowed():
+    """``take_snapshot`` runs its queries at once (a new complaint waits for the slowest, not for the sum):
+    every call waits at a barrier that only opens when all of them are running."""
+    import threading
+
+    import pytest
+
+    from dashboard.wall.data import at_once
+
+    names = ("feed", "activity", "urgent", "late", "period")
+    barrier = threading.Barrier(len(names), timeout=10)
+
+    def call(name):
+        barrier.wait()  # raises BrokenBarrierError after 10 s if the calls ran one after the other
+        return name
+
+    assert at_once({n: (lambda n=n: call(n)) for n in names}) == {n: n for n in names}
+
+    def broken():
+        raise ZeroDivisionError("a bug in a query builder")
+
+    with pytest.raises(ZeroDivisionError):
+        at_once({"feed": lambda: "ok", "late": broken})
