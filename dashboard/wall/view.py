@@ -5,7 +5,7 @@ the screens registry in dashboard.wall.screens, the frame (CSS, scripts) in dash
 ``render`` reads the URL once (``WallOptions``), keeps what outlives a run in one typed object (``WallState``)
 and calls one function per panel:
 
-- ``header_panel`` (clock, data age, the alert worker's mark, the outage warning), every NTBCARE_FEED_INTERVAL.
+- ``header_panel`` (clock, data age, the alert worker's mark), every NTBCARE_FEED_INTERVAL.
 - ``live_panel``, every NTBCARE_CHANGE_CHECK_MS (500 ms): asks the shared change check (one tiny query for all
   walls); on a change, or once per NTBCARE_PANEL_INTERVAL, it takes a new snapshot (one clock reading, one set
   of queries) and rebuilds the cards, the feed, the late OPDs and the OPD activity from it; otherwise it sends
@@ -196,14 +196,12 @@ def panel_title(loc: Locale, key: str, **kw) -> str:
 
 @st.fragment(run_every=SETTINGS.feed_interval_s)
 def header_panel(opts: WallOptions, state: WallState) -> None:
-    """Title, WITA clock, the age of the data shown, the alert worker's mark and the outage warning."""
+    """Title, WITA clock, the age of the data shown and the alert worker's mark."""
     now = now_utc()
     token = wall_data.change_token()  # the live panel's own cache entry: no extra query
     snap = state.snapshot
-    results = [token, *(snap.results if snap else [])]
     data_at = token.fetched_at if token.ok or snap is None else snap.feed.fetched_at
     st.html(header_html(now, data_at, opts.loc) + worker_mark_html(worker_heartbeat(), failed_count(), opts.loc, now))
-    components.stale_warning(results, opts.loc, retry=False)  # the fragments retry by themselves
 
 
 def snapshot_is_due(state: WallState, version, bucket: int) -> bool:
@@ -233,8 +231,8 @@ def live_markup(snap: wall_data.Snapshot, opts: WallOptions) -> LiveMarkup:
 
 @st.fragment(run_every=SETTINGS.change_check_s)
 def live_panel(opts: WallOptions, state: WallState) -> None:
-    """Every change check: the urgent banner, the cards and the lists (rebuilt only from a new snapshot), and
-    the wall's report to the screens page."""
+    """Every change check: the outage warning, the urgent banner, the cards and the lists (rebuilt only from a
+    new snapshot), and the wall's report to the screens page."""
     now = now_utc()
     token = wall_data.change_token()
     version = token.data if token.has_data else None
@@ -244,6 +242,9 @@ def live_panel(opts: WallOptions, state: WallState) -> None:
         state.snapshot = wall_data.take_snapshot(version, wall_data.snapshot_clock(version, bucket))
         state.markup = live_markup(state.snapshot, opts)
     snap, markup = state.snapshot, state.markup
+    # the outage warning follows the data it is about: this panel runs every change check and rebuilds from the
+    # snapshot, so the warning goes as soon as a snapshot is whole again (the fragments retry by themselves)
+    components.stale_warning([token, *snap.results], opts.loc, retry=False)
     urgent_banner(opts, state, snap.urgent.data if fresh and snap.urgent.has_data else None, now)
     report_screen(opts, state, token, now)
     kpi_cards(markup.cards)
