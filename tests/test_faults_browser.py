@@ -85,6 +85,9 @@ def test_database_down_at_start_recovers_by_itself(new_page, browse, app_server,
         wall.goto(f"{server.url}/monitor?kiosk=1")
         wait_ready(wall)
         expect(wall.locator(".st-key-stale-warning")).to_contain_text("Basis data tidak dapat dihubungi", timeout=20000)
+        # the kiosk's warning floats between the title and the clock: the time stays readable during the outage
+        warning, clock = (wall.locator(sel).bounding_box() for sel in (".st-key-stale-warning", ".w-now"))
+        assert warning and clock and warning["x"] + warning["width"] <= clock["x"], (warning, clock)
         kep.evaluate(COUNT_RUNS)
         # the page retries by itself against the dead database: a run comes within a few retry intervals
         kep.wait_for_function("window.__runs > 0", timeout=(4 * RETRY + 5) * 1000)

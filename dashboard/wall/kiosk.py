@@ -119,8 +119,9 @@ a.w-link:hover {{ text-decoration: underline; }}
 .w-icon {{ font-family: "Material Symbols Rounded"; font-weight: normal; font-style: normal; font-size: 1.25em;
   line-height: 1; vertical-align: -0.22em; letter-spacing: normal; text-transform: none; white-space: nowrap;
   font-feature-settings: "liga"; -webkit-font-smoothing: antialiased; }}
-/* The outage warning floats over the header instead of pushing the wall below the screen's edge. */
-.st-key-stale-warning {{ position: fixed; top: 0.4rem; left: 26rem; right: 20rem; z-index: 1000; }}
+/* The outage warning floats over the header instead of pushing the wall below the screen's edge, between the
+   title and the clock (width auto: Streamlit gives a container width 100%, which would win over `right`). */
+.st-key-stale-warning {{ position: fixed; top: 0.4rem; left: 26rem; right: 20rem; width: auto !important; z-index: 1000; }}
 .st-key-stale-warning p {{ font-size: {TEXT_REM}rem; }}
 .w-empty {{ font-size: {TEXT_REM}rem; color: {theme.MUTED}; padding: 0.5rem; }}
 /* The urgent banner floats over the cards (nothing below moves), readable across the room. Its border
