@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from core.timefmt import now_utc, to_wita, wita_date, wita_midnight
 from dashboard.data import SETTINGS, Fetched, fetch, sla_rules
@@ -97,10 +96,11 @@ def take_snapshot(version, now: dt.datetime) -> Snapshot:
 
 
 def at_once(calls: dict[str, Callable[[], Fetched]]) -> dict[str, Fetched]:
-    """Run each call in a thread of its own and wait for all. The threads get this script run's context, as
-    Streamlit's guide to multithreading shows (``add_script_run_ctx``), so the shared caches work in them as
-    in the script's own thread; ``fetch`` never raises for database trouble."""
-    ctx = get_script_run_ctx()
+    """Run each call in a thread of its own and wait for all. The threads carry no script run context on
+    purpose: ``fetch`` needs none (the caches are shared by every session), and a thread that carries it shares
+    the run's element state, which suits threads that draw, not these (while they carried it, a wall chart went
+    missing in 2 of 4 suite runs; the shared state is the suspected cause). ``fetch`` never raises for database
+    trouble; anything else is raised here."""
     out: dict[str, Fetched] = {}
     failed: list[BaseException] = []
 
@@ -112,8 +112,6 @@ def at_once(calls: dict[str, Callable[[], Fetched]]) -> dict[str, Fetched]:
 
     threads = [threading.Thread(target=run, args=item, name=f"wall-{item[0]}") for item in calls.items()]
     for t in threads:
-        if ctx is not None:
-            add_script_run_ctx(t, ctx)
         t.start()
     for t in threads:
         t.join()
