@@ -145,3 +145,19 @@ def tcp_sockets():
             fields = line.split()
             if len(fields) > 9:
                 yield int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+
+
+def wait_quiet(pid: int, window_s: float = 0.5, busy_below: float = 0.05, limit_s: float = 60.0) -> float:
+    """Wait until the process (and its descendants) used less than ``busy_below`` CPU seconds in a window of
+    ``window_s``, or ``limit_s`` passed; returns the seconds waited. A bench starts timing on a quiet server."""
+    import time
+
+    started = time.monotonic()
+    last = cpu_seconds(pid)
+    while time.monotonic() - started < limit_s:
+        time.sleep(window_s)
+        now = cpu_seconds(pid)
+        if now - last < busy_below:
+            break
+        last = now
+    return time.monotonic() - started

@@ -397,7 +397,7 @@ def test_the_snapshot_queries_run_at_the_same_time_and_a_bug_is_not_swallowed():
 
     import pytest
 
-    from dashboard.wall.data import at_once
+    from dashboard.data import at_once
 
     names = ("feed", "activity", "urgent", "late", "period")
     barrier = threading.Barrier(len(names), timeout=10)

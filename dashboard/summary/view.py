@@ -11,12 +11,18 @@ import streamlit as st
 
 from core.timefmt import MISSING, fmt_wita, wita_date, wita_day_bounds
 from dashboard import access_ui, charts, components
-from dashboard.data import SETTINGS, fetch, sla_rules
+from dashboard.data import PAGE_WORKERS, SETTINGS, at_once, fetch, sla_rules
 from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
 from dashboard.summary import logic as summary
 from queries import breakdown, headline, trend
 
+DIMENSIONS = (  # (dimension, explorer parameter, title, bars shown: None = all)
+    ("sector", "sektor", "sum.sector_title", 10),
+    ("channel", "kanal", "sum.channel_title", None),
+    ("classification", "klasifikasi", "sum.class_title", None),
+    ("priority", "prioritas", "sum.priority_title", None),
+)
 PHONE_WIDTH_PX = 640
 """Below this width Streamlit stacks columns: the page is on a phone."""
 PHONE_WITHOUT_MAP = (
@@ -50,10 +56,30 @@ def render() -> None:
     start, end = period.bounds()
     grain = summary.grain_for(period)
 
+    # --- every figure of the page, asked at once (the page waits for the slowest, not for the sum) ----------
+    year_start, year_end = wita_day_bounds(dt.date(period.end.year - 1, 1, 1), dt.date(period.end.year, 12, 31))
+    part = summary.partial_month(today, period.end.year)
+    calls = {  # the slowest first (the year's months: a second at ten million complaints)
+        "yoy": lambda: fetch(trend.received_vs_completed, start=year_start, end=year_end, grain="month"),
+        "now": lambda: fetch(headline.period_counts, now=now, rules=rules, start=start, end=end),
+        "before": lambda: fetch(
+            headline.period_counts, now=now, rules=rules, start=before.bounds()[0], end=before.bounds()[1]
+        ),
+        "live": lambda: fetch(headline.open_counts, now=now, rules=rules),
+        "flow": lambda: fetch(trend.received_vs_completed, start=start, end=end, grain=grain),
+        "done": lambda: fetch(trend.received_and_done, start=start, end=end, grain=grain),
+        "region": lambda: fetch(breakdown.count_by, dimension="region", start=start, end=end),
+        "ontime": lambda: fetch(headline.on_time_by_period, start=start, end=end, rules=rules, grain=grain),
+    }
+    for dim, *_ in DIMENSIONS:
+        calls[dim] = lambda dim=dim: fetch(breakdown.count_by, dimension=dim, start=start, end=end)
+    if part is not None:  # the month in progress against the same dates a year before, not the whole month
+        same = summary.same_days_a_year_before(part).bounds()
+        calls["prev_part"] = lambda: fetch(trend.received_vs_completed, start=same[0], end=same[1], grain="month")
+    got = at_once(calls, workers=PAGE_WORKERS)
+
     # --- headline figures with the change against the previous period -------------------------------------
-    now_fig = fetch(headline.period_counts, now=now, rules=rules, start=start, end=end)
-    before_fig = fetch(headline.period_counts, now=now, rules=rules, start=before.bounds()[0], end=before.bounds()[1])
-    live = fetch(headline.open_counts, now=now, rules=rules)
+    now_fig, before_fig, live = got["now"], got["before"], got["live"]
     components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
@@ -99,10 +125,7 @@ def render() -> None:
     st.caption(loc.t("exp.drill_hint"))
 
     # --- trends ----------------------------------------------------------------------------------------------
-    flow = fetch(trend.received_vs_completed, start=start, end=end, grain=grain)
-    done = fetch(trend.received_and_done, start=start, end=end, grain=grain)
-    year_start, year_end = wita_day_bounds(dt.date(period.end.year - 1, 1, 1), dt.date(period.end.year, 12, 31))
-    yoy = fetch(trend.received_vs_completed, start=year_start, end=year_end, grain="month")
+    flow, done, yoy = got["flow"], got["done"], got["yoy"]
     c1, c2 = st.columns(2)
     if flow.has_data and done.has_data:
         tf = summary.trend_frame(flow.data, done.data)
@@ -115,11 +138,7 @@ def render() -> None:
             "sum-flow",
             container=c1,
         )
-    part = summary.partial_month(today, period.end.year)
-    prev_part = None
-    if part is not None:  # the month in progress against the same dates a year before, not the whole month
-        same = summary.same_days_a_year_before(part).bounds()
-        prev_part = fetch(trend.received_vs_completed, start=same[0], end=same[1], grain="month")
+    prev_part = got.get("prev_part")
     if yoy.has_data:
         y = period.end.year
         prev_n = int(prev_part.data["received"].sum()) if prev_part is not None and prev_part.has_data else None
@@ -132,16 +151,10 @@ def render() -> None:
             c2.caption(loc.t("chart.yoy_partial"))
 
     # --- by category ---------------------------------------------------------------------------------------
-    DIMENSIONS = (
-        ("sector", "sektor", "sum.sector_title", 10),
-        ("channel", "kanal", "sum.channel_title", None),
-        ("classification", "klasifikasi", "sum.class_title", None),
-        ("priority", "prioritas", "sum.priority_title", None),
-    )
     label_prefix = {"classification": "class", "priority": "priority"}
     grid = st.columns(2) + st.columns(2)
     for n, (col, (dim, param, title, top)) in enumerate(zip(grid, DIMENSIONS, strict=True)):
-        res = fetch(breakdown.count_by, dimension=dim, start=start, end=end)
+        res = got[dim]
         if not res.has_data:
             continue
         df = res.data
@@ -163,7 +176,7 @@ def render() -> None:
         )
 
     # --- by region: per 100,000 inhabitants -----------------------------------------------------------------
-    reg = fetch(breakdown.count_by, dimension="region", start=start, end=end)
+    reg = got["region"]
     if reg.has_data:
         rates = summary.per_100k(reg.data)
         links = summary.drill_links(rates, "wilayah", period)
@@ -203,7 +216,7 @@ def render() -> None:
         )
 
     # --- completed on time against the target ----------------------------------------------------------------
-    ontime = fetch(headline.on_time_by_period, start=start, end=end, rules=rules, grain=grain)
+    ontime = got["ontime"]
     if ontime.has_data:
         st.subheader(loc.t("sum.on_time_title", grain=loc.t(f"sum.grain.{grain}")))
         ot = ontime.data.assign(label=summary.bar_labels(ontime.data["period"], grain, period, loc))

@@ -8,15 +8,13 @@ come from one ``Snapshot``: one clock reading, one set of queries, so the cards 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from core.timefmt import now_utc, to_wita, wita_date, wita_midnight
-from dashboard.data import SETTINGS, Fetched, fetch, sla_rules
+from dashboard.data import SETTINGS, Fetched, at_once, fetch, sla_rules
 from dashboard.explorer.url import OPEN_ALIAS, code_or_none, explorer_link
 from queries import breakdown, feed, headline, overdue, trend
 
@@ -93,31 +91,6 @@ def take_snapshot(version, now: dt.datetime) -> Snapshot:
         rows = rows[pd.to_datetime(rows["received_at"], utc=True) <= pd.Timestamp(now)]
         received = Fetched(rows, received.fetched_at, received.error, received.config_error, received.cause)
     return Snapshot(now=now, version=version, **{**got, "feed": received})
-
-
-def at_once(calls: dict[str, Callable[[], Fetched]]) -> dict[str, Fetched]:
-    """Run each call in a thread of its own and wait for all. The threads carry no script run context on
-    purpose: ``fetch`` needs none (the caches are shared by every session), and a thread that carries it shares
-    the run's element state, which suits threads that draw, not these (while they carried it, a wall chart went
-    missing in 2 of 4 suite runs; the shared state is the suspected cause). ``fetch`` never raises for database
-    trouble; anything else is raised here."""
-    out: dict[str, Fetched] = {}
-    failed: list[BaseException] = []
-
-    def run(name: str, call: Callable[[], Fetched]) -> None:
-        try:
-            out[name] = call()
-        except BaseException as exc:  # noqa: BLE001 - raised again in the script's thread below
-            failed.append(exc)
-
-    threads = [threading.Thread(target=run, args=item, name=f"wall-{item[0]}") for item in calls.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failed:
-        raise failed[0]
-    return {name: out[name] for name in calls}
 
 
 def urgent_since(now: dt.datetime) -> dt.datetime:
