@@ -47,11 +47,14 @@ def monitor_queries(now, rules):
 def other_queries(now, rules, ticket):
     month = now - dt.timedelta(days=30)
     year = now - dt.timedelta(days=365)
+    two_years = dt.datetime(now.year - 1, 1, 1, tzinfo=dt.UTC)
     return {
         "headline.headline_counts": lambda c: headline.headline_counts(c, now, rules),
         "scorecard.month": lambda c: scorecard.opd_scorecard(c, month, now, now, rules),
         "scorecard.year": lambda c: scorecard.opd_scorecard(c, year, now, now, rules),
         "trend.month_12m": lambda c: trend.received_vs_completed(c, year, now, "month"),
+        # ringkasan's year-over-year chart: last year and this one, month by month (its slowest query)
+        "trend.yoy_2y": lambda c: trend.received_vs_completed(c, two_years, now, "month"),
         "complaint.detail": lambda c: complaint.complaint_detail(c, ticket, now, rules),
         "search.page1_breached": lambda c: search.search_complaints(
             c, search.ComplaintFilter(sla_states=("breached",)), now, rules, page_size=50

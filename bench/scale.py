@@ -80,7 +80,7 @@ QUERY_SCRIPT = textwrap.dedent(
     from core.engine import make_engine
     from core.settings import SlaRules
     from queries.schema import complaint
-    url, runs = sys.argv[1], int(sys.argv[2])
+    url, runs, skip = sys.argv[1], int(sys.argv[2]), set(filter(None, sys.argv[3].split(",")))
     engine = make_engine(url)
     now, rules = dt.datetime.now(dt.UTC), SlaRules()
     with engine.connect() as c:
@@ -92,6 +92,8 @@ QUERY_SCRIPT = textwrap.dedent(
     out = {}
     for group, qs in (("wall", bq.monitor_queries(now, rules)), ("other", bq.other_queries(now, rules, ticket))):
         for name, fn in qs.items():
+            if name in skip:
+                continue
             with engine.connect() as c:
                 del sent[:]
                 fn(c)  # warm-up, and the statements it sends
@@ -229,9 +231,9 @@ def time_glass(tree: Path, label: str, url: str, inserts: int) -> float | None:
         engine.dispose()
 
 
-def time_queries(tree: Path, url: str, runs: int) -> dict:
+def time_queries(tree: Path, url: str, runs: int, skip: list[str] | None = None) -> dict:
     res = subprocess.run(
-        [sys.executable, "-c", QUERY_SCRIPT, url, str(runs)],
+        [sys.executable, "-c", QUERY_SCRIPT, url, str(runs), ",".join(skip or [])],
         check=False,
         cwd=tree,
         env={**os.environ, **SERVER_ENV, "PYTHONPATH": str(tree)},
@@ -312,6 +314,13 @@ def main(argv=None) -> int:
     p.add_argument("--seed-log", action="append", default=[], help="VERSION:LABEL=PATH of a data_seed init log")
     p.add_argument("--skip-pages", action="store_true")
     p.add_argument("--skip-queries", action="store_true")
+    p.add_argument(
+        "--skip-query",
+        action="append",
+        default=[],
+        help="a query of bench/queries.py not to time, e.g. quality.data_quality (a minute per run at 10M; the "
+        "page reads the stored answer)",
+    )
     p.add_argument("--merge", action="store_true", help="add to bench/results/scale.json instead of replacing it")
     p.add_argument("--out", default=str(RESULTS / "scale.md"))
     args = p.parse_args(argv)
@@ -338,7 +347,7 @@ def main(argv=None) -> int:
             r["database"] = name
             print(f"{version} code on {label} ({name}):", flush=True)
             if not args.skip_queries:
-                r["queries"] = time_queries(tree, url, args.runs)
+                r["queries"] = time_queries(tree, url, args.runs, args.skip_query)
             if not args.skip_pages:
                 r.update(time_pages(tree, f"{version}-{label}", url))
             if label in args.glass:

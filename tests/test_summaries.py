@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text, update
 from core.codes import OPEN_STATUSES
 from core.engine import make_engine
 from queries import quality
+from queries._sql import wita_period
 from queries.schema import complaint
 from queries.summary_store import read_figure
 from summaries.worker import create_indexes, index_statements, main, rebuild
@@ -105,7 +106,7 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
     try:
         hostile.build(engine)
         before = plain(engine)
-        assert len(create_indexes(engine)) == len(index_statements()) == 6
+        assert len(create_indexes(engine)) == len(index_statements()) == 11  # 6 indexes, 4 statistics, ANALYZE
         create_indexes(engine)  # idempotent: run on every deploy
         with engine.connect() as conn:
             sql = text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p")
@@ -124,5 +125,43 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
             ).scalar_one()
         assert set(re.findall(r"'([a-z]+)'", where)) == set(OPEN_STATUSES)
         pd.testing.assert_frame_equal(plain(engine), before)
+    finally:
+        engine.dispose()
+
+
+def test_the_planner_statistics_are_on_what_the_trend_queries_group_by(db_factory):
+    """A statistic helps only when PostgreSQL finds the query's very expression in it: each one in
+    deploy/scale_indexes.sql is wita_period's compiled form (so a change of how the queries write the WITA week or
+    month fails here, not silently at national scale), and once installed the planner expects as many months as
+    the data holds instead of its blind guess."""
+    engine = make_engine(db_factory.url("postgresql"), must_exist=False)
+    try:
+        hostile.build(engine)
+        month = wita_period(complaint.c.received_at, "month")
+        query = str(select(month, func.count()).group_by(month).compile(dialect=engine.dialect))
+
+        def expected_groups() -> int:
+            with engine.connect() as conn:
+                return conn.execute(text("EXPLAIN (FORMAT JSON) " + query)).scalar_one()[0]["Plan"]["Plan Rows"]
+
+        with engine.connect() as conn:
+            months = conn.execute(select(func.count(func.distinct(month)))).scalar_one()
+        guessed = expected_groups()
+        create_indexes(engine)
+        assert guessed > months and expected_groups() == months  # hostile: 3 months, guessed as 60 groups
+
+        compiled = {
+            f"st_scale_{col.removesuffix('_at')}_{grain}": str(
+                wita_period(complaint.c[col], grain).compile(dialect=engine.dialect)
+            ).replace("complaint.", "")
+            for col in ("received_at", "resolved_at")
+            for grain in ("week", "month")
+        }
+        found = [
+            re.fullmatch(r"CREATE STATISTICS IF NOT EXISTS (\w+) ON \((.*)\) FROM complaint", st)
+            for st in index_statements()
+            if st.startswith("CREATE STATISTICS")
+        ]
+        assert {m.group(1): m.group(2) for m in found if m} == compiled and len(found) == 4
     finally:
         engine.dispose()
