@@ -2,14 +2,17 @@
 
     python -m bench.scale --db 1M=scale_1m --db 10M=ntbcare_10m_old [--old-tree /work/wt/scale-old]
                           [--only old|new] [--runs 3] [--glass 1M] [--seed-log new:1M=PATH ...]
-                          [--skip-pages] [--skip-queries] [--out docs/scale.md]
+                          [--skip-pages] [--skip-queries] [--skip-query NAME] [--nginx N]
+                          [--admin-url URL] [--out docs/scale.md]
 
 For each version (the old one: a copy of the code in --old-tree; the new one: this tree) and each database:
 - pages: a fresh server (`python -m dashboard.serve` with real logins, tests/oidc_support.py), chromium, the
   first visit of each page, from typing the address until the page is complete (Streamlit's script finished,
   no skeleton or spinner, every plotly chart drawn, the page's own content present): the wall as the kiosk
   (its four charts drawn), `kepatuhan` this month as an adviser, `ringkasan` on a 390x844 phone as a leader,
-  `kualitas-data` as an admin, the explorer's breached list as an admin;
+  `kualitas-data` as an admin, the explorer's breached list as an admin (each logged-in page after the login
+  tab is closed and the server has gone quiet); with --nginx N through nginx and N app processes started by
+  the systemd unit (tests/deploy_stack.py), and with --admin-url naming a hot standby's server, reading it;
 - insert-to-glass p95 (bench/glass.py, one wall; only on the databases named by --glass: it inserts and
   deletes rows, so never on a database that must not be written);
 - the queries of bench/queries.py (medians of --runs after a warm-up) run by that version's own code in a
@@ -176,7 +179,20 @@ class DbCpu:
         self._engine.dispose()
 
 
-def time_pages(tree: Path, label: str, url: str) -> dict[str, float | str]:
+@contextlib.contextmanager
+def behind_nginx(url: str, processes: int, label: str):
+    """docs/deployment.md's stack in front of ``url`` (tests/deploy_stack.py): ``processes`` app processes started
+    by the systemd unit's own command line, nginx (https, HTTP/2) in front, logins through the local provider.
+    With ``url`` on a hot standby this is the scale-out the deployment recommends."""
+    from tests.deploy_stack import DeployStack
+
+    with DeployStack(processes=processes, env=SERVER_ENV, database_url=url, log_prefix=f"scale-{label}") as stack:
+        yield stack
+
+
+def time_pages(tree: Path, label: str, url: str, processes: int = 0) -> dict[str, float | str]:
+    """First loads of PAGES on a fresh server: the code in ``tree`` as one process, or (``processes`` > 0, this
+    tree only) that many app processes behind nginx."""
     from playwright.sync_api import sync_playwright
 
     from bench import procinfo
@@ -184,27 +200,37 @@ def time_pages(tree: Path, label: str, url: str) -> dict[str, float | str]:
     from tests.oidc_support import login
 
     out: dict[str, float | str] = {}
-    with app_from(tree, url, RESULTS / f"scale-{label}-server.log") as app, sync_playwright() as pw:
+    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    serving = (
+        behind_nginx(url, processes, label) if processes else app_from(tree, url, RESULTS / f"scale-{label}-server.log")
+    )
+    with serving as app, sync_playwright() as pw:
+        pids = [a.proc.pid for a in app.apps.values()] if processes else [app.server.proc.pid]
+
+        def server_cpu() -> float:
+            return sum(procinfo.cpu_seconds(pid) for pid in pids)
+
         browser = launch_browser(pw)
         for key, role, path, (width, height), sel in PAGES:
-            ctx = browser.new_context(viewport={"width": width, "height": height})
+            ctx = browser.new_context(viewport={"width": width, "height": height}, ignore_https_errors=True)
             if role:
                 # the login ends on the wall's list view, a live page: closed, and the server left to go quiet, so
                 # that it does not draw (browser) and refresh (server, database) beside the page being timed
                 tab = ctx.new_page()
                 login(tab, app, role)
                 tab.close()
-                procinfo.wait_quiet(app.server.proc.pid)
+                for pid in pids:
+                    procinfo.wait_quiet(pid)
             page = ctx.new_page()
             charts = 4 if key == "wall" else 0
-            cpu0 = procinfo.cpu_seconds(app.server.proc.pid)
+            cpu0 = server_cpu()
             started = time.monotonic()
             try:
-                with DbCpu(ADMIN_URL, make_url(url).database) as db:
+                with DbCpu(admin_url, make_url(url).database) as db:
                     page.goto(f"{app.url}/{path}", wait_until="commit", timeout=600000)
                     page.wait_for_function(COMPLETE, arg=[sel, charts], timeout=600000, polling=50)
                     out[key] = time.monotonic() - started
-                out[f"{key}_cpu"] = procinfo.cpu_seconds(app.server.proc.pid) - cpu0 + db.seconds
+                out[f"{key}_cpu"] = server_cpu() - cpu0 + db.seconds
                 out[f"{key}_db_cpu"] = db.seconds
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 out[key] = f"failed: {str(exc).splitlines()[0][:80]}"
@@ -321,6 +347,14 @@ def main(argv=None) -> int:
         help="a query of bench/queries.py not to time, e.g. quality.data_quality (a minute per run at 10M; the "
         "page reads the stored answer)",
     )
+    p.add_argument(
+        "--nginx",
+        type=int,
+        default=0,
+        metavar="N",
+        help="pages through nginx and N app processes (new code only; with --admin-url on a hot standby: the "
+        "scale-out of docs/deployment.md)",
+    )
     p.add_argument("--merge", action="store_true", help="add to bench/results/scale.json instead of replacing it")
     p.add_argument("--out", default=str(RESULTS / "scale.md"))
     args = p.parse_args(argv)
@@ -349,7 +383,7 @@ def main(argv=None) -> int:
             if not args.skip_queries:
                 r["queries"] = time_queries(tree, url, args.runs, args.skip_query)
             if not args.skip_pages:
-                r.update(time_pages(tree, f"{version}-{label}", url))
+                r.update(time_pages(tree, f"{version}-{label}", url, processes=args.nginx if version == "new" else 0))
             if label in args.glass:
                 r["glass"] = time_glass(tree, f"{version}-{label}", url, args.glass_inserts)
             save()

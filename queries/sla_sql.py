@@ -400,6 +400,10 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
     )
     age = nonneg(today.c.today_cum - cal_r.c.wd_cum)
 
+    # ``fair`` names ``left_wd`` three times. PostgreSQL would pull the subquery up into the outer query and
+    # write the whole SLA expression out at each place, computing it three times per open complaint; OFFSET 0
+    # keeps the subquery apart, so it is computed once (the wall's late OPDs at ten million complaints: 499 ->
+    # 371 ms, same rows). SQLite plans it the same either way.
     def fair(o):
         """Working days left, made negative (minus the days late) once the deadline date is before today."""
         return case((o.c.left_wd < o.c.today_off, o.c.left_wd - o.c.today_off), else_=o.c.left_wd)
@@ -409,6 +413,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
             select(complaint.c.opd_id, rem.label("left_wd"), today.c.today_off, age.label("age_wd"))
             .select_from(src)
             .where(*conds)
+            .offset(0)  # kept apart: see below
             .subquery("open_left")
         )
         return select(
@@ -428,6 +433,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         )
         .select_from(src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
         .where(*conds)
+        .offset(0)  # kept apart: see below
         .subquery("open_left")
     )
     return select(
