@@ -156,6 +156,11 @@ def test_headline_figures_sum_the_per_opd_table():
     )
     h = wall_data.headline_figures(late, period)
     assert (h["open"], h["breached"], h["at_risk"], h["received_today"]) == (8, 2, 3, 2)
+    # the received counts of the change's instant are newer than the period's: they win
+    now_in = Fetched({"received_today": 3, "received_period": 41}, NOW)
+    h = wall_data.headline_figures(late, period, now_in)
+    assert (h["received_today"], h["received_period"], h["completed"]) == (3, 41, 10)
+    assert wall_data.headline_figures(Fetched(None, None, "x"), Fetched(None, None, "x"), now_in) == now_in.data
     assert wall_data.headline_figures(Fetched(None, None, "x"), Fetched(None, None, "x")) is None
 
 

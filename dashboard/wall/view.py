@@ -7,9 +7,11 @@ and calls one function per panel:
 
 - ``header_panel`` (clock, data age, the alert worker's mark), every NTBCARE_FEED_INTERVAL.
 - ``live_panel``, every NTBCARE_CHANGE_CHECK_MS (500 ms): asks the shared change check (one tiny query for all
-  walls); on a change, or once per NTBCARE_PANEL_INTERVAL, it takes a new snapshot (one clock reading, one set
-  of queries) and rebuilds the cards, the feed, the late OPDs and the OPD activity from it; otherwise it sends
-  the same markup again, which the browser leaves alone. Also the urgent banner and the wall's report to `layar`.
+  walls); on a change, or once per NTBCARE_PANEL_INTERVAL, it takes a new snapshot (``wall_data.Snapshot``: the
+  feed, activity and received counts read at the change, the late OPDs and completions from the shared
+  panel-interval cache) and rebuilds the cards, the feed, the late OPDs and the OPD activity from it; otherwise
+  it sends the same markup again, which the browser leaves alone. Also the urgent banner and the wall's report
+  to `layar`.
 - ``charts_panel``, every NTBCARE_CHART_INTERVAL (60 s).
 
 Two views share the space below the cards and alternate every NTBCARE_WALL_ROTATE_SECONDS in the browser (no
@@ -221,7 +223,7 @@ def live_markup(snap: wall_data.Snapshot, opts: WallOptions) -> LiveMarkup:
     targets = Targets(SETTINGS.on_time_target_pct, SETTINGS.breached_target, sla_rules().response_days)
     late = snap.late.data if snap.late.has_data else None
     return LiveMarkup(
-        cards=headline_cards(wall_data.headline_figures(snap.late, snap.period), loc, targets),
+        cards=headline_cards(wall_data.headline_figures(snap.late, snap.period, snap.received), loc, targets),
         feed=panel_title(loc, "wall.feed_title") + feed_html(snap.feed.data, local, loc, links=opts.clickable),
         late=panel_title(loc, "wall.late_title")
         + (overdue_html(late, loc, limit=LATE_ROWS, links=opts.clickable) if late is not None else ""),
