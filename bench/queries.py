@@ -44,6 +44,18 @@ def monitor_queries(now, rules):
     }
 
 
+def change_queries(now):
+    """What a new complaint or event makes the wall ask (dashboard/wall/data.take_snapshot, keyed by the change);
+    the late OPDs and the period's completions are read once per panel interval, the charts once a minute."""
+    hour_ago = now - dt.timedelta(hours=1)
+    return {
+        "change.new_complaints": lambda c: feed.new_complaints(c, 8, now=now),
+        "change.recent_events": lambda c: feed.recent_events(c, 8, now=now),
+        "change.recent_urgent": lambda c: feed.recent_urgent(c, hour_ago, 10, now=now),
+        "change.received_counts": lambda c: headline.received_counts(c, now),
+    }
+
+
 def other_queries(now, rules, ticket):
     month = now - dt.timedelta(days=30)
     year = now - dt.timedelta(days=365)
