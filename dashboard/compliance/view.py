@@ -11,7 +11,7 @@ from core.textsafe import md_literal, plain_text
 from core.timefmt import MISSING, fmt_wita, now_utc, to_wita
 from dashboard import access_ui, charts, components
 from dashboard.compliance import logic as compliance
-from dashboard.data import fetch, sla_rules
+from dashboard.data import at_once, fetch, sla_rules
 from dashboard.pagectx import page_context
 from queries import calendar, overdue, scorecard
 
@@ -111,7 +111,24 @@ def render() -> None:
     if row is not None:
         opd_id = None if pd.isna(row["opd_id"]) else int(row["opd_id"])
         year_ago = dt.datetime.combine(today.replace(day=1) - dt.timedelta(days=365), dt.time(), start.tzinfo)
-        monthly = fetch(scorecard.opd_monthly, opd_id, year_ago, end, now=ctx.now, rules=rules, rollup=rollup)
+        # the OPD's months and its open complaints at the same time: at ten million complaints a large OPD's
+        # year takes 1.5 s and its open list 0.4-1 s
+        got = at_once(
+            {
+                "monthly": lambda: fetch(
+                    scorecard.opd_monthly, opd_id, year_ago, end, now=ctx.now, rules=rules, rollup=rollup
+                ),
+                "drill": lambda: fetch(
+                    overdue.open_complaints,
+                    now=ctx.now,
+                    rules=rules,
+                    opd_id=opd_id,
+                    unassigned=opd_id is None,
+                    rollup=rollup,
+                ),
+            }
+        )
+        monthly, drill = got["monthly"], got["drill"]
         with c2:
             if monthly.has_data:
                 st.plotly_chart(
@@ -128,14 +145,6 @@ def render() -> None:
                 icon=":material/open_in_new:",
                 query_params=params,
             )
-        drill = fetch(
-            overdue.open_complaints,
-            now=ctx.now,
-            rules=rules,
-            opd_id=opd_id,
-            unassigned=opd_id is None,
-            rollup=rollup,
-        )
         if drill.has_data:
             d = drill.data
             table = pd.DataFrame(
