@@ -22,6 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
+import click
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
@@ -63,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     route_explicitly()
     warm_up()
     args = ["run", str(APP), *(sys.argv[1:] if argv is None else argv)]
-    return cli.main(args=args, prog_name="streamlit", standalone_mode=False) or 0
+    try:
+        return cli.main(args=args, prog_name="streamlit", standalone_mode=False) or 0
+    except click.ClickException as exc:  # a wrong option: click's own message (what it accepts), not a traceback
+        exc.show()
+        return exc.exit_code
 
 
 if __name__ == "__main__":

@@ -41,3 +41,18 @@ def test_warm_up_imports_the_views_quietly():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
     assert "No runtime found" not in out.stderr
+
+
+def test_a_wrong_option_says_what_it_should_be_without_a_traceback():
+    """`python3 dev.py app --port 8611` (a newcomer's guess) stops with click's own message, exit code 2."""
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard.serve", "--port", "8611"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2
+    assert "No such option '--port'. Did you mean '--server.port'?" in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
