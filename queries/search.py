@@ -64,22 +64,29 @@ def _code_in(fk, table, codes):
     return or_(*parts)
 
 
-def _conditions(conn, f: ComplaintFilter) -> list:
-    """Conditions on ``complaint`` for every filter but the SLA state."""
+def _statuses(f: ComplaintFilter) -> set[str]:
+    """The statuses ``f`` allows (empty: any), narrowed by its SLA states: only a running stage can be on
+    track, at risk or late, only a postponed complaint is "ditunda"; contradictory filters match nothing."""
+    statuses = set(f.statuses)
+    states = set(f.sla_states)
+    if states and states <= set(OPEN_SLA_STATES):
+        statuses = statuses & set(ACTIVE_STATUSES) if statuses else set(ACTIVE_STATUSES)
+        statuses = statuses or {"\x00none"}
+    elif states == {"ditunda"}:
+        statuses = statuses & {"ditunda"} if statuses else {"ditunda"}
+        statuses = statuses or {"\x00none"}
+    return statuses
+
+
+def _conditions(conn, f: ComplaintFilter, status: bool = True) -> list:
+    """Conditions on ``complaint`` for every filter but the SLA state (``status``: with the statuses')."""
     conds = []
     if f.start is not None:
         conds.append(complaint.c.received_at >= utc(f.start))
     if f.end is not None:
         conds.append(complaint.c.received_at < utc(f.end))
-    statuses = set(f.statuses)
-    states = set(f.sla_states)
-    if states and states <= set(OPEN_SLA_STATES):  # only a running stage can be on track, at risk or late
-        statuses = statuses & set(ACTIVE_STATUSES) if statuses else set(ACTIVE_STATUSES)
-        statuses = statuses or {"\x00none"}  # contradictory filters match nothing
-    elif states == {"ditunda"}:
-        statuses = statuses & {"ditunda"} if statuses else {"ditunda"}
-        statuses = statuses or {"\x00none"}
-    if statuses:
+    statuses = _statuses(f)
+    if statuses and status:
         conds.append(complaint.c.status.in_(sorted(statuses)))
     if f.priorities:
         conds.append(complaint.c.priority.in_(f.priorities))
@@ -106,8 +113,12 @@ def _conditions(conn, f: ComplaintFilter) -> list:
     return conds
 
 
-def _state_ids(f: ComplaintFilter, conds: list, now: dt.datetime, rules):
-    """A SELECT of the ids of complaints in ``f.sla_states`` (among those matching ``conds``), or None."""
+def _state_rows(conn, f: ComplaintFilter, now: dt.datetime, rules):
+    """A subquery (id, received_at) of the complaints in ``f.sla_states`` that match ``f``, or None.
+
+    The running states read only the open complaints (``open_sla``), with the filter's statuses as the scan's
+    one status condition. Carrying ``received_at`` lets the page be sorted by it without fetching each
+    matching complaint's table row again (82,629 late complaints at ten million)."""
     states = set(f.sla_states)
     if not states:
         return None
@@ -115,22 +126,26 @@ def _state_ids(f: ComplaintFilter, conds: list, now: dt.datetime, rules):
     if unknown:
         raise ValueError(f"unknown SLA state(s) {sorted(unknown)}")
     if states <= set(OPEN_SLA_STATES):
-        sub = open_sla(rules, now, conds, rollup=f.rollup).subquery()
+        running = _statuses(f) & set(ACTIVE_STATUSES)  # empty when the filters contradict: matches nothing
+        sub = open_sla(
+            rules, now, _conditions(conn, f, status=False), rollup=f.rollup, statuses=sorted(running)
+        ).subquery()
         rem, risk = sub.c.remaining_wd, int(rules.at_risk_days)
         by_state = {"breached": rem < 0, "at_risk": and_(rem >= 0, rem <= risk), "on_track": rem > risk}
-        return select(sub.c.id).where(or_(*(by_state[s] for s in sorted(states))))
-    sub = complaint_sla(rules, now, conds, rollup=f.rollup).subquery()
-    return select(sub.c.id).where(sub.c.sla_state.in_(sorted(states)))
+        where = or_(*(by_state[s] for s in sorted(states)))
+    else:
+        sub = complaint_sla(rules, now, _conditions(conn, f), rollup=f.rollup).subquery()
+        where = sub.c.sla_state.in_(sorted(states))
+    return select(sub.c.id, sub.c.received_at).where(where).subquery("in_state")
 
 
 def count_complaints(conn, f: ComplaintFilter, now: dt.datetime, rules) -> int:
     """How many complaints match ``f``."""
-    conds = _conditions(conn, f)
-    ids = _state_ids(f, conds, now, rules)
+    rows = _state_rows(conn, f, now, rules)
     stmt = (
-        select(func.count()).select_from(ids.subquery())
-        if ids is not None
-        else select(func.count()).select_from(complaint).where(*conds)
+        select(func.count()).select_from(rows)
+        if rows is not None
+        else select(func.count()).select_from(complaint).where(*_conditions(conn, f))
     )
     return int(conn.execute(stmt).scalar_one())
 
@@ -147,14 +162,16 @@ def _page_ids(
 ) -> tuple[list[int], int | None]:
     """The ids of one page and, when an SLA or text filter is set, the total count from the same pass (the
     SLA clock or the text matching then runs once for both); otherwise the total is None."""
-    conds = _conditions(conn, f)
-    ids = _state_ids(f, conds, now, rules)
+    state_rows = _state_rows(conn, f, now, rules)
     total = []
-    if ids is not None:
-        conds = [complaint.c.id.in_(ids)]
-    if ids is not None or f.text.strip():  # expensive matching: count in the same pass as the page
+    if state_rows is not None or f.text.strip():  # expensive matching: count in the same pass as the page
         total = [func.count().over().label("total")]
     src: FromClause = complaint
+    id_col, conds = complaint.c.id, _conditions(conn, f) if state_rows is None else []
+    if state_rows is not None and sort == "received_at":  # the rows carry the sort key: no second visit
+        src, id_col, key = state_rows, state_rows.c.id, state_rows.c.received_at
+    elif state_rows is not None:
+        conds = [complaint.c.id.in_(select(state_rows.c.id))]
     if sort == "opd":
         eff = opd_rollup(f.rollup)
         src, key = src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id), eff.c.eff_short_name
@@ -162,7 +179,7 @@ def _page_ids(
         src, key = src.outerjoin(sector, sector.c.id == complaint.c.sector_id), sector.c.name
     elif sort == "region":
         src, key = src.outerjoin(region, region.c.id == complaint.c.region_id), region.c.name
-    else:
+    elif src is complaint:
         key = complaint.c[sort]
     if sort in ("opd", "sector", "region"):  # may be missing: those come last either way
         order = key.desc().nulls_last() if descending else key.asc().nulls_last()
@@ -173,9 +190,9 @@ def _page_ids(
             # from the trigram indexes first, then sort only those.
             key = func.coalesce(key, key)
         order = key.desc() if descending else key.asc()
-    tie = complaint.c.id.desc() if descending else complaint.c.id.asc()
+    tie = id_col.desc() if descending else id_col.asc()
     stmt = (
-        select(complaint.c.id, *total)
+        select(id_col, *total)
         .select_from(src)
         .where(*conds)
         .order_by(order, tie)

@@ -339,10 +339,13 @@ def _least_sqlite(element, compiler, **kw):
 _NO_STAGE = 1_000_000_000
 
 
-def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped: bool = False):
+def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped: bool = False, statuses=OPEN_STATUSES):
     """A lean SELECT for open complaints: per complaint the working days left on its tightest open stage.
 
-    Columns: id, eff_id, eff_code, eff_short_name, status, priority, age_wd, remaining_wd. ``remaining_wd``
+    Columns: id, eff_id, eff_code, eff_short_name, status, priority, received_at, age_wd, remaining_wd.
+    ``statuses`` (a subset of the open ones) narrows the scan: one status condition, not two, so that PostgreSQL
+    estimates the rows right and reads the open complaints' index alone (the explorer's late list at ten
+    million complaints: an index-only scan instead of 136,010 table rows fetched one by one). ``remaining_wd``
     is negative when breached (minus the working days late), 0..at_risk_days when at risk, NULL when
     no stage is running (postponed, closed, or dates outside the calendar). Agrees with
     ``complaint_sla``'s overall state for every open complaint (tests prove it); much cheaper, which
@@ -355,7 +358,9 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
     today = _today(now)
     eff = opd_rollup(rollup)
     active = complaint.c.status.in_(ACTIVE_STATUSES)
-    conds = (complaint.c.status.in_(OPEN_STATUSES), *where)
+    if not set(statuses) <= set(OPEN_STATUSES):
+        raise ValueError(f"open_sla reads open complaints only, not {sorted(set(statuses) - set(OPEN_STATUSES))}")
+    conds = (complaint.c.status.in_(sorted(statuses)), *where)
     # only a running stage has days remaining, so only the pauses of active complaints matter here (a postponed
     # complaint's stages are not running): fewer pauses to resolve for the wall. The caller's other conditions
     # are left out on purpose: extra pauses join to nothing, and repeating a status condition the caller already
@@ -427,6 +432,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
             eff.c.eff_short_name,
             complaint.c.status,
             complaint.c.priority,
+            complaint.c.received_at,
             age.label("age_wd"),
             rem.label("left_wd"),
             today.c.today_off,
@@ -443,6 +449,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         o.c.eff_short_name,
         o.c.status,
         o.c.priority,
+        o.c.received_at,
         o.c.age_wd,
         fair(o).label("remaining_wd"),
     )
