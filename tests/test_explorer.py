@@ -143,6 +143,36 @@ def test_sla_state_filter_matches_the_full_clock(demo, states):
     assert set(page["sla_state"]) == set(states) & set(everyone["sla_state"])
 
 
+@pytest.mark.parametrize(
+    "statuses, states, some",
+    [
+        (("diproses",), ("breached",), True),  # a running status: the open scan's one status condition
+        (("terdisposisi", "diproses", "ditunda"), ("breached", "at_risk"), True),  # "ditunda" cannot run: left out
+        (("selesai",), ("breached",), False),  # contradictory: nothing
+        (("selesai",), ("met",), True),
+    ],
+)
+def test_status_and_sla_state_filters_together_match_the_full_clock(demo, statuses, states, some):
+    """Status and SLA state filters combined give what the full clock gives, and the pages of the newest first
+    (sorted by the state rows' own received_at) cover every match once, in the same order as the plain sort."""
+    engine, _ = demo
+    now = dt.datetime.now(dt.UTC)
+    with engine.connect() as conn:
+        everyone = pd.DataFrame(conn.execute(complaint_sla(RULES, now)).mappings().all())
+        chosen = everyone[everyone["sla_state"].isin(states) & everyone["status"].isin(statuses)]
+        f = ComplaintFilter(statuses=statuses, sla_states=states)
+        total, whole = search.search_page(conn, f, now, RULES, page_size=5000)
+        size = max(5, total // 4 + 1)  # four or five pages
+        pages = [
+            search.search_page(conn, f, now, RULES, page=p, page_size=size)[1] for p in range(1, total // size + 2)
+        ]
+        counted = search.count_complaints(conn, f, now, RULES)
+    assert total == counted == len(chosen) and (len(chosen) > 0) == some
+    assert set(whole["ticket"]) == set(chosen["ticket"])
+    newest_first = chosen.sort_values(["received_at", "id"], ascending=False)["ticket"].tolist()
+    assert whole["ticket"].tolist() == newest_first == [t for df in pages for t in df["ticket"]]
+
+
 def test_paging_and_sorting_cover_every_match_once(demo):
     engine, lookups = demo
     now = dt.datetime.now(dt.UTC)
