@@ -167,10 +167,12 @@ def _page_ids(
     if state_rows is not None or f.text.strip():  # expensive matching: count in the same pass as the page
         total = [func.count().over().label("total")]
     src: FromClause = complaint
-    id_col, conds = complaint.c.id, _conditions(conn, f) if state_rows is None else []
-    if state_rows is not None and sort == "received_at":  # the rows carry the sort key: no second visit
-        src, id_col, key = state_rows, state_rows.c.id, state_rows.c.received_at
-    elif state_rows is not None:
+    id_col = complaint.c.id
+    if state_rows is None:
+        conds = _conditions(conn, f)
+    elif sort == "received_at":  # the state rows carry the sort key: no second visit of each complaint
+        src, id_col, key, conds = state_rows, state_rows.c.id, state_rows.c.received_at, []
+    else:
         conds = [complaint.c.id.in_(select(state_rows.c.id))]
     if sort == "opd":
         eff = opd_rollup(f.rollup)

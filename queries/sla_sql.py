@@ -418,7 +418,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
             select(complaint.c.opd_id, rem.label("left_wd"), today.c.today_off, age.label("age_wd"))
             .select_from(src)
             .where(*conds)
-            .offset(0)  # kept apart: see below
+            .offset(0)  # kept apart: see the note above fair()
             .subquery("open_left")
         )
         return select(
@@ -439,7 +439,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         )
         .select_from(src.outerjoin(eff, eff.c.opd_id == complaint.c.opd_id))
         .where(*conds)
-        .offset(0)  # kept apart: see below
+        .offset(0)  # kept apart: see the note above fair()
         .subquery("open_left")
     )
     return select(

@@ -93,12 +93,12 @@ def take_snapshot(version, now: dt.datetime) -> Snapshot:
             "period": lambda: fetch(headline.period_counts, now=now, rules=rules),
         }
     )
-    received = got["feed"]
-    if received.has_data:  # the feed tolerates clocks a little ahead; the snapshot stops at its own instant
-        rows = received.data
+    shown = got["feed"]
+    if shown.has_data:  # the feed tolerates clocks a little ahead; the snapshot stops at its own instant
+        rows = shown.data
         rows = rows[pd.to_datetime(rows["received_at"], utc=True) <= pd.Timestamp(now)]
-        received = Fetched(rows, received.fetched_at, received.error, received.config_error, received.cause)
-    return Snapshot(now=now, version=version, **{**got, "feed": received})
+        shown = Fetched(rows, shown.fetched_at, shown.error, shown.config_error, shown.cause)
+    return Snapshot(now=now, version=version, **{**got, "feed": shown})
 
 
 def urgent_since(now: dt.datetime) -> dt.datetime:
