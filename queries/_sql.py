@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, String, and_, case, func, or_, select
+from sqlalchemy import Date, String, and_, case, column, func, or_, select, true, values
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
 from core import timefmt
 from core.codes import WITA_OFFSET_HOURS
-from queries.schema import opd
+from queries.schema import Ts, opd
 
 # A timestamp later than now by more than this is "in the future" (a wrong clock or date at the writer);
 # the tolerance absorbs small differences between the writer's clock and this server's.
@@ -105,6 +105,71 @@ def _wita_period_sqlite(element, compiler, **kw):
     if element.grain == "week":
         return f"date({col}, {shift}, 'weekday 0', '-6 days')"
     return f"date({col}, {shift})"
+
+
+def _next_period(first: dt.date, grain: str) -> dt.date:
+    if grain == "month":
+        return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first + dt.timedelta(days=7 if grain == "week" else 1)
+
+
+def _period_first(day: dt.date, grain: str) -> dt.date:
+    if grain == "month":
+        return day.replace(day=1)
+    return day - dt.timedelta(days=day.weekday()) if grain == "week" else day
+
+
+def period_bounds(start: dt.datetime, end: dt.datetime, grain: str) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """Every WITA period of ``grain`` that [start, end) touches, clipped to it: (first day 'YYYY-MM-DD', lo, hi)
+    in UTC. The ranges follow each other without gap or overlap from ``start`` to ``end``."""
+    if grain not in _PERIODS:
+        raise ValueError(f"unknown grain {grain!r}")
+    start, end = utc(start), utc(end)
+    rows: list[tuple[str, dt.datetime, dt.datetime]] = []
+    if start >= end:
+        return rows
+    first = _period_first(timefmt.wita_date(start), grain)
+    while (lo := timefmt.wita_midnight(first)) < end:
+        after = _next_period(first, grain)
+        rows.append((first.isoformat(), max(lo, start), min(timefmt.wita_midnight(after), end)))
+        first = after
+    return rows
+
+
+def period_ranges(start: dt.datetime, end: dt.datetime, grain: str):
+    """``period_bounds`` as a table (period, lo, hi), joined on ``in_range`` by ``count_per_period``."""
+    rows = period_bounds(start, end, grain) or [("", utc(start), utc(start))]  # empty: valid SQL, no match
+    return values(column("period", String), column("lo", Ts), column("hi", Ts), name="periods").data(rows)
+
+
+def in_range(col, periods) -> ColumnElement:
+    """``col`` within a row of ``period_ranges``: the join condition."""
+    return and_(col >= periods.c.lo, col < periods.c.hi)
+
+
+def count_per_period(
+    conn, col, start: dt.datetime, end: dt.datetime, grain: str, counts: dict[str, ColumnElement], where=()
+) -> pd.DataFrame:
+    """Aggregates of the rows of ``col``'s table with ``col`` in [start, end) (and ``where``), per WITA period.
+
+    Columns: period (its first day, 'YYYY-MM-DD') and one per ``counts`` item; periods without rows are absent.
+    PostgreSQL counts each period apart (``period_ranges``, a LATERAL subquery: one index range per period,
+    aggregated inside the scan), where grouping on ``wita_period`` converts every row's time. SQLite groups on
+    ``wita_period``: its times are text normalised row by row in any comparison (``ts_key``), so one pass beats
+    one per period.
+    """
+    aggs = [func.count().label("rows_"), *(expr.label(name) for name, expr in counts.items())]
+    if conn.dialect.name == "postgresql":
+        periods = period_ranges(start, end, grain).cte("periods")
+        per = select(*aggs).where(in_range(col, periods), *where).lateral("per_period")
+        stmt = select(periods.c.period, *(per.c[a.name] for a in aggs)).select_from(periods.join(per, true()))
+    else:
+        period = wita_period(col, grain)
+        stmt = select(period.label("period"), *aggs).where(col >= utc(start), col < utc(end), *where).group_by(period)
+    df = read_frame(conn, stmt)
+    df = df[df["rows_"] > 0].drop(columns="rows_").reset_index(drop=True)
+    df["period"] = df["period"].map(str)
+    return df
 
 
 def nonneg(expr: ColumnElement) -> ColumnElement:
