@@ -342,7 +342,8 @@ _NO_STAGE = 1_000_000_000
 def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped: bool = False, statuses=OPEN_STATUSES):
     """A lean SELECT for open complaints: per complaint the working days left on its tightest open stage.
 
-    Columns: id, eff_id, eff_code, eff_short_name, status, priority, received_at, age_wd, remaining_wd.
+    Columns: id, eff_id, eff_code, eff_short_name, status, priority, received_at, dispatched_at, age_wd,
+    remaining_wd.
     ``statuses`` (a subset of the open ones) narrows the scan: one status condition, not two, so that PostgreSQL
     estimates the rows right and reads the open complaints' index alone (the explorer's late list at ten
     million complaints: an index-only scan instead of 136,010 table rows fetched one by one). ``remaining_wd``
@@ -433,6 +434,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
             complaint.c.status,
             complaint.c.priority,
             complaint.c.received_at,
+            complaint.c.dispatched_at,
             age.label("age_wd"),
             rem.label("left_wd"),
             today.c.today_off,
@@ -450,6 +452,7 @@ def open_sla(rules, now: dt.datetime, where=(), *, rollup: bool = True, grouped:
         o.c.status,
         o.c.priority,
         o.c.received_at,
+        o.c.dispatched_at,
         o.c.age_wd,
         fair(o).label("remaining_wd"),
     )
