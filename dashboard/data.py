@@ -217,3 +217,13 @@ def at_once(calls: dict[str, Callable[[], Fetched]], workers: int | None = None)
     with ThreadPoolExecutor(max_workers=workers or len(calls), thread_name_prefix="fetch") as pool:
         futures = {name: pool.submit(call) for name, call in calls.items()}
         return {name: future.result() for name, future in futures.items()}
+
+
+def combined(combine: Callable[..., Any], *parts: Fetched) -> Fetched:
+    """One result from parts read apart (``at_once``): ``combine(*their data)`` when every part has data, else
+    no data. It is as old as its oldest part and carries the first failure, so a stale warning names it."""
+    failed = next((p for p in parts if not p.ok), None)
+    why = {} if failed is None else {"error": failed.error, "config_error": failed.config_error, "cause": failed.cause}
+    if not all(p.has_data for p in parts):
+        return Fetched(None, None, **({"error": "missing"} | why))
+    return Fetched(combine(*(p.data for p in parts)), min(p.fetched_at for p in parts if p.fetched_at), **why)

@@ -30,6 +30,16 @@ def opd_scorecard(
     on time or late, or open past the deadline); a stage still within its deadline (or postponed) is *waiting*
     and counts in neither part. The minimum of decided stages a share needs is the rapor's (``core.rapor``).
     """
+    return combine_scorecard(
+        opd_period_figures(conn, start, end, now, rules, rollup), overdue_by_opd(conn, now, rules, rollup=rollup)
+    )
+
+
+def opd_period_figures(
+    conn, start: dt.datetime, end: dt.datetime, now: dt.datetime, rules, rollup: bool = True
+) -> pd.DataFrame:
+    """The period half of ``opd_scorecard``: per reporting OPD, the counts of the complaints dispatched in
+    [start, end) and the median of their responses' working days (``combine_scorecard`` adds the open half)."""
     base = complaint_sla(
         rules, now, [complaint.c.dispatched_at >= utc(start), complaint.c.dispatched_at < utc(end)], rollup=rollup
     ).subquery()
@@ -50,10 +60,16 @@ def opd_scorecard(
         ).group_by(*keys, done_elapsed),
     )
     period, med = _period_figures(cells)
-    now_df = overdue_by_opd(conn, now, rules, rollup=rollup)[
-        ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
-    ]
-    df = period.merge(med, on="opd_id", how="left").merge(now_df, on=["opd_id", "opd_code", "opd"], how="outer")
+    return period.merge(med, on="opd_id", how="left")
+
+
+_OPEN_NOW = ["opd_id", "opd_code", "opd", "open", "breached", "at_risk", "oldest_breached_wd"]
+
+
+def combine_scorecard(period: pd.DataFrame, open_now: pd.DataFrame) -> pd.DataFrame:
+    """``opd_scorecard`` from its halves (``opd_period_figures`` and ``overdue_by_opd``), which a page reads at
+    the same time, the open one through the cache it shares with the wall (pure)."""
+    df = period.merge(open_now[_OPEN_NOW], on=["opd_id", "opd_code", "opd"], how="outer")
     counts = [
         "dispatched",
         "responded",

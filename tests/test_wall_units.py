@@ -418,3 +418,21 @@ def test_the_snapshot_queries_run_at_the_same_time_and_a_bug_is_not_swallowed():
 
     with pytest.raises(ZeroDivisionError):
         at_once({"feed": lambda: "ok", "late": broken})
+
+
+def test_combined_results_are_as_old_as_the_oldest_part_and_carry_its_failure():
+    """kepatuhan reads the rapor's two halves apart and joins them with ``combined``: the figures appear only
+    when both halves have data, and a stale half (last good data, database down) still warns."""
+    import datetime as dt
+
+    from dashboard.data import Fetched, combined
+
+    t1, t2 = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC), dt.datetime(2026, 12, 7, 1, 5, tzinfo=dt.UTC)
+    fresh, older = Fetched(2, t2), Fetched(3, t1)
+    both = combined(lambda a, b: a * 10 + b, fresh, older)
+    assert (both.data, both.fetched_at, both.ok) == (23, t1, True)
+    stale = Fetched(3, t1, "OperationalError", cause="down")  # the last good half, served during an outage
+    warned = combined(lambda a, b: a * 10 + b, fresh, stale)
+    assert (warned.data, warned.fetched_at, warned.error, warned.cause) == (23, t1, "OperationalError", "down")
+    missing = combined(lambda a, b: a * 10 + b, fresh, Fetched(None, None, "TimeoutError", cause="timeout"))
+    assert (missing.has_data, missing.error, missing.cause) == (False, "TimeoutError", "timeout")

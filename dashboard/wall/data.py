@@ -89,7 +89,7 @@ def take_snapshot(version, now: dt.datetime) -> Snapshot:
                 feed.recent_urgent, fast=True, version=version, since=urgent_since(now), limit=10, now=now
             ),
             "received": lambda: fetch(headline.received_counts, fast=True, version=version, now=now),
-            "late": lambda: fetch(overdue.overdue_by_opd, now=now, rules=rules),
+            "late": lambda: fetch(overdue.overdue_by_opd, now=now, rules=rules, rollup=True),  # kepatuhan shares it
             "period": lambda: fetch(headline.period_counts, now=now, rules=rules),
         }
     )
