@@ -56,6 +56,11 @@ TARGETS = {
     "ringkasan_cpu": ("ringkasan: CPU s (server + database)", ""),
     "kualitas_cpu": ("kualitas-data: CPU s (server + database)", ""),
     "explorer_cpu": ("explorer breached: CPU s (server + database)", ""),
+    "wall_browser": ("wall first load: browser main thread busy s (of it scripts)", ""),
+    "kepatuhan_browser": ("kepatuhan: browser main thread busy s (of it scripts)", ""),
+    "ringkasan_browser": ("ringkasan: browser main thread busy s (of it scripts)", ""),
+    "kualitas_browser": ("kualitas-data: browser main thread busy s (of it scripts)", ""),
+    "explorer_browser": ("explorer breached: browser main thread busy s (of it scripts)", ""),
 }
 # the issue measured without the app's statement timeout (66 s for kualitas-data at 10M would fail at 15 s)
 SERVER_ENV = {"NTBCARE_STATEMENT_TIMEOUT_MS": "0"}
@@ -226,6 +231,9 @@ def time_pages(tree: Path, label: str, url: str, processes: int = 0) -> dict[str
                 for pid in pids:
                     procinfo.wait_quiet(pid)
             page = ctx.new_page()
+            # the page's main thread: what the browser itself spends (chromium's own task accounting)
+            devtools = ctx.new_cdp_session(page)
+            devtools.send("Performance.enable")
             charts = 4 if key == "wall" else 0
             cpu0 = server_cpu()
             started = time.monotonic()
@@ -236,11 +244,16 @@ def time_pages(tree: Path, label: str, url: str, processes: int = 0) -> dict[str
                     out[key] = time.monotonic() - started
                 out[f"{key}_cpu"] = server_cpu() - cpu0 + db.seconds
                 out[f"{key}_db_cpu"] = db.seconds
+                metrics = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
+                out[f"{key}_browser"] = metrics["TaskDuration"]
+                out[f"{key}_browser_script"] = metrics["ScriptDuration"]
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 out[key] = f"failed: {str(exc).splitlines()[0][:80]}"
             print(
                 f"  {label} {key}: {out[key] if isinstance(out[key], str) else f'{out[key]:.2f} s'}"
-                f" (CPU: server + database {out.get(f'{key}_cpu', 0):.2f} s, of it database {out.get(f'{key}_db_cpu', 0):.2f} s)"
+                f" (CPU: server + database {out.get(f'{key}_cpu', 0):.2f} s, of it database {out.get(f'{key}_db_cpu', 0):.2f} s;"
+                f" browser main thread {out.get(f'{key}_browser', 0):.2f} s, of it scripts"
+                f" {out.get(f'{key}_browser_script', 0):.2f} s)"
                 f" load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
@@ -303,6 +316,8 @@ def render(results: dict, dbs: list[str]) -> str:
                     q = r.get("queries")
                     found = [x["median_ms"] for x in (q or {}).values() if x["group"] == group]
                     row.append(fmt(sum(found) if found else None, "ms"))
+                elif key.endswith("_browser") and isinstance(r.get(key), float):
+                    row.append(f"{fmt(r[key])} ({fmt(r.get(key + '_script'))})")
                 else:
                     row.append(fmt(r.get(key)))
         lines.append(f"| {title} | " + " | ".join(row) + f" | {target} |")
