@@ -18,9 +18,9 @@ from queries._sql import (
     wita_date,
     wita_period,
 )
-from queries.overdue import open_state_counts
+from queries.overdue import open_totals, overdue_by_opd
 from queries.schema import complaint, work_calendar
-from queries.sla_sql import completion_days_expr, open_sla, stage_pauses
+from queries.sla_sql import completion_days_expr, stage_pauses
 
 
 def received_counts(conn, now: dt.datetime, start: dt.datetime | None = None, end: dt.datetime | None = None) -> dict:
@@ -118,9 +118,8 @@ def on_time_by_period(conn, start: dt.datetime, end: dt.datetime, rules, grain: 
 
 
 def open_counts(conn, now: dt.datetime, rules) -> dict:
-    """Open complaints now, and how many of them are breached or at risk."""
-    live = conn.execute(select(*open_state_counts(open_sla(rules, now, grouped=True).subquery(), rules))).one()
-    return {"open": int(live.open), "breached": int(live.breached), "at_risk": int(live.at_risk)}
+    """Open complaints now, and how many of them are breached or at risk (``overdue.open_totals``)."""
+    return open_totals(overdue_by_opd(conn, now, rules))
 
 
 def headline_counts(

@@ -52,6 +52,13 @@ def overdue_by_opd(conn, now: dt.datetime, rules, rollup: bool = True, limit: in
     return df.head(int(limit)) if limit else df
 
 
+def open_totals(by_opd: pd.DataFrame) -> dict:
+    """Open complaints now, and how many of them are breached or at risk: the sums of ``overdue_by_opd``'s rows
+    (the unassigned row included), so a page that has the late-OPD table (the wall's shared cache entry)
+    needs no second pass over the open complaints."""
+    return {col: int(by_opd[col].sum()) for col in ("open", "breached", "at_risk")}
+
+
 def opd_names(conn, rollup: bool = True) -> pd.DataFrame:
     """The OPD list for pickers: id, code, short name, name, and whether it is merged away."""
     stmt = select(opd.c.id, opd.c.code, opd.c.short_name, opd.c.name, opd.c.successor_id, opd.c.valid_to)

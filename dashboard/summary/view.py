@@ -15,7 +15,7 @@ from dashboard.data import PAGE_WORKERS, SETTINGS, at_once, fetch, sla_rules
 from dashboard.geo import region_shapes
 from dashboard.pagectx import page_context
 from dashboard.summary import logic as summary
-from queries import breakdown, headline, trend
+from queries import breakdown, headline, overdue, trend
 
 DIMENSIONS = (  # (dimension, explorer parameter, title, bars shown: None = all)
     ("sector", "sektor", "sum.sector_title", 10),
@@ -65,7 +65,7 @@ def render() -> None:
         "before": lambda: fetch(
             headline.period_counts, now=now, rules=rules, start=before.bounds()[0], end=before.bounds()[1]
         ),
-        "live": lambda: fetch(headline.open_counts, now=now, rules=rules),
+        "live": lambda: fetch(overdue.overdue_by_opd, now=now, rules=rules, rollup=True),  # the wall's cache entry
         "flow": lambda: fetch(trend.received_vs_completed, start=start, end=end, grain=grain),
         "done": lambda: fetch(trend.received_and_done, start=start, end=end, grain=grain),
         "region": lambda: fetch(breakdown.count_by, dimension="region", start=start, end=end),
@@ -80,6 +80,7 @@ def render() -> None:
 
     # --- headline figures with the change against the previous period -------------------------------------
     now_fig, before_fig, live = got["now"], got["before"], got["live"]
+    open_now = overdue.open_totals(live.data) if live.has_data else None
     components.stale_warning([now_fig, before_fig, live], loc)
     if not now_fig.has_data:
         st.stop()
@@ -111,8 +112,8 @@ def render() -> None:
             None if med.delta is None else loc.signed(med.delta, 1),
             "inverse",
         ),
-        (loc.t("sum.open_now"), loc.num(live.data["open"]) if live.has_data else MISSING, None, "off"),
-        (loc.t("sum.breached_now"), loc.num(live.data["breached"]) if live.has_data else MISSING, None, "off"),
+        (loc.t("sum.open_now"), loc.num(open_now["open"]) if open_now else MISSING, None, "off"),
+        (loc.t("sum.breached_now"), loc.num(open_now["breached"]) if open_now else MISSING, None, "off"),
     ]
     for col, (name, value, delta, colour) in zip(st.columns(3) + st.columns(3), items, strict=True):
         col.metric(name, value, delta, delta_color=colour, border=True)
