@@ -31,7 +31,7 @@ DATABASE = "ntbcare_deploy"
 
 
 @contextlib.contextmanager
-def primary_and_standby(build=dataset.build):
+def primary_and_standby(build=dataset.build, copy_timeout: float = 30):
     """(primary, standby, owner URL on the primary): ``build(engine)`` fills database DATABASE on the primary,
     deploy/readonly_role.sql makes the read-only role (readonly.ROLE), then the standby is copied from it and has
     replayed everything. The role and its password reach the standby by replication, like the data."""
@@ -42,7 +42,7 @@ def primary_and_standby(build=dataset.build):
         engine.dispose()
         res = apply_script(primary, DATABASE)
         assert res.returncode == 0, res.stderr
-        with PgStandby(primary) as standby:
+        with PgStandby(primary, copy_timeout=copy_timeout) as standby:
             standby.wait_replayed()
             yield primary, standby, owner_url
 

@@ -392,9 +392,13 @@ class PgStandby(PgInstance):
     A standby that is stopped and started again catches up from the primary by itself.
     """
 
-    def __init__(self, primary: PgInstance, base_dir: Path | None = None):
+    def __init__(self, primary: PgInstance, base_dir: Path | None = None, copy_timeout: float = 30):
         super().__init__(base_dir)
         self.primary = primary
+        self.copy_timeout = copy_timeout  # the copy of a ten-million-complaint primary (14 GB) takes minutes
+
+    def start(self, timeout: float = 30) -> None:
+        super().start(max(timeout, self.copy_timeout))
 
     def _initdb(self, timeout: float) -> None:
         if not os.access(self.bindir / "pg_basebackup", os.X_OK):
