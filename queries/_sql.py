@@ -136,15 +136,15 @@ def period_bounds(start: dt.datetime, end: dt.datetime, grain: str) -> list[tupl
     return rows
 
 
-def period_ranges(start: dt.datetime, end: dt.datetime, grain: str):
-    """``period_bounds`` as a table (period, lo, hi), joined on ``in_range`` by ``count_per_period``."""
+def _period_table(start: dt.datetime, end: dt.datetime, grain: str):
+    """``period_bounds`` as a table (period, lo, hi) for ``count_per_period`` to join."""
     rows = period_bounds(start, end, grain) or [("", utc(start), utc(start))]  # empty: valid SQL, no match
     return values(column("period", String), column("lo", Ts), column("hi", Ts), name="periods").data(rows)
 
 
-def in_range(col, periods) -> ColumnElement:
-    """``col`` within a row of ``period_ranges``: the join condition."""
-    return and_(col >= periods.c.lo, col < periods.c.hi)
+def period_label(first_day, grain: str) -> str:
+    """A period's label from its first day (a date or 'YYYY-MM-DD'): 'YYYY-MM' for months, else the day."""
+    return str(first_day)[: 7 if grain == "month" else 10]
 
 
 def count_per_period(
@@ -152,23 +152,24 @@ def count_per_period(
 ) -> pd.DataFrame:
     """Aggregates of the rows of ``col``'s table with ``col`` in [start, end) (and ``where``), per WITA period.
 
-    Columns: period (its first day, 'YYYY-MM-DD') and one per ``counts`` item; periods without rows are absent.
-    PostgreSQL counts each period apart (``period_ranges``, a LATERAL subquery: one index range per period,
+    Columns: period (``period_label``) and one per ``counts`` item; periods without rows are absent.
+    PostgreSQL counts each period apart (``period_bounds`` as a table, a LATERAL subquery: one index range per period,
     aggregated inside the scan), where grouping on ``wita_period`` converts every row's time. SQLite groups on
     ``wita_period``: its times are text normalised row by row in any comparison (``ts_key``), so one pass beats
     one per period.
     """
     aggs = [func.count().label("rows_"), *(expr.label(name) for name, expr in counts.items())]
     if conn.dialect.name == "postgresql":
-        periods = period_ranges(start, end, grain).cte("periods")
-        per = select(*aggs).where(in_range(col, periods), *where).lateral("per_period")
+        periods = _period_table(start, end, grain).cte("periods")
+        within = and_(col >= periods.c.lo, col < periods.c.hi)
+        per = select(*aggs).where(within, *where).lateral("per_period")
         stmt = select(periods.c.period, *(per.c[a.name] for a in aggs)).select_from(periods.join(per, true()))
     else:
         period = wita_period(col, grain)
         stmt = select(period.label("period"), *aggs).where(col >= utc(start), col < utc(end), *where).group_by(period)
     df = read_frame(conn, stmt)
     df = df[df["rows_"] > 0].drop(columns="rows_").reset_index(drop=True)
-    df["period"] = df["period"].map(str)
+    df["period"] = df["period"].map(lambda d: period_label(d, grain))
     return df
 
 

@@ -13,6 +13,7 @@ from queries._sql import (
     median_select,
     month_start_utc,
     nonneg,
+    period_label,
     read_frame,
     utc,
     wita_date,
@@ -111,7 +112,7 @@ def completion_select(
 def on_time_by_period(conn, start: dt.datetime, end: dt.datetime, rules, grain: str = "month") -> pd.DataFrame:
     """Per WITA period of resolution in [start, end): completed, on_time, on_time_pct (periods with none absent)."""
     df = read_frame(conn, completion_select(rules, start, end, grain))
-    df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
+    df["period"] = df["period"].map(lambda d: period_label(d, grain))
     df[["completed", "on_time"]] = df[["completed", "on_time"]].astype("int64")
     df["on_time_pct"] = (100.0 * df["on_time"] / df["completed"].where(df["completed"] > 0)).round(1)
     return df.sort_values("period").reset_index(drop=True)

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 
 from core.codes import DECIDED_STATES, STATE_LATE, STATE_MET, WAITING_STATES
 from core.timefmt import wita_date as wita_day
-from queries._sql import count_if, read_frame, reported_as, utc, wita_period
+from queries._sql import count_if, period_label, read_frame, reported_as, utc, wita_period
 from queries.overdue import overdue_by_opd
 from queries.schema import complaint
 from queries.sla_sql import complaint_sla, open_sla
@@ -204,7 +204,7 @@ def opd_monthly(
     )
     counts = ["dispatched", "completed_on_time", "completed_late", "breached_now"]
     df = df.merge(breached, on="period", how="left")
-    df["period"] = df["period"].map(lambda d: str(d)[:7])
+    df["period"] = df["period"].map(lambda d: period_label(d, "month"))
     months = pd.DataFrame({"period": _months(start, end)})
     df = months.merge(df, on="period", how="left") if len(months) else df
     df[counts] = df[counts].fillna(0).astype("int64")

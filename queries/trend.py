@@ -22,7 +22,6 @@ def received_vs_completed(conn, start: dt.datetime, end: dt.datetime, grain: str
     )
     df = rec.merge(res, on="period", how="outer").fillna(0)
     df[["received", "completed"]] = df[["received", "completed"]].astype("int64")
-    df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
     return df.sort_values("period").reset_index(drop=True)
 
 
@@ -31,6 +30,5 @@ def received_and_done(conn, start: dt.datetime, end: dt.datetime, grain: str = "
     counts = {"received": func.count(), "done": count_if(complaint.c.status == "selesai")}
     df = count_per_period(conn, complaint.c.received_at, start, end, grain, counts)
     df[["received", "done"]] = df[["received", "done"]].astype("int64")
-    df["period"] = df["period"].map(lambda d: str(d)[: 7 if grain == "month" else 10])
     df["done_pct"] = (100.0 * df["done"] / df["received"].where(df["received"] > 0)).round(1)
     return df.sort_values("period").reset_index(drop=True)
