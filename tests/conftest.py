@@ -2,6 +2,7 @@
 
 Databases
   db_factory        (session)  empty databases of either backend: ``db_factory.url("sqlite"|"postgresql")``
+                               and generated ones: ``db_factory.generated(backend, complaints, seed)``
   small_db          (session, both backends) the hand-built dataset (tests/dataset.py): an engine
   hostile_db        (session, both backends) the hostile dataset (tests/hostile.py): an engine
   dataset_url       (session)  the hand-built dataset on SQLite, built once: a URL for servers that only read it
@@ -91,6 +92,15 @@ class DatabaseFactory:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         self._created.append(name)
         return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def generated(self, backend: str, complaints: int, seed: int) -> str:
+        """A new database filled by ``python -m data_seed init`` (the generator's realistic mix up to now): its URL."""
+        from data_seed.cli import main as seed_main
+
+        url = self.url(backend)
+        args = ["init", "--database-url", url, "--complaints", str(complaints), "--seed", str(seed), "--quiet"]
+        assert seed_main(args) == 0
+        return url
 
     def close(self):
         if self._pg_admin is None:

@@ -22,7 +22,6 @@ from dashboard.explorer.url import Lookups, Selection, explorer_link, parse_para
 from dashboard.summary import logic as summary
 from dashboard.wall import data as wall_data
 from dashboard.wall.html import overdue_html
-from data_seed.cli import main as seed_main
 from queries import breakdown, lookup, overdue, scorecard, search, trend
 from queries.schema import complaint
 from queries.search import ComplaintFilter
@@ -37,9 +36,7 @@ RULES = SlaRules()
 @pytest.fixture(scope="module", params=("sqlite", "postgresql"))
 def demo(request, db_factory):
     """3,000 generated complaints up to now (the generator's realistic mix), on each backend."""
-    url = db_factory.url(request.param)
-    assert seed_main(["init", "--database-url", url, "--complaints", "3000", "--seed", "11", "--quiet"]) == 0
-    engine = make_engine(url)
+    engine = make_engine(db_factory.generated(request.param, complaints=3000, seed=11))
     with engine.connect() as conn:
         lookups = Lookups.from_frame(lookup.reference_codes(conn))
     yield engine, lookups

@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from data_seed.cli import main as seed_main
 from tests.browser_support import ARTIFACTS, wait_ready
 from tests.oidc_support import login
 
@@ -15,9 +14,8 @@ COUNT = re.compile(r"^([\d.]+) aduan cocok$")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, app_server):
-    url = f"sqlite:///{tmp_path_factory.mktemp('drill') / 'demo.sqlite'}"
-    assert seed_main(["init", "--database-url", url, "--complaints", "3000", "--seed", "5", "--quiet"]) == 0
+def server(db_factory, app_server):
+    url = db_factory.generated("sqlite", complaints=3000, seed=5)
     return app_server(url, login=True, name="explorer")  # ringkasan, aduan and kepatuhan need a login
 
 

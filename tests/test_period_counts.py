@@ -15,7 +15,6 @@ from sqlalchemy import select
 from core.codes import WITA
 from core.engine import make_engine
 from core.timefmt import wita_date, wita_midnight
-from data_seed.cli import main as seed_main
 from queries import trend
 from queries._sql import period_bounds
 from queries.schema import complaint
@@ -69,9 +68,7 @@ def test_period_bounds_start_on_wita_midnights():
 @pytest.fixture(scope="module", params=("sqlite", "postgresql"))
 def generated(request, db_factory):
     """2,000 generated complaints up to now, on each backend."""
-    url = db_factory.url(request.param)
-    assert seed_main(["init", "--database-url", url, "--complaints", "2000", "--seed", "5", "--quiet"]) == 0
-    engine = make_engine(url)
+    engine = make_engine(db_factory.generated(request.param, complaints=2000, seed=5))
     with engine.connect() as conn:
         raw = pd.read_sql(select(complaint.c.received_at, complaint.c.resolved_at, complaint.c.status), conn)
     yield engine, raw
