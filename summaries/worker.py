@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import re
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.engine import DatabaseConfigError, make_engine, redact
@@ -54,14 +56,35 @@ def index_statements() -> list[str]:
     return [" ".join(st.split()) for st in text.split(";") if st.strip()]
 
 
+def created_index(statement: str) -> str | None:
+    """The index a ``CREATE INDEX ... IF NOT EXISTS name`` statement makes; None for any other statement."""
+    found = re.match(r"CREATE INDEX CONCURRENTLY IF NOT EXISTS (\w+) ", statement)
+    return found.group(1) if found else None
+
+
 def create_indexes(engine) -> list[str]:
-    """Run deploy/scale_indexes.sql (CONCURRENTLY: outside a transaction); PostgreSQL only."""
+    """Run deploy/scale_indexes.sql (CONCURRENTLY: outside a transaction); PostgreSQL only.
+
+    A concurrent build that was interrupted (a deploy stopped half-way, a lost connection, a deadlock) leaves an
+    INVALID index of that name behind: PostgreSQL keeps it up to date on every write but never reads it, and ``IF
+    NOT EXISTS`` would skip it forever, so the pages would stay slow with nothing said. Such an index is dropped
+    and built again."""
     if engine.dialect.name != "postgresql":
         return []
     done = []
+    invalid = text(
+        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        " WHERE c.relname = :name AND c.relnamespace = to_regnamespace(current_schema()) AND NOT i.indisvalid"
+    )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("SET maintenance_work_mem = '512MB'")
         for statement in index_statements():
+            name = created_index(statement)
+            if name and conn.execute(invalid, {"name": name}).first():
+                log.warning("index %s is INVALID (an interrupted build): dropped and built again", name)
+                drop = f"DROP INDEX CONCURRENTLY IF EXISTS {name}"
+                conn.exec_driver_sql(drop)
+                done.append(drop)
             conn.exec_driver_sql(statement)
             done.append(statement)
     return done

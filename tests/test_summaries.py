@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from core.codes import OPEN_STATUSES
 from core.engine import make_engine
@@ -125,6 +126,37 @@ def test_the_scale_indexes_install_twice_and_change_no_figure(db_factory):
             ).scalar_one()
         assert set(re.findall(r"'([a-z]+)'", where)) == set(OPEN_STATUSES)
         pd.testing.assert_frame_equal(plain(engine), before)
+    finally:
+        engine.dispose()
+
+
+def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(db_factory):
+    """A CREATE INDEX CONCURRENTLY that fails half-way leaves an INVALID index of its name, which PostgreSQL
+    never reads and ``IF NOT EXISTS`` would skip: the next ``python -m summaries indexes`` replaces it."""
+    engine = make_engine(db_factory.url("postgresql"), must_exist=False)
+
+    def state() -> tuple[bool, str] | None:
+        with engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT indisvalid, pg_get_indexdef(indexrelid) FROM pg_index"
+                    " WHERE indexrelid = to_regclass('ix_scale_open')"
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    try:
+        hostile.build(engine)
+        # many complaints share a status: the unique build fails late, as an interrupted one does
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn, pytest.raises(IntegrityError):
+            conn.exec_driver_sql("CREATE UNIQUE INDEX CONCURRENTLY ix_scale_open ON complaint (status)")
+        left = state()
+        assert left is not None and left[0] is False and "UNIQUE" in left[1]
+        done = create_indexes(engine)
+        assert "DROP INDEX CONCURRENTLY IF EXISTS ix_scale_open" in done
+        valid, definition = state() or (False, "")
+        assert valid and "UNIQUE" not in definition and "WHERE" in definition
+        assert "DROP INDEX CONCURRENTLY IF EXISTS ix_scale_open" not in create_indexes(engine)  # valid: kept
     finally:
         engine.dispose()
 
