@@ -137,16 +137,25 @@ class _Server:
         if self.as_server_user:
             cmd = ["runuser", "-u", OS_USER, "--", *cmd]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}  # no stray PGDATA/PGPORT
-        proc = subprocess.run(
+        # a session of its own: on a timeout the whole group goes (runuser *and* the pg_basebackup it started,
+        # which would otherwise go on writing gigabytes into a directory close() has already removed)
+        with subprocess.Popen(
             cmd,
             cwd=self.directory,
             env=env,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
-        )
+            start_new_session=True,
+        ) as child:
+            try:
+                out, err = child.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.communicate()
+                raise
+        proc = subprocess.CompletedProcess(cmd, child.returncode, out, err)
         if check and proc.returncode != 0:
             raise RuntimeError(
                 f"{args[0]} failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()}{self.log_tail()}"
