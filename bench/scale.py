@@ -262,6 +262,32 @@ def time_pages(tree: Path, label: str, url: str, processes: int = 0) -> dict[str
     return out
 
 
+def keep_stored_answers(url: str) -> None:
+    """What the summary worker does in production (`python -m summaries run`, docs/scale.md): the stored answers
+    that `kualitas-data` reads are fresh when its page is timed. An answer older than the server's window would
+    make the page compute the figure itself (a minute at 10M), which is not what a user sees."""
+    import datetime as dt
+
+    from core.engine import make_engine
+    from core.settings import value
+    from queries import quality
+    from queries.summary_store import read_figure
+    from summaries.worker import rebuild
+
+    engine = make_engine(url, statement_timeout_ms=0)
+    try:
+        now = dt.datetime.now(dt.UTC)
+        # fresh for the whole run: a quarter of the server's window (twice the interval) still ahead
+        with engine.connect() as conn:
+            window = dt.timedelta(seconds=2 * value("NTBCARE_SUMMARY_INTERVAL"))
+            fresh = read_figure(conn, quality.STORED_NAME, now, window / 4)
+        if fresh is None:
+            took = rebuild(engine)
+            print(f"  stored answers rebuilt: {', '.join(f'{k} {v:.1f} s' for k, v in took.items())}", flush=True)
+    finally:
+        engine.dispose()
+
+
 def time_glass(tree: Path, label: str, url: str, inserts: int) -> float | None:
     from bench import glass
     from core.engine import make_engine
@@ -403,6 +429,7 @@ def main(argv=None) -> int:
             if not args.skip_queries:
                 r["queries"] = time_queries(tree, url, args.runs, args.skip_query)
             if not args.skip_pages:
+                keep_stored_answers(url)
                 r.update(time_pages(tree, f"{version}-{label}", url, processes=args.nginx if version == "new" else 0))
             if label in args.glass:
                 r["glass"] = time_glass(tree, f"{version}-{label}", url, args.glass_inserts)
