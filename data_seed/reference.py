@@ -128,7 +128,8 @@ def widen(ref: Reference, opds: int) -> Reference:
             "id": len(opd_rows) + 1,
             "code": f"X{k + 1:04d}",
             "name": f"{base['name']} {region['name']}{office}",
-            "short_name": f"{base['short_name']} {region['name'].split(' ', 1)[1]}{office}",
+            # "Kab. Bima" -> "Bima", but "Kota Bima" stays: two regions, two offices, two names on every page
+            "short_name": f"{base['short_name']} {region['name'].removeprefix('Kab. ')}{office}",
             "kind": base["kind"],
             "valid_from": dt.date(2016, 12, 1),
             "valid_to": None,

@@ -273,6 +273,8 @@ def test_a_national_number_of_agencies_all_get_complaints():
     active = [o for o in ref.opd if o["successor_id"] is None]
     assert len(active) == 400
     assert len({o["code"] for o in ref.opd}) == len({o["name"] for o in ref.opd}) == len(ref.opd)
+    # the pages name an OPD by its short name: no two active units share one (Kab. Bima and Kota Bima did)
+    assert len({o["short_name"] for o in active}) == 400
     gen = Generator(ref, seed=5, until=dt.datetime.fromisoformat(UNTIL), complaints=60_000)
     counts = pd.concat([c.complaints for c in gen.chunks()])["opd_id"].value_counts()
     routed = {o["id"] for o in ref.opd if any(o["code"] in codes for codes in ref.sector_opd_codes.values())}
