@@ -16,6 +16,14 @@ GRADES = ("A", "B", "C", "D")
 GRADE_THRESHOLDS = ((90.0, "A"), (75.0, "B"), (50.0, "C"))
 
 
+def distinct_names(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """OPD names as shown, with its code added to each name that two OPDs share (a national instance has a
+    "Dinkes Bima" of the regency and of the city): in the rapor the adviser must tell them apart, and plotly
+    draws one bar per label, so two OPDs would become one."""
+    shared = names.duplicated(keep=False)
+    return names.where(~shared, names + " (" + codes.astype(str) + ")")
+
+
 def grade(response_on_time_pct, breached_now: int) -> str | None:
     """A: >= 90% of the decided responses on time, B: >= 75%, C: >= 50%, else D; one grade lower with any
     complaint breached now, two with five or more. None without a share (too few decided stages: see

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.locale import Locale
+from core.rapor import distinct_names
 from dashboard import theme
 from dashboard.explorer.url import explorer_link
 
@@ -448,10 +449,21 @@ def trend_lines(
     return fig
 
 
-def compliance_bar(rapor: pd.DataFrame, title: str, loc: Locale, height: int = 420) -> go.Figure:
-    """Responded-on-time share per OPD, sorted, with the value written on each bar (OPDs with dispatches)."""
-    d = rapor.dropna(subset=["response_on_time_pct"]).sort_values("response_on_time_pct", ascending=True)
-    d = d.assign(label=d["opd"].fillna(loc.t("opd.unassigned")))
+COMPLIANCE_BARS = 25  # OPDs drawn at most in the on-time chart: more bars than this are not read, only scrolled
+
+
+def compliance_bar(
+    rapor: pd.DataFrame, title: str, loc: Locale, height: int = 420, most: int = COMPLIANCE_BARS
+) -> go.Figure:
+    """Responded-on-time share per OPD, sorted, with the value written on each bar (OPDs with a share). With more
+    than ``most`` such OPDs (several hundred nationally) only the ``most`` lowest are drawn, those to act on
+    first, and the title says of how many."""
+    d = rapor.dropna(subset=["response_on_time_pct"])
+    d = d.assign(label=distinct_names(d["opd"].fillna(loc.t("opd.unassigned")), d["opd_code"]))
+    d = d.sort_values(["response_on_time_pct", "label"], ascending=[True, False], kind="stable")
+    if len(d) > most:
+        title = loc.t("kep.chart_title_lowest", title=title, n=most, total=len(d))
+        d = d.head(most)
     colours = [
         theme.STATE_COLOUR["met"]
         if v >= 90

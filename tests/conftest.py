@@ -93,12 +93,14 @@ class DatabaseFactory:
         self._created.append(name)
         return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
-    def generated(self, backend: str, complaints: int, seed: int) -> str:
-        """A new database filled by ``python -m data_seed init`` (the generator's realistic mix up to now): its URL."""
+    def generated(self, backend: str, complaints: int, seed: int, opds: int | None = None) -> str:
+        """A new database filled by ``python -m data_seed init`` (the generator's realistic mix up to now), with
+        ``opds`` active agencies when given (``--opds``): its URL."""
         from data_seed.cli import main as seed_main
 
         url = self.url(backend)
         args = ["init", "--database-url", url, "--complaints", str(complaints), "--seed", str(seed), "--quiet"]
+        args += ["--opds", str(opds)] if opds else []
         assert seed_main(args) == 0
         return url
 

@@ -13,6 +13,7 @@ import pandas as pd
 from core.periods import PERIODS, Period, resolve_period  # noqa: F401 - this feature's interface
 from core.rapor import (  # noqa: F401 - this feature's interface
     GRADES,
+    distinct_names,
     exact_share_pct,
     export_frame,
     grade,
@@ -66,13 +67,23 @@ def count_text(v) -> str:
     return MISSING if v is None or pd.isna(v) else str(int(v))
 
 
+RAPOR_ROWS = 15  # rows the rapor's grid shows at most; the rest scroll inside it (400 OPDs nationally)
+
+
+def rapor_height(rows: int, late_opds: int) -> int:
+    """The rapor grid's height in pixels: every late OPD (at least ten rows) without scrolling, as in NTB's
+    57 OPDs, but never more than ``RAPOR_ROWS``: with hundreds of late OPDs the grid would be metres long and
+    push the chart and the drill-down off every screen."""
+    return 38 + 35 * min(rows, max(late_opds, 10), RAPOR_ROWS)
+
+
 def rapor_view(rapor: pd.DataFrame, loc) -> pd.DataFrame:
     """The rapor as the adviser reads it first: per OPD its grade, why, and the figures that explain it, in the
     rapor's order (breached now first). Every cell is display text, a missing value "–"."""
     rows = rapor.to_dict("records")
     return pd.DataFrame(
         {
-            loc.t("rapor.opd"): [r["opd"] for r in rows],
+            loc.t("rapor.opd"): distinct_names(rapor["opd"], rapor["opd_code"]).tolist(),
             loc.t("kep.col_grade"): [r["grade"] if has_grade(r["grade"]) else MISSING for r in rows],
             loc.t("kep.reason"): [grade_reason(r, loc) for r in rows],
             loc.t("kep.col_breached"): [count_text(r["breached"]) for r in rows],

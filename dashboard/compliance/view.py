@@ -65,7 +65,7 @@ def render() -> None:
         view,
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(view), 38 + 35 * max(late_opds, 10)),
+        height=compliance.rapor_height(len(view), late_opds),
         column_config={
             loc.t("rapor.opd"): st.column_config.TextColumn(width=120, pinned=True),
             loc.t("kep.col_grade"): st.column_config.TextColumn(width=56),
