@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.codes import WITA
 from core.periods import Period, previous_month, resolve_period
-from core.rapor import with_grades
+from core.rapor import distinct_names, with_grades
 from queries import breakdown, headline, lookup, overdue, scorecard, trend
 
 TREND_MONTHS = 12
@@ -64,6 +64,7 @@ def opd_table(rapor_df: pd.DataFrame, current: pd.DataFrame, minimum: int) -> pd
         df[col] = df[col].where(df["assessed"])
     df["grade"] = df["grade"].where(df["assessed"] & df["grade"].notna(), None)
     df = df.sort_values(["opd", "opd_code"], key=lambda s: s.str.lower(), kind="stable").reset_index(drop=True)
+    df["opd"] = distinct_names(df["opd"], df["opd_code"])  # two offices named alike: a citizen tells them apart
     return df[PUBLIC_COLUMNS]
 
 

@@ -111,3 +111,27 @@ def test_kepatuhan_lists_every_opd_of_a_national_instance(national_url, monkeypa
     assert len(spec["data"][0]["y"]) == min(len(graded), charts.COMPLIANCE_BARS) > 0
     assert ("terendah dari" in spec["layout"]["title"]["text"]) == (len(graded) > charts.COMPLIANCE_BARS)
     data.reset()
+
+
+def test_the_public_page_names_every_office_apart(national_url):
+    """The public rapor lists every current OPD by name (400 here); two sharing a short name get their code."""
+    from core.periods import resolve_period
+    from publik import figures
+    from queries import overdue
+
+    now = dt.datetime.now(dt.UTC)
+    today = to_wita(now).date()
+    engine = make_engine(national_url)
+    with engine.connect() as conn:
+        current = overdue.opd_names(conn, rollup=True)
+        month = figures.rapor(conn, resolve_period("bulan_lalu", today), now, SlaRules())
+    engine.dispose()
+    table = figures.opd_table(month, current, minimum=5)
+    assert len(table) == len(current) >= OPDS and table["opd"].is_unique
+    twin = current.copy()
+    twin.loc[twin.index[1], "short_name"] = twin.loc[twin.index[0], "short_name"]
+    named = figures.opd_table(month, twin, minimum=5).set_index("opd_code")["opd"]
+    codes = twin.loc[twin.index[:2], "code"]
+    assert named.is_unique and [named[c] for c in codes] == [
+        f"{twin.loc[twin.index[0], 'short_name']} ({c})" for c in codes
+    ]
